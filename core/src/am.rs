@@ -1,0 +1,115 @@
+//! Targeted edits to Automerge documents.
+//!
+//! Why not hydrate the whole document, change it and reconcile it back: autosurgeon writes
+//! every scalar it reconciles, and rewriting an unchanged value is a *concurrent write* that
+//! can beat the other replica's real change when the two merge. So each edit here touches
+//! only the property it changes, and only when the value differs.
+//!
+//! Text indices: documents use UTF-8 code-unit indexing (the `utf8-indexing` feature), as
+//! `autosurgeon::Text` (and Rust's `String`) use. The UI hands us whole field values and
+//! [`set_text`] diffs them by grapheme, so DOM UTF-16 offsets never reach Automerge here.
+
+use automerge::{AutoCommit, ObjId, ObjType, Prop, ReadDoc, Value};
+use autosurgeon::{hydrate_prop, reconcile_prop, Hydrate, Reconcile, Text};
+
+use crate::error::EditError;
+
+/// The object at `path` (map keys from the root).
+pub(crate) fn obj_at(doc: &AutoCommit, path: &[&str]) -> Result<ObjId, EditError> {
+    let mut obj = automerge::ROOT;
+    for key in path {
+        match doc.get(&obj, *key)? {
+            Some((Value::Object(_), id)) => obj = id,
+            _ => return Err(EditError::Missing(path.join("."))),
+        }
+    }
+    Ok(obj)
+}
+
+/// Replaces the text at `obj[prop]` with `value` as a minimal grapheme diff, so a
+/// concurrent edit elsewhere in the same text survives the merge. Returns whether it changed.
+pub(crate) fn set_text(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    prop: &str,
+    value: &str,
+) -> Result<bool, EditError> {
+    let is_text = matches!(doc.get(obj, prop)?, Some((Value::Object(ObjType::Text), _)));
+    if !is_text {
+        reconcile_prop(doc, obj, prop, Text::with_value(value))?;
+        return Ok(true);
+    }
+    let mut text: Text = hydrate_prop(doc, obj, prop)?;
+    if text.as_str() == value {
+        return Ok(false);
+    }
+    text.update(value);
+    reconcile_prop(doc, obj, prop, &text)?;
+    Ok(true)
+}
+
+/// Writes a single-valued property only if its value differs from `value`.
+pub(crate) fn set_value<T>(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    prop: &str,
+    value: &T,
+) -> Result<bool, EditError>
+where
+    T: Reconcile + Hydrate + PartialEq,
+{
+    if let Ok(current) = hydrate_prop::<_, T, _, _>(doc, obj, prop) {
+        if &current == value {
+            return Ok(false);
+        }
+    }
+    reconcile_prop(doc, obj, prop, value)?;
+    Ok(true)
+}
+
+/// Position and object of the list item whose `id` property is `id`.
+pub(crate) fn find_item(
+    doc: &AutoCommit,
+    list: &ObjId,
+    id: &str,
+) -> Result<(usize, ObjId), EditError> {
+    for index in 0..doc.length(list) {
+        if let Some((Value::Object(ObjType::Map), item)) = doc.get(list, index)? {
+            if let Some((value, _)) = doc.get(&item, "id")? {
+                if value.into_scalar().ok().and_then(|s| s.into_string().ok()).as_deref() == Some(id) {
+                    return Ok((index, item));
+                }
+            }
+        }
+    }
+    Err(EditError::NoSuchItem(id.to_string()))
+}
+
+/// Appends `item` to the list at `path`.
+pub(crate) fn push_item<T: Reconcile>(
+    doc: &mut AutoCommit,
+    path: &[&str],
+    item: &T,
+) -> Result<(), EditError> {
+    let list = obj_at(doc, path)?;
+    let len = doc.length(&list);
+    autosurgeon::reconcile_insert(doc, list, len, item)?;
+    Ok(())
+}
+
+/// Removes the item with `id` from the list at `path`.
+pub(crate) fn remove_item(doc: &mut AutoCommit, path: &[&str], id: &str) -> Result<(), EditError> {
+    use automerge::transaction::Transactable;
+    let list = obj_at(doc, path)?;
+    let (index, _) = find_item(doc, &list, id)?;
+    doc.delete(&list, Prop::Seq(index))?;
+    Ok(())
+}
+
+/// Reads a string property, if present.
+pub(crate) fn get_str(doc: &AutoCommit, obj: &ObjId, prop: &str) -> Option<String> {
+    match doc.get(obj, prop).ok()?? {
+        (Value::Scalar(s), _) => s.into_owned().into_string().ok(),
+        _ => None,
+    }
+}

@@ -1,0 +1,115 @@
+//! A small summary of every discussion, kept beside the documents so the people list does
+//! not have to load each one. It is derived data: written after a discussion's summary
+//! fields change, and rebuilt from the documents when it is missing or unreadable. An entry
+//! outlives damage to its document, so a damaged discussion still shows under its person.
+
+use std::collections::BTreeMap;
+
+use automerge::ActorId;
+use serde::{Deserialize, Serialize};
+
+use crate::date::Day;
+use crate::discussion::{self, Discussion};
+use crate::store::{stored_names, KvError, KvStore, StoredDoc, KEY_PREFIX};
+
+pub const INDEX_KEY: &str = "ct1:index";
+
+/// Storage names of the documents.
+pub fn roster_name() -> String {
+    "roster".into()
+}
+pub fn discussion_name(id: &str) -> String {
+    format!("d.{id}")
+}
+pub fn prep_name(id: &str) -> String {
+    format!("p.{id}")
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexEntry {
+    pub person_id: String,
+    pub created_on: Day,
+    pub held_on: Option<Day>,
+    pub open_actions: u32,
+}
+
+impl IndexEntry {
+    pub fn of(d: &Discussion) -> IndexEntry {
+        IndexEntry {
+            person_id: d.person_id.clone(),
+            created_on: d.created_on,
+            held_on: d.held_on,
+            open_actions: d.open_actions().count() as u32,
+        }
+    }
+
+    /// The date a list shows and sorts by.
+    pub fn date(&self) -> Day {
+        self.held_on.unwrap_or(self.created_on)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    pub discussions: BTreeMap<String, IndexEntry>,
+}
+
+impl Index {
+    /// A person's discussions, newest first.
+    pub fn of_person(&self, person_id: &str) -> Vec<(&String, &IndexEntry)> {
+        let mut list: Vec<_> = self
+            .discussions
+            .iter()
+            .filter(|(_, e)| e.person_id == person_id)
+            .collect();
+        list.sort_by(|a, b| b.1.date().cmp(&a.1.date()).then(b.1.created_on.cmp(&a.1.created_on)));
+        list
+    }
+
+    pub fn held_dates(&self, person_id: &str) -> impl Iterator<Item = Day> + '_ {
+        let person_id = person_id.to_string();
+        self.discussions
+            .values()
+            .filter(move |e| e.person_id == person_id)
+            .filter_map(|e| e.held_on)
+    }
+
+    pub fn read(kv: &dyn KvStore) -> Result<Option<Index>, KvError> {
+        Ok(kv
+            .get(INDEX_KEY)?
+            .and_then(|json| serde_json::from_str(&json).ok()))
+    }
+
+    pub fn write(&self, kv: &mut dyn KvStore) -> Result<(), KvError> {
+        let json = serde_json::to_string(self).expect("index serialises");
+        kv.set(INDEX_KEY, &json)
+    }
+
+    /// Rebuilds entries from the stored discussions. Entries of `previous` whose document
+    /// cannot be read are kept, so damaged discussions stay listed under their person.
+    pub fn rebuild(kv: &dyn KvStore, previous: Option<&Index>) -> Result<Index, KvError> {
+        let mut index = Index::default();
+        for name in stored_names(kv)? {
+            let Some(id) = name.strip_prefix("d.") else { continue };
+            let loaded = StoredDoc::load(kv, &name, ActorId::from(&[0u8; 16][..]))
+                .ok()
+                .and_then(|s| discussion::read(&s.doc).ok());
+            match loaded {
+                Some(d) => {
+                    index.discussions.insert(id.to_string(), IndexEntry::of(&d));
+                }
+                None => {
+                    if let Some(e) = previous.and_then(|p| p.discussions.get(id)) {
+                        index.discussions.insert(id.to_string(), e.clone());
+                    }
+                }
+            }
+        }
+        Ok(index)
+    }
+}
+
+/// Whether a localStorage key belongs to this app.
+pub fn is_app_key(key: &str) -> bool {
+    key.starts_with(KEY_PREFIX)
+}

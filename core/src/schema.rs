@@ -1,0 +1,53 @@
+//! Every document carries `kind` and `schema` at its root so that bytes from storage (and
+//! later from links and files) are checked before they are trusted: a roster can never be
+//! mistaken for a discussion, and a document from a newer app version is refused with a
+//! clear message rather than half-read.
+
+use automerge::AutoCommit;
+use autosurgeon::{hydrate, Hydrate};
+
+use crate::am::get_str;
+use crate::error::DecodeError;
+
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: u64 = 1;
+
+pub(crate) fn decode<T: Hydrate>(doc: &AutoCommit, expected: &'static str) -> Result<T, DecodeError> {
+    let kind = get_str(doc, &automerge::ROOT, "kind");
+    match kind.as_deref() {
+        Some(k) if k == expected => {}
+        Some(other) => {
+            return Err(DecodeError::WrongKind {
+                expected,
+                found: other.chars().take(60).collect(),
+            })
+        }
+        None => {
+            return Err(DecodeError::WrongKind {
+                expected,
+                found: "unknown".into(),
+            })
+        }
+    }
+    let schema = match automerge::ReadDoc::get(doc, &automerge::ROOT, "schema") {
+        Ok(Some((automerge::Value::Scalar(s), _))) => match s.as_ref() {
+            automerge::ScalarValue::Uint(n) => Some(*n),
+            automerge::ScalarValue::Int(n) if *n >= 0 => Some(*n as u64),
+            _ => None,
+        },
+        _ => None,
+    }
+    .ok_or_else(|| DecodeError::Malformed("schema version".into()))?;
+    if schema != SCHEMA_VERSION {
+        return Err(DecodeError::UnsupportedSchema {
+            found: schema,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    hydrate(doc).map_err(|e| DecodeError::Malformed(e.to_string()))
+}
+
+/// Loads Automerge bytes into a document, mapping failures to [`DecodeError`].
+pub fn load_bytes(bytes: &[u8]) -> Result<AutoCommit, DecodeError> {
+    AutoCommit::load(bytes).map_err(|e| DecodeError::NotAutomerge(e.to_string()))
+}

@@ -1,0 +1,65 @@
+#![allow(dead_code)] // each test binary uses a different part of these helpers
+
+use career_core::discussion::{self, Discussion, NewDiscussion};
+use career_core::people::Participant;
+use career_core::prep;
+use career_core::{ActorId, AutoCommit, Day};
+
+pub fn day(s: &str) -> Day {
+    s.parse().unwrap()
+}
+
+pub fn actor(n: u8) -> ActorId {
+    ActorId::from(&[n; 16][..])
+}
+
+/// A new discussion between Maria (manager) and Sam, on the manager's device.
+pub fn new_discussion() -> AutoCommit {
+    let mut doc = AutoCommit::new().with_actor(actor(1));
+    discussion::create(
+        &mut doc,
+        NewDiscussion {
+            id: "d1".into(),
+            person_id: "p1".into(),
+            employee: Participant {
+                name: "Sam Okafor".into(),
+                role: "Engineer".into(),
+            },
+            manager: Participant {
+                name: "Maria Lund".into(),
+                role: "Engineering manager".into(),
+            },
+            created_on: day("2026-11-26"),
+        },
+    )
+    .unwrap();
+    doc.commit();
+    doc
+}
+
+pub fn new_prep() -> AutoCommit {
+    let mut doc = AutoCommit::new().with_actor(actor(1));
+    prep::create(&mut doc, "d1").unwrap();
+    doc.commit();
+    doc
+}
+
+/// A second replica of `doc`, as if the bytes had travelled to another device.
+pub fn replica(doc: &mut AutoCommit, n: u8) -> AutoCommit {
+    AutoCommit::load(&doc.save()).unwrap().with_actor(actor(n))
+}
+
+pub fn sync(a: &mut AutoCommit, b: &mut AutoCommit) {
+    a.merge(b).unwrap();
+    b.merge(a).unwrap();
+}
+
+pub fn read(doc: &AutoCommit) -> Discussion {
+    discussion::read(doc).unwrap()
+}
+
+/// Everything in a document, as text, to search for strings that must (not) be there.
+pub fn all_content(doc: &AutoCommit) -> String {
+    use automerge::ReadDoc;
+    format!("{:?}", doc.hydrate(automerge::ROOT, None))
+}
