@@ -1,1 +1,13 @@
-fn main() {}
+//! Career Talk in the browser: a thin Leptos shell around `career-core`. It owns storage,
+//! the clock, randomness and the DOM; everything about documents lives in the core.
+
+mod app;
+mod components;
+mod infra;
+mod pages;
+mod state;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

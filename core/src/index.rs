@@ -25,7 +25,7 @@ pub fn prep_name(id: &str) -> String {
     format!("p.{id}")
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct IndexEntry {
     pub person_id: String,
     pub created_on: Day,

@@ -24,7 +24,7 @@ pub struct Participant {
 /// How often career discussions are held with a person.
 pub const CADENCES: [u8; 2] = [12, 6];
 
-#[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Reconcile, Hydrate)]
 pub struct Person {
     #[key]
     pub id: String,

@@ -7,7 +7,7 @@ use crate::date::Day;
 /// How close "due soon" is.
 pub const DUE_SOON_DAYS: i64 = 30;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DueStatus {
     /// No discussion held yet.
     NotYetHeld,
@@ -18,7 +18,7 @@ pub enum DueStatus {
     OnTrack,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Schedule {
     pub last_held: Option<Day>,
     pub next_due: Day,

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs whatever is missing to build, serve and test Career Talk. Idempotent: each step
+# is skipped when the right version is already there. Nothing is downloaded from a
+# website: only crates.io, npm and Debian packages are used.
+#
+# Source it (". scripts/setup.sh") to also get PATH and CARGO_TARGET_DIR in your shell.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+TRUNK_VERSION="0.21.14"
+# Share one target dir between checkouts and CI runs on this machine (2 cores: rebuilding
+# leptos + automerge from scratch costs minutes).
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/career-talk/target}"
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [[ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]]; then
+  say "installing trunk $TRUNK_VERSION (about 11 minutes on 2 cores)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WB_VERSION="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)"
+if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]]; then
+  say "installing wasm-bindgen-cli $WB_VERSION"
+  # Not --locked: its lockfile pins a crate version this registry does not have.
+  cargo install wasm-bindgen-cli --version "=$WB_VERSION"
+fi
+if ! grep -q "wasm_bindgen = \"$WB_VERSION\"" Trunk.toml; then
+  echo "Trunk.toml [tools] wasm_bindgen must be \"$WB_VERSION\" (the version in Cargo.lock)" >&2
+  exit 1
+fi
+
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  if [[ "$(id -u)" == 0 ]]; then
+    say "installing Chromium and ChromeDriver from Debian"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    echo "Chromium is missing: run 'sudo apt-get install chromium chromium-driver'" >&2
+    exit 1
+  fi
+fi
+
+# wasm-opt (npm binaryen 132; Debian's binaryen 108 produces a wasm that crashes at load)
+# and playwright-core (drives Debian's Chromium; it never downloads a browser).
+if [[ ! -x node_modules/.bin/wasm-opt || ! -d node_modules/playwright-core ]] \
+   || ! node -e "process.exit(require('./node_modules/binaryen/package.json').version==='132.0.0'?0:1)" 2>/dev/null; then
+  say "installing node packages"
+  if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+fi

@@ -1,0 +1,92 @@
+//! Form fields bound to document values.
+//!
+//! A field shows the document's value and reports every input; the document is the single
+//! source of truth. Re-setting a textarea to the value it already has leaves the caret
+//! alone, so typing is never disturbed by the re-render that follows an edit.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn TextArea(
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_input: Callback<String>,
+    #[prop(into)] testid: String,
+    #[prop(into, optional)] label: String,
+    #[prop(into, optional)] placeholder: String,
+    #[prop(default = 3)] rows: u32,
+) -> impl IntoView {
+    let id = format!("f-{testid}");
+    view! {
+        {(!label.is_empty()).then(|| view! { <label class="field-label" for=id.clone()>{label.clone()}</label> })}
+        <textarea
+            id=id
+            rows=rows
+            placeholder=placeholder
+            data-testid=testid
+            prop:value=move || value.get()
+            on:input=move |ev| on_input.run(event_target_value(&ev))
+        ></textarea>
+    }
+}
+
+#[component]
+pub fn TextInput(
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_input: Callback<String>,
+    #[prop(into)] testid: String,
+    #[prop(into, optional)] label: String,
+    #[prop(into, optional)] placeholder: String,
+) -> impl IntoView {
+    let id = format!("f-{testid}");
+    view! {
+        {(!label.is_empty()).then(|| view! { <label class="field-label" for=id.clone()>{label.clone()}</label> })}
+        <input
+            type="text"
+            id=id
+            placeholder=placeholder
+            data-testid=testid
+            prop:value=move || value.get()
+            on:input=move |ev| on_input.run(event_target_value(&ev))
+        />
+    }
+}
+
+/// A group of radio buttons over `options`; `None` when nothing is chosen yet.
+#[component]
+pub fn Choice<T>(
+    options: Vec<(T, &'static str)>,
+    #[prop(into)] value: Signal<Option<T>>,
+    #[prop(into)] on_change: Callback<T>,
+    #[prop(into)] testid: String,
+    #[prop(into)] legend: String,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let group = format!("g-{testid}");
+    view! {
+        <fieldset class="choice" data-testid=testid.clone()>
+            <legend>{legend}</legend>
+            {options
+                .into_iter()
+                .enumerate()
+                .map(|(i, (option, label))| {
+                    let input_id = format!("{group}-{i}");
+                    view! {
+                        <label class="choice-option" for=input_id.clone()>
+                            <input
+                                type="radio"
+                                id=input_id.clone()
+                                name=group.clone()
+                                data-testid=format!("{testid}-{i}")
+                                prop:checked=move || value.get() == Some(option)
+                                on:change=move |_| on_change.run(option)
+                            />
+                            {label}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}

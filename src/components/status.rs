@@ -1,0 +1,52 @@
+//! Save state and errors, always visible in the header.
+
+use career_core::store::KvError;
+use leptos::prelude::*;
+
+use crate::state::{AppState, SaveState};
+
+#[component]
+pub fn SaveIndicator() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <span class="save-state" data-testid="save-state">
+            {move || match state.save.get() {
+                SaveState::Saved => view! { <span class="ok">"All changes saved on this device"</span> }.into_any(),
+                SaveState::Pending => view! { <span class="pending">"Saving…"</span> }.into_any(),
+                SaveState::Failed(_) => view! { <span class="bad">"Not saved"</span> }.into_any(),
+            }}
+        </span>
+    }
+}
+
+#[component]
+pub fn ErrorBanner() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        {move || match state.save.get() {
+            SaveState::Failed(KvError::QuotaExceeded) => Some(view! {
+                <div class="banner bad" role="alert" data-testid="quota-banner">
+                    <strong>"This browser's storage is full."</strong>
+                    " Your latest changes are safe in this tab but not yet saved. Keep this tab open, "
+                    "export the unsaved discussions, then free space (for example, remove other sites' data) — "
+                    "saving resumes with your next edit."
+                    <button on:click=move |_| state.export_unsaved()>"Export unsaved discussions"</button>
+                </div>
+            }.into_any()),
+            SaveState::Failed(e) => Some(view! {
+                <div class="banner bad" role="alert">
+                    <strong>"Changes could not be saved: "</strong>{e.to_string()}
+                    " They are kept in this tab. "
+                    <button on:click=move |_| state.export_unsaved()>"Export unsaved discussions"</button>
+                </div>
+            }.into_any()),
+            _ => None,
+        }}
+        {move || state.error.get().map(|e| view! {
+            <div class="banner bad" role="alert" data-testid="error-banner">
+                <strong>"Something went wrong: "</strong>{e}
+                <button on:click=move |_| state.error.set(None)>"Dismiss"</button>
+            </div>
+        })}
+    }
+}

@@ -1,0 +1,51 @@
+//! localStorage as the core's `KvStore`. Values are raw strings (base64 for documents),
+//! written with `setItem` directly rather than through serde, and a full storage is
+//! reported as `QuotaExceeded` instead of being lost in a generic error.
+
+use career_core::store::{KvError, KvStore};
+use wasm_bindgen::JsCast;
+
+pub struct BrowserKv {
+    storage: web_sys::Storage,
+}
+
+impl BrowserKv {
+    pub fn open() -> Result<BrowserKv, KvError> {
+        let storage = <gloo_storage::LocalStorage as gloo_storage::Storage>::raw();
+        Ok(BrowserKv { storage })
+    }
+}
+
+fn to_kv_error(err: wasm_bindgen::JsValue) -> KvError {
+    if let Some(e) = err.dyn_ref::<web_sys::DomException>() {
+        let name = e.name();
+        // Chrome and Safari say QuotaExceededError; old Firefox NS_ERROR_DOM_QUOTA_REACHED.
+        if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" || e.code() == 22 {
+            return KvError::QuotaExceeded;
+        }
+        return KvError::Unavailable(format!("{name}: {}", e.message()));
+    }
+    KvError::Unavailable(format!("{err:?}"))
+}
+
+impl KvStore for BrowserKv {
+    fn get(&self, key: &str) -> Result<Option<String>, KvError> {
+        self.storage.get_item(key).map_err(to_kv_error)
+    }
+    fn set(&mut self, key: &str, value: &str) -> Result<(), KvError> {
+        self.storage.set_item(key, value).map_err(to_kv_error)
+    }
+    fn remove(&mut self, key: &str) -> Result<(), KvError> {
+        self.storage.remove_item(key).map_err(to_kv_error)
+    }
+    fn keys(&self) -> Result<Vec<String>, KvError> {
+        let len = self.storage.length().map_err(to_kv_error)?;
+        let mut keys = Vec::with_capacity(len as usize);
+        for i in 0..len {
+            if let Some(k) = self.storage.key(i).map_err(to_kv_error)? {
+                keys.push(k);
+            }
+        }
+        Ok(keys)
+    }
+}

@@ -1,0 +1,7 @@
+//! Browser glue, one concern per file.
+
+pub mod clock;
+pub mod download;
+pub mod kv;
+pub mod lifecycle;
+pub mod random;

@@ -1,0 +1,171 @@
+//! Step 4: the development plan: actions for the next 12 months, track, readiness, when
+//! the talk was held and when the next one is due. Open actions of the previous
+//! discussion can be carried over.
+
+use career_core::discussion::{carry_over_candidates, Action, DiscussionEdit, Owner, Readiness, Track};
+use career_core::schedule::next_due_after;
+use career_core::Day;
+use leptos::prelude::*;
+
+use super::DiscussionCtx;
+use crate::components::fields::Choice;
+use crate::state::AppState;
+
+fn parse_day(s: &str) -> Option<Day> {
+    s.parse().ok()
+}
+
+#[component]
+pub fn Plan() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ctx = expect_context::<DiscussionCtx>();
+    let edit = move |e: DiscussionEdit| state.edit_discussion(&ctx.id.get_untracked(), e);
+
+    let action_ids = Memo::new(move |_| ctx.with(|d| d.actions.iter().map(|a| a.id.clone()).collect::<Vec<_>>()));
+    let add_action = move |_| {
+        edit(DiscussionEdit::AddAction(Action {
+            id: state.new_id(),
+            text: "".into(),
+            owner: Owner::Employee,
+            due: None,
+            done: false,
+            carried_from: None,
+        }))
+    };
+
+    let track = Signal::derive(move || ctx.with(|d| Some(d.track)));
+    let readiness = Signal::derive(move || ctx.with(|d| d.readiness));
+    let held_on = Memo::new(move |_| ctx.with(|d| d.held_on));
+    let cadence = Memo::new(move |_| {
+        ctx.with(|d| state.person(&d.person_id).map(|p| p.cadence_months)).unwrap_or(12)
+    });
+
+    view! {
+        <section class="card">
+            <h3>"Actions for the next 12 months"</h3>
+            <Show when=move || !action_ids.with(|a| a.is_empty()) fallback=|| view! { <p class="muted">"No actions yet."</p> }>
+                <table class="actions-table" data-testid="actions">
+                    <thead><tr><th>"Done"</th><th>"Action"</th><th>"Owner"</th><th>"Due"</th><th></th></tr></thead>
+                    <tbody>
+                        <For each=move || action_ids.get() key=|id| id.clone() let(aid)>
+                            <ActionRow id=aid />
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+            <button data-testid="add-action" on:click=add_action>"Add action"</button>
+            <CarryOver />
+        </section>
+        <section class="card">
+            <h3>"Development"</h3>
+            <Choice options=Track::ALL.map(|t| (t, t.label())).to_vec() value=track
+                on_change=Callback::new(move |t| edit(DiscussionEdit::Track(t))) testid="track"
+                legend="Development track" />
+            <p class="help">"People aiming for the most senior roles and people who want to stay true technical experts get different plans."</p>
+            <Choice options=Readiness::ALL.map(|r| (r, r.label())).to_vec() value=readiness
+                on_change=Callback::new(move |r| edit(DiscussionEdit::Readiness(Some(r)))) testid="readiness"
+                legend="Readiness for the next assignment" />
+        </section>
+        <section class="card">
+            <h3>"When"</h3>
+            <label>"Held on "
+                <input type="date" data-testid="held-on"
+                    prop:value=move || held_on.get().map(|d| d.to_string()).unwrap_or_default()
+                    on:change=move |ev| edit(DiscussionEdit::HeldOn(parse_day(&event_target_value(&ev)))) />
+            </label>
+            " "
+            <button class="small" data-testid="held-today" on:click=move |_| edit(DiscussionEdit::HeldOn(Some(state.today())))>"Held today"</button>
+            <p data-testid="next-discussion">
+                {move || match held_on.get() {
+                    Some(h) => format!("Next discussion due {} (every {} months).", next_due_after(h, cadence.get()).human(), cadence.get()),
+                    None => "Set the date it was held to schedule the next discussion.".to_string(),
+                }}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn ActionRow(id: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ctx = expect_context::<DiscussionCtx>();
+    let aid = StoredValue::new(id);
+    let get = move || aid.with_value(|id| ctx.with(|d| d.actions.iter().find(|a| &a.id == id).cloned()));
+    let edit = move |e: DiscussionEdit| state.edit_discussion(&ctx.id.get_untracked(), e);
+    let id = move || aid.get_value();
+    view! {
+        <tr data-testid="action-row">
+            <td><input type="checkbox" data-testid="action-done"
+                prop:checked=move || get().is_some_and(|a| a.done)
+                on:change=move |ev| edit(DiscussionEdit::ActionDone { id: id(), done: event_target_checked(&ev) }) /></td>
+            <td><input type="text" class="wide" data-testid="action-text" placeholder="What will be done"
+                prop:value=move || get().map(|a| a.text.as_str().to_string()).unwrap_or_default()
+                on:input=move |ev| edit(DiscussionEdit::ActionText { id: id(), text: event_target_value(&ev) }) />
+                {move || get().and_then(|a| a.carried_from).map(|_| view! { <span class="badge muted">"Carried over"</span> })}
+            </td>
+            <td><select data-testid="action-owner" on:change=move |ev| {
+                    let owner = if event_target_value(&ev) == "manager" { Owner::Manager } else { Owner::Employee };
+                    edit(DiscussionEdit::ActionOwner { id: id(), owner })
+                }>
+                <option value="employee" selected=move || get().is_some_and(|a| a.owner == Owner::Employee)>{Owner::Employee.label()}</option>
+                <option value="manager" selected=move || get().is_some_and(|a| a.owner == Owner::Manager)>{Owner::Manager.label()}</option>
+            </select></td>
+            <td><input type="date" data-testid="action-due"
+                prop:value=move || get().and_then(|a| a.due).map(|d| d.to_string()).unwrap_or_default()
+                on:change=move |ev| edit(DiscussionEdit::ActionDue { id: id(), due: parse_day(&event_target_value(&ev)) }) /></td>
+            <td><button class="link" data-testid="action-remove" on:click=move |_| edit(DiscussionEdit::RemoveAction { id: id() })>"Remove"</button></td>
+        </tr>
+    }
+}
+
+/// Open actions of this person's previous discussion, offered for carrying over.
+#[component]
+fn CarryOver() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ctx = expect_context::<DiscussionCtx>();
+    let previous = Memo::new(move |_| {
+        let current = ctx.disc.get().ok()?;
+        let prev_id = state.index.with(|i| {
+            i.of_person(&current.person_id)
+                .into_iter()
+                .filter(|(id, e)| **id != current.id && e.created_on <= current.created_on)
+                .map(|(id, _)| id.clone())
+                .next()
+        })?;
+        let prev = state.discussion(&prev_id).ok()?;
+        let offered: Vec<Action> = carry_over_candidates(&prev, &current).into_iter().cloned().collect();
+        Some((prev.held_on.unwrap_or(prev.created_on), offered))
+    });
+    let carry = move |a: Action| {
+        state.edit_discussion(
+            &ctx.id.get_untracked(),
+            DiscussionEdit::AddAction(Action {
+                id: state.new_id(),
+                text: a.text.as_str().into(),
+                owner: a.owner,
+                due: None,
+                done: false,
+                carried_from: Some(a.id.clone()),
+            }),
+        )
+    };
+    view! {
+        {move || previous.get().filter(|(_, offered)| !offered.is_empty()).map(|(when, offered)| view! {
+            <div class="carry-over" data-testid="carry-over">
+                <h4>{format!("Open actions from the discussion of {}", when.human())}</h4>
+                <ul>
+                    {offered.into_iter().map(|a| {
+                        let a2 = a.clone();
+                        view! {
+                            <li>
+                                <span>{a.text.as_str().to_string()}</span>" "
+                                <span class="sub">{a.owner.label()}</span>" "
+                                <button class="small" data-testid="carry-over-action" on:click=move |_| carry(a2.clone())>"Carry over"</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
+        })}
+    }
+}

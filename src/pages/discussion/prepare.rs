@@ -1,0 +1,73 @@
+//! Step 1: the leader's five questions to themselves, private to this device.
+
+use career_core::method::{Indicator, PrepField};
+use career_core::prep::PrepEdit;
+use leptos::prelude::*;
+
+use super::DiscussionCtx;
+use crate::components::fields::{TextArea, TextInput};
+use crate::state::AppState;
+
+#[component]
+pub fn Prepare() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ctx = expect_context::<DiscussionCtx>();
+    let prep_broken = move || ctx.prep.get().err();
+    let field = move |f: PrepField| {
+        let value = Signal::derive(move || ctx.with_prep(|p| p.get(f).to_string()));
+        let on_input = Callback::new(move |text: String| state.edit_prep(&ctx.id.get_untracked(), PrepEdit::Field(f, text)));
+        (value, on_input)
+    };
+    let questions = [PrepField::Potential, PrepField::Path, PrepField::Strengths, PrepField::Needs, PrepField::NextAssignment];
+
+    view! {
+        <p class="private-note" data-testid="private-note">
+            <span class="lock">"🔒"</span>
+            " Private: your preparation stays on this device and is never part of the shared discussion. "
+            "During the conversation, use “Interject” to bring an answer into the shared record as your view."
+        </p>
+        {move || prep_broken().map(|e| view! { <div class="banner bad" role="alert">"Your preparation cannot be read: "{e}</div> })}
+        <ol class="questions">
+            {questions.into_iter().enumerate().map(|(n, f)| {
+                let (value, on_input) = field(f);
+                view! {
+                    <li class="card question">
+                        <h3><span class="num">{n + 1}</span>" "{f.title()}</h3>
+                        <p class="prompt">{f.question()}</p>
+                        <p class="help">{f.help()}</p>
+                        <TextArea value=value on_input=on_input testid=format!("prep-{}", f.as_key()) rows=3 />
+                        {(f == PrepField::Potential).then(|| view! { <Indicators /> })}
+                        {(f == PrepField::NextAssignment).then(|| {
+                            let (value, on_input) = field(PrepField::Timing);
+                            view! {
+                                <div class="timing">
+                                    <TextInput value=value on_input=on_input testid="prep-timing"
+                                        label=PrepField::Timing.question() placeholder=PrepField::Timing.help() />
+                                </div>
+                            }
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+fn Indicators() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ctx = expect_context::<DiscussionCtx>();
+    view! {
+        <fieldset class="indicators">
+            <legend>"Indicators you have seen"</legend>
+            {Indicator::ALL.map(|i| view! {
+                <label class="choice-option">
+                    <input type="checkbox" data-testid=format!("indicator-{}", i.as_key())
+                        prop:checked=move || ctx.with_prep(|p| p.indicators.get(i))
+                        on:change=move |ev| state.edit_prep(&ctx.id.get_untracked(), PrepEdit::Indicator(i, event_target_checked(&ev))) />
+                    {i.label()}
+                </label>
+            }).collect_view()}
+        </fieldset>
+    }
+}

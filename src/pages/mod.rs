@@ -1,0 +1,5 @@
+//! One module per page.
+
+pub mod discussion;
+pub mod people;
+pub mod person;

@@ -1,0 +1,156 @@
+//! The people list: who is due for a career discussion, soonest first.
+
+use career_core::people::{validate_person, Person, RosterEdit, CADENCES};
+use career_core::schedule::{schedule, DueStatus, Schedule};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::state::AppState;
+
+pub fn cadence_label(months: u64) -> String {
+    match months {
+        12 => "Every 12 months".into(),
+        6 => "Every 6 months".into(),
+        n => format!("Every {n} months"),
+    }
+}
+
+/// The badge for a person's schedule.
+#[component]
+pub fn DueBadge(schedule: Schedule) -> impl IntoView {
+    let (class, text) = match schedule.status {
+        DueStatus::Overdue(days) => ("badge overdue", format!("Overdue by {days} days")),
+        DueStatus::DueSoon(0) => ("badge due-soon", "Due today".to_string()),
+        DueStatus::DueSoon(days) => ("badge due-soon", format!("Due in {days} days")),
+        DueStatus::NotYetHeld => ("badge new", "No discussion yet".to_string()),
+        DueStatus::OnTrack => ("badge ok", "On track".to_string()),
+    };
+    view! { <span class=class data-testid="due-badge">{text}</span> }
+}
+
+#[component]
+pub fn PeoplePage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let show_archived = RwSignal::new(false);
+
+    let rows = Memo::new(move |_| {
+        let today = state.today();
+        let index = state.index.get();
+        let roster = state.roster.get();
+        let mut rows: Vec<(Person, Schedule)> = roster
+            .map(|r| r.people)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| show_archived.get() || !p.archived)
+            .map(|p| {
+                let s = schedule(p.added_on, p.cadence_months, index.held_dates(&p.id), today);
+                (p, s)
+            })
+            .collect();
+        rows.sort_by(|a, b| a.1.next_due.cmp(&b.1.next_due).then(a.0.name.cmp(&b.0.name)));
+        rows
+    });
+
+    view! {
+        <section class="people">
+            <div class="page-head">
+                <h1>"Your people"</h1>
+                <ManagerName />
+            </div>
+            {move || state.roster.get().err().map(|e| view! {
+                <div class="banner bad" role="alert" data-testid="roster-damaged">
+                    <strong>"Your people list could not be read. "</strong>{e}
+                    " Its data is kept unchanged. "
+                    <button on:click=move |_| state.download_raw(&AppState::roster_storage_name())>"Download its stored data"</button>
+                </div>
+            })}
+            <AddPerson />
+            <label class="toggle">
+                <input type="checkbox" data-testid="show-archived"
+                    prop:checked=move || show_archived.get()
+                    on:change=move |ev| show_archived.set(event_target_checked(&ev)) />
+                "Show archived people"
+            </label>
+            <Show when=move || !rows.with(|r| r.is_empty()) fallback=|| view! {
+                <p class="empty">"No one here yet. Add the people you manage to plan their career discussions."</p>
+            }>
+                <table class="people-table" data-testid="people-list">
+                    <thead><tr>
+                        <th>"Name"</th><th>"Last discussion"</th><th>"Cadence"</th><th>"Next due"</th><th>"Status"</th>
+                    </tr></thead>
+                    <tbody>
+                        <For each=move || rows.get() key=|(p, s)| (p.clone(), *s) let((person, sched))>
+                            <tr data-testid="person-row" class:archived=person.archived>
+                                <td>
+                                    <A href=format!("/people/{}", person.id) attr:data-testid="person-link">{person.name.clone()}</A>
+                                    <div class="sub">{[person.role.clone(), person.team.clone()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")}</div>
+                                    {person.archived.then(|| view! { <span class="badge muted">"Archived"</span> })}
+                                </td>
+                                <td data-testid="last-held">{sched.last_held.map(|d| d.human()).unwrap_or_else(|| "—".into())}</td>
+                                <td>{cadence_label(person.cadence_months)}</td>
+                                <td data-testid="next-due">{sched.next_due.human()}</td>
+                                <td><DueBadge schedule=sched /></td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn ManagerName() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let name = move || state.manager().name;
+    view! {
+        <label class="manager-name">
+            "You (the leader): "
+            <input type="text" placeholder="Your name" data-testid="manager-name"
+                prop:value=name
+                on:change=move |ev| state.edit_roster(RosterEdit::ManagerName(event_target_value(&ev).trim().to_string())) />
+        </label>
+    }
+}
+
+#[component]
+fn AddPerson() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new(String::new());
+    let team = RwSignal::new(String::new());
+    let cadence = RwSignal::new(12u8);
+    let problem = RwSignal::new(None::<String>);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match validate_person(&name.get_untracked(), cadence.get_untracked()) {
+            Ok(valid) => {
+                state.add_person(valid, role.get_untracked(), team.get_untracked(), cadence.get_untracked());
+                name.set(String::new());
+                role.set(String::new());
+                team.set(String::new());
+                problem.set(None);
+            }
+            Err(e) => problem.set(Some(e.to_string())),
+        }
+    };
+
+    view! {
+        <form class="add-person card" on:submit=submit data-testid="add-person">
+            <h2>"Add a person"</h2>
+            <div class="row">
+                <label>"Name" <input type="text" required data-testid="new-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) /></label>
+                <label>"Role" <input type="text" data-testid="new-role" prop:value=move || role.get() on:input=move |ev| role.set(event_target_value(&ev)) /></label>
+                <label>"Team" <input type="text" data-testid="new-team" prop:value=move || team.get() on:input=move |ev| team.set(event_target_value(&ev)) /></label>
+                <label>"Cadence"
+                    <select data-testid="new-cadence" on:change=move |ev| cadence.set(event_target_value(&ev).parse().unwrap_or(12))>
+                        {CADENCES.map(|m| view! { <option value=m.to_string() selected=move || cadence.get() == m>{cadence_label(m as u64)}</option> }).collect_view()}
+                    </select>
+                </label>
+                <button type="submit" class="primary" data-testid="add-person-submit">"Add person"</button>
+            </div>
+            {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
+        </form>
+    }
+}

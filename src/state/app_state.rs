@@ -1,0 +1,374 @@
+//! The app's documents and how edits reach storage.
+//!
+//! Edits apply to the in-memory Automerge document at once (so the UI never waits) and
+//! mark it dirty; a save runs 300 ms after the last edit, and at once when the page is
+//! hidden or closed. A save that fails (storage full) keeps the edits in memory, tells the
+//! user, offers an export, and is retried on the next edit.
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::Duration;
+
+use career_core::discussion::{self, Discussion, DiscussionEdit, NewDiscussion};
+use career_core::index::{discussion_name, prep_name, roster_name, Index, IndexEntry};
+use career_core::people::{self, Participant, Person, Roster, RosterEdit};
+use career_core::prep::{self, Prep, PrepEdit};
+use career_core::store::{raw_entries, KvError, LoadError, StoredDoc};
+use career_core::{ActorId, AutoCommit, Day};
+use leptos::prelude::*;
+
+use crate::infra::{clock, download, kv::BrowserKv, random};
+
+const SAVE_DELAY: Duration = Duration::from_millis(300);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveState {
+    Saved,
+    Pending,
+    Failed(KvError),
+}
+
+struct Repo {
+    kv: BrowserKv,
+    actor: ActorId,
+    docs: HashMap<String, Result<StoredDoc, LoadError>>,
+    dirty: BTreeSet<String>,
+    index: Index,
+    index_dirty: bool,
+}
+
+impl Repo {
+    fn doc(&mut self, name: &str) -> Result<&mut StoredDoc, LoadError> {
+        if !self.docs.contains_key(name) {
+            let loaded = StoredDoc::load(&self.kv, name, self.actor.clone());
+            if matches!(loaded, Err(LoadError::NotFound)) {
+                return Err(LoadError::NotFound);
+            }
+            self.docs.insert(name.to_string(), loaded);
+        }
+        match self.docs.get_mut(name).expect("inserted above") {
+            Ok(doc) => Ok(doc),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    fn create(&mut self, name: &str, doc: AutoCommit) -> Result<(), KvError> {
+        let stored = StoredDoc::create(&mut self.kv, name, doc, clock::now_secs())?;
+        self.docs.insert(name.to_string(), Ok(stored));
+        Ok(())
+    }
+
+    /// Writes every dirty document and the index. Stops at the first storage error,
+    /// leaving the rest dirty for the next attempt.
+    fn flush(&mut self) -> Result<(), KvError> {
+        let now = clock::now_secs();
+        for name in self.dirty.clone() {
+            if let Some(Ok(stored)) = self.docs.get_mut(&name) {
+                stored.save(&mut self.kv, now)?;
+            }
+            self.dirty.remove(&name);
+        }
+        if self.index_dirty {
+            self.index.write(&mut self.kv)?;
+            self.index_dirty = false;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    repo: StoredValue<Repo, leptos::prelude::LocalStorage>,
+    timer: StoredValue<Option<TimeoutHandle>, leptos::prelude::LocalStorage>,
+    /// The people list, or why it cannot be read.
+    pub roster: RwSignal<Result<Roster, String>>,
+    pub index: RwSignal<Index>,
+    /// Bumped after every change to a discussion or prep document.
+    pub revision: RwSignal<u64>,
+    pub save: RwSignal<SaveState>,
+    /// An edit that could not be applied (a bug, or an unexpected document shape).
+    pub error: RwSignal<Option<String>>,
+}
+
+fn describe(e: &LoadError) -> String {
+    e.to_string()
+}
+
+impl AppState {
+    pub fn init() -> AppState {
+        let kv = BrowserKv::open().expect("localStorage is available");
+        let previous = Index::read(&kv).ok().flatten();
+        let index = match &previous {
+            Some(index) => index.clone(),
+            None => Index::rebuild(&kv, None).unwrap_or_default(),
+        };
+        let mut repo = Repo {
+            kv,
+            actor: random::new_actor(),
+            docs: HashMap::new(),
+            dirty: BTreeSet::new(),
+            index_dirty: previous.is_none(),
+            index: index.clone(),
+        };
+        let roster = match repo.doc(&roster_name()) {
+            Ok(stored) => people::read(&stored.doc).map_err(|e| e.to_string()),
+            Err(LoadError::NotFound) => {
+                let mut doc = AutoCommit::new().with_actor(repo.actor.clone());
+                people::create(&mut doc).expect("a new roster reconciles");
+                let roster = people::read(&doc).map_err(|e| e.to_string());
+                if let Err(e) = repo.create(&roster_name(), doc) {
+                    leptos::logging::warn!("could not store the new people list: {e}");
+                }
+                roster
+            }
+            Err(e) => Err(describe(&e)),
+        };
+        let state = AppState {
+            repo: StoredValue::new_local(repo),
+            timer: StoredValue::new_local(None),
+            roster: RwSignal::new(roster),
+            index: RwSignal::new(index),
+            revision: RwSignal::new(0),
+            save: RwSignal::new(SaveState::Saved),
+            error: RwSignal::new(None),
+        };
+        crate::infra::lifecycle::on_page_hide(move || state.flush());
+        state
+    }
+
+    // ----- saving -------------------------------------------------------------------
+
+    fn mark_dirty(&self, name: &str) {
+        self.repo.update_value(|r| {
+            r.dirty.insert(name.to_string());
+        });
+        if !matches!(self.save.get_untracked(), SaveState::Failed(_)) {
+            self.save.set(SaveState::Pending);
+        }
+        self.schedule_save();
+    }
+
+    fn schedule_save(&self) {
+        let state = *self;
+        self.timer.update_value(|t| {
+            if let Some(handle) = t.take() {
+                handle.clear();
+            }
+            *t = set_timeout_with_handle(move || state.flush(), SAVE_DELAY).ok();
+        });
+    }
+
+    /// Writes everything pending now.
+    pub fn flush(&self) {
+        let result = self.repo.try_update_value(|r| r.flush());
+        match result {
+            Some(Ok(())) => self.save.set(SaveState::Saved),
+            Some(Err(e)) => self.save.set(SaveState::Failed(e)),
+            None => {}
+        }
+    }
+
+    /// Downloads every unsaved document as Automerge bytes, so nothing is lost when the
+    /// browser's storage is full.
+    pub fn export_unsaved(&self) {
+        let files = self.repo.try_update_value(|r| {
+            let names: Vec<String> = r.dirty.iter().cloned().collect();
+            names
+                .into_iter()
+                .filter_map(|n| match r.docs.get_mut(&n) {
+                    Some(Ok(stored)) => Some((n, stored.to_bytes())),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        });
+        for (name, bytes) in files.unwrap_or_default() {
+            if let Err(e) = download::download(&format!("career-talk-{name}.automerge"), &bytes, "application/octet-stream") {
+                self.error.set(Some(e));
+            }
+        }
+    }
+
+    /// Downloads the raw stored strings of a document, e.g. one that cannot be read.
+    pub fn download_raw(&self, name: &str) {
+        let entries = self.repo.with_value(|r| raw_entries(&r.kv, name));
+        match entries {
+            Ok(entries) => {
+                let map: serde_json::Map<String, serde_json::Value> = entries
+                    .into_iter()
+                    .map(|(k, v)| (k, serde_json::Value::String(v)))
+                    .collect();
+                let json = serde_json::to_vec_pretty(&map).unwrap_or_default();
+                if let Err(e) = download::download(&format!("career-talk-{name}-raw.json"), &json, "application/json") {
+                    self.error.set(Some(e));
+                }
+            }
+            Err(e) => self.error.set(Some(e.to_string())),
+        }
+    }
+
+    // ----- people -------------------------------------------------------------------
+
+    pub fn edit_roster(&self, edit: RosterEdit) {
+        let name = roster_name();
+        let result = self.repo.try_update_value(|r| -> Result<Roster, String> {
+            let stored = r.doc(&name).map_err(|e| describe(&e))?;
+            people::apply(&mut stored.doc, edit).map_err(|e| e.to_string())?;
+            people::read(&stored.doc).map_err(|e| e.to_string())
+        });
+        match result {
+            Some(Ok(roster)) => {
+                self.roster.set(Ok(roster));
+                self.mark_dirty(&name);
+            }
+            Some(Err(e)) => self.error.set(Some(e)),
+            None => {}
+        }
+    }
+
+    pub fn add_person(&self, name: String, role: String, team: String, cadence_months: u8) -> String {
+        let id = random::new_id();
+        self.edit_roster(RosterEdit::AddPerson(Person {
+            id: id.clone(),
+            name,
+            role: role.trim().to_string(),
+            team: team.trim().to_string(),
+            cadence_months: cadence_months as u64,
+            archived: false,
+            added_on: clock::today(),
+        }));
+        id
+    }
+
+    pub fn person(&self, id: &str) -> Option<Person> {
+        self.roster.with(|r| r.as_ref().ok().and_then(|r| r.person(id).cloned()))
+    }
+
+    pub fn manager(&self) -> Participant {
+        self.roster.with(|r| r.as_ref().map(|r| r.manager.clone()).unwrap_or_default())
+    }
+
+    // ----- discussions --------------------------------------------------------------
+
+    pub fn discussion(&self, id: &str) -> Result<Discussion, String> {
+        self.repo
+            .try_update_value(|r| {
+                let stored = r.doc(&discussion_name(id)).map_err(|e| describe(&e))?;
+                discussion::read(&stored.doc).map_err(|e| format!("the stored discussion is damaged: {e}"))
+            })
+            .unwrap_or_else(|| Err("the app is shutting down".into()))
+    }
+
+    pub fn prep(&self, id: &str) -> Result<Prep, String> {
+        self.repo
+            .try_update_value(|r| {
+                let stored = r.doc(&prep_name(id)).map_err(|e| describe(&e))?;
+                prep::read(&stored.doc).map_err(|e| format!("the stored preparation is damaged: {e}"))
+            })
+            .unwrap_or_else(|| Err("the app is shutting down".into()))
+    }
+
+    pub fn new_discussion(&self, person: &Person) -> Result<String, String> {
+        let id = random::new_id();
+        let today = clock::today();
+        let manager = self.manager();
+        let result = self.repo.try_update_value(|r| -> Result<IndexEntry, String> {
+            let mut doc = AutoCommit::new().with_actor(r.actor.clone());
+            discussion::create(
+                &mut doc,
+                NewDiscussion {
+                    id: id.clone(),
+                    person_id: person.id.clone(),
+                    employee: Participant {
+                        name: person.name.clone(),
+                        role: person.role.clone(),
+                    },
+                    manager,
+                    created_on: today,
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            let entry = IndexEntry::of(&discussion::read(&doc).map_err(|e| e.to_string())?);
+            let mut prep_doc = AutoCommit::new().with_actor(r.actor.clone());
+            prep::create(&mut prep_doc, &id).map_err(|e| e.to_string())?;
+            let storage_err = |e: KvError| format!("Could not start the discussion: {e}.");
+            r.create(&prep_name(&id), prep_doc).map_err(storage_err)?;
+            r.create(&discussion_name(&id), doc).map_err(storage_err)?;
+            r.index.discussions.insert(id.clone(), entry.clone());
+            r.index_dirty = true;
+            Ok(entry)
+        });
+        match result {
+            Some(Ok(entry)) => {
+                self.index.update(|i| {
+                    i.discussions.insert(id.clone(), entry);
+                });
+                self.schedule_save();
+                Ok(id)
+            }
+            Some(Err(e)) => Err(e),
+            None => Err("the app is shutting down".into()),
+        }
+    }
+
+    pub fn edit_discussion(&self, id: &str, edit: DiscussionEdit) {
+        let name = discussion_name(id);
+        let result = self.repo.try_update_value(|r| -> Result<(bool, Option<IndexEntry>), String> {
+            let stored = r.doc(&name).map_err(|e| describe(&e))?;
+            let changed = discussion::apply(&mut stored.doc, edit).map_err(|e| e.to_string())?;
+            let entry = IndexEntry::of(&discussion::read(&stored.doc).map_err(|e| e.to_string())?);
+            if r.index.discussions.get(id) != Some(&entry) {
+                r.index.discussions.insert(id.to_string(), entry.clone());
+                r.index_dirty = true;
+                return Ok((changed, Some(entry)));
+            }
+            Ok((changed, None))
+        });
+        match result {
+            Some(Ok((changed, entry))) => {
+                if let Some(entry) = entry {
+                    self.index.update(|i| {
+                        i.discussions.insert(id.to_string(), entry);
+                    });
+                }
+                if changed {
+                    self.mark_dirty(&name);
+                    self.revision.update(|r| *r += 1);
+                }
+            }
+            Some(Err(e)) => self.error.set(Some(e)),
+            None => {}
+        }
+    }
+
+    pub fn edit_prep(&self, id: &str, edit: PrepEdit) {
+        let name = prep_name(id);
+        let result = self.repo.try_update_value(|r| -> Result<bool, String> {
+            let stored = r.doc(&name).map_err(|e| describe(&e))?;
+            prep::apply(&mut stored.doc, edit).map_err(|e| e.to_string())
+        });
+        match result {
+            Some(Ok(true)) => {
+                self.mark_dirty(&name);
+                self.revision.update(|r| *r += 1);
+            }
+            Some(Ok(false)) | None => {}
+            Some(Err(e)) => self.error.set(Some(e)),
+        }
+    }
+
+    pub fn today(&self) -> Day {
+        clock::today()
+    }
+
+    pub fn new_id(&self) -> String {
+        random::new_id()
+    }
+
+    /// Storage name of a discussion, for raw downloads.
+    pub fn discussion_storage_name(id: &str) -> String {
+        discussion_name(id)
+    }
+
+    pub fn roster_storage_name() -> String {
+        roster_name()
+    }
+}

@@ -1,0 +1,104 @@
+// Page objects: what a user sees and does on each page, by data-testid.
+import assert from 'node:assert/strict';
+
+const SAVED = 'All changes saved on this device';
+
+export class App {
+  constructor(page, baseUrl) {
+    this.page = page;
+    this.baseUrl = baseUrl;
+  }
+  async open(path = '/') {
+    await this.page.goto(this.baseUrl + path);
+    await this.page.getByTestId('save-state').waitFor();
+  }
+  async waitSaved() {
+    await this.page.getByTestId('save-state').getByText(SAVED).waitFor({ timeout: 5000 });
+  }
+  async reload() {
+    await this.page.reload();
+    await this.page.getByTestId('save-state').waitFor();
+  }
+  people() { return new PeoplePage(this.page); }
+  person() { return new PersonPage(this.page); }
+  discussion() { return new DiscussionPage(this.page); }
+}
+
+export class PeoplePage {
+  constructor(page) { this.page = page; }
+  async addPerson({ name, role = '', team = '', cadence = 12 }) {
+    const p = this.page;
+    await p.getByTestId('new-name').fill(name);
+    await p.getByTestId('new-role').fill(role);
+    await p.getByTestId('new-team').fill(team);
+    await p.getByTestId('new-cadence').selectOption(String(cadence));
+    await p.getByTestId('add-person-submit').click();
+    await this.row(name).waitFor();
+  }
+  row(name) {
+    return this.page.getByTestId('person-row').filter({ has: this.page.getByRole('link', { name, exact: true }) });
+  }
+  async names() {
+    return this.page.getByTestId('person-link').allTextContents();
+  }
+  async badge(name) {
+    return (await this.row(name).getByTestId('due-badge').textContent()).trim();
+  }
+  async openPerson(name) {
+    await this.page.getByRole('link', { name, exact: true }).click();
+    await this.page.getByTestId('person-name').waitFor();
+  }
+}
+
+export class PersonPage {
+  constructor(page) { this.page = page; }
+  async startDiscussion() {
+    await this.page.getByTestId('start-discussion').click();
+    await this.page.getByTestId('tab-prepare').waitFor();
+  }
+  async rename(name) {
+    await this.page.getByTestId('edit-name').fill(name);
+    await this.page.getByTestId('edit-name').press('Tab');
+  }
+  discussions() { return this.page.getByTestId('discussion-item'); }
+  damaged() { return this.page.getByTestId('discussion-damaged'); }
+}
+
+export class DiscussionPage {
+  constructor(page) { this.page = page; }
+  async tab(slug) {
+    await this.page.getByTestId(`tab-${slug}`).click();
+    await this.page.waitForURL(new RegExp(`/${slug}$`));
+  }
+  field(testid) { return this.page.getByTestId(testid); }
+  async fill(testid, text) {
+    await this.field(testid).fill(text);
+  }
+  async value(testid) {
+    return this.field(testid).inputValue();
+  }
+  async interject(question, source) {
+    await this.page.getByTestId(`interject-${question}-${source}`).click();
+  }
+  leaderViews(question) {
+    return this.page.getByTestId(`question-${question}`).getByTestId('leader-view');
+  }
+  async choose(group, index) {
+    await this.page.getByTestId(`${group}-${index}`).check();
+  }
+  async isChosen(group, index) {
+    return this.page.getByTestId(`${group}-${index}`).isChecked();
+  }
+  actionRows() { return this.page.getByTestId('action-row'); }
+  async addAction({ text, owner = 'employee', due }) {
+    await this.page.getByTestId('add-action').click();
+    const row = this.actionRows().last();
+    await row.getByTestId('action-text').fill(text);
+    await row.getByTestId('action-owner').selectOption(owner);
+    if (due) await row.getByTestId('action-due').fill(due);
+  }
+}
+
+export function assertNoErrors(errors) {
+  assert.deepEqual(errors.map(String), [], 'the app logged errors');
+}
