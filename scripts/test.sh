@@ -22,4 +22,4 @@ step "release build (trunk)"
 trunk build --release
 
 step "end-to-end tests (headless Chromium)"
-node --test --test-concurrency=1 tests/e2e/
+node --test --test-concurrency=1 tests/e2e/*.spec.mjs

@@ -37,6 +37,7 @@ test('a corrupted stored discussion is shown as damaged and the rest keeps worki
   const key = `ct1:doc:d.${broken}:s`;
   await env.page.evaluate((k) => localStorage.setItem(k, 'garbage: not a document'), key);
   await app.reload();
+  await app.open('/');
 
   // The people list still works.
   assert.deepEqual(await app.people().names(), ['Gil Hart', 'Ivy Jones']);

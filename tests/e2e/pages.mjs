@@ -39,6 +39,7 @@ export class PeoplePage {
     return this.page.getByTestId('person-row').filter({ has: this.page.getByRole('link', { name, exact: true }) });
   }
   async names() {
+    await this.page.getByTestId('person-row').first().waitFor();
     return this.page.getByTestId('person-link').allTextContents();
   }
   async badge(name) {

@@ -39,6 +39,7 @@ test('people are added, renamed and archived, and stay so after a reload', async
   await env.page.getByTestId('archive-person').click();
   await app.waitSaved();
   await app.reload();
+  await app.open('/');
   assert.deepEqual(await people.names(), ['Ada Byron', 'Ben Carter']);
   await env.page.getByTestId('show-archived').check();
   assert.ok((await people.names()).includes('Cleo Díaz-Moreno'));
