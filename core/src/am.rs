@@ -76,7 +76,13 @@ pub(crate) fn find_item(
     for index in 0..doc.length(list) {
         if let Some((Value::Object(ObjType::Map), item)) = doc.get(list, index)? {
             if let Some((value, _)) = doc.get(&item, "id")? {
-                if value.into_scalar().ok().and_then(|s| s.into_string().ok()).as_deref() == Some(id) {
+                if value
+                    .into_scalar()
+                    .ok()
+                    .and_then(|s| s.into_string().ok())
+                    .as_deref()
+                    == Some(id)
+                {
                     return Ok((index, item));
                 }
             }

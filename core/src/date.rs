@@ -62,7 +62,11 @@ impl Day {
 
     /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
     pub fn ordinal(self) -> i64 {
-        let y = if self.month <= 2 { self.year - 1 } else { self.year } as i64;
+        let y = if self.month <= 2 {
+            self.year - 1
+        } else {
+            self.year
+        } as i64;
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
         let m = self.month as i64;
@@ -175,7 +179,14 @@ mod tests {
     fn parses_and_prints_iso_dates() {
         assert_eq!(d("2026-11-26").to_string(), "2026-11-26");
         assert_eq!(d("2024-02-29").human(), "29 Feb 2024");
-        for bad in ["2023-02-29", "2026-13-01", "26-11-2026", "2026-1-01", "", "2026-11-2x"] {
+        for bad in [
+            "2023-02-29",
+            "2026-13-01",
+            "26-11-2026",
+            "2026-1-01",
+            "",
+            "2026-11-2x",
+        ] {
             assert!(bad.parse::<Day>().is_err(), "{bad} should not parse");
         }
     }

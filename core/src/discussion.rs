@@ -51,7 +51,11 @@ pub enum Track {
 }
 
 impl Track {
-    pub const ALL: [Track; 3] = [Track::SeniorLeadership, Track::TechnicalExpert, Track::NotDecided];
+    pub const ALL: [Track; 3] = [
+        Track::SeniorLeadership,
+        Track::TechnicalExpert,
+        Track::NotDecided,
+    ];
     pub fn label(self) -> &'static str {
         match self {
             Track::SeniorLeadership => "Senior leadership",
@@ -175,7 +179,9 @@ impl Discussion {
     }
 
     pub fn views_for(&self, question: Question) -> impl Iterator<Item = &LeaderView> {
-        self.leader_views.iter().filter(move |v| v.question == question)
+        self.leader_views
+            .iter()
+            .filter(move |v| v.question == question)
     }
 
     /// The day the discussion counts as held for scheduling: the held-on date if set.
@@ -226,14 +232,33 @@ pub enum DiscussionEdit {
     Notes(String),
     /// Brings a preparation answer into the shared record, marked as the leader's view.
     Interject(LeaderView),
-    LeaderViewText { id: String, text: String },
-    RemoveLeaderView { id: String },
+    LeaderViewText {
+        id: String,
+        text: String,
+    },
+    RemoveLeaderView {
+        id: String,
+    },
     AddAction(Action),
-    ActionText { id: String, text: String },
-    ActionOwner { id: String, owner: Owner },
-    ActionDue { id: String, due: Option<Day> },
-    ActionDone { id: String, done: bool },
-    RemoveAction { id: String },
+    ActionText {
+        id: String,
+        text: String,
+    },
+    ActionOwner {
+        id: String,
+        owner: Owner,
+    },
+    ActionDue {
+        id: String,
+        due: Option<Day>,
+    },
+    ActionDone {
+        id: String,
+        done: bool,
+    },
+    RemoveAction {
+        id: String,
+    },
     Track(Track),
     Readiness(Option<Readiness>),
     HeldOn(Option<Day>),
@@ -303,7 +328,10 @@ pub fn apply(doc: &mut AutoCommit, edit: DiscussionEdit) -> Result<bool, EditErr
 }
 
 /// Open actions of `previous` that are not yet carried into `current`.
-pub fn carry_over_candidates<'a>(previous: &'a Discussion, current: &Discussion) -> Vec<&'a Action> {
+pub fn carry_over_candidates<'a>(
+    previous: &'a Discussion,
+    current: &Discussion,
+) -> Vec<&'a Action> {
     previous
         .open_actions()
         .filter(|a| {

@@ -62,7 +62,11 @@ impl Index {
             .iter()
             .filter(|(_, e)| e.person_id == person_id)
             .collect();
-        list.sort_by(|a, b| b.1.date().cmp(&a.1.date()).then(b.1.created_on.cmp(&a.1.created_on)));
+        list.sort_by(|a, b| {
+            b.1.date()
+                .cmp(&a.1.date())
+                .then(b.1.created_on.cmp(&a.1.created_on))
+        });
         list
     }
 
@@ -90,7 +94,9 @@ impl Index {
     pub fn rebuild(kv: &dyn KvStore, previous: Option<&Index>) -> Result<Index, KvError> {
         let mut index = Index::default();
         for name in stored_names(kv)? {
-            let Some(id) = name.strip_prefix("d.") else { continue };
+            let Some(id) = name.strip_prefix("d.") else {
+                continue;
+            };
             let loaded = StoredDoc::load(kv, &name, ActorId::from(&[0u8; 16][..]))
                 .ok()
                 .and_then(|s| discussion::read(&s.doc).ok());

@@ -172,14 +172,14 @@ impl Question {
             Question::ShortTerm => {
                 "What are your short-term aspirations: your next assignment, in the next 2–5 years?"
             }
-            Question::LongTerm => "What are your longer-term aspirations: your ultimate goal or level?",
+            Question::LongTerm => {
+                "What are your longer-term aspirations: your ultimate goal or level?"
+            }
             Question::KnowsWhatItTakes => "Do you know what it takes to get there?",
             Question::Willing => "Are you willing to do what it takes?",
             Question::Strengths => "What are your key strengths?",
             Question::DevelopmentAreas => "What are your key development areas?",
-            Question::Next12Months => {
-                "What steps and actions will you take in the next 12 months?"
-            }
+            Question::Next12Months => "What steps and actions will you take in the next 12 months?",
             Question::NextAssignment => "What would you like as a next assignment?",
         }
     }
@@ -267,9 +267,17 @@ mod tests {
             assert_eq!(Question::from_key(q.as_key()), Some(q));
         }
         // The pairings the method calls for.
-        assert!(Question::Strengths.leader_sources().contains(&PrepField::Strengths));
-        assert!(Question::DevelopmentAreas.leader_sources().contains(&PrepField::Needs));
-        assert!(Question::NextAssignment.leader_sources().contains(&PrepField::NextAssignment));
-        assert!(Question::LongTerm.leader_sources().contains(&PrepField::Potential));
+        assert!(Question::Strengths
+            .leader_sources()
+            .contains(&PrepField::Strengths));
+        assert!(Question::DevelopmentAreas
+            .leader_sources()
+            .contains(&PrepField::Needs));
+        assert!(Question::NextAssignment
+            .leader_sources()
+            .contains(&PrepField::NextAssignment));
+        assert!(Question::LongTerm
+            .leader_sources()
+            .contains(&PrepField::Potential));
     }
 }

@@ -77,7 +77,12 @@ mod tests {
 
     #[test]
     fn six_monthly_cadence_and_due_soon() {
-        let s = schedule(d("2024-01-01"), 6, [d("2026-01-01"), d("2026-06-10")], d("2026-11-26"));
+        let s = schedule(
+            d("2024-01-01"),
+            6,
+            [d("2026-01-01"), d("2026-06-10")],
+            d("2026-11-26"),
+        );
         assert_eq!(s.last_held, Some(d("2026-06-10")));
         assert_eq!(s.next_due, d("2026-12-10"));
         assert_eq!(s.status, DueStatus::DueSoon(14));

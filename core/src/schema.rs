@@ -12,7 +12,10 @@ use crate::error::DecodeError;
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: u64 = 1;
 
-pub(crate) fn decode<T: Hydrate>(doc: &AutoCommit, expected: &'static str) -> Result<T, DecodeError> {
+pub(crate) fn decode<T: Hydrate>(
+    doc: &AutoCommit,
+    expected: &'static str,
+) -> Result<T, DecodeError> {
     let kind = get_str(doc, &automerge::ROOT, "kind");
     match kind.as_deref() {
         Some(k) if k == expected => {}

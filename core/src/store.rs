@@ -62,7 +62,11 @@ fn chunk_key(name: &str, seq: u64) -> String {
 /// Every stored key of a document with its raw value, for "download the damaged data".
 pub fn raw_entries(kv: &dyn KvStore, name: &str) -> Result<Vec<(String, String)>, KvError> {
     let prefix = doc_prefix(name);
-    let mut keys: Vec<String> = kv.keys()?.into_iter().filter(|k| k.starts_with(&prefix)).collect();
+    let mut keys: Vec<String> = kv
+        .keys()?
+        .into_iter()
+        .filter(|k| k.starts_with(&prefix))
+        .collect();
     keys.sort();
     let mut out = Vec::new();
     for k in keys {
@@ -124,19 +128,31 @@ impl StoredDoc {
         now_secs: i64,
     ) -> Result<StoredDoc, KvError> {
         if kv.get(&snapshot_key(name))?.is_some() {
-            return Err(KvError::Unavailable(format!("document {name} already exists")));
+            return Err(KvError::Unavailable(format!(
+                "document {name} already exists"
+            )));
         }
         doc.commit_with(automerge::transaction::CommitOptions::default().with_time(now_secs));
         let snapshot = B64.encode(doc.save());
         kv.set(&snapshot_key(name), &snapshot)?;
+        Ok(StoredDoc::saved(name, doc, snapshot.len(), vec![]))
+    }
+
+    /// A document whose every change is in storage.
+    fn saved(
+        name: &str,
+        mut doc: AutoCommit,
+        snapshot_len: usize,
+        chunks: Vec<(u64, usize)>,
+    ) -> StoredDoc {
         let saved_heads = doc.get_heads();
-        Ok(StoredDoc {
+        StoredDoc {
             name: name.to_string(),
             doc,
             saved_heads,
-            snapshot_len: snapshot.len(),
-            chunks: vec![],
-        })
+            snapshot_len,
+            chunks,
+        }
     }
 
     /// Loads a document; `actor` identifies this tab's future edits.
@@ -173,14 +189,7 @@ impl StoredDoc {
         if !doc.get_missing_deps(&[]).is_empty() {
             return Err(LoadError::Damaged("some saved changes are missing".into()));
         }
-        let saved_heads = doc.get_heads();
-        Ok(StoredDoc {
-            name: name.to_string(),
-            doc,
-            saved_heads,
-            snapshot_len: snapshot.len(),
-            chunks,
-        })
+        Ok(StoredDoc::saved(name, doc, snapshot.len(), chunks))
     }
 
     pub fn name(&self) -> &str {

@@ -3,7 +3,9 @@
 
 mod common;
 
-use career_core::discussion::{self, Action, DiscussionEdit, LeaderView, Owner, Readiness, Track, Willing};
+use career_core::discussion::{
+    self, Action, DiscussionEdit, LeaderView, Owner, Readiness, Track, Willing,
+};
 use career_core::method::{AnswerField, PrepField, Question};
 use career_core::prep::{self, PrepEdit};
 use career_core::reflection;
@@ -29,12 +31,27 @@ fn action(id: &str, text: &str, owner: Owner) -> Action {
 #[test]
 fn concurrent_typing_in_one_answer_keeps_both_sides_words() {
     let mut manager = new_discussion();
-    edit(&mut manager, DiscussionEdit::Answer(AnswerField::Strengths, "Zoë 👩🏽‍💻 naïve — 日本".into()));
+    edit(
+        &mut manager,
+        DiscussionEdit::Answer(AnswerField::Strengths, "Zoë 👩🏽‍💻 naïve — 日本".into()),
+    );
     let mut employee = replica(&mut manager, 2);
 
     // Apart: the manager appends, the employee prepends, both around multi-byte text.
-    edit(&mut manager, DiscussionEdit::Answer(AnswerField::Strengths, "Zoë 👩🏽‍💻 naïve — 日本; mentoring".into()));
-    edit(&mut employee, DiscussionEdit::Answer(AnswerField::Strengths, "Systems design. Zoë 👩🏽‍💻 naïve — 日本".into()));
+    edit(
+        &mut manager,
+        DiscussionEdit::Answer(
+            AnswerField::Strengths,
+            "Zoë 👩🏽‍💻 naïve — 日本; mentoring".into(),
+        ),
+    );
+    edit(
+        &mut employee,
+        DiscussionEdit::Answer(
+            AnswerField::Strengths,
+            "Systems design. Zoë 👩🏽‍💻 naïve — 日本".into(),
+        ),
+    );
     sync(&mut manager, &mut employee);
 
     let merged = read(&manager).answers.strengths.as_str().to_string();
@@ -48,10 +65,19 @@ fn concurrent_changes_to_different_fields_all_survive() {
     let mut employee = replica(&mut manager, 2);
 
     edit(&mut manager, DiscussionEdit::Track(Track::TechnicalExpert));
-    edit(&mut manager, DiscussionEdit::Notes("Talked about the platform team.".into()));
-    edit(&mut employee, DiscussionEdit::Readiness(Some(Readiness::OneToTwoYears)));
+    edit(
+        &mut manager,
+        DiscussionEdit::Notes("Talked about the platform team.".into()),
+    );
+    edit(
+        &mut employee,
+        DiscussionEdit::Readiness(Some(Readiness::OneToTwoYears)),
+    );
     edit(&mut employee, DiscussionEdit::Willing(Some(Willing::Yes)));
-    edit(&mut employee, DiscussionEdit::Answer(AnswerField::LongTerm, "Principal engineer".into()));
+    edit(
+        &mut employee,
+        DiscussionEdit::Answer(AnswerField::LongTerm, "Principal engineer".into()),
+    );
     sync(&mut manager, &mut employee);
 
     for doc in [&manager, &employee] {
@@ -67,13 +93,38 @@ fn concurrent_changes_to_different_fields_all_survive() {
 #[test]
 fn actions_added_and_edited_on_both_sides_are_all_kept() {
     let mut manager = new_discussion();
-    edit(&mut manager, DiscussionEdit::AddAction(action("a1", "Shadow the architecture review", Owner::Employee)));
+    edit(
+        &mut manager,
+        DiscussionEdit::AddAction(action(
+            "a1",
+            "Shadow the architecture review",
+            Owner::Employee,
+        )),
+    );
     let mut employee = replica(&mut manager, 2);
 
-    edit(&mut manager, DiscussionEdit::AddAction(action("a2", "Find a mentor", Owner::Manager)));
-    edit(&mut employee, DiscussionEdit::AddAction(action("a3", "Give a tech talk", Owner::Employee)));
-    edit(&mut employee, DiscussionEdit::ActionDone { id: "a1".into(), done: true });
-    edit(&mut manager, DiscussionEdit::ActionText { id: "a1".into(), text: "Shadow the quarterly architecture review".into() });
+    edit(
+        &mut manager,
+        DiscussionEdit::AddAction(action("a2", "Find a mentor", Owner::Manager)),
+    );
+    edit(
+        &mut employee,
+        DiscussionEdit::AddAction(action("a3", "Give a tech talk", Owner::Employee)),
+    );
+    edit(
+        &mut employee,
+        DiscussionEdit::ActionDone {
+            id: "a1".into(),
+            done: true,
+        },
+    );
+    edit(
+        &mut manager,
+        DiscussionEdit::ActionText {
+            id: "a1".into(),
+            text: "Shadow the quarterly architecture review".into(),
+        },
+    );
     sync(&mut manager, &mut employee);
 
     let d = read(&manager);
@@ -89,12 +140,27 @@ fn actions_added_and_edited_on_both_sides_are_all_kept() {
 #[test]
 fn removing_an_action_on_one_side_keeps_the_others_edits_elsewhere() {
     let mut manager = new_discussion();
-    edit(&mut manager, DiscussionEdit::AddAction(action("a1", "One", Owner::Employee)));
-    edit(&mut manager, DiscussionEdit::AddAction(action("a2", "Two", Owner::Employee)));
+    edit(
+        &mut manager,
+        DiscussionEdit::AddAction(action("a1", "One", Owner::Employee)),
+    );
+    edit(
+        &mut manager,
+        DiscussionEdit::AddAction(action("a2", "Two", Owner::Employee)),
+    );
     let mut employee = replica(&mut manager, 2);
 
-    edit(&mut manager, DiscussionEdit::RemoveAction { id: "a1".into() });
-    edit(&mut employee, DiscussionEdit::ActionText { id: "a2".into(), text: "Two, by March".into() });
+    edit(
+        &mut manager,
+        DiscussionEdit::RemoveAction { id: "a1".into() },
+    );
+    edit(
+        &mut employee,
+        DiscussionEdit::ActionText {
+            id: "a2".into(),
+            text: "Two, by March".into(),
+        },
+    );
     sync(&mut manager, &mut employee);
 
     let d = read(&employee);
@@ -109,7 +175,11 @@ fn unchanged_values_are_not_rewritten() {
     let mut doc = new_discussion();
     let before = doc.get_heads();
     assert!(!discussion::apply(&mut doc, DiscussionEdit::Track(Track::NotDecided)).unwrap());
-    assert!(!discussion::apply(&mut doc, DiscussionEdit::Answer(AnswerField::Strengths, String::new())).unwrap());
+    assert!(!discussion::apply(
+        &mut doc,
+        DiscussionEdit::Answer(AnswerField::Strengths, String::new())
+    )
+    .unwrap());
     doc.commit();
     assert_eq!(doc.get_heads(), before);
 }
@@ -118,10 +188,21 @@ fn unchanged_values_are_not_rewritten() {
 fn the_leaders_prep_stays_out_of_the_shared_record_until_interjected() {
     let secret = "Could lead the payments org within three years";
     let mut prep_doc = new_prep();
-    prep::apply(&mut prep_doc, PrepEdit::Field(PrepField::Potential, secret.into())).unwrap();
-    prep::apply(&mut prep_doc, PrepEdit::Indicator(career_core::method::Indicator::Drive, true)).unwrap();
+    prep::apply(
+        &mut prep_doc,
+        PrepEdit::Field(PrepField::Potential, secret.into()),
+    )
+    .unwrap();
+    prep::apply(
+        &mut prep_doc,
+        PrepEdit::Indicator(career_core::method::Indicator::Drive, true),
+    )
+    .unwrap();
     let mut shared = new_discussion();
-    edit(&mut shared, DiscussionEdit::Answer(AnswerField::LongTerm, "Lead a team".into()));
+    edit(
+        &mut shared,
+        DiscussionEdit::Answer(AnswerField::LongTerm, "Lead a team".into()),
+    );
 
     // What would travel: the shared document's bytes, loaded elsewhere.
     let mut elsewhere = replica(&mut shared, 2);
@@ -154,7 +235,12 @@ fn an_employee_reflection_is_private_until_an_answer_is_published() {
     let mut draft = AutoCommit::new().with_actor(actor(2));
     reflection::create(&mut draft, "d1").unwrap();
     reflection::set_draft(&mut draft, AnswerField::ShortTerm, "Tech lead in two years").unwrap();
-    reflection::set_draft(&mut draft, AnswerField::DevelopmentAreas, "Not sure I want to say this yet").unwrap();
+    reflection::set_draft(
+        &mut draft,
+        AnswerField::DevelopmentAreas,
+        "Not sure I want to say this yet",
+    )
+    .unwrap();
 
     reflection::publish(&draft, &mut employee_shared, AnswerField::ShortTerm).unwrap();
     employee_shared.commit();
@@ -168,13 +254,28 @@ fn an_employee_reflection_is_private_until_an_answer_is_published() {
 #[test]
 fn carried_over_actions_are_offered_once() {
     let mut last_year = new_discussion();
-    edit(&mut last_year, DiscussionEdit::AddAction(action("a1", "Open", Owner::Employee)));
-    edit(&mut last_year, DiscussionEdit::AddAction(action("a2", "Done", Owner::Employee)));
-    edit(&mut last_year, DiscussionEdit::ActionDone { id: "a2".into(), done: true });
+    edit(
+        &mut last_year,
+        DiscussionEdit::AddAction(action("a1", "Open", Owner::Employee)),
+    );
+    edit(
+        &mut last_year,
+        DiscussionEdit::AddAction(action("a2", "Done", Owner::Employee)),
+    );
+    edit(
+        &mut last_year,
+        DiscussionEdit::ActionDone {
+            id: "a2".into(),
+            done: true,
+        },
+    );
     let mut this_year = new_discussion();
 
     let prev = read(&last_year);
-    let offered: Vec<_> = discussion::carry_over_candidates(&prev, &read(&this_year)).into_iter().map(|a| a.id.clone()).collect();
+    let offered: Vec<_> = discussion::carry_over_candidates(&prev, &read(&this_year))
+        .into_iter()
+        .map(|a| a.id.clone())
+        .collect();
     assert_eq!(offered, ["a1"]);
 
     let mut carried = action("b1", "Open", Owner::Employee);

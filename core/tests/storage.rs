@@ -5,15 +5,25 @@ mod common;
 use career_core::discussion::{self, DiscussionEdit};
 use career_core::index::{discussion_name, Index, IndexEntry};
 use career_core::method::AnswerField;
-use career_core::store::{raw_entries, KvError, KvStore, LoadError, MemoryKv, SaveOutcome, StoredDoc};
+use career_core::store::{
+    raw_entries, KvError, KvStore, LoadError, MemoryKv, SaveOutcome, StoredDoc,
+};
 use common::*;
 
 fn chunk_keys(kv: &MemoryKv) -> Vec<String> {
-    kv.map.keys().filter(|k| k.contains(":c:")).cloned().collect()
+    kv.map
+        .keys()
+        .filter(|k| k.contains(":c:"))
+        .cloned()
+        .collect()
 }
 
 fn type_answer(stored: &mut StoredDoc, text: &str) {
-    discussion::apply(&mut stored.doc, DiscussionEdit::Answer(AnswerField::Next12Months, text.into())).unwrap();
+    discussion::apply(
+        &mut stored.doc,
+        DiscussionEdit::Answer(AnswerField::Next12Months, text.into()),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -22,10 +32,16 @@ fn every_saved_edit_is_there_after_loading_again() {
     let mut stored = StoredDoc::create(&mut kv, "d.d1", new_discussion(), 1_000).unwrap();
     type_answer(&mut stored, "Run the on-call rotation");
     assert_eq!(stored.save(&mut kv, 1_001).unwrap(), SaveOutcome::Appended);
-    assert_eq!(stored.save(&mut kv, 1_002).unwrap(), SaveOutcome::NothingToSave);
+    assert_eq!(
+        stored.save(&mut kv, 1_002).unwrap(),
+        SaveOutcome::NothingToSave
+    );
 
     let loaded = StoredDoc::load(&kv, "d.d1", actor(9)).unwrap();
-    assert_eq!(read(&loaded.doc).answers.next_12_months.as_str(), "Run the on-call rotation");
+    assert_eq!(
+        read(&loaded.doc).answers.next_12_months.as_str(),
+        "Run the on-call rotation"
+    );
 }
 
 #[test]
@@ -34,7 +50,9 @@ fn values_are_stored_as_plain_base64_strings() {
     StoredDoc::create(&mut kv, "d.d1", new_discussion(), 1_000).unwrap();
     let snapshot = kv.map.get("ct1:doc:d.d1:s").unwrap();
     assert!(!snapshot.starts_with('[') && !snapshot.starts_with('"'));
-    assert!(snapshot.bytes().all(|c| c.is_ascii_alphanumeric() || b"+/=".contains(&c)));
+    assert!(snapshot
+        .bytes()
+        .all(|c| c.is_ascii_alphanumeric() || b"+/=".contains(&c)));
 }
 
 #[test]
@@ -73,7 +91,12 @@ fn a_crash_between_compaction_steps_still_loads_everything() {
     let mut stored = StoredDoc::create(&mut kv, "d.d1", new_discussion(), 1_000).unwrap();
     type_answer(&mut stored, "first");
     stored.save(&mut kv, 1_001).unwrap();
-    let chunks_before: Vec<(String, String)> = kv.map.iter().filter(|(k, _)| k.contains(":c:")).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let chunks_before: Vec<(String, String)> = kv
+        .map
+        .iter()
+        .filter(|(k, _)| k.contains(":c:"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     // Simulate: the new snapshot was written but the old chunks were not removed.
     let full = base64_of(&mut stored);
     kv.map.insert("ct1:doc:d.d1:s".into(), full);
@@ -98,16 +121,25 @@ fn a_full_storage_keeps_the_edit_for_the_next_save() {
 
     type_answer(&mut stored, "Lead the migration");
     assert_eq!(stored.save(&mut kv, 1_001), Err(KvError::QuotaExceeded));
-    assert_eq!(kv.map, before.map, "a failed save must leave storage as it was");
+    assert_eq!(
+        kv.map, before.map,
+        "a failed save must leave storage as it was"
+    );
     assert!(stored.is_dirty());
     // In memory the edit is still there, and can be exported.
-    assert_eq!(read(&stored.doc).answers.next_12_months.as_str(), "Lead the migration");
+    assert_eq!(
+        read(&stored.doc).answers.next_12_months.as_str(),
+        "Lead the migration"
+    );
 
     // Space is freed: the very same changes are written by the next save.
     kv.quota = None;
     assert_eq!(stored.save(&mut kv, 1_002).unwrap(), SaveOutcome::Appended);
     let loaded = StoredDoc::load(&kv, "d.d1", actor(9)).unwrap();
-    assert_eq!(read(&loaded.doc).answers.next_12_months.as_str(), "Lead the migration");
+    assert_eq!(
+        read(&loaded.doc).answers.next_12_months.as_str(),
+        "Lead the migration"
+    );
 }
 
 #[test]
@@ -134,14 +166,22 @@ fn a_damaged_document_is_reported_and_its_bytes_are_kept() {
     let mut bad_chunk = kv.clone();
     let chunk = chunk_keys(&bad_chunk)[0].clone();
     bad_chunk.map.insert(chunk, "AAECAwQ=".into());
-    assert!(matches!(StoredDoc::load(&bad_chunk, "d.d1", actor(9)), Err(LoadError::Damaged(_))));
+    assert!(matches!(
+        StoredDoc::load(&bad_chunk, "d.d1", actor(9)),
+        Err(LoadError::Damaged(_))
+    ));
 }
 
 #[test]
 fn the_index_is_rebuilt_and_keeps_damaged_discussions_listed() {
     let mut kv = MemoryKv::default();
-    let mut one = StoredDoc::create(&mut kv, &discussion_name("d1"), new_discussion(), 1_000).unwrap();
-    discussion::apply(&mut one.doc, DiscussionEdit::HeldOn(Some(day("2026-11-20")))).unwrap();
+    let mut one =
+        StoredDoc::create(&mut kv, &discussion_name("d1"), new_discussion(), 1_000).unwrap();
+    discussion::apply(
+        &mut one.doc,
+        DiscussionEdit::HeldOn(Some(day("2026-11-20"))),
+    )
+    .unwrap();
     one.save(&mut kv, 1_001).unwrap();
     let previous = Index::rebuild(&kv, None).unwrap();
     let entry: &IndexEntry = &previous.discussions["d1"];

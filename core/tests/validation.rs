@@ -26,17 +26,32 @@ fn a_document_from_a_newer_schema_is_refused_with_its_version() {
     let mut doc = new_discussion();
     doc.put(automerge::ROOT, "schema", 7_u64).unwrap();
     let err = discussion::read(&doc).unwrap_err();
-    assert!(matches!(err, DecodeError::UnsupportedSchema { found: 7, supported: 1 }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            DecodeError::UnsupportedSchema {
+                found: 7,
+                supported: 1
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("version 7"));
 }
 
 #[test]
 fn an_empty_or_foreign_document_is_refused() {
-    assert!(matches!(discussion::read(&AutoCommit::new()), Err(DecodeError::WrongKind { .. })));
+    assert!(matches!(
+        discussion::read(&AutoCommit::new()),
+        Err(DecodeError::WrongKind { .. })
+    ));
     let mut doc = new_discussion();
     use automerge::transaction::Transactable;
     doc.put(automerge::ROOT, "held_on", "last tuesday").unwrap();
-    assert!(matches!(discussion::read(&doc), Err(DecodeError::Malformed(_))));
+    assert!(matches!(
+        discussion::read(&doc),
+        Err(DecodeError::Malformed(_))
+    ));
 }
 
 #[test]

@@ -8,7 +8,8 @@ pub fn download(filename: &str, bytes: &[u8], mime: &str) -> Result<(), String> 
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(err)?;
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(err)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
     let document = leptos::prelude::document();
     let a: web_sys::HtmlAnchorElement = document

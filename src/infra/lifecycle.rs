@@ -22,7 +22,8 @@ pub fn on_page_hide(callback: impl Fn() + 'static) {
         "visibilitychange",
         on_visibility.as_ref().unchecked_ref(),
     );
-    let _ = window.add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref());
+    let _ =
+        window.add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref());
     // The listeners live as long as the page.
     on_visibility.forget();
     on_pagehide.forget();

@@ -47,7 +47,11 @@ pub fn PeoplePage() -> impl IntoView {
                 (p, s)
             })
             .collect();
-        rows.sort_by(|a, b| a.1.next_due.cmp(&b.1.next_due).then(a.0.name.cmp(&b.0.name)));
+        rows.sort_by(|a, b| {
+            a.1.next_due
+                .cmp(&b.1.next_due)
+                .then(a.0.name.cmp(&b.0.name))
+        });
         rows
     });
 
@@ -126,7 +130,12 @@ fn AddPerson() -> impl IntoView {
         ev.prevent_default();
         match validate_person(&name.get_untracked(), cadence.get_untracked()) {
             Ok(valid) => {
-                state.add_person(valid, role.get_untracked(), team.get_untracked(), cadence.get_untracked());
+                state.add_person(
+                    valid,
+                    role.get_untracked(),
+                    team.get_untracked(),
+                    cadence.get_untracked(),
+                );
                 name.set(String::new());
                 role.set(String::new());
                 team.set(String::new());

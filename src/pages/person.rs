@@ -119,7 +119,7 @@ fn DiscussionList(person_id: String) -> impl IntoView {
                                     view! {
                                         <li data-testid="discussion-damaged" class="damaged">
                                             <span class="badge overdue">"Damaged"</span>" "{label}
-                                            <div class="sub">{e}" Its stored data is kept unchanged."</div>
+                                            <div class="sub">{format!("{e}. Its stored data is kept unchanged.")}</div>
                                             <button on:click=move |_| state.download_raw(&name)>"Download its stored data"</button>
                                         </li>
                                     }.into_any()

@@ -181,7 +181,11 @@ impl AppState {
                 .collect::<Vec<_>>()
         });
         for (name, bytes) in files.unwrap_or_default() {
-            if let Err(e) = download::download(&format!("career-talk-{name}.automerge"), &bytes, "application/octet-stream") {
+            if let Err(e) = download::download(
+                &format!("career-talk-{name}.automerge"),
+                &bytes,
+                "application/octet-stream",
+            ) {
                 self.error.set(Some(e));
             }
         }
@@ -197,7 +201,11 @@ impl AppState {
                     .map(|(k, v)| (k, serde_json::Value::String(v)))
                     .collect();
                 let json = serde_json::to_vec_pretty(&map).unwrap_or_default();
-                if let Err(e) = download::download(&format!("career-talk-{name}-raw.json"), &json, "application/json") {
+                if let Err(e) = download::download(
+                    &format!("career-talk-{name}-raw.json"),
+                    &json,
+                    "application/json",
+                ) {
                     self.error.set(Some(e));
                 }
             }
@@ -224,7 +232,13 @@ impl AppState {
         }
     }
 
-    pub fn add_person(&self, name: String, role: String, team: String, cadence_months: u8) -> String {
+    pub fn add_person(
+        &self,
+        name: String,
+        role: String,
+        team: String,
+        cadence_months: u8,
+    ) -> String {
         let id = random::new_id();
         self.edit_roster(RosterEdit::AddPerson(Person {
             id: id.clone(),
@@ -239,11 +253,13 @@ impl AppState {
     }
 
     pub fn person(&self, id: &str) -> Option<Person> {
-        self.roster.with(|r| r.as_ref().ok().and_then(|r| r.person(id).cloned()))
+        self.roster
+            .with(|r| r.as_ref().ok().and_then(|r| r.person(id).cloned()))
     }
 
     pub fn manager(&self) -> Participant {
-        self.roster.with(|r| r.as_ref().map(|r| r.manager.clone()).unwrap_or_default())
+        self.roster
+            .with(|r| r.as_ref().map(|r| r.manager.clone()).unwrap_or_default())
     }
 
     // ----- discussions --------------------------------------------------------------
@@ -252,7 +268,8 @@ impl AppState {
         self.repo
             .try_update_value(|r| {
                 let stored = r.doc(&discussion_name(id)).map_err(|e| describe(&e))?;
-                discussion::read(&stored.doc).map_err(|e| format!("the stored discussion is damaged: {e}"))
+                discussion::read(&stored.doc)
+                    .map_err(|e| format!("the stored discussion is damaged: {e}"))
             })
             .unwrap_or_else(|| Err("the app is shutting down".into()))
     }
@@ -261,7 +278,8 @@ impl AppState {
         self.repo
             .try_update_value(|r| {
                 let stored = r.doc(&prep_name(id)).map_err(|e| describe(&e))?;
-                prep::read(&stored.doc).map_err(|e| format!("the stored preparation is damaged: {e}"))
+                prep::read(&stored.doc)
+                    .map_err(|e| format!("the stored preparation is damaged: {e}"))
             })
             .unwrap_or_else(|| Err("the app is shutting down".into()))
     }
@@ -270,32 +288,34 @@ impl AppState {
         let id = random::new_id();
         let today = clock::today();
         let manager = self.manager();
-        let result = self.repo.try_update_value(|r| -> Result<IndexEntry, String> {
-            let mut doc = AutoCommit::new().with_actor(r.actor.clone());
-            discussion::create(
-                &mut doc,
-                NewDiscussion {
-                    id: id.clone(),
-                    person_id: person.id.clone(),
-                    employee: Participant {
-                        name: person.name.clone(),
-                        role: person.role.clone(),
+        let result = self
+            .repo
+            .try_update_value(|r| -> Result<IndexEntry, String> {
+                let mut doc = AutoCommit::new().with_actor(r.actor.clone());
+                discussion::create(
+                    &mut doc,
+                    NewDiscussion {
+                        id: id.clone(),
+                        person_id: person.id.clone(),
+                        employee: Participant {
+                            name: person.name.clone(),
+                            role: person.role.clone(),
+                        },
+                        manager,
+                        created_on: today,
                     },
-                    manager,
-                    created_on: today,
-                },
-            )
-            .map_err(|e| e.to_string())?;
-            let entry = IndexEntry::of(&discussion::read(&doc).map_err(|e| e.to_string())?);
-            let mut prep_doc = AutoCommit::new().with_actor(r.actor.clone());
-            prep::create(&mut prep_doc, &id).map_err(|e| e.to_string())?;
-            let storage_err = |e: KvError| format!("Could not start the discussion: {e}.");
-            r.create(&prep_name(&id), prep_doc).map_err(storage_err)?;
-            r.create(&discussion_name(&id), doc).map_err(storage_err)?;
-            r.index.discussions.insert(id.clone(), entry.clone());
-            r.index_dirty = true;
-            Ok(entry)
-        });
+                )
+                .map_err(|e| e.to_string())?;
+                let entry = IndexEntry::of(&discussion::read(&doc).map_err(|e| e.to_string())?);
+                let mut prep_doc = AutoCommit::new().with_actor(r.actor.clone());
+                prep::create(&mut prep_doc, &id).map_err(|e| e.to_string())?;
+                let storage_err = |e: KvError| format!("Could not start the discussion: {e}.");
+                r.create(&prep_name(&id), prep_doc).map_err(storage_err)?;
+                r.create(&discussion_name(&id), doc).map_err(storage_err)?;
+                r.index.discussions.insert(id.clone(), entry.clone());
+                r.index_dirty = true;
+                Ok(entry)
+            });
         match result {
             Some(Ok(entry)) => {
                 self.index.update(|i| {
@@ -311,17 +331,21 @@ impl AppState {
 
     pub fn edit_discussion(&self, id: &str, edit: DiscussionEdit) {
         let name = discussion_name(id);
-        let result = self.repo.try_update_value(|r| -> Result<(bool, Option<IndexEntry>), String> {
-            let stored = r.doc(&name).map_err(|e| describe(&e))?;
-            let changed = discussion::apply(&mut stored.doc, edit).map_err(|e| e.to_string())?;
-            let entry = IndexEntry::of(&discussion::read(&stored.doc).map_err(|e| e.to_string())?);
-            if r.index.discussions.get(id) != Some(&entry) {
-                r.index.discussions.insert(id.to_string(), entry.clone());
-                r.index_dirty = true;
-                return Ok((changed, Some(entry)));
-            }
-            Ok((changed, None))
-        });
+        let result =
+            self.repo
+                .try_update_value(|r| -> Result<(bool, Option<IndexEntry>), String> {
+                    let stored = r.doc(&name).map_err(|e| describe(&e))?;
+                    let changed =
+                        discussion::apply(&mut stored.doc, edit).map_err(|e| e.to_string())?;
+                    let entry =
+                        IndexEntry::of(&discussion::read(&stored.doc).map_err(|e| e.to_string())?);
+                    if r.index.discussions.get(id) != Some(&entry) {
+                        r.index.discussions.insert(id.to_string(), entry.clone());
+                        r.index_dirty = true;
+                        return Ok((changed, Some(entry)));
+                    }
+                    Ok((changed, None))
+                });
         match result {
             Some(Ok((changed, entry))) => {
                 if let Some(entry) = entry {

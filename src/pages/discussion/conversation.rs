@@ -9,7 +9,11 @@ use super::DiscussionCtx;
 use crate::components::fields::{Choice, TextArea, TextInput};
 use crate::state::AppState;
 
-fn answer_binding(state: AppState, ctx: DiscussionCtx, f: AnswerField) -> (Signal<String>, Callback<String>) {
+fn answer_binding(
+    state: AppState,
+    ctx: DiscussionCtx,
+    f: AnswerField,
+) -> (Signal<String>, Callback<String>) {
     let value = Signal::derive(move || ctx.with(|d| d.answers.get(f).to_string()));
     let on_input = Callback::new(move |text: String| {
         state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Answer(f, text))
@@ -22,7 +26,9 @@ pub fn Conversation() -> impl IntoView {
     let state = expect_context::<AppState>();
     let ctx = expect_context::<DiscussionCtx>();
     let notes = Signal::derive(move || ctx.with(|d| d.notes.as_str().to_string()));
-    let on_notes = Callback::new(move |t: String| state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Notes(t)));
+    let on_notes = Callback::new(move |t: String| {
+        state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Notes(t))
+    });
 
     view! {
         <p class="intro">"Ask each question and listen. Refer to your preparation on the right and interject your view where it helps; interjected views become part of the shared record."</p>
@@ -47,7 +53,9 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
     let answer = match question {
         Question::Willing => {
             let willing = Signal::derive(move || ctx.with(|d| d.willing));
-            let set = Callback::new(move |w: Willing| state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Willing(Some(w))));
+            let set = Callback::new(move |w: Willing| {
+                state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Willing(Some(w)))
+            });
             view! {
                 <Choice options=Willing::ALL.map(|w| (w, w.label())).to_vec() value=willing on_change=set testid="willing" legend="Answer" />
                 <TextArea value=value on_input=on_input testid=format!("answer-{q}") label="Notes" rows=2 />
@@ -60,10 +68,19 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
                 <TextInput value=timing on_input=on_timing testid="answer-next_assignment_timing" label="When would you like it?" placeholder="e.g. within a year" />
             }.into_any()
         }
-        _ => view! { <TextArea value=value on_input=on_input testid=format!("answer-{q}") rows=3 /> }.into_any(),
+        _ => {
+            view! { <TextArea value=value on_input=on_input testid=format!("answer-{q}") rows=3 /> }
+                .into_any()
+        }
     };
 
-    let view_ids = Memo::new(move |_| ctx.with(|d| d.views_for(question).map(|v| v.id.clone()).collect::<Vec<_>>()));
+    let view_ids = Memo::new(move |_| {
+        ctx.with(|d| {
+            d.views_for(question)
+                .map(|v| v.id.clone())
+                .collect::<Vec<_>>()
+        })
+    });
 
     view! {
         <li class="card question conversation" data-testid=format!("question-{q}")>
@@ -90,7 +107,10 @@ fn PrepSnippet(question: Question, field: PrepField) -> impl IntoView {
     let text = Memo::new(move |_| ctx.with_prep(|p| p.interjection_text(field)));
     let already = Memo::new(move |_| {
         let t = text.get();
-        ctx.with(|d| d.views_for(question).any(|v| v.source == field && v.text.as_str() == t))
+        ctx.with(|d| {
+            d.views_for(question)
+                .any(|v| v.source == field && v.text.as_str() == t)
+        })
     });
     let interject = move |_| {
         let t = text.get_untracked();
@@ -133,11 +153,23 @@ fn LeaderViewItem(id: String) -> impl IntoView {
     let state = expect_context::<AppState>();
     let ctx = expect_context::<DiscussionCtx>();
     let vid = StoredValue::new(id);
-    let find = move || vid.with_value(|id| ctx.with(|d| d.leader_views.iter().find(|v| &v.id == id).cloned()));
-    let text = Signal::derive(move || find().map(|v| v.text.as_str().to_string()).unwrap_or_default());
+    let find = move || {
+        vid.with_value(|id| ctx.with(|d| d.leader_views.iter().find(|v| &v.id == id).cloned()))
+    };
+    let text = Signal::derive(move || {
+        find()
+            .map(|v| v.text.as_str().to_string())
+            .unwrap_or_default()
+    });
     let source = move || find().map(|v| v.source.title()).unwrap_or_default();
     let on_input = Callback::new(move |t: String| {
-        state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::LeaderViewText { id: vid.get_value(), text: t })
+        state.edit_discussion(
+            &ctx.id.get_untracked(),
+            DiscussionEdit::LeaderViewText {
+                id: vid.get_value(),
+                text: t,
+            },
+        )
     });
     view! {
         <div class="leader-view" data-testid="leader-view">

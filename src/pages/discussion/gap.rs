@@ -7,9 +7,21 @@ use super::DiscussionCtx;
 
 const ROWS: [(&str, AnswerField, PrepField); 4] = [
     ("Strengths", AnswerField::Strengths, PrepField::Strengths),
-    ("Development needs", AnswerField::DevelopmentAreas, PrepField::Needs),
-    ("Next assignment", AnswerField::NextAssignment, PrepField::NextAssignment),
-    ("Timing", AnswerField::NextAssignmentTiming, PrepField::Timing),
+    (
+        "Development needs",
+        AnswerField::DevelopmentAreas,
+        PrepField::Needs,
+    ),
+    (
+        "Next assignment",
+        AnswerField::NextAssignment,
+        PrepField::NextAssignment,
+    ),
+    (
+        "Timing",
+        AnswerField::NextAssignmentTiming,
+        PrepField::Timing,
+    ),
 ];
 
 #[component]

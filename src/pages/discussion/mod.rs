@@ -61,21 +61,22 @@ pub fn DiscussionPage() -> impl IntoView {
                 let name = AppState::discussion_storage_name(&id.get());
                 view! {
                     <div class="banner bad" role="alert" data-testid="discussion-error">
-                        <strong>"This discussion cannot be opened. "</strong>{e}
-                        " Its stored data is kept unchanged; your other discussions are not affected. "
+                        <strong>"This discussion cannot be opened: "</strong>{e}
+                        ". Its stored data is kept unchanged; your other discussions are not affected. "
                         <button on:click=move |_| state.download_raw(&name)>"Download its stored data"</button>
                         " " <A href="/">"Back to your people"</A>
                     </div>
                 }.into_any()
             }
             Ok(d) => {
-                let name = d.employee.name.clone();
+                // The people list has the current name; the document has the name at the time.
+                let name = state.person(&d.person_id).map(|p| p.name).unwrap_or_else(|| d.employee.name.clone());
                 let when = d.held_on.map(|h| format!("held on {}", h.human()))
                     .unwrap_or_else(|| format!("started {}", d.created_on.human()));
                 view! {
                     <nav class="crumbs">
                         <A href="/">"People"</A>" › "
-                        <A href=format!("/people/{}", d.person_id)>{d.employee.name.clone()}</A>
+                        <A href=format!("/people/{}", d.person_id)>{name.clone()}</A>
                         " › Discussion"
                     </nav>
                     <div class="page-head">

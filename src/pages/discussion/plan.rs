@@ -2,7 +2,9 @@
 //! the talk was held and when the next one is due. Open actions of the previous
 //! discussion can be carried over.
 
-use career_core::discussion::{carry_over_candidates, Action, DiscussionEdit, Owner, Readiness, Track};
+use career_core::discussion::{
+    carry_over_candidates, Action, DiscussionEdit, Owner, Readiness, Track,
+};
 use career_core::schedule::next_due_after;
 use career_core::Day;
 use leptos::prelude::*;
@@ -21,7 +23,9 @@ pub fn Plan() -> impl IntoView {
     let ctx = expect_context::<DiscussionCtx>();
     let edit = move |e: DiscussionEdit| state.edit_discussion(&ctx.id.get_untracked(), e);
 
-    let action_ids = Memo::new(move |_| ctx.with(|d| d.actions.iter().map(|a| a.id.clone()).collect::<Vec<_>>()));
+    let action_ids = Memo::new(move |_| {
+        ctx.with(|d| d.actions.iter().map(|a| a.id.clone()).collect::<Vec<_>>())
+    });
     let add_action = move |_| {
         edit(DiscussionEdit::AddAction(Action {
             id: state.new_id(),
@@ -37,7 +41,8 @@ pub fn Plan() -> impl IntoView {
     let readiness = Signal::derive(move || ctx.with(|d| d.readiness));
     let held_on = Memo::new(move |_| ctx.with(|d| d.held_on));
     let cadence = Memo::new(move |_| {
-        ctx.with(|d| state.person(&d.person_id).map(|p| p.cadence_months)).unwrap_or(12)
+        ctx.with(|d| state.person(&d.person_id).map(|p| p.cadence_months))
+            .unwrap_or(12)
     });
 
     view! {
@@ -90,7 +95,8 @@ fn ActionRow(id: String) -> impl IntoView {
     let state = expect_context::<AppState>();
     let ctx = expect_context::<DiscussionCtx>();
     let aid = StoredValue::new(id);
-    let get = move || aid.with_value(|id| ctx.with(|d| d.actions.iter().find(|a| &a.id == id).cloned()));
+    let get =
+        move || aid.with_value(|id| ctx.with(|d| d.actions.iter().find(|a| &a.id == id).cloned()));
     let edit = move |e: DiscussionEdit| state.edit_discussion(&ctx.id.get_untracked(), e);
     let id = move || aid.get_value();
     view! {
@@ -133,7 +139,10 @@ fn CarryOver() -> impl IntoView {
                 .next()
         })?;
         let prev = state.discussion(&prev_id).ok()?;
-        let offered: Vec<Action> = carry_over_candidates(&prev, &current).into_iter().cloned().collect();
+        let offered: Vec<Action> = carry_over_candidates(&prev, &current)
+            .into_iter()
+            .cloned()
+            .collect();
         Some((prev.held_on.unwrap_or(prev.created_on), offered))
     });
     let carry = move |a: Action| {

@@ -15,10 +15,18 @@ pub fn Prepare() -> impl IntoView {
     let prep_broken = move || ctx.prep.get().err();
     let field = move |f: PrepField| {
         let value = Signal::derive(move || ctx.with_prep(|p| p.get(f).to_string()));
-        let on_input = Callback::new(move |text: String| state.edit_prep(&ctx.id.get_untracked(), PrepEdit::Field(f, text)));
+        let on_input = Callback::new(move |text: String| {
+            state.edit_prep(&ctx.id.get_untracked(), PrepEdit::Field(f, text))
+        });
         (value, on_input)
     };
-    let questions = [PrepField::Potential, PrepField::Path, PrepField::Strengths, PrepField::Needs, PrepField::NextAssignment];
+    let questions = [
+        PrepField::Potential,
+        PrepField::Path,
+        PrepField::Strengths,
+        PrepField::Needs,
+        PrepField::NextAssignment,
+    ];
 
     view! {
         <p class="private-note" data-testid="private-note">
