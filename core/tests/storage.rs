@@ -196,3 +196,19 @@ fn the_index_is_rebuilt_and_keeps_damaged_discussions_listed() {
     kv.set(career_core::index::INDEX_KEY, "{not json").unwrap();
     assert_eq!(Index::read(&kv).unwrap(), None);
 }
+
+#[test]
+fn a_burst_of_keystrokes_is_saved_as_one_change() {
+    // Load time grows with the number of changes: one change per typing pause, not per key.
+    let mut kv = MemoryKv::default();
+    let mut stored = StoredDoc::create(&mut kv, "d.d1", new_discussion(), 1_000).unwrap();
+    let before = stored.doc.get_changes(&[]).len();
+    let sentence = "Zoë 👩🏽‍💻 naïve — 日本";
+    for end in sentence.char_indices().map(|(i, c)| i + c.len_utf8()) {
+        type_answer(&mut stored, &sentence[..end]);
+    }
+    stored.save(&mut kv, 1_001).unwrap();
+    assert_eq!(stored.doc.get_changes(&[]).len(), before + 1);
+    let loaded = StoredDoc::load(&kv, "d.d1", actor(9)).unwrap();
+    assert_eq!(read(&loaded.doc).answers.next_12_months.as_str(), sentence);
+}

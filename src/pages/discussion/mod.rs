@@ -71,12 +71,13 @@ pub fn DiscussionPage() -> impl IntoView {
             Ok(d) => {
                 // The people list has the current name; the document has the name at the time.
                 let name = state.person(&d.person_id).map(|p| p.name).unwrap_or_else(|| d.employee.name.clone());
+                let crumb = name.clone();
                 let when = d.held_on.map(|h| format!("held on {}", h.human()))
                     .unwrap_or_else(|| format!("started {}", d.created_on.human()));
                 view! {
                     <nav class="crumbs">
                         <A href="/">"People"</A>" › "
-                        <A href=format!("/people/{}", d.person_id)>{name.clone()}</A>
+                        <A href=format!("/people/{}", d.person_id)>{crumb}</A>
                         " › Discussion"
                     </nav>
                     <div class="page-head">
