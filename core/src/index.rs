@@ -3,7 +3,7 @@
 //! fields change, and rebuilt from the documents when it is missing or unreadable. An entry
 //! outlives damage to its document, so a damaged discussion still shows under its person.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::ActorId;
 use serde::{Deserialize, Serialize};
@@ -89,6 +89,25 @@ impl Index {
         kv.set(INDEX_KEY, &json)
     }
 
+    /// Writes this tab's entries for the discussions in `changed` into the stored index,
+    /// keeping every other entry as stored (another tab may have added or changed it), and
+    /// takes the result as this tab's index.
+    pub fn write_merged(
+        &mut self,
+        kv: &mut dyn KvStore,
+        changed: &BTreeSet<String>,
+    ) -> Result<(), KvError> {
+        let mut merged = Index::read(kv)?.unwrap_or_else(|| self.clone());
+        for id in changed {
+            if let Some(entry) = self.discussions.get(id) {
+                merged.discussions.insert(id.clone(), entry.clone());
+            }
+        }
+        merged.write(kv)?;
+        *self = merged;
+        Ok(())
+    }
+
     /// Rebuilds entries from the stored discussions. Entries of `previous` whose document
     /// cannot be read are kept, so damaged discussions stay listed under their person.
     pub fn rebuild(kv: &dyn KvStore, previous: Option<&Index>) -> Result<Index, KvError> {
@@ -97,7 +116,7 @@ impl Index {
             let Some(id) = name.strip_prefix("d.") else {
                 continue;
             };
-            let loaded = StoredDoc::load(kv, &name, ActorId::from(&[0u8; 16][..]))
+            let loaded = StoredDoc::load(kv, &name, ActorId::from(&[0u8; 16][..]), "index")
                 .ok()
                 .and_then(|s| discussion::read(&s.doc).ok());
             match loaded {

@@ -1,19 +1,22 @@
 //! How documents live in a key-value store (the browser's localStorage in the app, a map in
-//! tests): a base64 snapshot plus appended base64 chunks of incremental changes.
+//! tests): write-once base64 blobs of Automerge bytes.
 //!
 //! ```text
-//! ct1:doc:<name>:s            base64 of AutoCommit::save()          (the snapshot)
-//! ct1:doc:<name>:c:<seq>      base64 of AutoCommit::save_after(..)  (one chunk per save)
+//! ct1:doc:<name>:s.<writer>.<seq>   a snapshot: AutoCommit::save()
+//! ct1:doc:<name>:c.<writer>.<seq>   changes since the writer's last save: save_after(..)
 //! ```
 //!
-//! Each save appends one chunk holding only the changes since the last *successful* save,
-//! so a keystroke never rewrites the whole document. When the chunks together outweigh the
-//! snapshot, the document is compacted: a new snapshot is written, then the chunks are
-//! removed. Every step leaves a loadable state: a crash between the two leaves a snapshot
-//! plus chunks it already contains, and loading changes twice is harmless in Automerge.
+//! `writer` is a random id per tab, so two tabs of one browser never write the same key, and
+//! no blob is ever rewritten: a tab can only add blobs, and remove blobs whose every change
+//! it has already written into a newer snapshot. A document is all of its blobs together.
 //!
-//! Nothing here deletes a document's data except compaction, which removes only chunks
-//! whose changes the freshly written snapshot already holds.
+//! Each save adds one small blob, so a keystroke never rewrites the whole document. When the
+//! change blobs outweigh the snapshot, the tab compacts: it first picks up what other tabs
+//! wrote, writes one snapshot holding everything, and only then removes exactly the blobs it
+//! read. A crash at any step leaves a loadable state (loading a change twice is harmless),
+//! and a blob another tab adds meanwhile is never touched.
+
+use std::collections::BTreeMap;
 
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ChangeHash, LoadOptions, OnPartialLoad};
@@ -52,11 +55,38 @@ pub const KEY_PREFIX: &str = "ct1:";
 fn doc_prefix(name: &str) -> String {
     format!("{KEY_PREFIX}doc:{name}:")
 }
-fn snapshot_key(name: &str) -> String {
-    format!("{KEY_PREFIX}doc:{name}:s")
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum BlobKind {
+    Snapshot,
+    Changes,
 }
-fn chunk_key(name: &str, seq: u64) -> String {
-    format!("{KEY_PREFIX}doc:{name}:c:{seq:010}")
+
+fn blob_key(name: &str, kind: BlobKind, writer: &str, seq: u64) -> String {
+    let k = match kind {
+        BlobKind::Snapshot => 's',
+        BlobKind::Changes => 'c',
+    };
+    format!("{}{k}.{writer}.{seq:08}", doc_prefix(name))
+}
+
+/// The blob keys of a document, snapshots first.
+fn blob_keys(kv: &dyn KvStore, name: &str) -> Result<Vec<(BlobKind, String)>, KvError> {
+    let prefix = doc_prefix(name);
+    let mut keys: Vec<(BlobKind, String)> = kv
+        .keys()?
+        .into_iter()
+        .filter_map(|k| {
+            let kind = match k.strip_prefix(&prefix)?.split('.').next()? {
+                "s" => BlobKind::Snapshot,
+                "c" => BlobKind::Changes,
+                _ => return None,
+            };
+            Some((kind, k))
+        })
+        .collect();
+    keys.sort();
+    Ok(keys)
 }
 
 /// Every stored key of a document with its raw value, for "download the damaged data".
@@ -85,11 +115,12 @@ pub fn stored_names(kv: &dyn KvStore) -> Result<Vec<String>, KvError> {
         .into_iter()
         .filter_map(|k| {
             let rest = k.strip_prefix(&start)?;
-            let (name, _) = rest.rsplit_once(":s").filter(|(_, tail)| tail.is_empty())?;
-            Some(name.to_string())
+            let (name, blob) = rest.split_once(':')?;
+            blob.starts_with("s.").then(|| name.to_string())
         })
         .collect();
     names.sort();
+    names.dedup();
     Ok(names)
 }
 
@@ -104,92 +135,101 @@ pub enum SaveOutcome {
 pub struct StoredDoc {
     name: String,
     pub doc: AutoCommit,
+    writer: String,
+    next_seq: u64,
     saved_heads: Vec<ChangeHash>,
-    snapshot_len: usize,
-    chunks: Vec<(u64, usize)>,
+    /// Blobs whose changes are all in `doc`, with their kind and size.
+    known: BTreeMap<String, (BlobKind, usize)>,
 }
 
 impl std::fmt::Debug for StoredDoc {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StoredDoc")
             .field("name", &self.name)
-            .field("snapshot_len", &self.snapshot_len)
-            .field("chunks", &self.chunks.len())
+            .field("blobs", &self.known.len())
             .finish()
     }
 }
 
+/// Reads every blob of a document into one strictly checked load.
+fn read_blobs(
+    kv: &dyn KvStore,
+    name: &str,
+) -> Result<(AutoCommit, BTreeMap<String, (BlobKind, usize)>), LoadError> {
+    let keys = blob_keys(kv, name)?;
+    if !keys.iter().any(|(kind, _)| *kind == BlobKind::Snapshot) {
+        return Err(LoadError::NotFound);
+    }
+    let mut bytes = Vec::new();
+    let mut known = BTreeMap::new();
+    for (kind, key) in keys {
+        let Some(value) = kv.get(&key)? else { continue };
+        let blob = B64.decode(value.trim()).map_err(|_| {
+            LoadError::Damaged(format!("stored part {} is not valid base64", short(&key)))
+        })?;
+        bytes.extend_from_slice(&blob);
+        known.insert(key, (kind, value.len()));
+    }
+    // One strict load of all parts: `load_incremental` would skip an unreadable part with
+    // only a log line, silently losing the edits in it.
+    let options = LoadOptions::new().on_partial_load(OnPartialLoad::Error);
+    let mut doc = AutoCommit::load_with_options(&bytes, options)
+        .map_err(|e| LoadError::Damaged(format!("the saved data cannot be read ({e})")))?;
+    if !doc.get_missing_deps(&[]).is_empty() {
+        return Err(LoadError::Damaged("some saved changes are missing".into()));
+    }
+    Ok((doc, known))
+}
+
+fn short(key: &str) -> &str {
+    key.rsplit(':').next().unwrap_or(key)
+}
+
 impl StoredDoc {
     /// Stores a new document as a snapshot. Fails (storing nothing) if the name is taken.
+    /// `writer` identifies this tab (see the module docs).
     pub fn create(
         kv: &mut dyn KvStore,
         name: &str,
         mut doc: AutoCommit,
         now_secs: i64,
+        writer: &str,
     ) -> Result<StoredDoc, KvError> {
-        if kv.get(&snapshot_key(name))?.is_some() {
+        if !blob_keys(kv, name)?.is_empty() {
             return Err(KvError::Unavailable(format!(
                 "document {name} already exists"
             )));
         }
         doc.commit_with(automerge::transaction::CommitOptions::default().with_time(now_secs));
-        let snapshot = B64.encode(doc.save());
-        kv.set(&snapshot_key(name), &snapshot)?;
-        Ok(StoredDoc::saved(name, doc, snapshot.len(), vec![]))
-    }
-
-    /// A document whose every change is in storage.
-    fn saved(
-        name: &str,
-        mut doc: AutoCommit,
-        snapshot_len: usize,
-        chunks: Vec<(u64, usize)>,
-    ) -> StoredDoc {
-        let saved_heads = doc.get_heads();
-        StoredDoc {
+        let mut stored = StoredDoc {
             name: name.to_string(),
+            saved_heads: doc.get_heads(),
             doc,
-            saved_heads,
-            snapshot_len,
-            chunks,
-        }
+            writer: writer.to_string(),
+            next_seq: 0,
+            known: BTreeMap::new(),
+        };
+        stored.write_blob(kv, BlobKind::Snapshot)?;
+        Ok(stored)
     }
 
-    /// Loads a document; `actor` identifies this tab's future edits.
-    pub fn load(kv: &dyn KvStore, name: &str, actor: ActorId) -> Result<StoredDoc, LoadError> {
-        let snapshot = kv.get(&snapshot_key(name))?.ok_or(LoadError::NotFound)?;
-        let mut bytes = B64
-            .decode(snapshot.trim())
-            .map_err(|_| LoadError::Damaged("the snapshot is not valid base64".into()))?;
-        let prefix = format!("{}c:", doc_prefix(name));
-        let mut chunk_keys: Vec<(u64, String)> = kv
-            .keys()?
-            .into_iter()
-            .filter_map(|k| {
-                let seq = k.strip_prefix(&prefix)?.parse().ok()?;
-                Some((seq, k))
-            })
-            .collect();
-        chunk_keys.sort();
-        let mut chunks = Vec::new();
-        for (seq, key) in chunk_keys {
-            let Some(value) = kv.get(&key)? else { continue };
-            let chunk = B64.decode(value.trim()).map_err(|_| {
-                LoadError::Damaged(format!("saved changes #{seq} are not valid base64"))
-            })?;
-            bytes.extend_from_slice(&chunk);
-            chunks.push((seq, value.len()));
-        }
-        // One strict load of snapshot + chunks: `load_incremental` would skip an unreadable
-        // chunk with only a log line, silently losing the edits in it.
-        let options = LoadOptions::new().on_partial_load(OnPartialLoad::Error);
-        let mut doc = AutoCommit::load_with_options(&bytes, options)
-            .map_err(|e| LoadError::Damaged(format!("the saved data cannot be read ({e})")))?
-            .with_actor(actor);
-        if !doc.get_missing_deps(&[]).is_empty() {
-            return Err(LoadError::Damaged("some saved changes are missing".into()));
-        }
-        Ok(StoredDoc::saved(name, doc, snapshot.len(), chunks))
+    /// Loads a document; `actor` identifies this tab's future edits, `writer` its blobs.
+    pub fn load(
+        kv: &dyn KvStore,
+        name: &str,
+        actor: ActorId,
+        writer: &str,
+    ) -> Result<StoredDoc, LoadError> {
+        let (doc, known) = read_blobs(kv, name)?;
+        let mut doc = doc.with_actor(actor);
+        Ok(StoredDoc {
+            name: name.to_string(),
+            saved_heads: doc.get_heads(),
+            doc,
+            writer: writer.to_string(),
+            next_seq: 0,
+            known,
+        })
     }
 
     pub fn name(&self) -> &str {
@@ -201,7 +241,20 @@ impl StoredDoc {
         self.doc.pending_ops() > 0 || self.doc.get_heads() != self.saved_heads
     }
 
-    /// Commits pending edits (stamped with `now_secs`) and appends them as one chunk.
+    fn write_blob(&mut self, kv: &mut dyn KvStore, kind: BlobKind) -> Result<String, KvError> {
+        let bytes = match kind {
+            BlobKind::Snapshot => self.doc.save(),
+            BlobKind::Changes => self.doc.save_after(&self.saved_heads),
+        };
+        let value = B64.encode(bytes);
+        let key = blob_key(&self.name, kind, &self.writer, self.next_seq);
+        kv.set(&key, &value)?;
+        self.next_seq += 1;
+        self.known.insert(key.clone(), (kind, value.len()));
+        Ok(key)
+    }
+
+    /// Commits pending edits (stamped with `now_secs`) and adds them as one blob.
     /// On a storage error nothing is marked saved: the next save retries the same changes.
     pub fn save(&mut self, kv: &mut dyn KvStore, now_secs: i64) -> Result<SaveOutcome, KvError> {
         if self.doc.pending_ops() > 0 {
@@ -212,15 +265,18 @@ impl StoredDoc {
         if heads == self.saved_heads {
             return Ok(SaveOutcome::NothingToSave);
         }
-        let chunk = B64.encode(self.doc.save_after(&self.saved_heads));
-        let seq = self.chunks.last().map_or(0, |(s, _)| s + 1);
-        kv.set(&chunk_key(&self.name, seq), &chunk)?;
-        self.chunks.push((seq, chunk.len()));
+        self.write_blob(kv, BlobKind::Changes)?;
         self.saved_heads = heads;
-        let chunk_total: usize = self.chunks.iter().map(|(_, len)| len).sum();
-        if chunk_total > self.snapshot_len {
+        let size = |want: BlobKind| -> usize {
+            self.known
+                .values()
+                .filter(|(k, _)| *k == want)
+                .map(|(_, len)| len)
+                .sum()
+        };
+        if size(BlobKind::Changes) > size(BlobKind::Snapshot) {
             // Compaction is an optimisation: when it cannot be written (quota), the
-            // chunks stay and the data is just as safe.
+            // blobs stay and the data is just as safe.
             if self.compact(kv).is_ok() {
                 return Ok(SaveOutcome::Compacted);
             }
@@ -228,16 +284,42 @@ impl StoredDoc {
         Ok(SaveOutcome::Appended)
     }
 
-    fn compact(&mut self, kv: &mut dyn KvStore) -> Result<(), KvError> {
-        // Called right after a successful append, so nothing is pending: the snapshot
-        // holds exactly the saved changes.
-        let snapshot = B64.encode(self.doc.save());
-        kv.set(&snapshot_key(&self.name), &snapshot)?;
-        self.snapshot_len = snapshot.len();
-        for (seq, _) in std::mem::take(&mut self.chunks) {
-            // A chunk that fails to go away is harmless: its changes are in the snapshot.
-            let _ = kv.remove(&chunk_key(&self.name, seq));
+    /// Merges in what other tabs have stored since this one last looked. Returns whether
+    /// the document changed. A damaged store leaves the document in memory as it was.
+    pub fn refresh(&mut self, kv: &dyn KvStore) -> Result<bool, LoadError> {
+        let (mut stored, known) = read_blobs(kv, &self.name)?;
+        let before = self.doc.get_heads();
+        self.doc
+            .merge(&mut stored)
+            .map_err(|e| LoadError::Damaged(e.to_string()))?;
+        // Everything in storage is saved, including what this tab wrote earlier.
+        let mut saved = stored.get_heads();
+        if self
+            .saved_heads
+            .iter()
+            .all(|h| stored.get_change_by_hash(h).is_some())
+        {
+            saved.sort();
+            self.saved_heads = saved;
         }
+        self.known = known;
+        Ok(self.doc.get_heads() != before)
+    }
+
+    fn compact(&mut self, kv: &mut dyn KvStore) -> Result<(), KvError> {
+        if let Err(LoadError::Storage(e)) = self.refresh(kv) {
+            return Err(e);
+        }
+        // Right after a successful save nothing is pending, and after the refresh the
+        // document holds every stored blob: the new snapshot contains all of them.
+        let old: Vec<String> = self.known.keys().cloned().collect();
+        let new_key = self.write_blob(kv, BlobKind::Snapshot)?;
+        for key in old {
+            // A blob that fails to go away is harmless: its changes are in the snapshot.
+            let _ = kv.remove(&key);
+            self.known.remove(&key);
+        }
+        debug_assert!(self.known.contains_key(&new_key));
         Ok(())
     }
 

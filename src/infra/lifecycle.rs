@@ -1,5 +1,5 @@
-//! Runs a callback when the page is hidden or unloaded, so pending edits are written
-//! before a tab is closed or a tablet goes to sleep.
+//! Page lifecycle hooks: flush edits when the page is hidden or unloaded (before a tab is
+//! closed or a tablet goes to sleep), and hear when another tab writes to storage.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -27,4 +27,18 @@ pub fn on_page_hide(callback: impl Fn() + 'static) {
     // The listeners live as long as the page.
     on_visibility.forget();
     on_pagehide.forget();
+}
+
+/// Calls `callback` with the key of every localStorage entry another tab of this browser
+/// sets or removes (the `storage` event never fires in the tab that wrote).
+pub fn on_storage_change(callback: impl Fn(String) + 'static) {
+    let listener =
+        Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |ev: web_sys::StorageEvent| {
+            if let Some(key) = ev.key() {
+                callback(key);
+            }
+        });
+    let _ = leptos::prelude::window()
+        .add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
+    listener.forget();
 }

@@ -33,13 +33,16 @@ struct Repo {
     docs: HashMap<String, Result<StoredDoc, LoadError>>,
     dirty: BTreeSet<String>,
     index: Index,
-    index_dirty: bool,
+    /// Discussions whose index entry this tab changed and has not written yet.
+    index_changed: BTreeSet<String>,
+    /// This tab's name on the blobs it writes (see `career_core::store`).
+    writer: String,
 }
 
 impl Repo {
     fn doc(&mut self, name: &str) -> Result<&mut StoredDoc, LoadError> {
         if !self.docs.contains_key(name) {
-            let loaded = StoredDoc::load(&self.kv, name, self.actor.clone());
+            let loaded = StoredDoc::load(&self.kv, name, self.actor.clone(), &self.writer);
             if matches!(loaded, Err(LoadError::NotFound)) {
                 return Err(LoadError::NotFound);
             }
@@ -52,7 +55,7 @@ impl Repo {
     }
 
     fn create(&mut self, name: &str, doc: AutoCommit) -> Result<(), KvError> {
-        let stored = StoredDoc::create(&mut self.kv, name, doc, clock::now_secs())?;
+        let stored = StoredDoc::create(&mut self.kv, name, doc, clock::now_secs(), &self.writer)?;
         self.docs.insert(name.to_string(), Ok(stored));
         Ok(())
     }
@@ -67,11 +70,32 @@ impl Repo {
             }
             self.dirty.remove(&name);
         }
-        if self.index_dirty {
-            self.index.write(&mut self.kv)?;
-            self.index_dirty = false;
+        if !self.index_changed.is_empty() {
+            let changed = self.index_changed.clone();
+            self.index.write_merged(&mut self.kv, &changed)?;
+            self.index_changed.clear();
         }
         Ok(())
+    }
+
+    /// Takes in what another tab stored for `name`, if this tab has it open.
+    fn refresh(&mut self, name: &str) -> Result<bool, LoadError> {
+        match self.docs.get_mut(name) {
+            Some(Ok(stored)) => stored.refresh(&self.kv),
+            _ => Ok(false),
+        }
+    }
+
+    /// Another tab wrote the index: keep its entries, and this tab's unwritten ones.
+    fn take_stored_index(&mut self) {
+        if let Ok(Some(mut stored)) = Index::read(&self.kv) {
+            for id in &self.index_changed {
+                if let Some(mine) = self.index.discussions.get(id) {
+                    stored.discussions.insert(id.clone(), mine.clone());
+                }
+            }
+            self.index = stored;
+        }
     }
 }
 
@@ -106,7 +130,11 @@ impl AppState {
             actor: random::new_actor(),
             docs: HashMap::new(),
             dirty: BTreeSet::new(),
-            index_dirty: previous.is_none(),
+            index_changed: match &previous {
+                Some(_) => BTreeSet::new(),
+                None => index.discussions.keys().cloned().collect(),
+            },
+            writer: random::new_id()[..8].to_string(),
             index: index.clone(),
         };
         let roster = match repo.doc(&roster_name()) {
@@ -132,7 +160,47 @@ impl AppState {
             error: RwSignal::new(None),
         };
         crate::infra::lifecycle::on_page_hide(move || state.flush());
+        crate::infra::lifecycle::on_storage_change(move |key| state.stored_elsewhere(&key));
         state
+    }
+
+    /// Another tab of this browser wrote `key`: take its changes in, so both tabs converge
+    /// and neither overwrites the other.
+    fn stored_elsewhere(&self, key: &str) {
+        if key == career_core::index::INDEX_KEY {
+            let index = self.repo.try_update_value(|r| {
+                r.take_stored_index();
+                r.index.clone()
+            });
+            if let Some(index) = index {
+                self.index.set(index);
+            }
+            return;
+        }
+        let Some(name) = key
+            .strip_prefix("ct1:doc:")
+            .and_then(|rest| rest.split_once(':'))
+            .map(|(name, _)| name.to_string())
+        else {
+            return;
+        };
+        match self.repo.try_update_value(|r| r.refresh(&name)) {
+            Some(Ok(true)) if name == roster_name() => {
+                let roster = self.repo.try_update_value(|r| {
+                    r.doc(&name)
+                        .map_err(|e| describe(&e))
+                        .and_then(|s| people::read(&s.doc).map_err(|e| e.to_string()))
+                });
+                if let Some(roster) = roster {
+                    self.roster.set(roster);
+                }
+            }
+            Some(Ok(true)) => self.revision.update(|r| *r += 1),
+            Some(Ok(false)) | None => {}
+            Some(Err(e)) => {
+                leptos::logging::warn!("could not take in another tab's changes to {name}: {e}")
+            }
+        }
     }
 
     // ----- saving -------------------------------------------------------------------
@@ -313,7 +381,7 @@ impl AppState {
                 r.create(&prep_name(&id), prep_doc).map_err(storage_err)?;
                 r.create(&discussion_name(&id), doc).map_err(storage_err)?;
                 r.index.discussions.insert(id.clone(), entry.clone());
-                r.index_dirty = true;
+                r.index_changed.insert(id.clone());
                 Ok(entry)
             });
         match result {
@@ -341,7 +409,7 @@ impl AppState {
                         IndexEntry::of(&discussion::read(&stored.doc).map_err(|e| e.to_string())?);
                     if r.index.discussions.get(id) != Some(&entry) {
                         r.index.discussions.insert(id.to_string(), entry.clone());
-                        r.index_dirty = true;
+                        r.index_changed.insert(id.to_string());
                         return Ok((changed, Some(entry)));
                     }
                     Ok((changed, None))

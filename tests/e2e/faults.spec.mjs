@@ -33,9 +33,12 @@ test('a corrupted stored discussion is shown as damaged and the rest keeps worki
   const broken = await newDiscussionWithNote('This one will be damaged');
   const healthy = await newDiscussionWithNote('This one stays fine');
 
-  // Something outside the app garbles the stored bytes of one discussion.
-  const key = `ct1:doc:d.${broken}:s`;
-  await env.page.evaluate((k) => localStorage.setItem(k, 'garbage: not a document'), key);
+    // Something outside the app garbles the stored bytes of one discussion.
+  const key = await env.page.evaluate((id) => {
+    const k = Object.keys(localStorage).find((k) => k.startsWith(`ct1:doc:d.${id}:s.`));
+    localStorage.setItem(k, 'garbage: not a document');
+    return k;
+  }, broken);
   await app.reload();
   await app.open('/');
 
