@@ -139,7 +139,7 @@ pub struct StoredDoc {
     next_seq: u64,
     saved_heads: Vec<ChangeHash>,
     /// Blobs whose changes are all in `doc`, with their kind and size.
-    known: BTreeMap<String, (BlobKind, usize)>,
+    known: Blobs,
 }
 
 impl std::fmt::Debug for StoredDoc {
@@ -151,11 +151,11 @@ impl std::fmt::Debug for StoredDoc {
     }
 }
 
+/// Blob keys whose changes are in a document, with their kind and stored size.
+type Blobs = BTreeMap<String, (BlobKind, usize)>;
+
 /// Reads every blob of a document into one strictly checked load.
-fn read_blobs(
-    kv: &dyn KvStore,
-    name: &str,
-) -> Result<(AutoCommit, BTreeMap<String, (BlobKind, usize)>), LoadError> {
+fn read_blobs(kv: &dyn KvStore, name: &str) -> Result<(AutoCommit, Blobs), LoadError> {
     let keys = blob_keys(kv, name)?;
     if !keys.iter().any(|(kind, _)| *kind == BlobKind::Snapshot) {
         return Err(LoadError::NotFound);
