@@ -20,6 +20,7 @@ pub mod prep;
 pub mod reflection;
 pub mod schedule;
 pub mod schema;
+pub mod share;
 pub mod store;
 
 pub use automerge::{ActorId, AutoCommit};
