@@ -1,0 +1,145 @@
+//! After a merge: what the other side changed, concurrent values offered, and exports.
+
+mod common;
+
+use career_core::discussion::{self, Action, DiscussionEdit, Owner, Readiness, Track};
+use career_core::method::AnswerField;
+use career_core::review::{changes_since, conflicts, resolve, Change, ConflictField, Segment};
+use career_core::{export, AutoCommit};
+use common::*;
+
+fn edit(doc: &mut AutoCommit, e: DiscussionEdit) {
+    discussion::apply(doc, e).unwrap();
+    doc.commit();
+}
+
+#[test]
+fn the_review_lists_what_the_other_side_changed_with_added_text_marked() {
+    let mut manager = new_discussion();
+    edit(
+        &mut manager,
+        DiscussionEdit::Answer(AnswerField::Strengths, "Calm in incidents".into()),
+    );
+    let mut employee = replica(&mut manager, 2);
+    edit(
+        &mut employee,
+        DiscussionEdit::Answer(AnswerField::Strengths, "Calm in incidents; teaching".into()),
+    );
+    edit(
+        &mut employee,
+        DiscussionEdit::Readiness(Some(Readiness::ReadyNow)),
+    );
+
+    let looked_at = manager.get_heads();
+    manager.merge(&mut employee).unwrap();
+    let changes = changes_since(&mut manager, &looked_at).unwrap();
+    assert_eq!(changes.len(), 2, "{changes:#?}");
+    assert_eq!(changes[0].field, "Key strengths");
+    assert_eq!(
+        changes[0].change,
+        Change::Text(vec![
+            Segment {
+                text: "Calm in incidents".into(),
+                added: false
+            },
+            Segment {
+                text: "; teaching".into(),
+                added: true
+            },
+        ])
+    );
+    assert_eq!(changes[1].field, "Readiness");
+    assert_eq!(
+        changes[1].change,
+        Change::Value {
+            before: "not set".into(),
+            after: "Ready now".into()
+        }
+    );
+    // Nothing new since now.
+    let now = manager.get_heads();
+    assert!(changes_since(&mut manager, &now).unwrap().is_empty());
+}
+
+#[test]
+fn concurrent_track_choices_are_both_offered_and_the_pick_settles_it() {
+    let mut manager = new_discussion();
+    let mut employee = replica(&mut manager, 2);
+    edit(&mut manager, DiscussionEdit::Track(Track::SeniorLeadership));
+    edit(&mut employee, DiscussionEdit::Track(Track::TechnicalExpert));
+    sync(&mut manager, &mut employee);
+
+    let found = conflicts(&manager);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].field, ConflictField::Track);
+    let mut options = found[0].options.clone();
+    options.sort();
+    assert_eq!(options, ["Senior leadership", "Technical expert"]);
+
+    // Pick whichever is *not* currently shown, to prove the pick wins over Automerge's choice.
+    let shown = read(&manager).track.label();
+    let pick = found[0].options.iter().position(|o| o != shown).unwrap();
+    resolve(&mut manager, &found[0], pick).unwrap();
+    manager.commit();
+    assert!(conflicts(&manager).is_empty());
+    assert_ne!(read(&manager).track.label(), shown);
+    sync(&mut manager, &mut employee);
+    assert!(conflicts(&employee).is_empty());
+    assert_eq!(read(&employee).track, read(&manager).track);
+}
+
+#[test]
+fn concurrent_action_due_dates_are_offered() {
+    let mut manager = new_discussion();
+    edit(
+        &mut manager,
+        DiscussionEdit::AddAction(Action {
+            id: "a1".into(),
+            text: "Mentor".into(),
+            owner: Owner::Manager,
+            due: None,
+            done: false,
+            carried_from: None,
+        }),
+    );
+    let mut employee = replica(&mut manager, 2);
+    edit(
+        &mut manager,
+        DiscussionEdit::ActionDue {
+            id: "a1".into(),
+            due: Some(day("2027-01-15")),
+        },
+    );
+    edit(
+        &mut employee,
+        DiscussionEdit::ActionDue {
+            id: "a1".into(),
+            due: Some(day("2027-02-01")),
+        },
+    );
+    sync(&mut manager, &mut employee);
+    let found = conflicts(&manager);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].field, ConflictField::ActionDue("a1".into()));
+    assert_eq!(found[0].options, ["15 Jan 2027", "1 Feb 2027"]);
+}
+
+#[test]
+fn exports_hold_the_shared_record() {
+    let mut doc = new_discussion();
+    edit(
+        &mut doc,
+        DiscussionEdit::Answer(AnswerField::LongTerm, "Principal engineer".into()),
+    );
+    edit(&mut doc, DiscussionEdit::Track(Track::TechnicalExpert));
+    let d = read(&doc);
+    let md = export::markdown(&d);
+    assert!(md.starts_with("# Career discussion: Sam Okafor"));
+    assert!(md.contains("### 2. Longer-term aspirations"));
+    assert!(md.contains("Principal engineer"));
+    assert!(md.contains("Development track: Technical expert"));
+    let json = export::json(&d);
+    assert_eq!(json["answers"]["long_term"], "Principal engineer");
+    assert_eq!(json["plan"]["track"], "TechnicalExpert");
+    assert_eq!(json["leader"]["name"], "Maria Lund");
+}
