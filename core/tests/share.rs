@@ -158,7 +158,8 @@ fn bad_links_and_files_are_refused_and_change_nothing() {
         .unwrap()
         .to_fragment();
 
-    let mut cases: Vec<(&str, String, fn(&ShareError) -> bool)> = vec![];
+    type Expect = fn(&ShareError) -> bool;
+    let mut cases: Vec<(&str, String, Expect)> = vec![];
     cases.push(("truncated", good[..good.len() * 2 / 3].to_string(), |e| {
         matches!(e, ShareError::Corrupted)
     }));
