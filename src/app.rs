@@ -4,16 +4,52 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::components::status::{ErrorBanner, SaveIndicator};
+use career_core::local::Perspective;
+use career_core::share::{Package, LINK_PREFIX};
+
+use crate::components::status::{ErrorBanner, NoticeBanner, SaveIndicator};
+use crate::infra::location;
 use crate::pages::discussion::DiscussionPage;
 use crate::pages::people::PeoplePage;
 use crate::pages::person::PersonPage;
-use crate::state::AppState;
+use crate::state::{AppState, Notice};
+
+/// Opening a share link: take in the package from the fragment before the router reads the
+/// address, then drop the fragment from the address bar and history.
+fn take_in_link(state: AppState) {
+    let hash = location::hash();
+    if !hash.starts_with(LINK_PREFIX) {
+        return;
+    }
+    let path = leptos::prelude::window().location().pathname().unwrap_or_else(|_| "/".into());
+    let result = Package::from_fragment(&hash)
+        .map_err(|e| e.to_string())
+        .and_then(|p| state.take_in(p));
+    let target = match result {
+        Ok(imported) => {
+            state.notice.set(Some(Notice { ok: true, text: imported.message }));
+            let tab = match state.perspective(&imported.discussion_id) {
+                Perspective::Employee => "reflect",
+                Perspective::Leader => "conversation",
+            };
+            format!("/discussions/{}/{tab}", imported.discussion_id)
+        }
+        Err(e) => {
+            state.notice.set(Some(Notice {
+                ok: false,
+                text: format!("This link could not be opened: {e}. Nothing on this device was changed."),
+            }));
+            path
+        }
+    };
+    location::replace_with(&target);
+}
 
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::init();
+        let state = AppState::init();
     provide_context(state);
+    take_in_link(state);
     view! {
         <Router>
             <header class="topbar">
@@ -21,7 +57,8 @@ pub fn App() -> impl IntoView {
                 <span class="tagline">"Career conversations, kept on your device"</span>
                 <SaveIndicator />
             </header>
-            <ErrorBanner />
+                        <ErrorBanner />
+            <NoticeBanner />
             <main class="page">
                 <Routes fallback=|| view! { <p class="empty">"This page does not exist. " <a href="/">"Go to your people"</a></p> }>
                     <Route path=path!("/") view=PeoplePage />

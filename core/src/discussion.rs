@@ -262,7 +262,8 @@ pub enum DiscussionEdit {
     Track(Track),
     Readiness(Option<Readiness>),
     HeldOn(Option<Day>),
-    Employee(Participant),
+        Employee(Participant),
+    Manager(Participant),
 }
 
 /// Applies one user edit; returns whether the document changed.
@@ -318,13 +319,16 @@ pub fn apply(doc: &mut AutoCommit, edit: DiscussionEdit) -> Result<bool, EditErr
         DiscussionEdit::Track(track) => set_value(doc, &root, "track", &track),
         DiscussionEdit::Readiness(r) => set_value(doc, &root, "readiness", &r),
         DiscussionEdit::HeldOn(day) => set_value(doc, &root, "held_on", &day),
-        DiscussionEdit::Employee(p) => {
-            let obj = obj_at(doc, &["employee"])?;
-            let a = set_value(doc, &obj, "name", &p.name)?;
-            let b = set_value(doc, &obj, "role", &p.role)?;
-            Ok(a || b)
-        }
+                DiscussionEdit::Employee(p) => set_participant(doc, "employee", &p),
+        DiscussionEdit::Manager(p) => set_participant(doc, "manager", &p),
     }
+}
+
+fn set_participant(doc: &mut AutoCommit, key: &str, p: &Participant) -> Result<bool, EditError> {
+    let obj = obj_at(doc, &[key])?;
+    let name = set_value(doc, &obj, "name", &p.name)?;
+    let role = set_value(doc, &obj, "role", &p.role)?;
+    Ok(name || role)
 }
 
 /// Open actions of `previous` that are not yet carried into `current`.

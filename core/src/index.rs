@@ -24,13 +24,19 @@ pub fn discussion_name(id: &str) -> String {
 pub fn prep_name(id: &str) -> String {
     format!("p.{id}")
 }
+pub fn reflection_name(id: &str) -> String {
+    format!("r.{id}")
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct IndexEntry {
     pub person_id: String,
     pub created_on: Day,
-    pub held_on: Option<Day>,
+        pub held_on: Option<Day>,
     pub open_actions: u32,
+    /// This device is the employee's: the discussion was shared with them.
+    #[serde(default)]
+    pub shared_with_me: bool,
 }
 
 impl IndexEntry {
@@ -39,7 +45,16 @@ impl IndexEntry {
             person_id: d.person_id.clone(),
             created_on: d.created_on,
             held_on: d.held_on,
-            open_actions: d.open_actions().count() as u32,
+                        open_actions: d.open_actions().count() as u32,
+            shared_with_me: false,
+        }
+    }
+
+    /// The entry for `d`, keeping this device's own flags from `previous`.
+    pub fn updated(d: &Discussion, previous: Option<&IndexEntry>) -> IndexEntry {
+        IndexEntry {
+            shared_with_me: previous.is_some_and(|p| p.shared_with_me),
+            ..IndexEntry::of(d)
         }
     }
 
@@ -120,8 +135,11 @@ impl Index {
                 .ok()
                 .and_then(|s| discussion::read(&s.doc).ok());
             match loaded {
-                Some(d) => {
-                    index.discussions.insert(id.to_string(), IndexEntry::of(&d));
+                                Some(d) => {
+                    let mut entry = IndexEntry::of(&d);
+                    entry.shared_with_me = crate::local::LocalMeta::read(kv, id).perspective
+                        == crate::local::Perspective::Employee;
+                    index.discussions.insert(id.to_string(), entry);
                 }
                 None => {
                     if let Some(e) = previous.and_then(|p| p.discussions.get(id)) {

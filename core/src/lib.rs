@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod ids;
 pub mod index;
+pub mod local;
 pub mod method;
 pub mod people;
 pub mod prep;

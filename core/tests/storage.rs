@@ -256,8 +256,9 @@ fn two_tabs_writing_the_index_keep_each_others_entries() {
     let entry = |person: &str| IndexEntry {
         person_id: person.into(),
         created_on: day("2026-11-26"),
-        held_on: None,
+                held_on: None,
         open_actions: 0,
+        shared_with_me: false,
     };
     let mut tab_a = Index::default();
     let mut tab_b = Index::default();

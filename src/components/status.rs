@@ -50,3 +50,19 @@ pub fn ErrorBanner() -> impl IntoView {
         })}
     }
 }
+
+#[component]
+pub fn NoticeBanner() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.notice.get().map(|n| {
+            let class = if n.ok { "banner good" } else { "banner bad" };
+            view! {
+                <div class=class role="status" data-testid="notice">
+                    <span>{n.text}</span>
+                    <button on:click=move |_| state.notice.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
+    }
+}

@@ -2,6 +2,8 @@
 
 pub mod clock;
 pub mod download;
+pub mod file;
 pub mod kv;
 pub mod lifecycle;
+pub mod location;
 pub mod random;

@@ -68,6 +68,7 @@ pub fn PeoplePage() -> impl IntoView {
                     <button on:click=move |_| state.download_raw(&AppState::roster_storage_name())>"Download its stored data"</button>
                 </div>
             })}
+                        <SharedWithMe />
             <AddPerson />
             <label class="toggle">
                 <input type="checkbox" data-testid="show-archived"
@@ -161,5 +162,46 @@ fn AddPerson() -> impl IntoView {
             </div>
             {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
         </form>
+    }
+}
+
+/// Discussions someone shared with the person using this device (the employee's side).
+#[component]
+fn SharedWithMe() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let shared = Memo::new(move |_| {
+        state.index.with(|i| {
+            let mut list: Vec<(String, career_core::Day)> = i
+                .discussions
+                .iter()
+                .filter(|(_, e)| e.shared_with_me)
+                .map(|(id, e)| (id.clone(), e.date()))
+                .collect();
+            list.sort_by(|a, b| b.1.cmp(&a.1));
+            list
+        })
+    });
+    view! {
+        <Show when=move || !shared.with(|s| s.is_empty())>
+            <section class="card" data-testid="shared-with-me">
+                <h2>"Shared with you"</h2>
+                <ul class="discussion-list">
+                    {move || shared.get().into_iter().map(|(id, date)| {
+                        let with = state.discussion(&id).map(|d| d.manager.name).unwrap_or_default();
+                        let with = if with.is_empty() { "your leader".to_string() } else { with };
+                        view! {
+                            <li data-testid="shared-item">
+                                <A href=format!("/discussions/{id}/reflect")>{format!("Your career discussion with {with}")}</A>
+                                <span class="sub">{format!(" · {}", date.human())}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        </Show>
+        <p class="open-file-row">
+            "Someone sent you a Career Talk file? "
+            <crate::pages::discussion::share::OpenFile />
+        </p>
     }
 }

@@ -21,26 +21,32 @@ use crate::infra::{clock, download, kv::BrowserKv, random};
 const SAVE_DELAY: Duration = Duration::from_millis(300);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub ok: bool,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SaveState {
     Saved,
     Pending,
     Failed(KvError),
 }
 
-struct Repo {
-    kv: BrowserKv,
-    actor: ActorId,
-    docs: HashMap<String, Result<StoredDoc, LoadError>>,
-    dirty: BTreeSet<String>,
-    index: Index,
+pub(super) struct Repo {
+    pub(super) kv: BrowserKv,
+    pub(super) actor: ActorId,
+    pub(super) docs: HashMap<String, Result<StoredDoc, LoadError>>,
+    pub(super) dirty: BTreeSet<String>,
+    pub(super) index: Index,
     /// Discussions whose index entry this tab changed and has not written yet.
-    index_changed: BTreeSet<String>,
+    pub(super) index_changed: BTreeSet<String>,
     /// This tab's name on the blobs it writes (see `career_core::store`).
-    writer: String,
+    pub(super) writer: String,
 }
 
 impl Repo {
-    fn doc(&mut self, name: &str) -> Result<&mut StoredDoc, LoadError> {
+    pub(super) fn doc(&mut self, name: &str) -> Result<&mut StoredDoc, LoadError> {
         if !self.docs.contains_key(name) {
             let loaded = StoredDoc::load(&self.kv, name, self.actor.clone(), &self.writer);
             if matches!(loaded, Err(LoadError::NotFound)) {
@@ -54,7 +60,7 @@ impl Repo {
         }
     }
 
-    fn create(&mut self, name: &str, doc: AutoCommit) -> Result<(), KvError> {
+    pub(super) fn create(&mut self, name: &str, doc: AutoCommit) -> Result<(), KvError> {
         let stored = StoredDoc::create(&mut self.kv, name, doc, clock::now_secs(), &self.writer)?;
         self.docs.insert(name.to_string(), Ok(stored));
         Ok(())
@@ -101,7 +107,7 @@ impl Repo {
 
 #[derive(Clone, Copy)]
 pub struct AppState {
-    repo: StoredValue<Repo, leptos::prelude::LocalStorage>,
+    pub(super) repo: StoredValue<Repo, leptos::prelude::LocalStorage>,
     timer: StoredValue<Option<TimeoutHandle>, leptos::prelude::LocalStorage>,
     /// The people list, or why it cannot be read.
     pub roster: RwSignal<Result<Roster, String>>,
@@ -109,11 +115,13 @@ pub struct AppState {
     /// Bumped after every change to a discussion or prep document.
     pub revision: RwSignal<u64>,
     pub save: RwSignal<SaveState>,
-    /// An edit that could not be applied (a bug, or an unexpected document shape).
+        /// An edit that could not be applied (a bug, or an unexpected document shape).
     pub error: RwSignal<Option<String>>,
+        /// A message about something the user did (an import, a merge), until dismissed.
+    pub notice: RwSignal<Option<Notice>>,
 }
 
-fn describe(e: &LoadError) -> String {
+pub(super) fn describe(e: &LoadError) -> String {
     e.to_string()
 }
 
@@ -157,7 +165,8 @@ impl AppState {
             index: RwSignal::new(index),
             revision: RwSignal::new(0),
             save: RwSignal::new(SaveState::Saved),
-            error: RwSignal::new(None),
+                        error: RwSignal::new(None),
+            notice: RwSignal::new(None),
         };
         crate::infra::lifecycle::on_page_hide(move || state.flush());
         crate::infra::lifecycle::on_storage_change(move |key| state.stored_elsewhere(&key));
@@ -205,7 +214,7 @@ impl AppState {
 
     // ----- saving -------------------------------------------------------------------
 
-    fn mark_dirty(&self, name: &str) {
+    pub(super) fn mark_dirty(&self, name: &str) {
         self.repo.update_value(|r| {
             r.dirty.insert(name.to_string());
         });
@@ -397,37 +406,50 @@ impl AppState {
         }
     }
 
-    pub fn edit_discussion(&self, id: &str, edit: DiscussionEdit) {
+    /// Runs `f` on a discussion's document. When it reports a change, the index entry is
+    /// brought up to date, the document is marked for saving and the views re-read it.
+    pub(super) fn change_discussion<T>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut AutoCommit) -> Result<(bool, T), String>,
+    ) -> Result<T, String> {
         let name = discussion_name(id);
-        let result =
-            self.repo
-                .try_update_value(|r| -> Result<(bool, Option<IndexEntry>), String> {
-                    let stored = r.doc(&name).map_err(|e| describe(&e))?;
-                    let changed =
-                        discussion::apply(&mut stored.doc, edit).map_err(|e| e.to_string())?;
-                    let entry =
-                        IndexEntry::of(&discussion::read(&stored.doc).map_err(|e| e.to_string())?);
-                    if r.index.discussions.get(id) != Some(&entry) {
-                        r.index.discussions.insert(id.to_string(), entry.clone());
-                        r.index_changed.insert(id.to_string());
-                        return Ok((changed, Some(entry)));
-                    }
-                    Ok((changed, None))
-                });
-        match result {
-            Some(Ok((changed, entry))) => {
-                if let Some(entry) = entry {
-                    self.index.update(|i| {
-                        i.discussions.insert(id.to_string(), entry);
-                    });
+        let result = self
+            .repo
+            .try_update_value(|r| -> Result<(bool, T, Option<IndexEntry>), String> {
+                let stored = r.doc(&name).map_err(|e| describe(&e))?;
+                let (changed, out) = f(&mut stored.doc)?;
+                let d = discussion::read(&stored.doc).map_err(|e| e.to_string())?;
+                let entry = IndexEntry::updated(&d, r.index.discussions.get(id));
+                if r.index.discussions.get(id) == Some(&entry) {
+                    return Ok((changed, out, None));
                 }
-                if changed {
-                    self.mark_dirty(&name);
-                    self.revision.update(|r| *r += 1);
-                }
-            }
-            Some(Err(e)) => self.error.set(Some(e)),
-            None => {}
+                r.index.discussions.insert(id.to_string(), entry.clone());
+                r.index_changed.insert(id.to_string());
+                Ok((changed, out, Some(entry)))
+            })
+            .unwrap_or_else(|| Err("the app is shutting down".into()));
+        let (changed, out, entry) = result?;
+        if let Some(entry) = entry {
+            self.index.update(|i| {
+                i.discussions.insert(id.to_string(), entry);
+            });
+        }
+        if changed {
+            self.mark_dirty(&name);
+            self.revision.update(|r| *r += 1);
+        }
+        Ok(out)
+    }
+
+    pub fn edit_discussion(&self, id: &str, edit: DiscussionEdit) {
+        let result = self.change_discussion(id, |doc| {
+            discussion::apply(doc, edit)
+                .map(|changed| (changed, ()))
+                .map_err(|e| e.to_string())
+        });
+        if let Err(e) = result {
+            self.error.set(Some(e));
         }
     }
 

@@ -1,5 +1,6 @@
 //! App state shared through context: plain data in signals, documents behind one handle.
 
 pub mod app_state;
+pub mod sharing;
 
-pub use app_state::{AppState, SaveState};
+pub use app_state::{AppState, Notice, SaveState};

@@ -2,6 +2,7 @@
 //! preparation (private) with "Interject", which brings it into the shared record.
 
 use career_core::discussion::{DiscussionEdit, LeaderView, Willing};
+use career_core::local::Perspective;
 use career_core::method::{AnswerField, PrepField, Question};
 use leptos::prelude::*;
 
@@ -92,10 +93,12 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
                     <LeaderViewItem id=vid />
                 </For>
             </div>
-            <aside class="leader-side" data-testid=format!("prep-aside-{q}")>
-                <h4><span class="lock">"🔒"</span>" Your preparation"</h4>
-                {question.leader_sources().iter().map(|f| view! { <PrepSnippet question=question field=*f /> }).collect_view()}
-            </aside>
+                        {(ctx.perspective.get_untracked() == Perspective::Leader).then(|| view! {
+                <aside class="leader-side" data-testid=format!("prep-aside-{q}")>
+                    <h4><span class="lock">"🔒"</span>" Your preparation"</h4>
+                    {question.leader_sources().iter().map(|f| view! { <PrepSnippet question=question field=*f /> }).collect_view()}
+                </aside>
+            })}
         </li>
     }
 }

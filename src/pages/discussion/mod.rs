@@ -4,8 +4,13 @@ mod conversation;
 mod gap;
 mod plan;
 mod prepare;
+mod record;
+mod reflect;
+mod review;
+pub mod share;
 
 use career_core::discussion::Discussion;
+use career_core::local::Perspective;
 use career_core::prep::Prep;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -18,7 +23,9 @@ use crate::state::AppState;
 pub struct DiscussionCtx {
     pub id: Memo<String>,
     pub disc: Memo<Result<Discussion, String>>,
-    pub prep: Memo<Result<Prep, String>>,
+        pub prep: Memo<Result<Prep, String>>,
+    /// Whose device this is: the leader's (with private prep) or the employee's.
+    pub perspective: Memo<Perspective>,
 }
 
 impl DiscussionCtx {
@@ -31,11 +38,21 @@ impl DiscussionCtx {
     }
 }
 
-const TABS: [(&str, &str); 4] = [
+const LEADER_TABS: [(&str, &str); 6] = [
     ("prepare", "1 · Prepare"),
     ("conversation", "2 · Conversation"),
     ("gap", "3 · Gap view"),
     ("plan", "4 · Plan"),
+    ("share", "Share"),
+    ("record", "Record"),
+];
+
+const EMPLOYEE_TABS: [(&str, &str); 5] = [
+    ("reflect", "1 · Reflect"),
+    ("conversation", "2 · Discussion"),
+    ("plan", "3 · Plan"),
+    ("share", "Share"),
+    ("record", "Record"),
 ];
 
 #[component]
@@ -43,16 +60,28 @@ pub fn DiscussionPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let tab = Memo::new(move |_| params.read().get("tab").unwrap_or_else(|| "prepare".into()));
+        let perspective = Memo::new(move |_| {
+        state.revision.track();
+        state.perspective(&id.get())
+    });
+    let tab = Memo::new(move |_| {
+        params.read().get("tab").unwrap_or_else(|| match perspective.get() {
+            Perspective::Leader => "prepare".into(),
+            Perspective::Employee => "reflect".into(),
+        })
+    });
     let disc = Memo::new(move |_| {
         state.revision.track();
         state.discussion(&id.get())
     });
-    let prep = Memo::new(move |_| {
+        let prep = Memo::new(move |_| {
         state.revision.track();
-        state.prep(&id.get())
+        match perspective.get() {
+            Perspective::Leader => state.prep(&id.get()),
+            Perspective::Employee => Err("the leader's preparation is not on this device".into()),
+        }
     });
-    let ctx = DiscussionCtx { id, disc, prep };
+    let ctx = DiscussionCtx { id, disc, prep, perspective };
     provide_context(ctx);
 
     view! {
@@ -69,36 +98,53 @@ pub fn DiscussionPage() -> impl IntoView {
                 }.into_any()
             }
             Ok(d) => {
-                // The people list has the current name; the document has the name at the time.
+                                // The people list has the current name; the document has the name at the time.
                 let name = state.person(&d.person_id).map(|p| p.name).unwrap_or_else(|| d.employee.name.clone());
+                let employee_side = perspective.get() == Perspective::Employee;
+                let title = if employee_side {
+                    format!("Your career discussion with {}", if d.manager.name.is_empty() { "your leader" } else { &d.manager.name })
+                } else {
+                    "Career discussion with ".to_string()
+                };
                 let crumb = name.clone();
                 let when = d.held_on.map(|h| format!("held on {}", h.human()))
                     .unwrap_or_else(|| format!("started {}", d.created_on.human()));
                 view! {
                     <nav class="crumbs">
                         <A href="/">"People"</A>" › "
-                        <A href=format!("/people/{}", d.person_id)>{crumb}</A>
+                                                {(!employee_side).then(|| view! { <A href=format!("/people/{}", d.person_id)>{crumb}</A> })}
                         " › Discussion"
                     </nav>
                     <div class="page-head">
-                        <h1>"Career discussion with " <span data-testid="discussion-employee">{name}</span></h1>
+                        <h1>{title}{(!employee_side).then(|| view! { <span data-testid="discussion-employee">{name}</span> })}</h1>
                         <span class="sub">{when}</span>
                     </div>
                 }.into_any()
             }
         }}
         <Show when=move || disc.with(|d| d.is_ok())>
+                        <review::Conflicts />
+            <review::MergeReview />
             <nav class="tabs" role="tablist">
-                {TABS.map(|(slug, label)| view! {
-                    <A href=move || format!("/discussions/{}/{slug}", id.get())
-                        attr:class=move || if tab.get() == slug { "tab active" } else { "tab" }
-                        attr:data-testid=format!("tab-{slug}")>{label}</A>
-                }).collect_view()}
+                {move || {
+                    let tabs: &[(&str, &str)] = match perspective.get() {
+                        Perspective::Leader => &LEADER_TABS,
+                        Perspective::Employee => &EMPLOYEE_TABS,
+                    };
+                    tabs.iter().map(|&(slug, label)| view! {
+                        <A href=move || format!("/discussions/{}/{slug}", id.get())
+                            attr:class=move || if tab.get() == slug { "tab active" } else { "tab" }
+                            attr:data-testid=format!("tab-{slug}")>{label}</A>
+                    }).collect_view()
+                }}
             </nav>
-            {move || match tab.get().as_str() {
-                "conversation" => view! { <conversation::Conversation /> }.into_any(),
-                "gap" => view! { <gap::GapView /> }.into_any(),
-                "plan" => view! { <plan::Plan /> }.into_any(),
+            {move || match (tab.get().as_str(), perspective.get()) {
+                ("conversation", _) => view! { <conversation::Conversation /> }.into_any(),
+                ("gap", Perspective::Leader) => view! { <gap::GapView /> }.into_any(),
+                ("plan", _) => view! { <plan::Plan /> }.into_any(),
+                ("share", _) => view! { <share::Share /> }.into_any(),
+                ("record", _) => view! { <record::Record /> }.into_any(),
+                (_, Perspective::Employee) => view! { <reflect::Reflect /> }.into_any(),
                 _ => view! { <prepare::Prepare /> }.into_any(),
             }}
         </Show>

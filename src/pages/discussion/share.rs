@@ -1,0 +1,175 @@
+//! Share: a link (with QR code) or file for the other side, exports, and taking in what
+//! the other side sent back.
+
+use career_core::local::Perspective;
+use career_core::people::RosterEdit;
+use career_core::share::{Contents, Package, MAX_LINK_CHARS, MAX_PACKAGE_BYTES};
+use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos_router::hooks::use_navigate;
+
+use super::DiscussionCtx;
+use crate::infra::{file, location};
+use crate::state::{AppState, Notice};
+
+/// A QR code for links short enough to scan (QR codes top out near 3 KB).
+fn qr_svg(link: &str) -> Option<String> {
+    let code = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::L).ok()?;
+    Some(
+        code.render::<qrcode::render::svg::Color>()
+            .min_dimensions(240, 240)
+            .quiet_zone(true)
+            .build(),
+    )
+}
+
+#[derive(Clone, PartialEq)]
+struct Made {
+    link: String,
+    changes_only: bool,
+}
+
+#[component]
+pub fn Share() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ctx = expect_context::<DiscussionCtx>();
+    let made = RwSignal::new(None::<Result<Made, String>>);
+    let other = Memo::new(move |_| {
+        ctx.disc.track();
+        state.other_party(&ctx.id.get())
+    });
+    let leader = move || ctx.perspective.get() == Perspective::Leader;
+
+    let make = move |whole: bool| {
+        let result = state.package(&ctx.id.get_untracked(), whole).map(|p: Package| Made {
+            link: format!("{}/{}", location::origin(), p.to_fragment()),
+            changes_only: p.contents == Contents::ChangesOnly,
+        });
+        made.set(Some(result));
+    };
+
+    view! {
+        <section class="card share" data-testid="share">
+            {move || if leader() {
+                view! {
+                    <h3>"Share with " {other}</h3>
+                    <p class="warning" data-testid="share-warning">
+                        <strong>"Anyone with this link can read this discussion."</strong>
+                        " The link carries the shared record itself (in the part after #, which is never sent to any server). "
+                        "Your private preparation is never included. Send it only to " {other} "."
+                    </p>
+                    <Show when=move || state.manager().name.trim().is_empty()>
+                        <label class="field-label">"Your name, as " {other} " will see it"
+                            <input type="text" data-testid="share-manager-name"
+                                on:change=move |ev| state.edit_roster(RosterEdit::ManagerName(event_target_value(&ev).trim().to_string())) />
+                        </label>
+                    </Show>
+                    <button class="primary" data-testid="make-link" on:click=move |_| make(true)>"Create share link"</button>
+                }.into_any()
+            } else {
+                view! {
+                    <h3>"Send your answers back to " {other}</h3>
+                    <p class="warning" data-testid="share-warning">
+                        <strong>"Anyone with this link can read this discussion."</strong>
+                        " It carries your published answers and the shared notes; your private drafts are never included."
+                    </p>
+                    <button class="primary" data-testid="make-link" on:click=move |_| make(false)>"Create reply link"</button>
+                    " "
+                    <button data-testid="make-full-link" on:click=move |_| make(true)>"Send everything instead"</button>
+                }.into_any()
+            }}
+            {move || made.get().map(|m| match m {
+                Err(e) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
+                Ok(m) if m.link.len() > MAX_LINK_CHARS => view! {
+                    <p class="form-error" data-testid="link-too-long">
+                        {format!("This discussion is too large for a link ({} characters; links over {} may not open everywhere). Send it as a file instead:", m.link.len(), MAX_LINK_CHARS)}
+                    </p>
+                    <button data-testid="download-file-instead" on:click=move |_| state.download_package(&ctx.id.get_untracked(), true)>"Download as a file"</button>
+                }.into_any(),
+                Ok(m) => {
+                    let qr = qr_svg(&m.link);
+                    let link = m.link.clone();
+                    let copy = move |_| {
+                        let clipboard = leptos::prelude::window().navigator().clipboard();
+                        let _ = clipboard.write_text(&link);
+                    };
+                    view! {
+                        <div class="link-box">
+                            {m.changes_only.then(|| view! { <p class="help">"Carries only the changes " {other} " does not have yet."</p> })}
+                            <textarea readonly rows=3 data-testid="share-link" prop:value=m.link.clone()></textarea>
+                            <button on:click=copy>"Copy link"</button>
+                            {match qr {
+                                Some(svg) => view! { <div class="qr" data-testid="share-qr" inner_html=svg></div> }.into_any(),
+                                None => view! { <p class="help" data-testid="qr-too-long">"Too long for a QR code: send the link or a file."</p> }.into_any(),
+                            }}
+                        </div>
+                    }.into_any()
+                }
+            })}
+            <p>
+                <button data-testid="download-file" on:click=move |_| state.download_package(&ctx.id.get_untracked(), !leader())>
+                    "Download as a file (.ctalk)"
+                </button>
+                " — for e-mail or AirDrop; opens with “Open a file” in Career Talk."
+            </p>
+        </section>
+        <section class="card">
+            <h3>"Take in what " {other} " sent"</h3>
+            <p class="help">"Opening their link does this by itself. For a file, choose it here. Their changes are merged; nothing of yours is replaced."</p>
+            <OpenFile />
+        </section>
+        <section class="card">
+            <h3>"Export the shared record"</h3>
+            <button data-testid="export-markdown" on:click=move |_| state.download_markdown(&ctx.id.get_untracked())>"Markdown"</button>
+            " "
+            <button data-testid="export-json" on:click=move |_| state.download_json(&ctx.id.get_untracked())>"JSON"</button>
+            " "
+            <a href=move || format!("/discussions/{}/record", ctx.id.get())>"Printable record"</a>
+        </section>
+    }
+}
+
+/// A file picker that takes in a `.ctalk` package and opens its discussion.
+#[component]
+pub fn OpenFile() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(f) = input.files().and_then(|files| files.get(0)) else { return };
+        input.set_value("");
+        let navigate = navigate.clone();
+        if f.size() > MAX_PACKAGE_BYTES as f64 {
+            state.notice.set(Some(Notice {
+                ok: false,
+                text: format!("{} is too large ({} MB; the limit is 10 MB). Nothing was changed.", f.name(), (f.size() / 1_048_576.0) as u64),
+            }));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let result = file::read_bytes(&f)
+                .await
+                .and_then(|bytes| Package::from_bytes(&bytes).map_err(|e| e.to_string()))
+                .and_then(|p| state.take_in(p));
+            match result {
+                Ok(imported) => {
+                    state.notice.set(Some(Notice { ok: true, text: imported.message }));
+                    let tab = match state.perspective(&imported.discussion_id) {
+                        Perspective::Employee => "reflect",
+                        Perspective::Leader => "conversation",
+                    };
+                    navigate(&format!("/discussions/{}/{tab}", imported.discussion_id), Default::default());
+                }
+                Err(e) => state.notice.set(Some(Notice {
+                    ok: false,
+                    text: format!("{} could not be opened: {e}. Nothing on this device was changed.", f.name()),
+                })),
+            }
+        });
+    };
+    view! {
+        <label class="open-file">"Open a file "
+            <input type="file" accept=".ctalk" data-testid="open-file" on:change=on_change />
+        </label>
+    }
+}
