@@ -14,20 +14,27 @@ use crate::pages::people::PeoplePage;
 use crate::pages::person::PersonPage;
 use crate::state::{AppState, Notice};
 
-/// Opening a share link: take in the package from the fragment before the router reads the
-/// address, then drop the fragment from the address bar and history.
-fn take_in_link(state: AppState) {
+/// Opening a share link: takes in the package from the fragment and returns where to go.
+/// On start this runs before the router reads the address; the caller then replaces the
+/// address (fragment included) in the history, so the shared data does not linger there.
+fn take_in_link(state: AppState) -> Option<String> {
     let hash = location::hash();
     if !hash.starts_with(LINK_PREFIX) {
-        return;
+        return None;
     }
-    let path = leptos::prelude::window().location().pathname().unwrap_or_else(|_| "/".into());
+    let path = leptos::prelude::window()
+        .location()
+        .pathname()
+        .unwrap_or_else(|_| "/".into());
     let result = Package::from_fragment(&hash)
         .map_err(|e| e.to_string())
         .and_then(|p| state.take_in(p));
     let target = match result {
         Ok(imported) => {
-            state.notice.set(Some(Notice { ok: true, text: imported.message }));
+            state.notice.set(Some(Notice {
+                ok: true,
+                text: imported.message,
+            }));
             let tab = match state.perspective(&imported.discussion_id) {
                 Perspective::Employee => "reflect",
                 Perspective::Leader => "conversation",
@@ -37,21 +44,46 @@ fn take_in_link(state: AppState) {
         Err(e) => {
             state.notice.set(Some(Notice {
                 ok: false,
-                text: format!("This link could not be opened: {e}. Nothing on this device was changed."),
+                text: format!(
+                    "This link could not be opened: {e}. Nothing on this device was changed."
+                ),
             }));
             path
         }
     };
-    location::replace_with(&target);
+    Some(target)
+}
+
+/// A link opened in a tab where the app already runs only changes the fragment.
+#[component]
+fn LinkWatcher() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = leptos_router::hooks::use_navigate();
+    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        if let Some(target) = take_in_link(state) {
+            location::replace_with(&target);
+            navigate(
+                &target,
+                leptos_router::NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    on_cleanup(move || handle.remove());
 }
 
 #[component]
 pub fn App() -> impl IntoView {
-        let state = AppState::init();
+    let state = AppState::init();
     provide_context(state);
-    take_in_link(state);
+    if let Some(target) = take_in_link(state) {
+        location::replace_with(&target);
+    }
     view! {
-        <Router>
+                <Router>
+            <LinkWatcher />
             <header class="topbar">
                 <A href="/" attr:class="brand">"Career Talk"</A>
                 <span class="tagline">"Career conversations, kept on your device"</span>

@@ -262,7 +262,7 @@ pub enum DiscussionEdit {
     Track(Track),
     Readiness(Option<Readiness>),
     HeldOn(Option<Day>),
-        Employee(Participant),
+    Employee(Participant),
     Manager(Participant),
 }
 
@@ -319,7 +319,7 @@ pub fn apply(doc: &mut AutoCommit, edit: DiscussionEdit) -> Result<bool, EditErr
         DiscussionEdit::Track(track) => set_value(doc, &root, "track", &track),
         DiscussionEdit::Readiness(r) => set_value(doc, &root, "readiness", &r),
         DiscussionEdit::HeldOn(day) => set_value(doc, &root, "held_on", &day),
-                DiscussionEdit::Employee(p) => set_participant(doc, "employee", &p),
+        DiscussionEdit::Employee(p) => set_participant(doc, "employee", &p),
         DiscussionEdit::Manager(p) => set_participant(doc, "manager", &p),
     }
 }

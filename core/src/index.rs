@@ -32,7 +32,7 @@ pub fn reflection_name(id: &str) -> String {
 pub struct IndexEntry {
     pub person_id: String,
     pub created_on: Day,
-        pub held_on: Option<Day>,
+    pub held_on: Option<Day>,
     pub open_actions: u32,
     /// This device is the employee's: the discussion was shared with them.
     #[serde(default)]
@@ -45,7 +45,7 @@ impl IndexEntry {
             person_id: d.person_id.clone(),
             created_on: d.created_on,
             held_on: d.held_on,
-                        open_actions: d.open_actions().count() as u32,
+            open_actions: d.open_actions().count() as u32,
             shared_with_me: false,
         }
     }
@@ -135,7 +135,7 @@ impl Index {
                 .ok()
                 .and_then(|s| discussion::read(&s.doc).ok());
             match loaded {
-                                Some(d) => {
+                Some(d) => {
                     let mut entry = IndexEntry::of(&d);
                     entry.shared_with_me = crate::local::LocalMeta::read(kv, id).perspective
                         == crate::local::Perspective::Employee;

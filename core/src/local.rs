@@ -52,6 +52,9 @@ impl LocalMeta {
     }
 
     pub fn write(&self, kv: &mut dyn KvStore, discussion_id: &str) -> Result<(), KvError> {
-        kv.set(&key(discussion_id), &serde_json::to_string(self).expect("meta serialises"))
+        kv.set(
+            &key(discussion_id),
+            &serde_json::to_string(self).expect("meta serialises"),
+        )
     }
 }

@@ -256,7 +256,7 @@ fn two_tabs_writing_the_index_keep_each_others_entries() {
     let entry = |person: &str| IndexEntry {
         person_id: person.into(),
         created_on: day("2026-11-26"),
-                held_on: None,
+        held_on: None,
         open_actions: 0,
         shared_with_me: false,
     };

@@ -4,11 +4,17 @@
 use wasm_bindgen::JsValue;
 
 pub fn hash() -> String {
-    leptos::prelude::window().location().hash().unwrap_or_default()
+    leptos::prelude::window()
+        .location()
+        .hash()
+        .unwrap_or_default()
 }
 
 pub fn origin() -> String {
-    leptos::prelude::window().location().origin().unwrap_or_default()
+    leptos::prelude::window()
+        .location()
+        .origin()
+        .unwrap_or_default()
 }
 
 /// Replaces the current history entry (fragment included) with `path`.

@@ -115,9 +115,9 @@ pub struct AppState {
     /// Bumped after every change to a discussion or prep document.
     pub revision: RwSignal<u64>,
     pub save: RwSignal<SaveState>,
-        /// An edit that could not be applied (a bug, or an unexpected document shape).
+    /// An edit that could not be applied (a bug, or an unexpected document shape).
     pub error: RwSignal<Option<String>>,
-        /// A message about something the user did (an import, a merge), until dismissed.
+    /// A message about something the user did (an import, a merge), until dismissed.
     pub notice: RwSignal<Option<Notice>>,
 }
 
@@ -165,7 +165,7 @@ impl AppState {
             index: RwSignal::new(index),
             revision: RwSignal::new(0),
             save: RwSignal::new(SaveState::Saved),
-                        error: RwSignal::new(None),
+            error: RwSignal::new(None),
             notice: RwSignal::new(None),
         };
         crate::infra::lifecycle::on_page_hide(move || state.flush());

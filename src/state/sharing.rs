@@ -32,7 +32,8 @@ impl AppState {
     fn write_meta(&self, id: &str, meta: &LocalMeta) {
         let result = self.repo.try_update_value(|r| meta.write(&mut r.kv, id));
         if let Some(Err(e)) = result {
-            self.error.set(Some(format!("could not remember sharing details: {e}")));
+            self.error
+                .set(Some(format!("could not remember sharing details: {e}")));
         }
         self.revision.update(|r| *r += 1);
     }
@@ -88,7 +89,8 @@ impl AppState {
                     .map(|d| d.employee.name.replace(' ', "-"))
                     .unwrap_or_default();
                 let name = format!("career-talk-{who}-{}.ctalk", clock::today());
-                if let Err(e) = download::download(&name, &p.to_bytes(), "application/octet-stream") {
+                if let Err(e) = download::download(&name, &p.to_bytes(), "application/octet-stream")
+                {
                     self.error.set(Some(e));
                 }
             }
@@ -99,7 +101,9 @@ impl AppState {
     pub fn download_markdown(&self, id: &str) {
         if let Ok(d) = self.discussion(id) {
             let name = format!("career-discussion-{}.md", d.employee.name.replace(' ', "-"));
-            if let Err(e) = download::download(&name, export::markdown(&d).as_bytes(), "text/markdown") {
+            if let Err(e) =
+                download::download(&name, export::markdown(&d).as_bytes(), "text/markdown")
+            {
                 self.error.set(Some(e));
             }
         }
@@ -107,7 +111,10 @@ impl AppState {
 
     pub fn download_json(&self, id: &str) {
         if let Ok(d) = self.discussion(id) {
-            let name = format!("career-discussion-{}.json", d.employee.name.replace(' ', "-"));
+            let name = format!(
+                "career-discussion-{}.json",
+                d.employee.name.replace(' ', "-")
+            );
             let json = serde_json::to_vec_pretty(&export::json(&d)).unwrap_or_default();
             if let Err(e) = download::download(&name, &json, "application/json") {
                 self.error.set(Some(e));
@@ -119,13 +126,15 @@ impl AppState {
     /// it as a new discussion. On any error nothing local changes.
     pub fn take_in(&self, package: Package) -> Result<Imported, String> {
         let id = package.discussion_id.clone();
-        let exists = self.repo.try_update_value(|r| match r.doc(&discussion_name(&id)) {
-            Ok(_) => Ok(true),
-            Err(LoadError::NotFound) => Ok(false),
-            Err(e) => Err(format!(
-                "Your copy of this discussion is damaged ({e}), so nothing was merged into it."
-            )),
-        });
+        let exists = self
+            .repo
+            .try_update_value(|r| match r.doc(&discussion_name(&id)) {
+                Ok(_) => Ok(true),
+                Err(LoadError::NotFound) => Ok(false),
+                Err(e) => Err(format!(
+                    "Your copy of this discussion is damaged ({e}), so nothing was merged into it."
+                )),
+            });
         let exists = exists.unwrap_or(Ok(false))?;
         let mut meta = self.meta(&id);
         if exists {
@@ -147,7 +156,10 @@ impl AppState {
             } else {
                 format!("Merged the changes from {other}. Nothing of yours was replaced.")
             };
-            return Ok(Imported { discussion_id: id, message });
+            return Ok(Imported {
+                discussion_id: id,
+                message,
+            });
         }
 
         let (mut doc, d) = package.whole_document().map_err(|e| e.to_string())?;
@@ -168,10 +180,18 @@ impl AppState {
             ),
             Perspective::Leader => format!("Imported the discussion with {}.", d.employee.name),
         };
-        Ok(Imported { discussion_id: id, message })
+        Ok(Imported {
+            discussion_id: id,
+            message,
+        })
     }
 
-    fn import_new(&self, doc: AutoCommit, d: &Discussion, perspective: Perspective) -> Result<(), String> {
+    fn import_new(
+        &self,
+        doc: AutoCommit,
+        d: &Discussion,
+        perspective: Perspective,
+    ) -> Result<(), String> {
         let id = d.id.clone();
         if perspective == Perspective::Leader && self.person(&d.person_id).is_none() {
             self.edit_roster(RosterEdit::AddPerson(Person {
@@ -315,5 +335,4 @@ impl AppState {
             self.error.set(Some(e));
         }
     }
-
-    }
+}

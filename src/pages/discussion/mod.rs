@@ -23,7 +23,7 @@ use crate::state::AppState;
 pub struct DiscussionCtx {
     pub id: Memo<String>,
     pub disc: Memo<Result<Discussion, String>>,
-        pub prep: Memo<Result<Prep, String>>,
+    pub prep: Memo<Result<Prep, String>>,
     /// Whose device this is: the leader's (with private prep) or the employee's.
     pub perspective: Memo<Perspective>,
 }
@@ -60,28 +60,36 @@ pub fn DiscussionPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-        let perspective = Memo::new(move |_| {
+    let perspective = Memo::new(move |_| {
         state.revision.track();
         state.perspective(&id.get())
     });
     let tab = Memo::new(move |_| {
-        params.read().get("tab").unwrap_or_else(|| match perspective.get() {
-            Perspective::Leader => "prepare".into(),
-            Perspective::Employee => "reflect".into(),
-        })
+        params
+            .read()
+            .get("tab")
+            .unwrap_or_else(|| match perspective.get() {
+                Perspective::Leader => "prepare".into(),
+                Perspective::Employee => "reflect".into(),
+            })
     });
     let disc = Memo::new(move |_| {
         state.revision.track();
         state.discussion(&id.get())
     });
-        let prep = Memo::new(move |_| {
+    let prep = Memo::new(move |_| {
         state.revision.track();
         match perspective.get() {
             Perspective::Leader => state.prep(&id.get()),
             Perspective::Employee => Err("the leader's preparation is not on this device".into()),
         }
     });
-    let ctx = DiscussionCtx { id, disc, prep, perspective };
+    let ctx = DiscussionCtx {
+        id,
+        disc,
+        prep,
+        perspective,
+    };
     provide_context(ctx);
 
     view! {

@@ -12,7 +12,9 @@ pub fn MergeReview() -> impl IntoView {
     let state = expect_context::<AppState>();
     let ctx = expect_context::<DiscussionCtx>();
     let changes = Memo::new(move |_| {
-        ctx.disc.track();
+        // The revision, not the hydrated discussion: a merge or a pick can leave the shown
+        // values equal while the history underneath changed.
+        state.revision.track();
         state.review(&ctx.id.get())
     });
     let other = move || state.other_party(&ctx.id.get());
@@ -51,7 +53,7 @@ pub fn Conflicts() -> impl IntoView {
     let state = expect_context::<AppState>();
     let ctx = expect_context::<DiscussionCtx>();
     let conflicts = Memo::new(move |_| {
-        ctx.disc.track();
+        state.revision.track();
         state.conflicts(&ctx.id.get())
     });
     move || {

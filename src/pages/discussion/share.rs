@@ -14,7 +14,8 @@ use crate::state::{AppState, Notice};
 
 /// A QR code for links short enough to scan (QR codes top out near 3 KB).
 fn qr_svg(link: &str) -> Option<String> {
-    let code = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::L).ok()?;
+    let code =
+        qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::L).ok()?;
     Some(
         code.render::<qrcode::render::svg::Color>()
             .min_dimensions(240, 240)
@@ -41,10 +42,12 @@ pub fn Share() -> impl IntoView {
     let leader = move || ctx.perspective.get() == Perspective::Leader;
 
     let make = move |whole: bool| {
-        let result = state.package(&ctx.id.get_untracked(), whole).map(|p: Package| Made {
-            link: format!("{}/{}", location::origin(), p.to_fragment()),
-            changes_only: p.contents == Contents::ChangesOnly,
-        });
+        let result = state
+            .package(&ctx.id.get_untracked(), whole)
+            .map(|p: Package| Made {
+                link: format!("{}/{}", location::origin(), p.to_fragment()),
+                changes_only: p.contents == Contents::ChangesOnly,
+            });
         made.set(Some(result));
     };
 
@@ -135,14 +138,25 @@ pub fn OpenFile() -> impl IntoView {
     let state = expect_context::<AppState>();
     let navigate = use_navigate();
     let on_change = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        let Some(f) = input.files().and_then(|files| files.get(0)) else { return };
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(f) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
         input.set_value("");
         let navigate = navigate.clone();
         if f.size() > MAX_PACKAGE_BYTES as f64 {
             state.notice.set(Some(Notice {
                 ok: false,
-                text: format!("{} is too large ({} MB; the limit is 10 MB). Nothing was changed.", f.name(), (f.size() / 1_048_576.0) as u64),
+                text: format!(
+                    "{} is too large ({} MB; the limit is 10 MB). Nothing was changed.",
+                    f.name(),
+                    (f.size() / 1_048_576.0) as u64
+                ),
             }));
             return;
         }
@@ -153,16 +167,25 @@ pub fn OpenFile() -> impl IntoView {
                 .and_then(|p| state.take_in(p));
             match result {
                 Ok(imported) => {
-                    state.notice.set(Some(Notice { ok: true, text: imported.message }));
+                    state.notice.set(Some(Notice {
+                        ok: true,
+                        text: imported.message,
+                    }));
                     let tab = match state.perspective(&imported.discussion_id) {
                         Perspective::Employee => "reflect",
                         Perspective::Leader => "conversation",
                     };
-                    navigate(&format!("/discussions/{}/{tab}", imported.discussion_id), Default::default());
+                    navigate(
+                        &format!("/discussions/{}/{tab}", imported.discussion_id),
+                        Default::default(),
+                    );
                 }
                 Err(e) => state.notice.set(Some(Notice {
                     ok: false,
-                    text: format!("{} could not be opened: {e}. Nothing on this device was changed.", f.name()),
+                    text: format!(
+                        "{} could not be opened: {e}. Nothing on this device was changed.",
+                        f.name()
+                    ),
                 })),
             }
         });

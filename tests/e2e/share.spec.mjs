@@ -1,0 +1,165 @@
+// The manager and the employee, each on their own device (an isolated browser context),
+// share one discussion by link, work apart, and merge with nothing lost.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setUp, screenshot } from './harness.mjs';
+import { App, assertNoErrors } from './pages.mjs';
+
+let env, employeeContext, employeePage, manager, employee;
+const employeeErrors = [];
+before(async () => {
+  env = await setUp();
+  manager = new App(env.page, env.server.url);
+  employeeContext = await env.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  employeePage = await employeeContext.newPage();
+  employeePage.on('pageerror', (e) => employeeErrors.push(e));
+  employee = new App(employeePage, env.server.url);
+});
+after(async () => env.tearDown());
+
+const SECRET = 'Not ready to lead the platform group before 2028';
+const DRAFT = 'I am not sure I want to say this to my manager yet';
+
+async function makeLink(page) {
+  await page.getByTestId('make-link').click();
+  await page.getByTestId('share-link').waitFor();
+  return page.getByTestId('share-link').inputValue();
+}
+
+async function storageDump(page) {
+  return page.evaluate(() => JSON.stringify(Object.entries(localStorage).sort()));
+}
+
+test('share by link, answer apart, send back, and merge with nothing lost', async () => {
+  // The manager prepares privately and holds part of the conversation.
+  await manager.open('/');
+  await env.page.getByTestId('manager-name').fill('Maria Lund');
+  await env.page.getByTestId('manager-name').press('Tab');
+  await manager.people().addPerson({ name: 'Sam Okafor', role: 'Engineer', team: 'Platform' });
+  await manager.people().openPerson('Sam Okafor');
+  await manager.person().startDiscussion();
+  const md = manager.discussion();
+  await md.fill('prep-potential', SECRET);
+  await md.tab('conversation');
+  await md.fill('answer-strengths', 'Calm in incidents');
+
+  // Share with the employee.
+  await md.tab('share');
+  assert.match(await env.page.getByTestId('share-warning').textContent(), /Anyone with this link can read this discussion/);
+  const link = await makeLink(env.page);
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#ct=[A-Za-z0-9_-]+$/);
+  await env.page.getByTestId('share-qr').locator('svg').waitFor();
+  await screenshot(env.page, 'share-1-manager-link');
+
+  // The employee opens it on their own device.
+  await employeePage.goto(link);
+  await employeePage.getByTestId('notice').waitFor();
+  assert.match(await employeePage.getByTestId('notice').textContent(), /Maria Lund shared your career discussion/);
+  assert.equal(await employeePage.evaluate(() => location.hash), '', 'the fragment is removed');
+  assert.match(employeePage.url(), /\/discussions\/[0-9a-f]{32}\/reflect$/);
+  await screenshot(employeePage, 'share-2-employee-reflect');
+
+  // Private reflection: one answer published, one kept as a draft.
+  const ed = employee.discussion();
+  await ed.fill('reflect-long_term', 'Staff engineer on the platform');
+  await employeePage.getByTestId('publish-long_term').click();
+  await employeePage.getByTestId('publish-state-long_term').getByText('Published').waitFor();
+  await ed.fill('reflect-development_areas', DRAFT);
+
+  // The employee adds to the very answer the manager is also editing, and picks a track.
+  await ed.tab('conversation');
+  assert.equal(await ed.value('answer-strengths'), 'Calm in incidents');
+  assert.equal(await employeePage.getByTestId('prep-aside-strengths').count(), 0, 'no leader prep on the employee side');
+  await ed.fill('answer-strengths', 'Calm in incidents and teaching others');
+  await ed.tab('plan');
+  await ed.choose('track', 1); // Technical expert
+
+  // Meanwhile the manager edits the same answer and sets the track differently.
+  await md.tab('conversation');
+  await md.fill('answer-strengths', 'Very calm in incidents');
+  await md.tab('plan');
+  await md.choose('track', 0); // Senior leadership
+  await manager.waitSaved();
+
+  // The employee sends back only what the manager lacks.
+  await ed.tab('share');
+  const reply = await makeLink(employeePage);
+  assert.match(await employeePage.getByTestId('share').textContent(), /Carries only the changes Maria Lund does not have yet/);
+  await employee.waitSaved();
+
+  // The private side never reached the employee's device.
+  const employeeStorage = await storageDump(employeePage);
+  assert.ok(!employeeStorage.includes('ct1:doc:p.'), 'no prep document on the employee device');
+  for (const tab of ['conversation', 'plan', 'record']) {
+    await ed.tab(tab);
+    assert.ok(!(await employeePage.content()).includes(SECRET), `the leader's prep shows on the employee's ${tab} tab`);
+  }
+
+  // The manager opens the reply.
+  await env.page.goto(reply);
+  await env.page.getByTestId('notice').waitFor();
+  assert.match(await env.page.getByTestId('notice').textContent(), /Merged the changes from Sam Okafor/);
+  assert.equal(await env.page.evaluate(() => location.hash), '');
+  assert.equal(await md.value('answer-strengths'), 'Very calm in incidents and teaching others');
+  assert.equal(await md.value('answer-long_term'), 'Staff engineer on the platform');
+
+  // The review lists the employee's changes, with what they added marked.
+  const review = env.page.getByTestId('merge-review');
+  await review.waitFor();
+  const reviewText = await review.textContent();
+  assert.match(reviewText, /Sam Okafor changed since you last looked/);
+  assert.match(reviewText, /Key strengths/);
+  assert.match(reviewText, /Longer-term aspirations/);
+  assert.ok((await review.getByTestId('review-added').allTextContents()).some((t) => t.includes('teaching others')));
+
+  // Both set the track: both values are offered, and the pick stands.
+  const conflict = env.page.getByTestId('conflict');
+  await conflict.waitFor();
+  assert.match(await conflict.textContent(), /Development track/);
+  const choices = await conflict.getByTestId('conflict-choice').allTextContents();
+  assert.deepEqual(choices.sort(), ['Senior leadership', 'Technical expert']);
+  await screenshot(env.page, 'share-3-manager-merged');
+  await conflict.getByTestId('conflict-choice').filter({ hasText: 'Technical expert' }).click();
+  await env.page.getByTestId('conflicts').waitFor({ state: 'detached' });
+  await md.tab('plan');
+  assert.ok(await md.isChosen('track', 1));
+
+  // The employee's unpublished draft never reached the manager.
+  await md.tab('record');
+  assert.ok(!(await env.page.content()).includes(DRAFT));
+
+  await env.page.getByTestId('dismiss-review').click();
+  await env.page.getByTestId('merge-review').waitFor({ state: 'detached' });
+  await manager.waitSaved();
+  await manager.reload();
+  assert.equal(await env.page.getByTestId('merge-review').count(), 0, 'a dismissed review stays dismissed');
+  assertNoErrors(env.errors);
+  assertNoErrors(employeeErrors);
+});
+
+test('a broken or foreign link changes nothing on this device', async () => {
+  await manager.open('/');
+  await manager.waitSaved();
+  const before = await storageDump(env.page);
+  const good = await (async () => {
+    await manager.people().openPerson('Sam Okafor');
+    await env.page.getByTestId('discussion-item').first().getByRole('link').click();
+    await manager.discussion().tab('share');
+    return makeLink(env.page);
+  })();
+  const cut = good.slice(0, Math.floor(good.length * 0.6));
+  const altered = good.slice(0, -10) + (good.at(-10) === 'A' ? 'B' : 'A') + good.slice(-9);
+  for (const [name, link] of [
+    ['truncated', cut],
+    ['altered', altered],
+    ['random', `${env.server.url}/#ct=q8Jd93kLmZ0pQ1vXy7TgHs2bNc4eRf6a`],
+  ]) {
+    await env.page.goto(link);
+    const notice = env.page.getByTestId('notice');
+    await notice.waitFor();
+    assert.match(await notice.textContent(), /could not be opened: .*Nothing on this device was changed/, name);
+    assert.equal(await env.page.evaluate(() => location.hash), '', `${name}: fragment removed`);
+    assert.equal(await storageDump(env.page), before, `${name}: local data changed`);
+  }
+  assertNoErrors(env.errors);
+});
