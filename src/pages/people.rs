@@ -177,7 +177,7 @@ fn SharedWithMe() -> impl IntoView {
                 .filter(|(_, e)| e.shared_with_me)
                 .map(|(id, e)| (id.clone(), e.date()))
                 .collect();
-            list.sort_by(|a, b| b.1.cmp(&a.1));
+            list.sort_by_key(|item| std::cmp::Reverse(item.1));
             list
         })
     });

@@ -221,7 +221,7 @@ impl AppState {
                 }
             };
             let storage = |e: career_core::store::KvError| format!("Could not store it: {e}.");
-            if !matches!(r.doc(&private.0), Ok(_)) {
+            if r.doc(&private.0).is_err() {
                 r.create(&private.0, private.1).map_err(storage)?;
             }
             r.create(&discussion_name(&id), doc).map_err(storage)?;
