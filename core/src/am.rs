@@ -39,13 +39,66 @@ pub(crate) fn set_text(
         reconcile_prop(doc, obj, prop, Text::with_value(value))?;
         return Ok(true);
     }
-    let mut text: Text = hydrate_prop(doc, obj, prop)?;
-    if text.as_str() == value {
+        let mut text: Text = hydrate_prop(doc, obj, prop)?;
+    let Some((at, delete, insert)) = single_splice(text.as_str(), value) else {
         return Ok(false);
-    }
-    text.update(value);
+    };
+    text.splice(at, delete as isize, insert);
     reconcile_prop(doc, obj, prop, &text)?;
     Ok(true)
+}
+
+/// The one contiguous edit that turns `old` into `new`: (byte position, bytes to delete,
+/// text to insert), or `None` when they are equal. Typing, deleting, pasting over a
+/// selection and autocorrect are all one contiguous edit per input event, so this is the
+/// edit the user made; it is linear in the text's length, where a general diff (Myers) is
+/// quadratic when a large paste replaces a large text.
+pub(crate) fn single_splice<'a>(old: &str, new: &'a str) -> Option<(usize, usize, &'a str)> {
+    if old == new {
+        return None;
+    }
+    let prefix: usize = old
+        .chars()
+        .zip(new.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    let max_suffix = old.len().min(new.len()) - prefix;
+    let suffix: usize = old[prefix..]
+        .chars()
+        .rev()
+        .zip(new[prefix..].chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .scan(0, |total, len| {
+            *total += len;
+            (*total <= max_suffix).then_some(len)
+        })
+        .sum();
+    Some((prefix, old.len() - prefix - suffix, &new[prefix..new.len() - suffix]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::single_splice;
+
+    #[test]
+    fn one_contiguous_edit_is_found_on_character_boundaries() {
+        assert_eq!(single_splice("abc", "abc"), None);
+        assert_eq!(single_splice("abc", "abXc"), Some((2, 0, "X")));
+        assert_eq!(single_splice("abc", "ac"), Some((1, 1, "")));
+        assert_eq!(single_splice("aaa", "aaaa"), Some((3, 0, "a")));
+        assert_eq!(single_splice("", "Zoë"), Some((0, 0, "Zoë")));
+        // Multi-byte characters are never split.
+        assert_eq!(single_splice("Zoë 日本", "Zoé 日本"), Some((2, 2, "é")));
+        assert_eq!(single_splice("👩🏽‍💻", "👩🏽‍💻!"), Some(("👩🏽‍💻".len(), 0, "!")));
+        for (old, new) in [("naïve — 日本", "naïf — 日本"), ("xx", "x"), ("ab", "ba"), ("ä", "äa")] {
+            let (at, del, ins) = single_splice(old, new).unwrap();
+            let mut s = old.to_string();
+            s.replace_range(at..at + del, ins);
+            assert_eq!(s, new);
+        }
+    }
 }
 
 /// Writes a single-valued property only if its value differs from `value`.
