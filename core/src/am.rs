@@ -39,7 +39,7 @@ pub(crate) fn set_text(
         reconcile_prop(doc, obj, prop, Text::with_value(value))?;
         return Ok(true);
     }
-        let mut text: Text = hydrate_prop(doc, obj, prop)?;
+    let mut text: Text = hydrate_prop(doc, obj, prop)?;
     let Some((at, delete, insert)) = single_splice(text.as_str(), value) else {
         return Ok(false);
     };
@@ -75,7 +75,11 @@ pub(crate) fn single_splice<'a>(old: &str, new: &'a str) -> Option<(usize, usize
             (*total <= max_suffix).then_some(len)
         })
         .sum();
-    Some((prefix, old.len() - prefix - suffix, &new[prefix..new.len() - suffix]))
+    Some((
+        prefix,
+        old.len() - prefix - suffix,
+        &new[prefix..new.len() - suffix],
+    ))
 }
 
 #[cfg(test)]
@@ -92,7 +96,12 @@ mod tests {
         // Multi-byte characters are never split.
         assert_eq!(single_splice("Zoë 日本", "Zoé 日本"), Some((2, 2, "é")));
         assert_eq!(single_splice("👩🏽‍💻", "👩🏽‍💻!"), Some(("👩🏽‍💻".len(), 0, "!")));
-        for (old, new) in [("naïve — 日本", "naïf — 日本"), ("xx", "x"), ("ab", "ba"), ("ä", "äa")] {
+        for (old, new) in [
+            ("naïve — 日本", "naïf — 日本"),
+            ("xx", "x"),
+            ("ab", "ba"),
+            ("ä", "äa"),
+        ] {
             let (at, del, ins) = single_splice(old, new).unwrap();
             let mut s = old.to_string();
             s.replace_range(at..at + del, ins);

@@ -44,7 +44,7 @@ fn text_change(before: &str, after: &str) -> Option<Change> {
     if before == after {
         return None;
     }
-        // A character diff is quadratic in the worst case: past a few pages of text, mark the
+    // A character diff is quadratic in the worst case: past a few pages of text, mark the
     // one changed stretch instead.
     if before.len() + after.len() > 20_000 {
         let (at, _, inserted) = crate::am::single_splice(before, after)?;
@@ -52,7 +52,10 @@ fn text_change(before: &str, after: &str) -> Option<Change> {
         let segments = [(&after[..at], false), (inserted, true), (tail, false)]
             .into_iter()
             .filter(|(t, _)| !t.is_empty())
-            .map(|(t, added)| Segment { text: t.to_string(), added })
+            .map(|(t, added)| Segment {
+                text: t.to_string(),
+                added,
+            })
             .collect();
         return Some(Change::Text(segments));
     }
