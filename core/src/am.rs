@@ -82,34 +82,6 @@ pub(crate) fn single_splice<'a>(old: &str, new: &'a str) -> Option<(usize, usize
     ))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::single_splice;
-
-    #[test]
-    fn one_contiguous_edit_is_found_on_character_boundaries() {
-        assert_eq!(single_splice("abc", "abc"), None);
-        assert_eq!(single_splice("abc", "abXc"), Some((2, 0, "X")));
-        assert_eq!(single_splice("abc", "ac"), Some((1, 1, "")));
-        assert_eq!(single_splice("aaa", "aaaa"), Some((3, 0, "a")));
-        assert_eq!(single_splice("", "Zoë"), Some((0, 0, "Zoë")));
-        // Multi-byte characters are never split.
-        assert_eq!(single_splice("Zoë 日本", "Zoé 日本"), Some((2, 2, "é")));
-        assert_eq!(single_splice("👩🏽‍💻", "👩🏽‍💻!"), Some(("👩🏽‍💻".len(), 0, "!")));
-        for (old, new) in [
-            ("naïve — 日本", "naïf — 日本"),
-            ("xx", "x"),
-            ("ab", "ba"),
-            ("ä", "äa"),
-        ] {
-            let (at, del, ins) = single_splice(old, new).unwrap();
-            let mut s = old.to_string();
-            s.replace_range(at..at + del, ins);
-            assert_eq!(s, new);
-        }
-    }
-}
-
 /// Writes a single-valued property only if its value differs from `value`.
 pub(crate) fn set_value<T>(
     doc: &mut AutoCommit,
@@ -179,5 +151,33 @@ pub(crate) fn get_str(doc: &AutoCommit, obj: &ObjId, prop: &str) -> Option<Strin
     match doc.get(obj, prop).ok()?? {
         (Value::Scalar(s), _) => s.into_owned().into_string().ok(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::single_splice;
+
+    #[test]
+    fn one_contiguous_edit_is_found_on_character_boundaries() {
+        assert_eq!(single_splice("abc", "abc"), None);
+        assert_eq!(single_splice("abc", "abXc"), Some((2, 0, "X")));
+        assert_eq!(single_splice("abc", "ac"), Some((1, 1, "")));
+        assert_eq!(single_splice("aaa", "aaaa"), Some((3, 0, "a")));
+        assert_eq!(single_splice("", "Zoë"), Some((0, 0, "Zoë")));
+        // Multi-byte characters are never split.
+        assert_eq!(single_splice("Zoë 日本", "Zoé 日本"), Some((2, 2, "é")));
+        assert_eq!(single_splice("👩🏽‍💻", "👩🏽‍💻!"), Some(("👩🏽‍💻".len(), 0, "!")));
+        for (old, new) in [
+            ("naïve — 日本", "naïf — 日本"),
+            ("xx", "x"),
+            ("ab", "ba"),
+            ("ä", "äa"),
+        ] {
+            let (at, del, ins) = single_splice(old, new).unwrap();
+            let mut s = old.to_string();
+            s.replace_range(at..at + del, ins);
+            assert_eq!(s, new);
+        }
     }
 }
