@@ -7,11 +7,12 @@ use leptos_router::path;
 use career_core::local::Perspective;
 use career_core::share::{Package, LINK_PREFIX};
 
-use crate::components::status::{ErrorBanner, NoticeBanner, SaveIndicator};
+use crate::components::status::{DeviceBanners, ErrorBanner, NoticeBanner, SaveIndicator};
 use crate::infra::location;
 use crate::pages::discussion::DiscussionPage;
 use crate::pages::people::PeoplePage;
 use crate::pages::person::PersonPage;
+use crate::pages::settings::SettingsPage;
 use crate::state::{AppState, Notice};
 
 /// Opening a share link: takes in the package from the fragment and returns where to go.
@@ -87,13 +88,16 @@ pub fn App() -> impl IntoView {
             <header class="topbar">
                 <A href="/" attr:class="brand">"Career Talk"</A>
                 <span class="tagline">"Career conversations, kept on your device"</span>
-                <SaveIndicator />
+                                <SaveIndicator />
+                <A href="/settings" attr:class="settings-link" attr:data-testid="settings-link">"This device"</A>
             </header>
                         <ErrorBanner />
-            <NoticeBanner />
+                        <NoticeBanner />
+            <DeviceBanners />
             <main class="page">
                 <Routes fallback=|| view! { <p class="empty">"This page does not exist. " <a href="/">"Go to your people"</a></p> }>
-                    <Route path=path!("/") view=PeoplePage />
+                                        <Route path=path!("/") view=PeoplePage />
+                    <Route path=path!("/settings") view=SettingsPage />
                     <Route path=path!("/people/:id") view=PersonPage />
                     <Route path=path!("/discussions/:id") view=DiscussionPage />
                     <Route path=path!("/discussions/:id/:tab") view=DiscussionPage />

@@ -9,6 +9,7 @@
 //! - [`reflection`]: the employee's *private* drafts, published answer by answer.
 
 pub(crate) mod am;
+pub mod backup;
 pub mod date;
 pub mod discussion;
 pub mod error;

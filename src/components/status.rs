@@ -66,3 +66,35 @@ pub fn NoticeBanner() -> impl IntoView {
         })
     }
 }
+
+/// App-wide reminders about this device: a new version, a backup due, storage nearly full.
+#[component]
+pub fn DeviceBanners() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let device = state.device;
+    view! {
+        {move || device.update_ready.get().then(|| view! {
+            <div class="banner info" role="status" data-testid="update-banner">
+                "A new version of Career Talk is ready. Your work is saved first."
+                <button on:click=move |_| state.apply_update()>"Reload now"</button>
+            </div>
+        })}
+        {move || (device.local_used.get() > crate::state::device::NEARLY_FULL).then(|| view! {
+            <div class="banner warn" role="status" data-testid="nearly-full">
+                {format!("Storage is nearly full: {:.1} of about {:.0} MB used. ", device.local_used.get() as f64 / 1e6, crate::state::device::LOCAL_LIMIT as f64 / 1e6)}
+                "Export a backup, and consider exporting old discussions."
+                <a href="/settings">"Storage and backups"</a>
+            </div>
+        })}
+        {move || device.backup_overdue(state.today()).map(|days| view! {
+            <div class="banner warn" role="status" data-testid="backup-reminder">
+                {match device.last_backup.get() {
+                    Some(_) => format!("Your last backup was {days} days ago."),
+                    None => format!("You have used Career Talk for {days} days without a backup."),
+                }}
+                " Your discussions exist only on this device."
+                <button on:click=move |_| state.export_everything()>"Export everything"</button>
+            </div>
+        })}
+    }
+}

@@ -6,4 +6,5 @@ pub mod file;
 pub mod kv;
 pub mod lifecycle;
 pub mod location;
+pub mod pwa;
 pub mod random;

@@ -3,3 +3,4 @@
 pub mod discussion;
 pub mod people;
 pub mod person;
+pub mod settings;

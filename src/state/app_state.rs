@@ -68,7 +68,7 @@ impl Repo {
 
     /// Writes every dirty document and the index. Stops at the first storage error,
     /// leaving the rest dirty for the next attempt.
-    fn flush(&mut self) -> Result<(), KvError> {
+    pub(super) fn flush(&mut self) -> Result<(), KvError> {
         let now = clock::now_secs();
         for name in self.dirty.clone() {
             if let Some(Ok(stored)) = self.docs.get_mut(&name) {
@@ -119,6 +119,8 @@ pub struct AppState {
     pub error: RwSignal<Option<String>>,
     /// A message about something the user did (an import, a merge), until dismissed.
     pub notice: RwSignal<Option<Notice>>,
+    /// This device's storage, backups and app version (see `device.rs`).
+    pub device: super::device::DeviceState,
 }
 
 pub(super) fn describe(e: &LoadError) -> String {
@@ -167,9 +169,11 @@ impl AppState {
             save: RwSignal::new(SaveState::Saved),
             error: RwSignal::new(None),
             notice: RwSignal::new(None),
+            device: super::device::DeviceState::new(),
         };
         crate::infra::lifecycle::on_page_hide(move || state.flush());
         crate::infra::lifecycle::on_storage_change(move |key| state.stored_elsewhere(&key));
+        state.start_device();
         state
     }
 
@@ -242,6 +246,7 @@ impl AppState {
             Some(Err(e)) => self.save.set(SaveState::Failed(e)),
             None => {}
         }
+        self.measure_storage();
     }
 
     /// Downloads every unsaved document as Automerge bytes, so nothing is lost when the
@@ -317,6 +322,7 @@ impl AppState {
         cadence_months: u8,
     ) -> String {
         let id = random::new_id();
+        self.ask_to_persist();
         self.edit_roster(RosterEdit::AddPerson(Person {
             id: id.clone(),
             name,

@@ -1,6 +1,7 @@
 //! App state shared through context: plain data in signals, documents behind one handle.
 
 pub mod app_state;
+pub mod device;
 pub mod sharing;
 
 pub use app_state::{AppState, Notice, SaveState};

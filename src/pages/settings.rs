@@ -1,0 +1,105 @@
+//! This device: storage, backups, installing the app.
+
+use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+
+use crate::infra::{file, pwa};
+use crate::state::device::{BACKUP_EVERY_DAYS, LOCAL_LIMIT};
+use crate::state::{AppState, Notice};
+
+fn mb(chars: f64) -> String {
+    format!("{:.1} MB", chars / 1_000_000.0)
+}
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let device = state.device;
+    let estimate = LocalResource::new(pwa::estimate);
+    let on_backup_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(f) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        leptos::task::spawn_local(async move {
+            let result = if f.size() > career_core::backup::MAX_BACKUP_BYTES as f64 {
+                Err("it is too large (the limit is 50 MB)".to_string())
+            } else {
+                match file::read_bytes(&f).await {
+                    Ok(bytes) => state.import_backup(&bytes),
+                    Err(e) => Err(e),
+                }
+            };
+            state.notice.set(Some(match result {
+                Ok(message) => Notice {
+                    ok: true,
+                    text: message,
+                },
+                Err(e) => Notice {
+                    ok: false,
+                    text: format!(
+                        "{} could not be imported: {e}. Nothing on this device was changed.",
+                        f.name()
+                    ),
+                },
+            }));
+        });
+    };
+
+    view! {
+        <h1>"This device"</h1>
+        <section class="card" data-testid="storage-status">
+            <h2>"Storage"</h2>
+            <p>
+                "Your discussions live only in this browser, on this device. "
+                {move || match device.persisted.get() {
+                    Some(true) => view! { <strong data-testid="persisted">"The browser has agreed to keep them."</strong> }.into_any(),
+                    Some(false) => view! {
+                        <span data-testid="persisted">"The browser may clear them when space runs low. "</span>
+                        <button on:click=move |_| state.request_persist()>"Ask the browser to keep them"</button>
+                    }.into_any(),
+                    None => view! { <span data-testid="persisted">"Not yet asked whether the browser will keep them."</span> }.into_any(),
+                }}
+            </p>
+            <p>
+                "Used by Career Talk: " <strong data-testid="local-used">{move || mb(device.local_used.get() as f64)}</strong>
+                " of about " {mb(LOCAL_LIMIT as f64)} " available to it."
+            </p>
+            <meter min="0" max=LOCAL_LIMIT.to_string() low=(LOCAL_LIMIT * 3 / 5).to_string() high=(LOCAL_LIMIT * 4 / 5).to_string()
+                value=move || device.local_used.get().to_string() aria-label="Storage used"></meter>
+            <p class="sub">
+                {move || estimate.get().flatten().map(|(usage, quota)| format!("The browser reports {} used of {} for this site in all.", mb(usage), mb(quota)))}
+            </p>
+        </section>
+        <section class="card" data-testid="backups">
+            <h2>"Backups"</h2>
+            <p data-testid="last-backup">
+                {move || match device.last_backup.get() {
+                    Some(d) => format!("Last backup: {}.", d.human()),
+                    None => "No backup made yet on this device.".to_string(),
+                }}
+                {format!(" Export everything at least every {BACKUP_EVERY_DAYS} days and keep the file somewhere safe: if this browser's data is lost, the backup brings it back.")}
+            </p>
+            <button class="primary" data-testid="export-everything" on:click=move |_| state.export_everything()>"Export everything"</button>
+            <label class="open-file">" Import a backup "
+                <input type="file" accept=".json,application/json" data-testid="import-backup" on:change=on_backup_file />
+            </label>
+            <p class="help">"Importing merges the backup into what is here; nothing is replaced or removed. The backup holds your private preparation too: keep it to yourself."</p>
+        </section>
+        <section class="card" data-testid="install-help">
+            <h2>"Use it as an app, offline"</h2>
+            <p>"After one visit with a network, Career Talk opens and works with no network at all: in a meeting room, on a plane."</p>
+            <ul>
+                <li><strong>"iPad and iPhone (Safari): "</strong>"tap Share, then “Add to Home Screen”. Do this: Safari deletes the data of websites you have not opened for 7 days, but not of apps on the Home Screen."</li>
+                <li><strong>"Android tablets and Chrome: "</strong>"open the browser menu and choose “Install app” or “Add to Home screen”."</li>
+                <li><strong>"Desktop Chrome or Edge: "</strong>"use the install icon at the right of the address bar."</li>
+            </ul>
+        </section>
+    }
+}
