@@ -6,6 +6,20 @@
 
 use leptos::prelude::*;
 
+/// On a tablet the on-screen keyboard takes half the screen: keep the field being typed in
+/// visible above it.
+fn keep_in_view(ev: leptos::ev::FocusEvent) {
+    use leptos::wasm_bindgen::JsCast;
+    if let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        el.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}
+
 #[component]
 pub fn TextArea(
     #[prop(into)] value: Signal<String>,
@@ -23,8 +37,9 @@ pub fn TextArea(
             rows=rows
             placeholder=placeholder
             data-testid=testid
-            prop:value=move || value.get()
+                        prop:value=move || value.get()
             on:input=move |ev| on_input.run(event_target_value(&ev))
+            on:focus=keep_in_view
         ></textarea>
     }
 }

@@ -19,7 +19,9 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-export async function startServer() {
+/// `overrides` maps a path to a function that rewrites that file's body as served (used to
+/// stand in for "a new build was deployed").
+export async function startServer(overrides = {}) {
   if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     throw new Error('dist/index.html is missing: run "trunk build --release" first');
   }
@@ -29,12 +31,24 @@ export async function startServer() {
     if (!file.startsWith(DIST) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       file = path.join(DIST, 'index.html'); // SPA fallback: routes are client-side
     }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
+        res.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+    });
+    const rel = '/' + path.relative(DIST, file).split(path.sep).join('/');
+    const rewrite = overrides[rel];
+    if (rewrite) res.end(rewrite(fs.readFileSync(file, 'utf8')));
+    else fs.createReadStream(file).pipe(res);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
+    return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((r) => {
+      server.closeAllConnections();
+      server.close(r);
+    }),
+  };
 }
 
 export async function launch() {
@@ -49,8 +63,8 @@ export async function launch() {
 
 /// A server, a browser and a fresh context (its own localStorage) with a page that fails
 /// the test on any uncaught error in the app.
-export async function setUp() {
-  const server = await startServer();
+export async function setUp({ overrides } = {}) {
+  const server = await startServer(overrides);
   const browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
@@ -64,6 +78,15 @@ export async function setUp() {
       await server.close();
     },
   };
+}
+
+/// Runs axe-core on the page; returns the serious and critical violations.
+export async function accessibilityProblems(page) {
+  await page.addScriptTag({ path: path.join(ROOT, 'node_modules/axe-core/axe.min.js') });
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')}`);
 }
 
 export async function screenshot(page, name) {

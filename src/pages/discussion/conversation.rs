@@ -104,7 +104,7 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
 }
 
 #[component]
-fn PrepSnippet(question: Question, field: PrepField) -> impl IntoView {
+pub fn PrepSnippet(question: Question, field: PrepField) -> impl IntoView {
     let state = expect_context::<AppState>();
     let ctx = expect_context::<DiscussionCtx>();
     let text = Memo::new(move |_| ctx.with_prep(|p| p.interjection_text(field)));

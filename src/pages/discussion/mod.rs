@@ -2,6 +2,7 @@
 
 mod conversation;
 mod gap;
+mod meeting;
 mod plan;
 mod prepare;
 mod record;
@@ -105,8 +106,9 @@ pub fn DiscussionPage() -> impl IntoView {
                     </div>
                 }.into_any()
             }
+                        Ok(_) if tab.get() == "meeting" => ().into_any(),
             Ok(d) => {
-                                // The people list has the current name; the document has the name at the time.
+                // The people list has the current name; the document has the name at the time.
                 let name = state.person(&d.person_id).map(|p| p.name).unwrap_or_else(|| d.employee.name.clone());
                 let employee_side = perspective.get() == Perspective::Employee;
                 let title = if employee_side {
@@ -130,8 +132,9 @@ pub fn DiscussionPage() -> impl IntoView {
                 }.into_any()
             }
         }}
-        <Show when=move || disc.with(|d| d.is_ok())>
-                        <review::Conflicts />
+                <Show when=move || disc.with(|d| d.is_ok()) && tab.get() != "meeting">
+            <A href=move || format!("/discussions/{}/meeting?q=1", id.get()) attr:class="meeting-start" attr:data-testid="start-meeting">"Start the meeting on this device (one question per screen)"</A>
+            <review::Conflicts />
             <review::MergeReview />
             <nav class="tabs" role="tablist">
                 {move || {
@@ -146,6 +149,11 @@ pub fn DiscussionPage() -> impl IntoView {
                     }).collect_view()
                 }}
             </nav>
+                    </Show>
+        <Show when=move || disc.with(|d| d.is_ok()) && tab.get() == "meeting">
+            <meeting::Meeting />
+        </Show>
+        <Show when=move || disc.with(|d| d.is_ok()) && tab.get() != "meeting">
             {move || match (tab.get().as_str(), perspective.get()) {
                 ("conversation", _) => view! { <conversation::Conversation /> }.into_any(),
                 ("gap", Perspective::Leader) => view! { <gap::GapView /> }.into_any(),
