@@ -28,7 +28,11 @@ pub fn TextArea(
     #[prop(into, optional)] label: String,
     #[prop(into, optional)] placeholder: String,
     #[prop(default = 3)] rows: u32,
+    /// The accessible name when there is no visible label (e.g. a question heading).
+    #[prop(into, optional)]
+    aria_label: String,
 ) -> impl IntoView {
+    let aria_label = (!aria_label.is_empty()).then_some(aria_label);
     let id = format!("f-{testid}");
     view! {
         {(!label.is_empty()).then(|| view! { <label class="field-label" for=id.clone()>{label.clone()}</label> })}
@@ -36,6 +40,7 @@ pub fn TextArea(
             id=id
             rows=rows
             placeholder=placeholder
+            aria-label=aria_label
             data-testid=testid
                         prop:value=move || value.get()
             on:input=move |ev| on_input.run(event_target_value(&ev))

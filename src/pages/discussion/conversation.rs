@@ -39,7 +39,7 @@ pub fn Conversation() -> impl IntoView {
         <section class="card notes">
             <h3>"Shared notes"</h3>
             <p class="help">"Free-form notes from the conversation. Shared with the employee."</p>
-            <TextArea value=notes on_input=on_notes testid="notes" rows=6 />
+            <TextArea value=notes on_input=on_notes testid="notes" rows=6 aria_label="Shared notes" />
         </section>
     }
 }
@@ -65,12 +65,12 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
         Question::NextAssignment => {
             let (timing, on_timing) = answer_binding(state, ctx, AnswerField::NextAssignmentTiming);
             view! {
-                <TextArea value=value on_input=on_input testid=format!("answer-{q}") rows=3 />
+                <TextArea value=value on_input=on_input testid=format!("answer-{q}") rows=3 aria_label=question.prompt() />
                 <TextInput value=timing on_input=on_timing testid="answer-next_assignment_timing" label="When would you like it?" placeholder="e.g. within a year" />
             }.into_any()
         }
         _ => {
-            view! { <TextArea value=value on_input=on_input testid=format!("answer-{q}") rows=3 /> }
+            view! { <TextArea value=value on_input=on_input testid=format!("answer-{q}") rows=3 aria_label=question.prompt() /> }
                 .into_any()
         }
     };
@@ -181,7 +181,7 @@ fn LeaderViewItem(id: String) -> impl IntoView {
                 <span class="sub">{source}</span>
                 <button class="link" on:click=move |_| state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::RemoveLeaderView { id: vid.get_value() })>"Withdraw"</button>
             </div>
-            <TextArea value=text on_input=on_input testid="leader-view-text" rows=2 />
+            <TextArea value=text on_input=on_input testid="leader-view-text" rows=2 aria_label="Leader's view" />
         </div>
     }
 }

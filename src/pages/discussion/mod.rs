@@ -136,7 +136,7 @@ pub fn DiscussionPage() -> impl IntoView {
             <A href=move || format!("/discussions/{}/meeting?q=1", id.get()) attr:class="meeting-start" attr:data-testid="start-meeting">"Start the meeting on this device (one question per screen)"</A>
             <review::Conflicts />
             <review::MergeReview />
-            <nav class="tabs" role="tablist">
+                        <nav class="tabs" aria-label="Steps of the discussion">
                 {move || {
                     let tabs: &[(&str, &str)] = match perspective.get() {
                         Perspective::Leader => &LEADER_TABS,
@@ -144,7 +144,8 @@ pub fn DiscussionPage() -> impl IntoView {
                     };
                     tabs.iter().map(|&(slug, label)| view! {
                         <A href=move || format!("/discussions/{}/{slug}", id.get())
-                            attr:class=move || if tab.get() == slug { "tab active" } else { "tab" }
+                                                        attr:class=move || if tab.get() == slug { "tab active" } else { "tab" }
+                            attr:aria-current=move || (tab.get() == slug).then_some("page")
                             attr:data-testid=format!("tab-{slug}")>{label}</A>
                     }).collect_view()
                 }}

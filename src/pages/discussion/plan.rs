@@ -101,22 +101,22 @@ fn ActionRow(id: String) -> impl IntoView {
     let id = move || aid.get_value();
     view! {
         <tr data-testid="action-row">
-            <td><input type="checkbox" data-testid="action-done"
+            <td><input type="checkbox" data-testid="action-done" aria-label="Done"
                 prop:checked=move || get().is_some_and(|a| a.done)
                 on:change=move |ev| edit(DiscussionEdit::ActionDone { id: id(), done: event_target_checked(&ev) }) /></td>
-            <td><input type="text" class="wide" data-testid="action-text" placeholder="What will be done"
+            <td><input type="text" class="wide" data-testid="action-text" placeholder="What will be done" aria-label="Action"
                 prop:value=move || get().map(|a| a.text.as_str().to_string()).unwrap_or_default()
                 on:input=move |ev| edit(DiscussionEdit::ActionText { id: id(), text: event_target_value(&ev) }) />
                 {move || get().and_then(|a| a.carried_from).map(|_| view! { <span class="badge muted">"Carried over"</span> })}
             </td>
-            <td><select data-testid="action-owner" on:change=move |ev| {
+            <td><select data-testid="action-owner" aria-label="Owner" on:change=move |ev| {
                     let owner = if event_target_value(&ev) == "manager" { Owner::Manager } else { Owner::Employee };
                     edit(DiscussionEdit::ActionOwner { id: id(), owner })
                 }>
                 <option value="employee" selected=move || get().is_some_and(|a| a.owner == Owner::Employee)>{Owner::Employee.label()}</option>
                 <option value="manager" selected=move || get().is_some_and(|a| a.owner == Owner::Manager)>{Owner::Manager.label()}</option>
             </select></td>
-            <td><input type="date" data-testid="action-due"
+            <td><input type="date" data-testid="action-due" aria-label="Due date"
                 prop:value=move || get().and_then(|a| a.due).map(|d| d.to_string()).unwrap_or_default()
                 on:change=move |ev| edit(DiscussionEdit::ActionDue { id: id(), due: parse_day(&event_target_value(&ev)) }) /></td>
             <td><button class="link" data-testid="action-remove" on:click=move |_| edit(DiscussionEdit::RemoveAction { id: id() })>"Remove"</button></td>

@@ -43,7 +43,7 @@ pub fn Prepare() -> impl IntoView {
                         <h3><span class="num">{n + 1}</span>" "{f.title()}</h3>
                         <p class="prompt">{f.question()}</p>
                         <p class="help">{f.help()}</p>
-                        <TextArea value=value on_input=on_input testid=format!("prep-{}", f.as_key()) rows=3 />
+                        <TextArea value=value on_input=on_input testid=format!("prep-{}", f.as_key()) rows=3 aria_label=f.question() />
                         {(f == PrepField::Potential).then(|| view! { <Indicators /> })}
                         {(f == PrepField::NextAssignment).then(|| {
                             let (value, on_input) = field(PrepField::Timing);

@@ -32,7 +32,7 @@ pub fn Reflect() -> impl IntoView {
                     <li class="card question">
                         <h3><span class="num">{n + 1}</span>" "{q.title()}</h3>
                         <p class="prompt">{q.prompt()}</p>
-                        <TextArea value=draft on_input=on_input testid=format!("reflect-{}", q.as_key()) rows=3 />
+                        <TextArea value=draft on_input=on_input testid=format!("reflect-{}", q.as_key()) rows=3 aria_label=format!("Your private draft: {}", q.prompt()) />
                         <div class="publish-row">
                             <button class="small" data-testid=format!("publish-{}", q.as_key())
                                 disabled=move || draft.get().trim().is_empty() || draft.get() == shared.get()

@@ -99,7 +99,7 @@ pub fn Share() -> impl IntoView {
                     view! {
                         <div class="link-box">
                             {m.changes_only.then(|| view! { <p class="help">"Carries only the changes " {other} " does not have yet."</p> })}
-                            <textarea readonly rows=3 data-testid="share-link" prop:value=m.link.clone()></textarea>
+                            <textarea readonly rows=3 data-testid="share-link" aria-label="Share link" prop:value=m.link.clone()></textarea>
                             <button on:click=copy>"Copy link"</button>
                             {match qr {
                                 Some(svg) => view! { <div class="qr" data-testid="share-qr" inner_html=svg></div> }.into_any(),
