@@ -16,6 +16,7 @@ pub mod error;
 pub mod export;
 pub mod ids;
 pub mod index;
+pub mod live;
 pub mod local;
 pub mod method;
 pub mod people;

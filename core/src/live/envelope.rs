@@ -1,0 +1,406 @@
+//! What travels through the relay: end-to-end encrypted envelopes.
+//!
+//! The live link `#live=<discussion>.<room>.<key>` carries a 256-bit room key that the
+//! relay never sees. Each message is `{from, to, kind, seq, bytes}` sealed with AES-256-GCM
+//! under a fresh 96-bit nonce, with the room id and the sender id as associated data, so a
+//! message cannot be moved to another room or claimed by another sender. Sequence numbers
+//! per sender drop replays. Sealed messages larger than the relay allows are split into
+//! chunks and put back together on the other side, within fixed limits.
+//!
+//! ```text
+//! frame  = "CTL1" type:u8 ...
+//!   type 0 (whole):  sender:[u8;16] nonce:[u8;12] ciphertext+tag
+//!   type 1 (chunk):  msg:u32 index:u16 count:u16 piece   (pieces of a whole frame)
+//! plain  = kind:u8 from:[u8;16] has_to:u8 to:[u8;16]? seq:u64 len:u32 bytes
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Key, Nonce};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
+use base64::Engine;
+use thiserror::Error;
+
+const MAGIC: &[u8; 4] = b"CTL1";
+pub const LINK_PREFIX: &str = "#live=";
+/// The most one reassembled message may hold.
+pub const MAX_MESSAGE: usize = 16 * 1024 * 1024;
+/// Incomplete chunked messages kept at once; older ones are dropped.
+const MAX_PENDING: usize = 16;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Hello,
+    Sync,
+    Presence,
+    Bye,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    pub from: [u8; 16],
+    /// `None`: for everyone in the room.
+    pub to: Option<[u8; 16]>,
+    pub kind: Kind,
+    pub seq: u64,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum EnvelopeError {
+    #[error("a message that is not from this app")]
+    NotOurs,
+    #[error("a message that could not be decrypted (wrong key, or altered on the way)")]
+    BadSeal,
+    #[error("a malformed message")]
+    Malformed,
+    #[error("a message larger than allowed")]
+    TooLarge,
+    #[error("a replayed message")]
+    Replayed,
+}
+
+/// A live room: its id (the relay subject) and key (only in the link).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Room {
+    pub discussion_id: String,
+    pub id: [u8; 16],
+    key: [u8; 32],
+}
+
+impl std::fmt::Debug for Room {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the key.
+        f.debug_struct("Room").field("id", &self.subject()).finish()
+    }
+}
+
+impl Room {
+    pub fn new(discussion_id: &str, id: [u8; 16], key: [u8; 32]) -> Room {
+        Room {
+            discussion_id: discussion_id.to_string(),
+            id,
+            key,
+        }
+    }
+
+    /// The relay subject for this room.
+    pub fn subject(&self) -> String {
+        format!("ctalk.{}", crate::ids::id_from_bytes(self.id))
+    }
+
+    pub fn to_fragment(&self) -> String {
+        format!(
+            "{LINK_PREFIX}{}.{}.{}",
+            self.discussion_id,
+            crate::ids::id_from_bytes(self.id),
+            B64URL.encode(self.key)
+        )
+    }
+
+    pub fn from_fragment(fragment: &str) -> Option<Room> {
+        let rest = fragment.strip_prefix(LINK_PREFIX).unwrap_or(fragment);
+        let mut parts = rest.split('.');
+        let (d, r, k) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || !crate::ids::is_valid_id(d) || !crate::ids::is_valid_id(r) {
+            return None;
+        }
+        let key: [u8; 32] = B64URL.decode(k).ok()?.try_into().ok()?;
+        let mut id = [0u8; 16];
+        for (i, b) in id.iter_mut().enumerate() {
+            *b = u8::from_str_radix(&r[i * 2..i * 2 + 2], 16).ok()?;
+        }
+        Some(Room::new(d, id, key))
+    }
+
+    fn cipher(&self) -> Aes256Gcm {
+        Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&self.key))
+    }
+
+    fn aad(&self, sender: &[u8; 16]) -> [u8; 32] {
+        let mut aad = [0u8; 32];
+        aad[..16].copy_from_slice(&self.id);
+        aad[16..].copy_from_slice(sender);
+        aad
+    }
+
+    /// Seals an envelope as one frame; `nonce` must be fresh random bytes.
+    pub fn seal(&self, env: &Envelope, nonce: [u8; 12]) -> Vec<u8> {
+        let mut plain = Vec::with_capacity(48 + env.bytes.len());
+        plain.push(match env.kind {
+            Kind::Hello => 0,
+            Kind::Sync => 1,
+            Kind::Presence => 2,
+            Kind::Bye => 3,
+        });
+        plain.extend_from_slice(&env.from);
+        match env.to {
+            Some(to) => {
+                plain.push(1);
+                plain.extend_from_slice(&to);
+            }
+            None => plain.push(0),
+        }
+        plain.extend_from_slice(&env.seq.to_be_bytes());
+        plain.extend_from_slice(&(env.bytes.len() as u32).to_be_bytes());
+        plain.extend_from_slice(&env.bytes);
+        let sealed = self
+            .cipher()
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: &plain,
+                    aad: &self.aad(&env.from),
+                },
+            )
+            .expect("AES-GCM encryption of an in-memory buffer");
+        let mut frame = Vec::with_capacity(4 + 1 + 16 + 12 + sealed.len());
+        frame.extend_from_slice(MAGIC);
+        frame.push(0);
+        frame.extend_from_slice(&env.from);
+        frame.extend_from_slice(&nonce);
+        frame.extend_from_slice(&sealed);
+        frame
+    }
+
+    /// Opens a whole frame. Anything wrong is an error, never a panic.
+    pub fn open(&self, frame: &[u8]) -> Result<Envelope, EnvelopeError> {
+        if frame.len() < 4 + 1 + 16 + 12 + 16 || &frame[..4] != MAGIC {
+            return Err(EnvelopeError::NotOurs);
+        }
+        if frame[4] != 0 {
+            return Err(EnvelopeError::Malformed);
+        }
+        let sender: [u8; 16] = frame[5..21].try_into().expect("16 bytes");
+        let nonce = &frame[21..33];
+        let plain = self
+            .cipher()
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: &frame[33..],
+                    aad: &self.aad(&sender),
+                },
+            )
+            .map_err(|_| EnvelopeError::BadSeal)?;
+        let mut at = 0;
+        let mut take = |n: usize| -> Result<&[u8], EnvelopeError> {
+            let part = plain.get(at..at + n).ok_or(EnvelopeError::Malformed)?;
+            at += n;
+            Ok(part)
+        };
+        let kind = match take(1)?[0] {
+            0 => Kind::Hello,
+            1 => Kind::Sync,
+            2 => Kind::Presence,
+            3 => Kind::Bye,
+            _ => return Err(EnvelopeError::Malformed),
+        };
+        let from: [u8; 16] = take(16)?.try_into().expect("16 bytes");
+        if from != sender {
+            return Err(EnvelopeError::Malformed);
+        }
+        let to = match take(1)?[0] {
+            0 => None,
+            1 => Some(take(16)?.try_into().expect("16 bytes")),
+            _ => return Err(EnvelopeError::Malformed),
+        };
+        let seq = u64::from_be_bytes(take(8)?.try_into().expect("8 bytes"));
+        let len = u32::from_be_bytes(take(4)?.try_into().expect("4 bytes")) as usize;
+        let bytes = take(len)?.to_vec();
+        Ok(Envelope {
+            from,
+            to,
+            kind,
+            seq,
+            bytes,
+        })
+    }
+}
+
+/// Splits a frame into pieces of at most `max` bytes each (whole if it fits).
+pub fn chunk(frame: Vec<u8>, max: usize, msg_id: u32) -> Vec<Vec<u8>> {
+    const HEAD: usize = 4 + 1 + 4 + 2 + 2;
+    if frame.len() <= max {
+        return vec![frame];
+    }
+    let piece = max.saturating_sub(HEAD).max(1);
+    let count = frame.len().div_ceil(piece);
+    frame
+        .chunks(piece)
+        .enumerate()
+        .map(|(i, part)| {
+            let mut out = Vec::with_capacity(HEAD + part.len());
+            out.extend_from_slice(MAGIC);
+            out.push(1);
+            out.extend_from_slice(&msg_id.to_be_bytes());
+            out.extend_from_slice(&(i as u16).to_be_bytes());
+            out.extend_from_slice(&(count as u16).to_be_bytes());
+            out.extend_from_slice(part);
+            out
+        })
+        .collect()
+}
+
+/// Puts chunked frames back together, per sender connection, within fixed limits.
+#[derive(Default)]
+pub struct Reassembler {
+    pending: BTreeMap<u32, (u16, Vec<Option<Vec<u8>>>, usize)>,
+}
+
+impl Reassembler {
+    /// Returns a whole frame when `frame` is one, or completes one.
+    pub fn push(&mut self, frame: &[u8]) -> Result<Option<Vec<u8>>, EnvelopeError> {
+        if frame.len() < 5 || &frame[..4] != MAGIC {
+            return Err(EnvelopeError::NotOurs);
+        }
+        match frame[4] {
+            0 => Ok(Some(frame.to_vec())),
+            1 if frame.len() >= 13 => {
+                let id = u32::from_be_bytes(frame[5..9].try_into().expect("4 bytes"));
+                let index = u16::from_be_bytes(frame[9..11].try_into().expect("2 bytes"));
+                let count = u16::from_be_bytes(frame[11..13].try_into().expect("2 bytes"));
+                let part = &frame[13..];
+                if count == 0
+                    || index >= count
+                    || (count as usize) * part.len().max(1) > MAX_MESSAGE * 2
+                {
+                    return Err(EnvelopeError::Malformed);
+                }
+                if !self.pending.contains_key(&id) && self.pending.len() >= MAX_PENDING {
+                    let oldest = *self.pending.keys().next().expect("not empty");
+                    self.pending.remove(&oldest);
+                }
+                let entry = self
+                    .pending
+                    .entry(id)
+                    .or_insert_with(|| (count, vec![None; count as usize], 0));
+                if entry.0 != count {
+                    self.pending.remove(&id);
+                    return Err(EnvelopeError::Malformed);
+                }
+                if entry.1[index as usize].is_none() {
+                    entry.2 += part.len();
+                    if entry.2 > MAX_MESSAGE {
+                        self.pending.remove(&id);
+                        return Err(EnvelopeError::TooLarge);
+                    }
+                    entry.1[index as usize] = Some(part.to_vec());
+                }
+                if entry.1.iter().all(Option::is_some) {
+                    let (_, parts, _) = self.pending.remove(&id).expect("present");
+                    return Ok(Some(parts.into_iter().flatten().flatten().collect()));
+                }
+                Ok(None)
+            }
+            _ => Err(EnvelopeError::Malformed),
+        }
+    }
+}
+
+/// Drops messages whose sequence number a sender has already used.
+#[derive(Default)]
+pub struct ReplayGuard {
+    last: HashMap<[u8; 16], u64>,
+}
+
+impl ReplayGuard {
+    pub fn check(&mut self, env: &Envelope) -> Result<(), EnvelopeError> {
+        let last = self.last.entry(env.from).or_insert(0);
+        if env.seq <= *last {
+            return Err(EnvelopeError::Replayed);
+        }
+        *last = env.seq;
+        Ok(())
+    }
+
+    /// A peer that rejoins starts a new sequence under a new id; forget old ones on `bye`.
+    pub fn forget(&mut self, peer: &[u8; 16]) {
+        self.last.remove(peer);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn room() -> Room {
+        Room::new("0123456789abcdef0123456789abcdef", [7; 16], [9; 32])
+    }
+
+    fn env(seq: u64, bytes: &[u8]) -> Envelope {
+        Envelope {
+            from: [1; 16],
+            to: None,
+            kind: Kind::Sync,
+            seq,
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_sealed_envelope_opens_only_with_the_right_key_and_room() {
+        let sealed = room().seal(&env(1, b"Zoe's notes"), [3; 12]);
+        assert_eq!(room().open(&sealed).unwrap(), env(1, b"Zoe's notes"));
+        // The relay sees no plaintext.
+        assert!(!sealed.windows(5).any(|w| w == b"notes"));
+        let wrong_key = Room::new("0123456789abcdef0123456789abcdef", [7; 16], [8; 32]);
+        assert_eq!(wrong_key.open(&sealed), Err(EnvelopeError::BadSeal));
+        let other_room = Room::new("0123456789abcdef0123456789abcdef", [6; 16], [9; 32]);
+        assert_eq!(other_room.open(&sealed), Err(EnvelopeError::BadSeal));
+    }
+
+    #[test]
+    fn tampering_anywhere_is_detected() {
+        let sealed = room().seal(&env(1, b"hello"), [3; 12]);
+        for i in 5..sealed.len() {
+            let mut t = sealed.clone();
+            t[i] ^= 0x40;
+            assert!(room().open(&t).is_err(), "byte {i} flipped went unnoticed");
+        }
+        assert_eq!(room().open(b"junk"), Err(EnvelopeError::NotOurs));
+    }
+
+    #[test]
+    fn large_messages_are_chunked_and_reassembled_in_any_order() {
+        let big: Vec<u8> = (0..100_000u32).map(|i| (i * 31 % 251) as u8).collect();
+        let sealed = room().seal(&env(1, &big), [3; 12]);
+        let mut pieces = chunk(sealed.clone(), 4096, 42);
+        assert!(pieces.len() > 20 && pieces.iter().all(|p| p.len() <= 4096));
+        pieces.reverse();
+        let mut r = Reassembler::default();
+        let mut whole = None;
+        for p in &pieces {
+            if let Some(frame) = r.push(p).unwrap() {
+                whole = Some(frame);
+            }
+        }
+        assert_eq!(room().open(&whole.unwrap()).unwrap().bytes, big);
+    }
+
+    #[test]
+    fn replays_are_dropped() {
+        let mut guard = ReplayGuard::default();
+        assert!(guard.check(&env(1, b"a")).is_ok());
+        assert!(guard.check(&env(2, b"b")).is_ok());
+        assert_eq!(guard.check(&env(2, b"b")), Err(EnvelopeError::Replayed));
+        assert_eq!(guard.check(&env(1, b"a")), Err(EnvelopeError::Replayed));
+    }
+
+    #[test]
+    fn live_links_round_trip_and_reject_junk() {
+        let r = room();
+        let link = r.to_fragment();
+        assert!(link.starts_with("#live=0123456789abcdef0123456789abcdef."));
+        assert_eq!(Room::from_fragment(&link), Some(r));
+        for bad in [
+            "#live=",
+            "#live=a.b.c",
+            "#live=0123456789abcdef0123456789abcdef.0707.xx",
+            "nonsense",
+        ] {
+            assert_eq!(Room::from_fragment(bad), None, "{bad}");
+        }
+    }
+}

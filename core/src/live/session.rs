@@ -1,0 +1,189 @@
+//! One device's side of a live session: Automerge's sync protocol with each peer.
+//!
+//! Every peer gets its own `sync::State`, reset when either side (re)connects, so edits made
+//! while disconnected are exchanged on reconnect. Messages may be lost, duplicated or
+//! reordered by the network: the sync protocol converges regardless, because every round
+//! re-announces what each side has. The shell calls [`Session::tick`] now and then to
+//! recover from lost messages.
+
+use std::collections::BTreeMap;
+
+use automerge::sync::{self, SyncDoc};
+use automerge::AutoCommit;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::envelope::{Envelope, EnvelopeError, Kind, ReplayGuard};
+
+/// Who someone in the room is and where they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presence {
+    pub name: String,
+    /// "leader" or "employee".
+    pub role: String,
+    /// The question or field they are looking at.
+    pub focus: Option<String>,
+}
+
+pub struct Peer {
+    pub presence: Presence,
+    state: sync::State,
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum LiveError {
+    #[error(transparent)]
+    Envelope(#[from] EnvelopeError),
+    #[error("a sync message that could not be read")]
+    BadSync,
+}
+
+/// What receiving a message did.
+#[derive(Default)]
+pub struct Received {
+    /// Envelopes to send in reply.
+    pub replies: Vec<Envelope>,
+    /// The document took in remote changes.
+    pub changed: bool,
+    /// The peer list or someone's presence changed.
+    pub presence_changed: bool,
+    /// The host ended the session.
+    pub ended: bool,
+}
+
+pub struct Session {
+    pub me: [u8; 16],
+    seq: u64,
+    presence: Presence,
+    pub peers: BTreeMap<[u8; 16], Peer>,
+    guard: ReplayGuard,
+}
+
+impl Session {
+    pub fn new(me: [u8; 16], presence: Presence) -> Session {
+        Session {
+            me,
+            seq: 0,
+            presence,
+            peers: BTreeMap::new(),
+            guard: ReplayGuard::default(),
+        }
+    }
+
+    fn envelope(&mut self, to: Option<[u8; 16]>, kind: Kind, bytes: Vec<u8>) -> Envelope {
+        self.seq += 1;
+        Envelope {
+            from: self.me,
+            to,
+            kind,
+            seq: self.seq,
+            bytes,
+        }
+    }
+
+    fn presence_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.presence).expect("presence serialises")
+    }
+
+    /// Announces this device to the room (on connect and on every reconnect): every peer's
+    /// sync state starts over, so nothing edited while apart is missed.
+    pub fn hello(&mut self) -> Envelope {
+        for peer in self.peers.values_mut() {
+            peer.state = sync::State::new();
+        }
+        let bytes = self.presence_bytes();
+        self.envelope(None, Kind::Hello, bytes)
+    }
+
+    pub fn set_presence(&mut self, presence: Presence) -> Envelope {
+        self.presence = presence;
+        let bytes = self.presence_bytes();
+        self.envelope(None, Kind::Presence, bytes)
+    }
+
+    pub fn bye(&mut self) -> Envelope {
+        self.envelope(None, Kind::Bye, vec![])
+    }
+
+    /// Sync messages for every peer after local edits (or periodically, to recover from
+    /// lost messages).
+    pub fn local_change(&mut self, doc: &mut AutoCommit) -> Vec<Envelope> {
+        let ids: Vec<[u8; 16]> = self.peers.keys().copied().collect();
+        ids.into_iter()
+            .filter_map(|id| self.sync_to(doc, id))
+            .collect()
+    }
+
+    /// Starts a fresh sync round with every peer: if a message was lost, this recovers.
+    /// Alone in the room (perhaps our hello was lost), it says hello again.
+    pub fn tick(&mut self, doc: &mut AutoCommit) -> Vec<Envelope> {
+        if self.peers.is_empty() {
+            return vec![self.hello()];
+        }
+        for peer in self.peers.values_mut() {
+            peer.state = sync::State::new();
+        }
+        self.local_change(doc)
+    }
+
+    fn sync_to(&mut self, doc: &mut AutoCommit, id: [u8; 16]) -> Option<Envelope> {
+        let peer = self.peers.get_mut(&id)?;
+        let message = doc.sync().generate_sync_message(&mut peer.state)?;
+        Some(self.envelope(Some(id), Kind::Sync, message.encode()))
+    }
+
+    pub fn receive(&mut self, doc: &mut AutoCommit, env: Envelope) -> Result<Received, LiveError> {
+        let mut out = Received::default();
+        if env.from == self.me || env.to.is_some_and(|to| to != self.me) {
+            return Ok(out);
+        }
+        self.guard.check(&env)?;
+        match env.kind {
+            Kind::Hello | Kind::Presence => {
+                let presence: Presence = serde_json::from_slice(&env.bytes).unwrap_or_default();
+                let is_new = !self.peers.contains_key(&env.from);
+                let peer = self.peers.entry(env.from).or_insert_with(|| Peer {
+                    presence: Presence::default(),
+                    state: sync::State::new(),
+                });
+                peer.presence = presence;
+                out.presence_changed = true;
+                if env.kind == Kind::Hello {
+                    peer.state = sync::State::new();
+                    // Introduce ourselves to the newcomer (only to them), then sync.
+                    if env.to.is_none() || is_new {
+                        let bytes = self.presence_bytes();
+                        let intro = self.envelope(Some(env.from), Kind::Hello, bytes);
+                        out.replies.push(intro);
+                    }
+                    out.replies.extend(self.sync_to(doc, env.from));
+                }
+            }
+            Kind::Sync => {
+                let message = sync::Message::decode(&env.bytes).map_err(|_| LiveError::BadSync)?;
+                let peer = self.peers.entry(env.from).or_insert_with(|| Peer {
+                    presence: Presence::default(),
+                    state: sync::State::new(),
+                });
+                let before = doc.get_heads();
+                doc.sync()
+                    .receive_sync_message(&mut peer.state, message)
+                    .map_err(|_| LiveError::BadSync)?;
+                out.changed = doc.get_heads() != before;
+                out.replies.extend(self.sync_to(doc, env.from));
+            }
+            Kind::Bye => {
+                self.peers.remove(&env.from);
+                self.guard.forget(&env.from);
+                out.presence_changed = true;
+                out.ended = env.bytes == b"end";
+            }
+        }
+        Ok(out)
+    }
+
+    /// The host ends the session for everyone.
+    pub fn end(&mut self) -> Envelope {
+        self.envelope(None, Kind::Bye, b"end".to_vec())
+    }
+}
