@@ -243,10 +243,14 @@ pub fn chunk(frame: Vec<u8>, max: usize, msg_id: u32) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// A chunked message being put back together: its piece count, the pieces so far, and
+/// their total size.
+type Partial = (u16, Vec<Option<Vec<u8>>>, usize);
+
 /// Puts chunked frames back together, per sender connection, within fixed limits.
 #[derive(Default)]
 pub struct Reassembler {
-    pending: BTreeMap<u32, (u16, Vec<Option<Vec<u8>>>, usize)>,
+    pending: BTreeMap<u32, Partial>,
 }
 
 impl Reassembler {
