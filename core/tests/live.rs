@@ -1,6 +1,6 @@
 //! Live sync between in-memory peers over a lossy, reordering, duplicating fake network,
-#![allow(clippy::needless_range_loop)] // devices are addressed by index, as messages name them
 //! with reconnects: they always converge, and nothing typed is lost.
+#![allow(clippy::needless_range_loop)] // devices are addressed by index, as messages name them
 
 mod common;
 
