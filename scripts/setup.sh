@@ -39,6 +39,13 @@ if ! grep -q "wasm_bindgen = \"$WB_VERSION\"" Trunk.toml; then
   exit 1
 fi
 
+if ! command -v nats-server >/dev/null && [[ "$(id -u)" == 0 ]]; then
+  say "installing nats-server (the live-session relay) from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >/dev/null
+fi
+export PATH="$PATH:/usr/sbin"
+
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   if [[ "$(id -u)" == 0 ]]; then
     say "installing Chromium and ChromeDriver from Debian"

@@ -20,6 +20,25 @@ use crate::state::{AppState, Notice};
 /// address (fragment included) in the history, so the shared data does not linger there.
 fn take_in_link(state: AppState) -> Option<String> {
     let hash = location::hash();
+    if hash.starts_with(career_core::live::envelope::LINK_PREFIX) {
+        let path = leptos::prelude::window()
+            .location()
+            .pathname()
+            .unwrap_or_else(|_| "/".into());
+        let joined = career_core::live::envelope::Room::from_fragment(&hash)
+            .ok_or_else(|| "the live link is incomplete or altered".to_string())
+            .and_then(|room| state.join_live(room));
+        return Some(match joined {
+            Ok(id) => format!("/discussions/{id}/conversation"),
+            Err(e) => {
+                state.notice.set(Some(Notice {
+                    ok: false,
+                    text: format!("This live link could not be opened: {e}. Nothing on this device was changed."),
+                }));
+                path
+            }
+        });
+    }
     if !hash.starts_with(LINK_PREFIX) {
         return None;
     }
@@ -93,7 +112,8 @@ pub fn App() -> impl IntoView {
             </header>
                         <ErrorBanner />
                         <NoticeBanner />
-            <DeviceBanners />
+                        <DeviceBanners />
+            <crate::components::live_bar::LiveBar />
             <main class="page">
                 <Routes fallback=|| view! { <p class="empty">"This page does not exist. " <a href="/">"Go to your people"</a></p> }>
                                         <Route path=path!("/") view=PeoplePage />

@@ -10,6 +10,7 @@
 
 pub(crate) mod am;
 pub mod backup;
+pub mod caret;
 pub mod date;
 pub mod discussion;
 pub mod error;

@@ -33,6 +33,32 @@ pub fn TextArea(
     aria_label: String,
 ) -> impl IntoView {
     let aria_label = (!aria_label.is_empty()).then_some(aria_label);
+    let node = NodeRef::<leptos::html::Textarea>::new();
+    // The document's value goes into the field; when it changed under the typist (a live
+    // session), the caret and selection move with the text around them, not to the end.
+    Effect::new(move |_| {
+        let wanted = value.get();
+        let Some(el) = node.get() else { return };
+        let shown = el.value();
+        if shown == wanted {
+            return;
+        }
+        let focused = leptos::prelude::document()
+            .active_element()
+            .is_some_and(|a| {
+                let el: &web_sys::Element = &el;
+                &a == el
+            });
+        let selection = (
+            el.selection_start().ok().flatten(),
+            el.selection_end().ok().flatten(),
+        );
+        el.set_value(&wanted);
+        if let (true, (Some(start), Some(end))) = (focused, selection) {
+            let map = |o: u32| career_core::caret::map_offset(&shown, &wanted, o as usize) as u32;
+            let _ = el.set_selection_range(map(start), map(end));
+        }
+    });
     let id = format!("f-{testid}");
     view! {
         {(!label.is_empty()).then(|| view! { <label class="field-label" for=id.clone()>{label.clone()}</label> })}
@@ -42,7 +68,7 @@ pub fn TextArea(
             placeholder=placeholder
             aria-label=aria_label
             data-testid=testid
-                        prop:value=move || value.get()
+            node_ref=node
             on:input=move |ev| on_input.run(event_target_value(&ev))
             on:focus=keep_in_view
         ></textarea>

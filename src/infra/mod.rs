@@ -1,5 +1,6 @@
 //! Browser glue, one concern per file.
 
+pub mod broadcast;
 pub mod clock;
 pub mod download;
 pub mod file;
@@ -8,3 +9,4 @@ pub mod lifecycle;
 pub mod location;
 pub mod pwa;
 pub mod random;
+pub mod relay;

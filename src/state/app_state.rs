@@ -121,6 +121,8 @@ pub struct AppState {
     pub notice: RwSignal<Option<Notice>>,
     /// This device's storage, backups and app version (see `device.rs`).
     pub device: super::device::DeviceState,
+    pub(super) live: StoredValue<Option<super::live::LiveRuntime>, leptos::prelude::LocalStorage>,
+    pub live_view: super::live::LiveView,
 }
 
 pub(super) fn describe(e: &LoadError) -> String {
@@ -170,6 +172,8 @@ impl AppState {
             error: RwSignal::new(None),
             notice: RwSignal::new(None),
             device: super::device::DeviceState::new(),
+            live: StoredValue::new_local(None),
+            live_view: super::live::LiveView::new(),
         };
         crate::infra::lifecycle::on_page_hide(move || state.flush());
         crate::infra::lifecycle::on_storage_change(move |key| state.stored_elsewhere(&key));
@@ -444,6 +448,7 @@ impl AppState {
         if changed {
             self.mark_dirty(&name);
             self.revision.update(|r| *r += 1);
+            self.live_changed(id);
         }
         Ok(out)
     }

@@ -2,6 +2,7 @@
 
 pub mod app_state;
 pub mod device;
+pub mod live;
 pub mod sharing;
 
 pub use app_state::{AppState, Notice, SaveState};

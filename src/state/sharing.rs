@@ -29,7 +29,7 @@ impl AppState {
         self.repo.with_value(|r| LocalMeta::read(&r.kv, id))
     }
 
-    fn write_meta(&self, id: &str, meta: &LocalMeta) {
+    pub(super) fn write_meta(&self, id: &str, meta: &LocalMeta) {
         let result = self.repo.try_update_value(|r| meta.write(&mut r.kv, id));
         if let Some(Err(e)) = result {
             self.error
@@ -186,7 +186,7 @@ impl AppState {
         })
     }
 
-    fn import_new(
+    pub(super) fn import_new(
         &self,
         doc: AutoCommit,
         d: &Discussion,

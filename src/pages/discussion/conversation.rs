@@ -84,7 +84,8 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
     });
 
     view! {
-        <li class="card question conversation" data-testid=format!("question-{q}")>
+                <li class="card question conversation" data-testid=format!("question-{q}")
+            on:focusin=move |_| state.live_focus(Some(q.to_string()))>
             <div class="employee-side">
                 <h3><span class="num">{n}</span>" "{question.title()}</h3>
                 <p class="prompt">{question.prompt()}</p>

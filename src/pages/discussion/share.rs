@@ -116,6 +116,7 @@ pub fn Share() -> impl IntoView {
                 " — for e-mail or AirDrop; opens with “Open a file” in Career Talk."
             </p>
         </section>
+        <LiveCard />
         <section class="card">
             <h3>"Take in what " {other} " sent"</h3>
             <p class="help">"Opening their link does this by itself. For a file, choose it here. Their changes are merged; nothing of yours is replaced."</p>
@@ -194,5 +195,41 @@ pub fn OpenFile() -> impl IntoView {
         <label class="open-file">"Open a file "
             <input type="file" accept=".ctalk" data-testid="open-file" on:change=on_change />
         </label>
+    }
+}
+
+/// Starting (or joining) a live session on this discussion.
+#[component]
+fn LiveCard() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ctx = expect_context::<DiscussionCtx>();
+    let live = state.live_view;
+    let here = move || {
+        live.info
+            .with(|i| i.as_ref().is_some_and(|i| i.discussion_id == ctx.id.get()))
+    };
+    view! {
+        <section class="card live-card" data-testid="live-card">
+            <h3>"Live session"</h3>
+            <p class="help">"Both of you type in the same discussion at the same time, on your own devices, in the room or remote. Messages are end-to-end encrypted: the relay passes them on without being able to read them."</p>
+            {move || if here() {
+                let info = live.info.get().expect("checked");
+                let qr = qr_svg(&info.link);
+                view! {
+                    <p class="warning"><strong>"Anyone with this link can join and read this discussion."</strong></p>
+                    <textarea readonly rows=2 data-testid="live-link" aria-label="Live session link" prop:value=info.link.clone()></textarea>
+                    {qr.map(|svg| view! { <div class="qr" data-testid="live-qr" inner_html=svg></div> })}
+                    <p>
+                        {info.host.then(|| view! { <button data-testid="end-live" on:click=move |_| state.end_live()>"End the session for everyone"</button> })}
+                        " "
+                        <button data-testid="leave-live" on:click=move |_| state.leave_live()>"Leave"</button>
+                    </p>
+                }.into_any()
+            } else {
+                view! {
+                    <button class="primary" data-testid="start-live" on:click=move |_| { state.start_live(&ctx.id.get_untracked()); }>"Start live session"</button>
+                }.into_any()
+            }}
+        </section>
     }
 }

@@ -1,0 +1,54 @@
+//! The live session's state, always in view while it runs: connection, who is here and
+//! where, and anything the session had to drop.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::state::live::LinkStatus;
+use crate::state::AppState;
+
+#[component]
+pub fn LiveBar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let live = state.live_view;
+    view! {
+        {move || live.ended.get().map(|text| view! {
+            <div class="banner info" role="status" data-testid="live-ended">{text}
+                <button on:click=move |_| live.ended.set(None)>"Dismiss"</button></div>
+        })}
+        {move || live.info.get().map(|info| {
+            let (class, label) = match live.status.get() {
+                LinkStatus::Live => ("live-dot on", "Live"),
+                LinkStatus::Connecting => ("live-dot", "Connecting…"),
+                LinkStatus::Reconnecting => ("live-dot off", "Reconnecting… your edits are kept on this device"),
+            };
+            view! {
+                <div class="live-bar" role="status" data-testid="live-bar">
+                    <span class=class aria-hidden="true"></span>
+                    <strong data-testid="live-status">{label}</strong>
+                    {info.waiting_for_document.then(|| view! { <span>" · waiting for the discussion to arrive…"</span> })}
+                    <span class="live-peers" data-testid="live-peers">
+                        {move || {
+                            let peers = live.peers.get();
+                            if peers.is_empty() {
+                                " · nobody else here yet".to_string()
+                            } else {
+                                peers.iter().map(|p| match &p.focus {
+                                    Some(f) => format!(" · {} ({}), at {}", p.name, p.role, f.replace('_', " ")),
+                                    None => format!(" · {} ({})", p.name, p.role),
+                                }).collect::<String>()
+                            }
+                        }}
+                    </span>
+                    <A href=format!("/discussions/{}/share", info.discussion_id)>"Session"</A>
+                    {move || {
+                        let w = live.warnings.get();
+                        (!w.is_empty()).then(|| view! {
+                            <span class="live-warning" data-testid="live-warning">{w.last().cloned().unwrap_or_default()}</span>
+                        })
+                    }}
+                </div>
+            }
+        })}
+    }
+}

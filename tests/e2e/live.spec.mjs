@@ -1,0 +1,118 @@
+// Live sessions through a real nats-server: typing shows up on the other device, the relay
+// sees only ciphertext, and a relay restart mid-session loses nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setUp, screenshot } from './harness.mjs';
+import { App, assertNoErrors } from './pages.mjs';
+import { startRelay, tap, freePort } from './relay.mjs';
+
+let env, relay, manager, employee, employeePage, employeeCtx, sniffer, liveLink;
+before(async () => {
+  relay = await startRelay();
+  env = await setUp();
+  await env.context.addInitScript((url) => localStorage.setItem('ct1:relay', url), relay.url);
+  manager = new App(env.page, env.server.url);
+  employeeCtx = await env.browser.newContext();
+  await employeeCtx.addInitScript((url) => localStorage.setItem('ct1:relay', url), relay.url);
+  employeePage = await employeeCtx.newPage();
+  employee = new App(employeePage, env.server.url);
+  sniffer = await tap(relay);
+});
+after(async () => {
+  sniffer.close();
+  await env.tearDown();
+  await relay.stop();
+});
+
+const live = (page) => page.getByTestId('live-status');
+async function waitValue(page, testid, expected, timeout = 10000) {
+  await page.waitForFunction(
+    ([id, text]) => document.querySelector(`[data-testid=${id}]`)?.value === text,
+    [testid, expected],
+    { timeout },
+  );
+}
+
+test('a live session through the relay: both see each other type, encrypted end to end', async () => {
+  await manager.open('/');
+  await env.page.getByTestId('manager-name').fill('Maria Lund');
+  await env.page.getByTestId('manager-name').press('Tab');
+  await manager.people().addPerson({ name: 'Sam Okafor', role: 'Engineer' });
+  await manager.people().openPerson('Sam Okafor');
+  await manager.person().startDiscussion();
+  await manager.discussion().fill('prep-potential', 'PRIVATE leader prep');
+  await manager.discussion().tab('share');
+  await env.page.getByTestId('start-live').click();
+    const link = await env.page.getByTestId('live-link').inputValue();
+  liveLink = link;
+  assert.match(link, /\/#live=[0-9a-f]{32}\.[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/);
+  await live(env.page).getByText('Live').waitFor();
+
+  await employeePage.goto(link);
+  await live(employeePage).getByText('Live').waitFor();
+  await employeePage.getByTestId('answer-strengths').waitFor({ timeout: 15000 });
+  assert.equal(await employeePage.evaluate(() => location.hash), '');
+  await screenshot(employeePage, 'live-employee');
+
+  // The manager types; the employee sees it.
+  await manager.discussion().tab('conversation');
+  await manager.discussion().field('answer-strengths').pressSequentially('Calm under pressure', { delay: 20 });
+  await waitValue(employeePage, 'answer-strengths', 'Calm under pressure');
+  // The employee types; the manager sees it.
+  await employeePage.getByTestId('notes').pressSequentially('Zoë 👩🏽‍💻 naïve — 日本 notes', { delay: 20 });
+  await waitValue(env.page, 'notes', 'Zoë 👩🏽‍💻 naïve — 日本 notes');
+  assert.match(await env.page.getByTestId('live-peers').textContent(), /Sam Okafor \(employee\)/);
+
+  // The relay carried plenty, and none of it readable.
+  const seen = sniffer.bytes();
+  assert.ok(seen.length > 1000, `the relay saw ${seen.length} bytes`);
+  for (const secret of ['Calm under pressure', 'notes', 'PRIVATE', 'Maria', 'Sam Okafor', 'na\u00efve']) {
+    assert.ok(!seen.includes(Buffer.from(secret)), `"${secret}" crossed the relay in plaintext`);
+  }
+  // The leader's prep never reached the employee.
+  assert.ok(!(await employeePage.evaluate(() => JSON.stringify(Object.keys(localStorage)))).includes('ct1:doc:p.'));
+  await screenshot(env.page, 'live-manager');
+  assertNoErrors(env.errors);
+});
+
+test('the relay stops and restarts mid-session: edits continue and converge', async () => {
+  await relay.stop();
+  await live(env.page).getByText(/Reconnecting/).waitFor({ timeout: 10000 });
+  await manager.discussion().field('answer-long_term').fill('Written while the relay was down');
+  await employeePage.getByTestId('answer-development_areas').fill('Also written offline');
+  await relay.start();
+  await live(env.page).getByText('Live').waitFor({ timeout: 15000 });
+  await waitValue(employeePage, 'answer-long_term', 'Written while the relay was down', 15000);
+  await waitValue(env.page, 'answer-development_areas', 'Also written offline', 15000);
+});
+
+test('both type in the same answer at once: every character of both is kept, carets stay put', async () => {
+  const a = env.page.getByTestId('answer-next_12_months');
+  const b = employeePage.getByTestId('answer-next_12_months');
+  await a.click();
+  await b.click();
+  const typeA = a.pressSequentially('aaaa aaaa aaaa aaaa aaaa ', { delay: 60 });
+  const typeB = b.pressSequentially('bbbb bbbb bbbb bbbb bbbb ', { delay: 60 });
+  await Promise.all([typeA, typeB]);
+  await env.page.waitForFunction(() => {
+    const v = document.querySelector('[data-testid=answer-next_12_months]').value;
+    return (v.match(/a/g) || []).length === 20 && (v.match(/b/g) || []).length === 20;
+  }, null, { timeout: 15000 });
+  const final = await a.inputValue();
+  await waitValue(employeePage, 'answer-next_12_months', final, 15000);
+  // Each typist's own run of characters stayed together: the caret did not jump.
+  assert.match(final, /aaaa aaaa aaaa aaaa aaaa /);
+  assert.match(final, /bbbb bbbb bbbb bbbb bbbb /);
+});
+
+test('ending the session tells the others, and the old link no longer joins', async () => {
+  await manager.discussion().tab('share');
+  await env.page.getByTestId('end-live').click();
+    await employeePage.getByTestId('live-ended').waitFor({ timeout: 10000 });
+  assert.equal(await employeePage.getByTestId('live-bar').count(), 0);
+  // The employee's copy stays, and the retired link is refused.
+  assert.equal(await employeePage.getByTestId('answer-strengths').inputValue(), 'Calm under pressure');
+  await employeePage.goto(env.server.url + '/');
+  await employeePage.goto(liveLink);
+  await employeePage.getByTestId('notice').getByText(/this live session has ended/).waitFor();
+});
