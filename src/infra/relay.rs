@@ -26,6 +26,7 @@ struct Inner {
     subject: String,
     socket: Option<web_sys::WebSocket>,
     connected: bool,
+    subscribed: bool,
     closed_by_us: bool,
     attempt: u32,
     max_payload: usize,
@@ -47,6 +48,7 @@ impl Relay {
             subject: subject.to_string(),
             socket: None,
             connected: false,
+            subscribed: false,
             closed_by_us: false,
             attempt: 0,
             max_payload: 512 * 1024,
@@ -134,6 +136,7 @@ fn connect(cell: &Rc<RefCell<Inner>>) {
         let by_us = {
             let mut inner = c.borrow_mut();
             inner.connected = false;
+            inner.subscribed = false;
             inner.socket = None;
             inner.closed_by_us
         };
@@ -157,6 +160,12 @@ fn handle(cell: &Rc<RefCell<Inner>>, op: ServerOp) {
                 .unwrap_or(1024 * 1024) as usize;
             let mut inner = cell.borrow_mut();
             inner.max_payload = max.min(nats::MAX_PAYLOAD);
+            // The server sends INFO again when its cluster changes: subscribe only once per
+            // connection, or every message would arrive twice.
+            if inner.subscribed {
+                return;
+            }
+            inner.subscribed = true;
             if let Some(ws) = inner.socket.clone() {
                 let _ = ws.send_with_u8_array(&nats::connect("career-talk"));
                 let _ = ws.send_with_u8_array(&nats::sub(&inner.subject, "1"));

@@ -317,9 +317,15 @@ impl AppState {
                     Some((r, done))
                 },
             );
-            let Some(Some((r, done))) = result else {
+            let Some(Some((mut r, done))) = result else {
                 return;
             };
+            // Replies go out before anything adoption sends, so the peer sees our messages
+            // in the order of their sequence numbers.
+            if let Ok(received) = r.as_mut() {
+                let replies = std::mem::take(&mut received.replies);
+                self.live_send(replies);
+            }
             if let Some((doc, d)) = done {
                 match self.adopt_live_document(doc, &d) {
                     Ok(()) => self.live_view.info.update(|i| {

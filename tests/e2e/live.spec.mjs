@@ -61,7 +61,12 @@ test('a live session through the relay: both see each other type, encrypted end 
   // The employee types; the manager sees it.
   await employeePage.getByTestId('notes').pressSequentially('Zoë 👩🏽‍💻 naïve — 日本 notes', { delay: 20 });
   await waitValue(env.page, 'notes', 'Zoë 👩🏽‍💻 naïve — 日本 notes');
-  assert.match(await env.page.getByTestId('live-peers').textContent(), /Sam Okafor \(employee\)/);
+    assert.match(await env.page.getByTestId('live-peers').textContent(), /Sam Okafor \(employee\)/);
+  // Normal traffic raises no warnings.
+    for (const page of [env.page, employeePage]) {
+    const warnings = await page.getByTestId('live-warning').allTextContents();
+    assert.deepEqual(warnings, [], 'normal traffic raised a warning');
+  }
 
   // The relay carried plenty, and none of it readable.
   const seen = sniffer.bytes();

@@ -129,7 +129,7 @@ pub fn connect(name: &str) -> Vec<u8> {
     let options = serde_json::json!({
         "verbose": false, "pedantic": false, "tls_required": false,
         "name": name, "lang": "rust-wasm", "version": "1", "protocol": 1, "headers": false,
-        "no_responders": false,
+                "no_responders": false, "echo": false,
     });
     format!("CONNECT {options}\r\n").into_bytes()
 }
