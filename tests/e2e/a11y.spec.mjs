@@ -7,7 +7,7 @@ import { App } from './pages.mjs';
 
 let env, app;
 before(async () => {
-  env = await setUp();
+    env = await setUp({ bypassCSP: true });
   app = new App(env.page, env.server.url);
 });
 after(async () => env.tearDown());
@@ -52,9 +52,9 @@ test('every page passes axe with no serious or critical violations', async () =>
   await d.tab('share');
   await env.page.getByTestId('make-link').click();
   const share = await env.page.getByTestId('share-link').inputValue();
-  const ctx = await env.browser.newContext();
+    const ctx = await env.browser.newContext({ bypassCSP: true });
   const page = await ctx.newPage();
-    await page.goto(share);
+  await page.goto(share);
   await page.getByTestId('tab-reflect').waitFor();
   const problems = await accessibilityProblems(page);
   assert.deepEqual(problems, [], `employee reflect: ${problems.join('\n')}`);

@@ -63,10 +63,11 @@ export async function launch() {
 
 /// A server, a browser and a fresh context (its own localStorage) with a page that fails
 /// the test on any uncaught error in the app.
-export async function setUp({ overrides } = {}) {
+/// `bypassCSP` lets a test inject tools (axe-core) that the app's policy rightly refuses.
+export async function setUp({ overrides, bypassCSP = false } = {}) {
   const server = await startServer(overrides);
   const browser = await launch();
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, bypassCSP });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
