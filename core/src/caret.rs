@@ -34,9 +34,52 @@ pub fn map_offset(old: &str, new: &str, offset: usize) -> usize {
     byte_to_utf16(new, mapped)
 }
 
+/// Where byte position `pos` of `base` is in `current` (a remote edit turned `base` into
+/// `current`). A position inside text the remote edit replaced goes to the end of it.
+fn map_byte(base: &str, current: &str, pos: usize) -> usize {
+    match single_splice(base, current) {
+        None => pos,
+        Some((at, _, _)) if pos <= at => pos,
+        Some((at, del, ins)) if pos >= at + del => pos - del + ins.len(),
+        Some((at, _, ins)) => at + ins.len(),
+    }
+}
+
+/// A local edit made on a field showing `base` (turning it into `new`) applied to the text
+/// as it is now, `current`, which a remote edit may have changed in between. Without this,
+/// diffing `new` against `current` would undo the remote edit.
+pub fn rebase(base: &str, new: &str, current: &str) -> String {
+    if base == current {
+        return new.to_string();
+    }
+    let Some((at, del, ins)) = single_splice(base, new) else {
+        return current.to_string();
+    };
+    let start = map_byte(base, current, at);
+    let end = map_byte(base, current, at + del).max(start);
+    let mut out = String::with_capacity(current.len() + ins.len());
+    out.push_str(&current[..start]);
+    out.push_str(ins);
+    out.push_str(&current[end..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::map_offset;
+    use super::{map_offset, rebase};
+
+    #[test]
+    fn a_local_keystroke_lands_on_the_text_as_it_is_now() {
+        // The field showed "ab"; the user typed "c" at the end; meanwhile the other side
+        // added "XY" at the start.
+        assert_eq!(rebase("ab", "abc", "XYab"), "XYabc");
+        // ...or added text after the caret: it is kept, not deleted.
+        assert_eq!(rebase("ab", "abc", "ab beta"), "abc beta");
+        // Deleting locally never deletes what the other side wrote.
+        assert_eq!(rebase("abc", "ab", "abc and more"), "ab and more");
+        assert_eq!(rebase("ab", "ab", "ab!"), "ab!");
+        assert_eq!(rebase("日本", "日本語", "— 日本"), "— 日本語");
+    }
 
     #[test]
     fn the_caret_follows_its_own_text() {

@@ -34,13 +34,17 @@ pub fn TextArea(
 ) -> impl IntoView {
     let aria_label = (!aria_label.is_empty()).then_some(aria_label);
     let node = NodeRef::<leptos::html::Textarea>::new();
+    // What the field last showed: a keystroke is an edit of *that* text, and is rebased onto
+    // the document if a remote edit arrived in between (two tabs, a live session).
+    let shown = StoredValue::new(String::new());
     // The document's value goes into the field; when it changed under the typist (a live
     // session), the caret and selection move with the text around them, not to the end.
     Effect::new(move |_| {
         let wanted = value.get();
         let Some(el) = node.get() else { return };
-        let shown = el.value();
-        if shown == wanted {
+        let on_screen = el.value();
+        shown.set_value(wanted.clone());
+        if on_screen == wanted {
             return;
         }
         let focused = leptos::prelude::document()
@@ -55,7 +59,8 @@ pub fn TextArea(
         );
         el.set_value(&wanted);
         if let (true, (Some(start), Some(end))) = (focused, selection) {
-            let map = |o: u32| career_core::caret::map_offset(&shown, &wanted, o as usize) as u32;
+            let map =
+                |o: u32| career_core::caret::map_offset(&on_screen, &wanted, o as usize) as u32;
             let _ = el.set_selection_range(map(start), map(end));
         }
     });
@@ -68,8 +73,13 @@ pub fn TextArea(
             placeholder=placeholder
             aria-label=aria_label
             data-testid=testid
-            node_ref=node
-            on:input=move |ev| on_input.run(event_target_value(&ev))
+                        node_ref=node
+            on:input=move |ev| {
+                let typed = event_target_value(&ev);
+                let result = career_core::caret::rebase(&shown.get_value(), &typed, &value.get_untracked());
+                shown.set_value(result.clone());
+                on_input.run(result);
+            }
             on:focus=keep_in_view
         ></textarea>
     }
