@@ -130,6 +130,26 @@ test('garbage and tampered messages from the relay are dropped with a warning; t
   await waitValue(employeePage, 'answer-knows_what_it_takes', 'Yes, after the warning');
 });
 
+test('a peer that drops and rejoins ten times loses nothing', async () => {
+  const words = [];
+  for (let i = 0; i < 10; i++) {
+    // Drop: the page goes away without a goodbye, then the link is opened again.
+    await employeePage.goto(env.server.url + '/');
+    const word = `rejoin${i}`;
+    words.push(word);
+    await employeePage.goto(liveLink);
+    await employeePage.getByTestId('answer-short_term').waitFor({ timeout: 15000 });
+    const field = employeePage.getByTestId('answer-short_term');
+    await field.press('End');
+    await field.pressSequentially(` ${word}`);
+    await env.page.waitForFunction(
+      (w) => document.querySelector('[data-testid=answer-short_term]').value.includes(w), word, { timeout: 15000 },
+    );
+  }
+  const text = await manager.discussion().value('answer-short_term');
+  for (const w of words) assert.ok(text.includes(w), `lost ${w}: ${text}`);
+});
+
 test('ending the session tells the others, and the old link no longer joins', async () => {
   await manager.discussion().tab('share');
   await env.page.getByTestId('end-live').click();
