@@ -1,0 +1,75 @@
+//! Writes valid sample inputs for each fuzz target into `<dir>/<target>/` (the seed corpus
+//! kept in `fuzz/corpus`): `cargo run -p career-core --example fuzz_seeds -- fuzz/corpus`.
+
+use career_core::backup::Backup;
+use career_core::discussion::{self, DiscussionEdit, NewDiscussion};
+use career_core::live::envelope::{chunk, Envelope, Kind, Room};
+use career_core::method::AnswerField;
+use career_core::people::Participant;
+use career_core::share::{Audience, Package};
+use career_core::{AutoCommit, Day};
+
+fn main() {
+    let dir = std::env::args()
+        .nth(1)
+        .expect("usage: fuzz_seeds <corpus dir>");
+    let write = |target: &str, name: &str, bytes: &[u8]| {
+        let path = std::path::Path::new(&dir).join(target);
+        std::fs::create_dir_all(&path).unwrap();
+        std::fs::write(path.join(name), bytes).unwrap();
+    };
+    let mut doc = AutoCommit::new();
+    discussion::create(
+        &mut doc,
+        NewDiscussion {
+            id: "0123456789abcdef0123456789abcdef".into(),
+            person_id: "p".into(),
+            employee: Participant {
+                name: "Zoë".into(),
+                role: "Engineer".into(),
+            },
+            manager: Participant {
+                name: "Maria".into(),
+                role: String::new(),
+            },
+            created_on: Day::new(2026, 11, 26).unwrap(),
+        },
+    )
+    .unwrap();
+    discussion::apply(
+        &mut doc,
+        DiscussionEdit::Answer(AnswerField::Strengths, "Zoë 👩🏽‍💻 naïve — 日本".into()),
+    )
+    .unwrap();
+    doc.commit();
+    let package = Package::whole(&mut doc, Audience::Employee).unwrap();
+    write("share_file", "whole", &package.to_bytes());
+    write("share_link", "whole", package.to_fragment().as_bytes());
+    let saved = doc.save();
+    let mut stored = saved.clone();
+    stored.extend(doc.save_after(&[]));
+    write("stored_doc", "doc", &stored);
+    let room = Room::new("0123456789abcdef0123456789abcdef", [1; 16], [2; 32]);
+    let env = Envelope {
+        from: [3; 16],
+        to: None,
+        kind: Kind::Sync,
+        seq: 1,
+        bytes: saved.clone(),
+    };
+    let sealed = room.seal(&env, [4; 12]);
+    write("envelope", "whole", &sealed);
+    write(
+        "envelope",
+        "chunks",
+        &chunk(sealed.clone(), 200, 9).join(&0xA5),
+    );
+    let mut wire = b"INFO {\"max_payload\":1048576}\r\n".to_vec();
+    wire.extend_from_slice(format!("MSG ctalk.room 1 {}\r\n", sealed.len()).as_bytes());
+    wire.extend_from_slice(&sealed);
+    wire.extend_from_slice(b"\r\nPING\r\n");
+    write("nats_frames", "msg", &wire);
+    let mut backup = Backup::new(Day::new(2026, 11, 26).unwrap());
+    backup.add("d.0123456789abcdef0123456789abcdef", &saved);
+    write("backup", "one", backup.to_json().as_bytes());
+}
