@@ -122,8 +122,8 @@ pub fn DiscussionPage() -> impl IntoView {
                 view! {
                     <nav class="crumbs">
                         <A href="/">"People"</A>" › "
-                                                {(!employee_side).then(|| view! { <A href=format!("/people/{}", d.person_id)>{crumb}</A> })}
-                        " › Discussion"
+                                                {(!employee_side).then(|| view! { <A href=format!("/people/{}", d.person_id)>{crumb}</A>" › " })}
+                        "Discussion"
                     </nav>
                     <div class="page-head">
                         <h1>{title}{(!employee_side).then(|| view! { <span data-testid="discussion-employee">{name}</span> })}</h1>
