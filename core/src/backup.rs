@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use automerge::{AutoCommit, LoadOptions, OnPartialLoad};
+use automerge::AutoCommit;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -115,9 +115,7 @@ impl Backup {
                 reason,
             };
             let raw = B64.decode(b64).map_err(|_| damaged("not base64".into()))?;
-            let options = LoadOptions::new().on_partial_load(OnPartialLoad::Error);
-            let doc =
-                AutoCommit::load_with_options(&raw, options).map_err(|e| damaged(e.to_string()))?;
+            let doc = crate::schema::load_strict(&raw).map_err(damaged)?;
             check_kind(name, &doc).map_err(damaged)?;
             docs.push((name.clone(), doc));
         }

@@ -54,3 +54,22 @@ pub(crate) fn decode<T: Hydrate>(
 pub fn load_bytes(bytes: &[u8]) -> Result<AutoCommit, DecodeError> {
     AutoCommit::load(bytes).map_err(|e| DecodeError::NotAutomerge(e.to_string()))
 }
+
+/// Loads Automerge bytes from outside strictly (a part that cannot be read is an error, not
+/// skipped). Automerge 0.12 can panic on some malformed input (found by fuzzing, inside
+/// `hexane`): a panic is turned into an error here. That only helps where panics unwind
+/// (native builds); the wasm app is built with `panic = "abort"`.
+pub(crate) fn load_strict(bytes: &[u8]) -> Result<AutoCommit, String> {
+    use automerge::{LoadOptions, OnPartialLoad};
+    let loaded = std::panic::catch_unwind(|| {
+        AutoCommit::load_with_options(
+            bytes,
+            LoadOptions::new().on_partial_load(OnPartialLoad::Error),
+        )
+    });
+    match loaded {
+        Ok(Ok(doc)) => Ok(doc),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("the data is malformed".into()),
+    }
+}

@@ -241,9 +241,8 @@ impl Package {
         if self.contents != Contents::Whole {
             return Err(ShareError::MissingBase);
         }
-        let options = LoadOptions::new().on_partial_load(OnPartialLoad::Error);
-        let mut doc = AutoCommit::load_with_options(&self.payload, options)
-            .map_err(|_| ShareError::Corrupted)?;
+        let mut doc =
+            crate::schema::load_strict(&self.payload).map_err(|_| ShareError::Corrupted)?;
         if !doc.get_missing_deps(&[]).is_empty() {
             return Err(ShareError::Corrupted);
         }

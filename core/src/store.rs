@@ -19,7 +19,7 @@
 use std::collections::BTreeMap;
 
 use automerge::transaction::Transactable;
-use automerge::{ActorId, AutoCommit, ChangeHash, LoadOptions, OnPartialLoad};
+use automerge::{ActorId, AutoCommit, ChangeHash};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use thiserror::Error;
@@ -172,8 +172,7 @@ fn read_blobs(kv: &dyn KvStore, name: &str) -> Result<(AutoCommit, Blobs), LoadE
     }
     // One strict load of all parts: `load_incremental` would skip an unreadable part with
     // only a log line, silently losing the edits in it.
-    let options = LoadOptions::new().on_partial_load(OnPartialLoad::Error);
-    let mut doc = AutoCommit::load_with_options(&bytes, options)
+    let mut doc = crate::schema::load_strict(&bytes)
         .map_err(|e| LoadError::Damaged(format!("the saved data cannot be read ({e})")))?;
     if !doc.get_missing_deps(&[]).is_empty() {
         return Err(LoadError::Damaged("some saved changes are missing".into()));
