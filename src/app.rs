@@ -8,6 +8,7 @@ use career_core::local::Perspective;
 use career_core::share::{Package, LINK_PREFIX};
 
 use crate::components::status::{DeviceBanners, ErrorBanner, NoticeBanner, SaveIndicator};
+use crate::infra::guard::{self, Reading};
 use crate::infra::location;
 use crate::pages::discussion::DiscussionPage;
 use crate::pages::people::PeoplePage;
@@ -46,9 +47,11 @@ fn take_in_link(state: AppState) -> Option<String> {
         .location()
         .pathname()
         .unwrap_or_else(|_| "/".into());
-    let result = Package::from_fragment(&hash)
-        .map_err(|e| e.to_string())
-        .and_then(|p| state.take_in(p));
+    let result = guard::reading(Reading::Link, || {
+        Package::from_fragment(&hash)
+            .map_err(|e| e.to_string())
+            .and_then(|p| state.take_in(p))
+    });
     let target = match result {
         Ok(imported) => {
             state.notice.set(Some(Notice {
@@ -98,6 +101,9 @@ fn LinkWatcher() -> impl IntoView {
 pub fn App() -> impl IntoView {
     let state = AppState::init();
     provide_context(state);
+    if let Some(text) = guard::take_notice() {
+        state.notice.set(Some(Notice { ok: false, text }));
+    }
     if let Some(target) = take_in_link(state) {
         location::replace_with(&target);
     }

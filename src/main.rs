@@ -8,6 +8,6 @@ mod pages;
 mod state;
 
 fn main() {
-    console_error_panic_hook::set_once();
+    infra::guard::install();
     leptos::mount::mount_to_body(app::App);
 }

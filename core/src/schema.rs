@@ -55,21 +55,27 @@ pub fn load_bytes(bytes: &[u8]) -> Result<AutoCommit, DecodeError> {
     AutoCommit::load(bytes).map_err(|e| DecodeError::NotAutomerge(e.to_string()))
 }
 
+/// Runs an Automerge call on bytes from outside. Automerge 0.12 can panic on some malformed
+/// input (found by fuzzing, inside `hexane`): a panic becomes `None` here. That only helps
+/// where panics unwind (native builds); the wasm app is built with `panic = "abort"` and
+/// relies on its crash guard instead (`src/infra/guard.rs`).
+pub(crate) fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
+}
+
 /// Loads Automerge bytes from outside strictly (a part that cannot be read is an error, not
-/// skipped). Automerge 0.12 can panic on some malformed input (found by fuzzing, inside
-/// `hexane`): a panic is turned into an error here. That only helps where panics unwind
-/// (native builds); the wasm app is built with `panic = "abort"`.
+/// skipped), with any panic inside Automerge [`contained`].
 pub(crate) fn load_strict(bytes: &[u8]) -> Result<AutoCommit, String> {
     use automerge::{LoadOptions, OnPartialLoad};
-    let loaded = std::panic::catch_unwind(|| {
+    let loaded = contained(|| {
         AutoCommit::load_with_options(
             bytes,
             LoadOptions::new().on_partial_load(OnPartialLoad::Error),
         )
     });
     match loaded {
-        Ok(Ok(doc)) => Ok(doc),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err("the data is malformed".into()),
+        Some(Ok(doc)) => Ok(doc),
+        Some(Err(e)) => Err(e.to_string()),
+        None => Err("the data is malformed".into()),
     }
 }

@@ -291,14 +291,17 @@ pub fn merge_into(local: &mut AutoCommit, package: &Package) -> Result<Merged, S
             // Strictly parse the changes on their own before applying them: a part that
             // cannot be read must be an error, not silently skipped.
             let options = LoadOptions::new().on_partial_load(OnPartialLoad::Error);
-            automerge::Automerge::load_with_options(&package.payload, options)
-                .or_else(|e| match e {
-                    automerge::AutomergeError::MissingDeps => Ok(automerge::Automerge::new()),
-                    e => Err(e),
-                })
-                .map_err(|_| ShareError::Corrupted)?;
-            trial
-                .load_incremental(&package.payload)
+            crate::schema::contained(|| {
+                automerge::Automerge::load_with_options(&package.payload, options)
+            })
+            .ok_or(ShareError::Corrupted)?
+            .or_else(|e| match e {
+                automerge::AutomergeError::MissingDeps => Ok(automerge::Automerge::new()),
+                e => Err(e),
+            })
+            .map_err(|_| ShareError::Corrupted)?;
+            crate::schema::contained(|| trial.load_incremental(&package.payload))
+                .ok_or(ShareError::Corrupted)?
                 .map_err(|_| ShareError::Corrupted)?;
             if !trial.get_missing_deps(&[]).is_empty() {
                 return Err(ShareError::MissingBase);

@@ -20,3 +20,34 @@ fn stored_doc_crash_1_is_an_error_not_a_crash() {
     });
     assert!(result.is_ok(), "loading panicked");
 }
+
+/// The same bytes arriving as a share link or file: whole, or as changes for a local copy.
+#[test]
+fn stored_doc_crash_1_in_a_package_is_an_error_not_a_crash() {
+    use career_core::share::{merge_into, Audience, Contents, Package};
+    let data = include_bytes!("regressions/stored_doc_crash_1");
+    for contents in [Contents::Whole, Contents::ChangesOnly] {
+        let package = Package {
+            contents,
+            audience: Audience::Employee,
+            discussion_id: "0123456789abcdef0123456789abcdef".into(),
+            sender_heads: vec![],
+            payload: data.to_vec(),
+        };
+        let decoded = Package::from_fragment(&package.to_fragment()).expect("the frame is intact");
+        let mut local = career_core::AutoCommit::new();
+        let before = local.save();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            (
+                decoded.whole_document().is_err(),
+                merge_into(&mut local, &decoded).is_err(),
+            )
+        }));
+        assert_eq!(
+            result.ok(),
+            Some((true, true)),
+            "{contents:?} panicked or was accepted"
+        );
+        assert_eq!(local.save(), before, "the local document changed");
+    }
+}

@@ -3,6 +3,9 @@
 use career_core::backup::Backup;
 use libfuzzer_sys::fuzz_target;
 
+mod common;
+
 fuzz_target!(|data: &[u8]| {
+    common::judge_panics();
     let _ = Backup::parse(data);
 });

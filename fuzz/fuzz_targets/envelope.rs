@@ -3,7 +3,10 @@
 use career_core::live::envelope::{Reassembler, Room};
 use libfuzzer_sys::fuzz_target;
 
+mod common;
+
 fuzz_target!(|data: &[u8]| {
+    common::judge_panics();
     let room = Room::new("0123456789abcdef0123456789abcdef", [1; 16], [2; 32]);
     let mut r = Reassembler::default();
     for frame in data.split(|b| *b == 0xA5) {

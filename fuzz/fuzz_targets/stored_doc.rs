@@ -4,7 +4,10 @@ use base64::Engine;
 use career_core::store::{MemoryKv, StoredDoc};
 use libfuzzer_sys::fuzz_target;
 
+mod common;
+
 fuzz_target!(|data: &[u8]| {
+    common::judge_panics();
     let (a, b) = data.split_at(data.len() / 2);
     let mut kv = MemoryKv::default();
     let b64 = base64::engine::general_purpose::STANDARD;

@@ -4,6 +4,7 @@ pub mod broadcast;
 pub mod clock;
 pub mod download;
 pub mod file;
+pub mod guard;
 pub mod kv;
 pub mod lifecycle;
 pub mod location;

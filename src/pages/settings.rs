@@ -32,7 +32,11 @@ pub fn SettingsPage() -> impl IntoView {
                 Err("it is too large (the limit is 50 MB)".to_string())
             } else {
                 match file::read_bytes(&f).await {
-                    Ok(bytes) => state.import_backup(&bytes),
+                    Ok(bytes) => {
+                        crate::infra::guard::reading(crate::infra::guard::Reading::Backup, || {
+                            state.import_backup(&bytes)
+                        })
+                    }
                     Err(e) => Err(e),
                 }
             };

@@ -16,6 +16,7 @@ use career_core::store::{raw_entries, KvError, LoadError, StoredDoc};
 use career_core::{ActorId, AutoCommit, Day};
 use leptos::prelude::*;
 
+use crate::infra::guard::{self, Reading};
 use crate::infra::{clock, download, kv::BrowserKv, random};
 
 const SAVE_DELAY: Duration = Duration::from_millis(300);
@@ -48,7 +49,20 @@ pub(super) struct Repo {
 impl Repo {
     pub(super) fn doc(&mut self, name: &str) -> Result<&mut StoredDoc, LoadError> {
         if !self.docs.contains_key(name) {
-            let loaded = StoredDoc::load(&self.kv, name, self.actor.clone(), &self.writer);
+            let fingerprint = guard::fingerprint(&self.kv, name);
+            let loaded = if guard::is_unreadable(name, &fingerprint) {
+                Err(LoadError::Damaged(
+                    "reading it stopped the app once, so it is set aside".into(),
+                ))
+            } else {
+                let what = Reading::Stored {
+                    name: name.to_string(),
+                    fingerprint,
+                };
+                guard::reading(what, || {
+                    StoredDoc::load(&self.kv, name, self.actor.clone(), &self.writer)
+                })
+            };
             if matches!(loaded, Err(LoadError::NotFound)) {
                 return Err(LoadError::NotFound);
             }
@@ -87,7 +101,13 @@ impl Repo {
     /// Takes in what another tab stored for `name`, if this tab has it open.
     fn refresh(&mut self, name: &str) -> Result<bool, LoadError> {
         match self.docs.get_mut(name) {
-            Some(Ok(stored)) => stored.refresh(&self.kv),
+            Some(Ok(stored)) => {
+                let what = Reading::Stored {
+                    name: name.to_string(),
+                    fingerprint: guard::fingerprint(&self.kv, name),
+                };
+                guard::reading(what, || stored.refresh(&self.kv))
+            }
             _ => Ok(false),
         }
     }

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 
 use super::AppState;
 use crate::infra::broadcast::Channel;
+use crate::infra::guard::{self, Reading};
 use crate::infra::relay::{Relay, RelayStatus};
 use crate::infra::{location, random};
 
@@ -294,7 +295,7 @@ impl AppState {
         match opened.flatten() {
             None => {}
             Some(Err(e)) => self.live_warning(format!("Dropped {e}.")),
-            Some(Ok(env)) => self.live_receive(env),
+            Some(Ok(env)) => guard::reading(Reading::Live, || self.live_receive(env)),
         }
     }
 

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { setUp, screenshot } from './harness.mjs';
-import { App, assertNoErrors } from './pages.mjs';
+import { App, assertNoErrors, newDiscussionWithNote } from './pages.mjs';
 
 let env, app;
 before(async () => {
@@ -13,25 +13,13 @@ before(async () => {
 });
 after(async () => env.tearDown());
 
-const idFromUrl = (url) => url.match(/discussions\/([0-9a-f]{32})/)[1];
-
-async function newDiscussionWithNote(note) {
-  await app.open('/');
-  await app.people().openPerson('Gil Hart');
-  await app.person().startDiscussion();
-  const id = idFromUrl(env.page.url());
-  await app.discussion().tab('conversation');
-  await app.discussion().fill('notes', note);
-  await app.waitSaved();
-  return id;
-}
 
 test('a corrupted stored discussion is shown as damaged and the rest keeps working', async () => {
   await app.open('/');
   await app.people().addPerson({ name: 'Gil Hart', role: 'Engineer' });
   await app.people().addPerson({ name: 'Ivy Jones', role: 'Engineer' });
-  const broken = await newDiscussionWithNote('This one will be damaged');
-  const healthy = await newDiscussionWithNote('This one stays fine');
+  const broken = await newDiscussionWithNote(app, 'Gil Hart', 'This one will be damaged');
+  const healthy = await newDiscussionWithNote(app, 'Gil Hart', 'This one stays fine');
 
     // Something outside the app garbles the stored bytes of one discussion.
   const key = await env.page.evaluate((id) => {

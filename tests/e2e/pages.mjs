@@ -100,6 +100,20 @@ export class DiscussionPage {
   }
 }
 
+export const idFromUrl = (url) => url.match(/discussions\/([0-9a-f]{32})/)[1];
+
+/// Starts a discussion with `person` and saves `note` in its conversation notes.
+export async function newDiscussionWithNote(app, person, note) {
+  await app.open('/');
+  await app.people().openPerson(person);
+  await app.person().startDiscussion();
+  const id = idFromUrl(app.page.url());
+  await app.discussion().tab('conversation');
+  await app.discussion().fill('notes', note);
+  await app.waitSaved();
+  return id;
+}
+
 export function assertNoErrors(errors) {
   assert.deepEqual(errors.map(String), [], 'the app logged errors');
 }

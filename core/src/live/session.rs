@@ -160,15 +160,19 @@ impl Session {
                 }
             }
             Kind::Sync => {
-                let message = sync::Message::decode(&env.bytes).map_err(|_| LiveError::BadSync)?;
+                let message = crate::schema::contained(|| sync::Message::decode(&env.bytes))
+                    .ok_or(LiveError::BadSync)?
+                    .map_err(|_| LiveError::BadSync)?;
                 let peer = self.peers.entry(env.from).or_insert_with(|| Peer {
                     presence: Presence::default(),
                     state: sync::State::new(),
                 });
                 let before = doc.get_heads();
-                doc.sync()
-                    .receive_sync_message(&mut peer.state, message)
-                    .map_err(|_| LiveError::BadSync)?;
+                crate::schema::contained(|| {
+                    doc.sync().receive_sync_message(&mut peer.state, message)
+                })
+                .ok_or(LiveError::BadSync)?
+                .map_err(|_| LiveError::BadSync)?;
                 out.changed = doc.get_heads() != before;
                 out.replies.extend(self.sync_to(doc, env.from));
             }

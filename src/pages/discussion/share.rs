@@ -9,6 +9,7 @@ use leptos::wasm_bindgen::JsCast;
 use leptos_router::hooks::use_navigate;
 
 use super::DiscussionCtx;
+use crate::infra::guard::{self, Reading};
 use crate::infra::{file, location};
 use crate::state::{AppState, Notice};
 
@@ -162,10 +163,13 @@ pub fn OpenFile() -> impl IntoView {
             return;
         }
         leptos::task::spawn_local(async move {
-            let result = file::read_bytes(&f)
-                .await
-                .and_then(|bytes| Package::from_bytes(&bytes).map_err(|e| e.to_string()))
-                .and_then(|p| state.take_in(p));
+            let result = file::read_bytes(&f).await.and_then(|bytes| {
+                guard::reading(Reading::File, || {
+                    Package::from_bytes(&bytes)
+                        .map_err(|e| e.to_string())
+                        .and_then(|p| state.take_in(p))
+                })
+            });
             match result {
                 Ok(imported) => {
                     state.notice.set(Some(Notice {
