@@ -1,9 +1,11 @@
 // Hostile input is rendered as text: script payloads typed into every field, or arriving by
-// link or file, never run (a page-level canary stays unset), and huge text does not break
+// link, file or live session, never run (a page-level canary stays unset), and huge text does not break
 // the layout. The Content-Security-Policy forbids inline script besides the app's loader.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setUp, screenshot } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setUp, screenshot, ARTIFACTS } from './harness.mjs';
 import { App, assertNoErrors } from './pages.mjs';
 
 const PAYLOADS = [
@@ -67,14 +69,71 @@ test('script payloads in every field stay text, here and on the other device', a
   const page = await ctx.newPage();
   await page.goto(link);
   await page.getByTestId('tab-reflect').waitFor();
-  for (const tab of ['conversation', 'plan', 'record']) {
-    await page.getByTestId(`tab-${tab}`).click();
-    await page.waitForTimeout(100);
-  }
+  await visitTabs(page);
   assert.equal(await pwned(page), null);
   assert.ok((await page.getByTestId('record').textContent()).includes('<img src=x onerror='));
   await ctx.close();
   assertNoErrors(env.errors);
+});
+
+async function visitTabs(page) {
+  for (const tab of ['conversation', 'plan', 'record']) {
+    await page.getByTestId(`tab-${tab}`).click();
+    await page.waitForTimeout(100);
+  }
+}
+
+test('the same payloads arriving as a file stay text', async () => {
+  await app.discussion().tab('share');
+  const [download] = await Promise.all([
+    env.page.waitForEvent('download'),
+    env.page.getByTestId('download-file').click(),
+  ]);
+  const file = path.join(ARTIFACTS, 'hostile.ctalk');
+  fs.writeFileSync(file, fs.readFileSync(await download.path()));
+  const ctx = await env.browser.newContext();
+  await ctx.addInitScript(() => { window.alert = () => { window.__pwned = 'alert'; }; });
+  const page = await ctx.newPage();
+  const other = new App(page, env.server.url);
+  await other.open('/');
+  await page.getByTestId('open-file').setInputFiles(file);
+  await page.getByTestId('tab-reflect').waitFor();
+  await visitTabs(page);
+  assert.equal(await pwned(page), null);
+  assert.ok((await page.getByTestId('record').textContent()).includes('<svg onload='));
+  await ctx.close();
+});
+
+test('the same payloads typed in a live session stay text on the peer', async () => {
+  const ctx = await env.browser.newContext();
+  // No relay listens: the two tabs talk over BroadcastChannel.
+  await ctx.addInitScript(() => {
+    localStorage.setItem('ct1:relay', 'ws://127.0.0.1:9');
+    window.alert = () => { window.__pwned = 'alert'; };
+  });
+  const tabA = await ctx.newPage();
+  const a = new App(tabA, env.server.url);
+  await a.open('/');
+  await tabA.getByTestId('manager-name').fill(PAYLOADS[5]);
+  await tabA.getByTestId('manager-name').press('Tab');
+  await a.people().addPerson({ name: PAYLOADS[1], role: 'Engineer' });
+  await tabA.getByTestId('person-link').first().click();
+  await a.person().startDiscussion();
+  await a.discussion().tab('share');
+  await tabA.getByTestId('start-live').click();
+  const link = await tabA.getByTestId('live-link').inputValue();
+  const tabB = await ctx.newPage();
+  await tabB.goto(link);
+  await tabB.getByTestId('live-bar').waitFor();
+  await tabB.getByTestId('live-peers').getByText(/iframe/).waitFor({ timeout: 10000 });
+  await a.discussion().tab('conversation');
+  await a.discussion().fill('answer-strengths', ALL);
+  await tabB.waitForFunction((t) => document.querySelector('[data-testid=answer-strengths]')?.value === t, ALL, { timeout: 10000 });
+  await visitTabs(tabB);
+  assert.equal(await pwned(tabA), null);
+  assert.equal(await pwned(tabB), null);
+  await screenshot(tabB, 'hostile-live-peer');
+  await ctx.close();
 });
 
 test('a megabyte of text in one answer neither breaks the layout nor loses a character', async () => {
