@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every check: formatting, lints, the core's native
-# tests, a release build of the app, and the end-to-end tests in headless Chromium.
+# tests, a release build of the app, the end-to-end tests in headless Chromium, and a short
+# fuzzing run per decoder.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/setup.sh"
@@ -23,3 +24,9 @@ trunk build --release
 
 step "end-to-end tests (headless Chromium)"
 node --test --test-concurrency=1 tests/e2e/*.spec.mjs
+
+# Last, so every other result is in before it. FUZZ_SECONDS=0 skips it (say, while iterating).
+if [ "${FUZZ_SECONDS:-30}" != 0 ]; then
+  step "fuzzing every decoder of outside bytes, ${FUZZ_SECONDS:-30} s each"
+  SECONDS_EACH="${FUZZ_SECONDS:-30}" "$ROOT/scripts/fuzz.sh"
+fi
