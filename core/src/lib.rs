@@ -27,6 +27,7 @@ pub mod review;
 pub mod schedule;
 pub mod schema;
 pub mod share;
+pub mod signoff;
 pub mod store;
 
 pub use automerge::{ActorId, AutoCommit};
