@@ -26,6 +26,10 @@ pub struct LocalMeta {
     /// Heads before the first merge not yet reviewed; `None` when nothing is to review.
     #[serde(default)]
     pub review_from: Option<Vec<String>>,
+    /// With `review_from`: the heads the merges brought in (and those before them), so the
+    /// review shows what came from the other side and not this device's later edits.
+    #[serde(default)]
+    pub review_to: Option<Vec<String>>,
 }
 
 pub fn to_hex(heads: &[ChangeHash]) -> Vec<String> {

@@ -102,6 +102,20 @@ pub fn changes_since(
     Ok(compare(&b, &a))
 }
 
+/// What changed in the discussion from `since` to `until` (heads both in the document).
+pub fn changes_between(
+    doc: &mut AutoCommit,
+    since: &[ChangeHash],
+    until: &[ChangeHash],
+) -> Result<Vec<FieldChange>, DecodeError> {
+    let fork = |doc: &mut AutoCommit, heads: &[ChangeHash]| {
+        doc.fork_at(heads)
+            .map_err(|e| DecodeError::Malformed(e.to_string()))
+    };
+    let (old, new) = (fork(doc, since)?, fork(doc, until)?);
+    Ok(compare(&discussion::read(&old)?, &discussion::read(&new)?))
+}
+
 pub fn compare(b: &Discussion, a: &Discussion) -> Vec<FieldChange> {
     let mut out = Vec::new();
     for q in Question::ALL {

@@ -203,8 +203,7 @@ pub fn status(doc: &mut AutoCommit) -> Result<SignOff, DecodeError> {
             } else {
                 // The one who signed the newer version (the one that contains the other's
                 // changes) is waiting for the other to sign again.
-                let e_newer = doc.get_changes(&e.heads).iter().count()
-                    <= doc.get_changes(&l.heads).iter().count();
+                let e_newer = doc.get_changes(&e.heads).len() <= doc.get_changes(&l.heads).len();
                 let (signed, waiting_for) = if e_newer {
                     (Party::Employee, Party::Leader)
                 } else {

@@ -143,3 +143,25 @@ fn exports_hold_the_shared_record() {
     assert_eq!(json["plan"]["track"], "TechnicalExpert");
     assert_eq!(json["leader"]["name"], "Maria Lund");
 }
+
+#[test]
+fn the_review_of_a_merge_leaves_out_what_this_device_wrote_after_it() {
+    let mut manager = new_discussion();
+    let mut employee = replica(&mut manager, 2);
+    edit(
+        &mut employee,
+        DiscussionEdit::Answer(AnswerField::LongTerm, "Staff engineer".into()),
+    );
+    let before = manager.get_heads();
+    manager.merge(&mut employee).unwrap();
+    let mut merged = before.clone();
+    merged.extend(employee.get_heads());
+    // The manager keeps typing after the merge.
+    edit(
+        &mut manager,
+        DiscussionEdit::Answer(AnswerField::Strengths, "Mine, written later".into()),
+    );
+    let changes = career_core::review::changes_between(&mut manager, &before, &merged).unwrap();
+    let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(fields, vec!["Longer-term aspirations"]);
+}

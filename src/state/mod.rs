@@ -4,5 +4,6 @@ pub mod app_state;
 pub mod device;
 pub mod live;
 pub mod sharing;
+pub mod signing;
 
 pub use app_state::{AppState, Notice, SaveState};

@@ -145,8 +145,18 @@ impl AppState {
                 })
                 .map_err(|e| format!("Nothing was changed: {e}"))?;
             meta.peer_heads = to_hex(&package.sender_heads);
-            if merged.new_changes > 0 && meta.review_from.is_none() {
-                meta.review_from = Some(to_hex(&merged.before));
+            if merged.new_changes > 0 {
+                if meta.review_from.is_none() {
+                    meta.review_from = Some(to_hex(&merged.before));
+                    meta.review_to = Some(to_hex(&merged.before));
+                }
+                // What the review covers: all merged so far, not this device's later edits.
+                let to = meta.review_to.get_or_insert_with(Vec::new);
+                for h in to_hex(&package.sender_heads) {
+                    if !to.contains(&h) {
+                        to.push(h);
+                    }
+                }
             }
             self.write_meta(&id, &meta);
             self.flush();
@@ -172,6 +182,7 @@ impl AppState {
         meta.perspective = perspective;
         meta.peer_heads = to_hex(&package.sender_heads);
         meta.review_from = None;
+        meta.review_to = None;
         self.write_meta(&id, &meta);
         let message = match perspective {
             Perspective::Employee => format!(
@@ -299,10 +310,14 @@ impl AppState {
             return vec![];
         };
         let from = from_hex(&from);
+        let to = self.meta(id).review_to.map(|to| from_hex(&to));
         self.repo
             .try_update_value(|r| {
                 let stored = r.doc(&discussion_name(id)).ok()?;
-                review::changes_since(&mut stored.doc, &from).ok()
+                match &to {
+                    Some(to) => review::changes_between(&mut stored.doc, &from, to).ok(),
+                    None => review::changes_since(&mut stored.doc, &from).ok(),
+                }
             })
             .flatten()
             .unwrap_or_default()
@@ -311,6 +326,7 @@ impl AppState {
     pub fn dismiss_review(&self, id: &str) {
         let mut meta = self.meta(id);
         meta.review_from = None;
+        meta.review_to = None;
         self.write_meta(id, &meta);
     }
 

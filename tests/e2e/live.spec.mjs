@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, screenshot } from './harness.mjs';
-import { App, assertNoErrors } from './pages.mjs';
+import { App, assertNoErrors, managerStarts } from './pages.mjs';
 import { startRelay, tap, freePort } from './relay.mjs';
 
 let env, relay, manager, employee, employeePage, employeeCtx, sniffer, liveLink;
@@ -34,12 +34,7 @@ async function waitValue(page, testid, expected, timeout = 10000) {
 }
 
 test('a live session through the relay: both see each other type, encrypted end to end', async () => {
-  await manager.open('/');
-  await env.page.getByTestId('manager-name').fill('Maria Lund');
-  await env.page.getByTestId('manager-name').press('Tab');
-  await manager.people().addPerson({ name: 'Sam Okafor', role: 'Engineer' });
-  await manager.people().openPerson('Sam Okafor');
-  await manager.person().startDiscussion();
+  await managerStarts(manager, { manager: 'Maria Lund', person: 'Sam Okafor', role: 'Engineer' });
   await manager.discussion().fill('prep-potential', 'PRIVATE leader prep');
   await manager.discussion().tab('share');
   await env.page.getByTestId('start-live').click();

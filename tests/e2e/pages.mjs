@@ -114,6 +114,17 @@ export async function newDiscussionWithNote(app, person, note) {
   return id;
 }
 
+/// The manager names themself, adds a person and starts a discussion with them.
+export async function managerStarts(app, { manager, person, role = 'Engineer', team }) {
+  await app.open('/');
+  await app.page.getByTestId('manager-name').fill(manager);
+  await app.page.getByTestId('manager-name').press('Tab');
+  await app.people().addPerson({ name: person, role, team });
+  await app.people().openPerson(person);
+  await app.person().startDiscussion();
+  return app.discussion();
+}
+
 export function assertNoErrors(errors) {
   assert.deepEqual(errors.map(String), [], 'the app logged errors');
 }

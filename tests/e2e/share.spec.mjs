@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, screenshot } from './harness.mjs';
-import { App, assertNoErrors } from './pages.mjs';
+import { App, assertNoErrors, managerStarts } from './pages.mjs';
 
 let env, employeeContext, employeePage, manager, employee;
 const employeeErrors = [];
@@ -32,13 +32,7 @@ async function storageDump(page) {
 
 test('share by link, answer apart, send back, and merge with nothing lost', async () => {
   // The manager prepares privately and holds part of the conversation.
-  await manager.open('/');
-  await env.page.getByTestId('manager-name').fill('Maria Lund');
-  await env.page.getByTestId('manager-name').press('Tab');
-  await manager.people().addPerson({ name: 'Sam Okafor', role: 'Engineer', team: 'Platform' });
-  await manager.people().openPerson('Sam Okafor');
-  await manager.person().startDiscussion();
-  const md = manager.discussion();
+  const md = await managerStarts(manager, { manager: 'Maria Lund', person: 'Sam Okafor', role: 'Engineer', team: 'Platform' });
   await md.fill('prep-potential', SECRET);
   await md.tab('conversation');
   await md.fill('answer-strengths', 'Calm in incidents');

@@ -1,14 +1,106 @@
 //! The shared record on one page, for reading and printing.
 
 use career_core::method::{AnswerField, Question};
+use career_core::signoff::{Party, SignOff, State};
 use leptos::prelude::*;
 
+use super::review::ChangeList;
 use super::DiscussionCtx;
+use crate::state::AppState;
+
+fn party_label(p: Party) -> &'static str {
+    match p {
+        Party::Leader => "leader",
+        Party::Employee => "employee",
+    }
+}
+
+/// Who signed what, what changed since, and the button to sign (again).
+#[component]
+pub fn SignOffPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ctx = expect_context::<DiscussionCtx>();
+    let status = Memo::new(move |_| {
+        state.revision.track();
+        ctx.disc.track();
+        state.sign_off(&ctx.id.get())
+    });
+    move || {
+        let d = ctx.disc.get().ok()?;
+        let s: SignOff = status.get().ok()?;
+        let me = state.party(&d.id);
+        let my_name = state.signer_name(&d, me);
+        let other_name = state.signer_name(&d, me.other());
+        let signed_line = |p: Party| {
+            s.of(p)
+                .map(|sig| format!("{} ({}) on {}", sig.name, party_label(p), sig.on.human()))
+        };
+        let (class, headline) = match &s.state {
+            State::Unsigned => (
+                "signoff",
+                "Not signed yet. When you both agree on this record, each of you signs it."
+                    .to_string(),
+            ),
+            State::Waiting {
+                signed,
+                waiting_for,
+            } => (
+                "signoff waiting",
+                format!(
+                    "Signed by {}. Waiting for {}.",
+                    signed_line(*signed).unwrap_or_default(),
+                    state.signer_name(&d, *waiting_for),
+                ),
+            ),
+            State::Agreed { on } => (
+                "signoff agreed",
+                format!(
+                    "Agreed on {} by both: {} and {}.",
+                    on.human(),
+                    signed_line(Party::Leader).unwrap_or_default(),
+                    signed_line(Party::Employee).unwrap_or_default(),
+                ),
+            ),
+        };
+        let i_signed_latest = match &s.state {
+            State::Agreed { .. } => s.amendments.is_empty(),
+            State::Waiting { signed, .. } => *signed == me && s.amendments.is_empty(),
+            State::Unsigned => false,
+        };
+        let button = if s.of(me).is_some() {
+            format!("Sign again as {my_name}")
+        } else {
+            format!("Sign as {my_name}")
+        };
+        let amended = (!s.amendments.is_empty()).then(|| view! {
+            <div class="amendments" data-testid="amendments">
+                <p><strong>{format!("Amended since it was signed, by {}:", s.amended_by.join(" and "))}</strong>" Signing again covers these changes."</p>
+                <ChangeList changes=s.amendments.clone() />
+            </div>
+        });
+        let waiting_for_other = matches!(&s.state, State::Waiting { signed, .. } if *signed == me)
+            && s.amendments.is_empty();
+        Some(view! {
+            <section class=format!("card {class}") data-testid="signoff">
+                <h3>"Sign-off"</h3>
+                <p data-testid="signoff-state">{headline}</p>
+                {amended}
+                {(!i_signed_latest).then(|| view! {
+                    <button class="primary no-print" data-testid="sign" on:click=move |_| state.sign(&ctx.id.get_untracked())>{button.clone()}</button>
+                })}
+                {waiting_for_other.then(|| view! {
+                    <p class="hint no-print">{format!("Send the record to {other_name} (Share) so they can sign too.")}</p>
+                })}
+            </section>
+        })
+    }
+}
 
 #[component]
 pub fn Record() -> impl IntoView {
     let ctx = expect_context::<DiscussionCtx>();
-    move || {
+    // The panel sits outside the part that re-renders with every change to the record.
+    let record = move || {
         ctx.disc.get().ok().map(|d| {
             let when = d.held_on.map(|h| format!("Held on {}", h.human())).unwrap_or_else(|| "Not held yet".into());
             view! {
@@ -41,5 +133,9 @@ pub fn Record() -> impl IntoView {
                 </article>
             }
         })
+    };
+    view! {
+        <SignOffPanel />
+        {record}
     }
 }

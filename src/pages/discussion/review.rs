@@ -1,7 +1,7 @@
 //! Panels shown above a discussion after a merge: what the other side changed since you
 //! last looked, and fields both sides set at once (pick one; neither is dropped silently).
 
-use career_core::review::Change;
+use career_core::review::{Change, FieldChange};
 use leptos::prelude::*;
 
 use super::DiscussionCtx;
@@ -23,28 +23,36 @@ pub fn MergeReview() -> impl IntoView {
         (!list.is_empty()).then(|| view! {
             <section class="card review" data-testid="merge-review">
                 <h3>{other}" changed since you last looked"</h3>
-                <ul>
-                    {list.into_iter().map(|c| view! {
-                        <li data-testid="review-item">
-                            <strong>{c.field}</strong>": "
-                            {match c.change {
-                                Change::Text(segments) => view! {
-                                    <span class="prose">{segments.into_iter().map(|s| if s.added {
-                                        view! { <mark data-testid="review-added">{s.text}</mark> }.into_any()
-                                    } else {
-                                        view! { <span>{s.text}</span> }.into_any()
-                                    }).collect_view()}</span>
-                                }.into_any(),
-                                Change::Value { before, after } => view! { <span>{before}" → "<strong>{after}</strong></span> }.into_any(),
-                                Change::Added(text) => view! { <span>"added "<mark>{text}</mark></span> }.into_any(),
-                                Change::Removed(text) => view! { <span>"removed "<del>{text}</del></span> }.into_any(),
-                            }}
-                        </li>
-                    }).collect_view()}
-                </ul>
+                <ChangeList changes=list />
                 <button data-testid="dismiss-review" on:click=move |_| state.dismiss_review(&ctx.id.get_untracked())>"Mark as seen"</button>
             </section>
         })
+    }
+}
+
+/// Field-by-field changes, with added text marked.
+#[component]
+pub fn ChangeList(changes: Vec<FieldChange>) -> impl IntoView {
+    view! {
+        <ul>
+            {changes.into_iter().map(|c| view! {
+                <li data-testid="review-item">
+                    <strong>{c.field}</strong>": "
+                    {match c.change {
+                        Change::Text(segments) => view! {
+                            <span class="prose">{segments.into_iter().map(|s| if s.added {
+                                view! { <mark data-testid="review-added">{s.text}</mark> }.into_any()
+                            } else {
+                                view! { <span>{s.text}</span> }.into_any()
+                            }).collect_view()}</span>
+                        }.into_any(),
+                        Change::Value { before, after } => view! { <span>{before}" → "<strong>{after}</strong></span> }.into_any(),
+                        Change::Added(text) => view! { <span>"added "<mark>{text}</mark></span> }.into_any(),
+                        Change::Removed(text) => view! { <span>"removed "<del>{text}</del></span> }.into_any(),
+                    }}
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }
 

@@ -1,0 +1,83 @@
+// Sign-off: manager and employee, each on their own device, sign the record they agree on;
+// a later edit shows as an amendment, and signing again covers it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setUp, screenshot } from './harness.mjs';
+import { App, assertNoErrors, managerStarts } from './pages.mjs';
+
+let env, employeeContext, employeePage, manager, employee;
+before(async () => {
+  env = await setUp();
+  manager = new App(env.page, env.server.url);
+  employeeContext = await env.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  employeePage = await employeeContext.newPage();
+  employee = new App(employeePage, env.server.url);
+});
+after(async () => env.tearDown());
+
+async function makeLink(page) {
+  await page.getByTestId('tab-share').click();
+  await page.getByTestId('make-link').click();
+  await page.getByTestId('share-link').waitFor();
+  return page.getByTestId('share-link').inputValue();
+}
+
+const signoffState = (page) => page.getByTestId('signoff-state').textContent();
+
+test('both sign on their own devices and both see "agreed"; a later edit is an amendment', async () => {
+  const md = await managerStarts(manager, { manager: 'Maria Lund', person: 'Sam Okafor', role: 'Engineer' });
+  await md.tab('conversation');
+  await md.fill('answer-strengths', 'Calm in incidents');
+  await manager.waitSaved();
+
+  // The manager signs first.
+  await md.tab('record');
+  assert.match(await signoffState(env.page), /Not signed yet/);
+  await env.page.getByTestId('sign').click();
+  await env.page.getByTestId('signoff-state').getByText(/Waiting for Sam Okafor/).waitFor();
+  assert.match(await signoffState(env.page), /Signed by Maria Lund \(leader\) on \d+ \w+ \d{4}/);
+  assert.equal(await env.page.getByTestId('sign').count(), 0, 'nothing more to sign for the manager');
+
+  // The employee gets the record and signs it on their device.
+  const link = await makeLink(env.page);
+  await employeePage.goto(link);
+  await employeePage.getByTestId('tab-reflect').waitFor();
+  await employee.discussion().tab('record');
+  assert.match(await signoffState(employeePage), /Waiting for Sam Okafor/);
+  await employeePage.getByTestId('sign').click();
+  await employeePage.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
+  await screenshot(employeePage, 'signoff-employee-agreed');
+
+  // The signature travels back; the manager sees the same.
+  const reply = await makeLink(employeePage);
+  await env.page.goto(reply);
+  await env.page.getByTestId('notice').waitFor();
+  await md.tab('record');
+  await env.page.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
+  assert.match(await signoffState(env.page), /Maria Lund \(leader\).*Sam Okafor \(employee\)/);
+  assert.equal(await env.page.getByTestId('amendments').count(), 0);
+
+  // The manager edits after both signed: an amendment, by the manager, to sign again.
+  await md.tab('conversation');
+  await md.fill('answer-strengths', 'Calm in incidents; a natural mentor');
+  await manager.waitSaved();
+  await md.tab('record');
+  const amendments = env.page.getByTestId('amendments');
+  await amendments.waitFor();
+  assert.match(await amendments.textContent(), /Amended since it was signed, by Maria Lund/);
+  assert.match(await amendments.textContent(), /Key strengths/);
+  assert.deepEqual(await amendments.getByTestId('review-added').allTextContents(), ['; a natural mentor']);
+  assert.match(await signoffState(env.page), /Agreed on/, 'the signed version stays agreed');
+  await screenshot(env.page, 'signoff-manager-amended');
+  // Sam's reply only signed: the merge review does not show the manager's own later edit.
+  assert.equal(await env.page.getByTestId('merge-review').count(), 0);
+  assert.equal(await env.page.getByTestId('sign').textContent(), 'Sign again as Maria Lund');
+  await env.page.getByTestId('sign').click();
+  await env.page.getByTestId('signoff-state').getByText(/Waiting for Sam Okafor/).waitFor();
+  assert.equal(await amendments.count(), 0);
+
+  // Survives a reload.
+  await manager.reload();
+  assert.match(await signoffState(env.page), /Waiting for Sam Okafor/);
+  assertNoErrors(env.errors);
+});
