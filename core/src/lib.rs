@@ -15,6 +15,7 @@ pub mod date;
 pub mod discussion;
 pub mod error;
 pub mod export;
+pub mod ics;
 pub mod ids;
 pub mod index;
 pub mod live;
@@ -29,6 +30,7 @@ pub mod schema;
 pub mod share;
 pub mod signoff;
 pub mod store;
+pub mod team;
 
 pub use automerge::{ActorId, AutoCommit};
 pub use date::Day;

@@ -1,5 +1,6 @@
 //! Reusable view pieces.
 
+pub mod calendar;
 pub mod fields;
 pub mod live_bar;
 pub mod status;

@@ -5,6 +5,7 @@ use career_core::schedule::{schedule, DueStatus, Schedule};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::calendar::CalendarDownload;
 use crate::state::AppState;
 
 pub fn cadence_label(months: u64) -> String {
@@ -99,6 +100,11 @@ pub fn PeoplePage() -> impl IntoView {
                         </For>
                     </tbody>
                 </table>
+                <div class="team-tools">
+                    <A href="/team" attr:class="button" attr:data-testid="open-team">"Team picture"</A>
+                    <A href="/hr" attr:class="button" attr:data-testid="open-hr">"Record for HR"</A>
+                    <CalendarDownload filename="career-talk-team.ics".to_string() />
+                </div>
             </Show>
         </section>
     }

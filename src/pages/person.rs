@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+use crate::components::calendar::CalendarDownload;
 use crate::pages::people::{cadence_label, DueBadge};
 use crate::state::AppState;
 
@@ -76,6 +77,7 @@ pub fn PersonPage() -> impl IntoView {
                             </button>
                         </div>
                         {move || problem.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                        <CalendarDownload person_id=p.id.clone() filename=format!("career-talk-{}.ics", file_slug(&p.name)) />
                     </section>
                     <DiscussionList person_id=p.id.clone() />
                 }.into_any()
@@ -130,5 +132,29 @@ fn DiscussionList(person_id: String) -> impl IntoView {
                 </ul>
             </Show>
         </section>
+    }
+}
+
+/// A person's name as part of a file name.
+pub fn file_slug(name: &str) -> String {
+    let slug: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug = slug
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.is_empty() {
+        "person".into()
+    } else {
+        slug
     }
 }

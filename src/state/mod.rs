@@ -3,6 +3,7 @@
 pub mod app_state;
 pub mod device;
 pub mod live;
+pub mod reports;
 pub mod sharing;
 pub mod signing;
 

@@ -1,0 +1,174 @@
+//! The team picture and the calendar file built from a small team.
+
+mod common;
+
+use career_core::discussion::{self, DiscussionEdit, NewDiscussion, Readiness, Track};
+use career_core::index::{Index, IndexEntry};
+use career_core::people::{Participant, Person, Roster};
+use career_core::schedule::DueStatus;
+use career_core::{ics, team, AutoCommit, Day};
+use common::*;
+
+fn person(id: &str, name: &str, cadence: u64, added: &str) -> Person {
+    Person {
+        id: id.into(),
+        name: name.into(),
+        role: "Engineer".into(),
+        team: "Platform".into(),
+        cadence_months: cadence,
+        archived: false,
+        added_on: day(added),
+    }
+}
+
+fn held(
+    id: &str,
+    person: &Person,
+    on: &str,
+    track: Track,
+    readiness: Option<Readiness>,
+) -> discussion::Discussion {
+    let mut doc = AutoCommit::new();
+    discussion::create(
+        &mut doc,
+        NewDiscussion {
+            id: id.into(),
+            person_id: person.id.clone(),
+            employee: Participant {
+                name: person.name.clone(),
+                role: person.role.clone(),
+            },
+            manager: Participant {
+                name: "Maria Lund".into(),
+                role: String::new(),
+            },
+            created_on: day(on),
+        },
+    )
+    .unwrap();
+    for e in [
+        DiscussionEdit::HeldOn(Some(day(on))),
+        DiscussionEdit::Track(track),
+        DiscussionEdit::Readiness(readiness),
+    ] {
+        discussion::apply(&mut doc, e).unwrap();
+    }
+    discussion::read(&doc).unwrap()
+}
+
+struct Team {
+    roster: Roster,
+    index: Index,
+    discussions: Vec<discussion::Discussion>,
+    today: Day,
+}
+
+fn team() -> Team {
+    let ann = person("a", "Ann Lee", 12, "2025-06-01");
+    let ben = person("b", "Ben Cho", 6, "2025-06-01");
+    let cy = person("c", "Cy Park", 12, "2026-11-26");
+    let discussions = vec![
+        held(
+            "a1",
+            &ann,
+            "2025-06-01",
+            Track::TechnicalExpert,
+            Some(Readiness::ThreeToFiveYears),
+        ),
+        held(
+            "a2",
+            &ann,
+            "2026-11-20",
+            Track::TechnicalExpert,
+            Some(Readiness::ReadyNow),
+        ),
+        held(
+            "b1",
+            &ben,
+            "2025-06-01",
+            Track::SeniorLeadership,
+            Some(Readiness::OneToTwoYears),
+        ),
+    ];
+    let mut index = Index::default();
+    for d in &discussions {
+        index.discussions.insert(d.id.clone(), IndexEntry::of(d));
+    }
+    Team {
+        roster: Roster {
+            kind: "people".into(),
+            schema: 1,
+            manager: Participant {
+                name: "Maria Lund".into(),
+                role: String::new(),
+            },
+            people: vec![ann, ben, cy],
+        },
+        index,
+        discussions,
+        today: day("2026-11-26"),
+    }
+}
+
+#[test]
+fn people_are_placed_by_their_latest_discussion_and_ordered_by_due_date() {
+    let t = team();
+    let picture = team::picture(&t.roster, &t.index, &t.discussions, t.today);
+    let names: Vec<&str> = picture.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Ben Cho", "Cy Park", "Ann Lee"]);
+    let ann = &picture[2];
+    assert_eq!(
+        (ann.track, ann.readiness),
+        (Track::TechnicalExpert, Some(Readiness::ReadyNow))
+    );
+    assert_eq!(ann.next_due, day("2027-11-20"));
+    assert_eq!(picture[0].status, DueStatus::Overdue(360));
+    assert_eq!(picture[1].status, DueStatus::NotYetHeld);
+    let cell = team::in_cell(
+        &picture,
+        Track::SeniorLeadership,
+        Some(Readiness::OneToTwoYears),
+    );
+    assert_eq!(cell.len(), 1);
+    assert_eq!(cell[0].name, "Ben Cho");
+    assert_eq!(
+        team::in_cell(&picture, Track::NotDecided, None)[0].name,
+        "Cy Park"
+    );
+}
+
+#[test]
+fn the_calendar_has_one_event_per_person_with_stable_ids() {
+    let t = team();
+    let ids: Vec<String> = t.roster.people.iter().map(|p| p.id.clone()).collect();
+    let events = ics::next_discussions(&t.roster, &t.index, &ids, t.today);
+    assert_eq!(events.len(), 3);
+    let ben = events
+        .iter()
+        .find(|e| e.summary.contains("Ben Cho"))
+        .unwrap();
+    // Overdue: reminded today, and the description says since when.
+    assert_eq!(ben.day, t.today);
+    assert!(ben.description.contains("Overdue"), "{}", ben.description);
+    let file = ics::calendar(&events, 1_795_696_489);
+    assert!(file.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert!(file.ends_with("END:VCALENDAR\r\n"));
+    assert_eq!(file.matches("BEGIN:VEVENT").count(), 3);
+
+    // A year later, with a discussion held: the same UIDs, a later date, a higher sequence.
+    let mut later = team();
+    let ben_p = later.roster.people[1].clone();
+    let d = held("b2", &ben_p, "2026-11-26", Track::SeniorLeadership, None);
+    later
+        .index
+        .discussions
+        .insert(d.id.clone(), IndexEntry::of(&d));
+    let again = ics::next_discussions(&later.roster, &later.index, &ids, later.today);
+    let uids = |e: &[ics::Event]| e.iter().map(|e| e.uid.clone()).collect::<Vec<_>>();
+    assert_eq!(uids(&again), uids(&events));
+    let ben2 = again
+        .iter()
+        .find(|e| e.summary.contains("Ben Cho"))
+        .unwrap();
+    assert_eq!(ben2.day, day("2027-05-26"));
+}
