@@ -14,6 +14,7 @@ use crate::pages::discussion::DiscussionPage;
 use crate::pages::people::PeoplePage;
 use crate::pages::person::PersonPage;
 use crate::pages::settings::SettingsPage;
+use crate::pages::team::TeamPage;
 use crate::state::{AppState, Notice};
 
 /// Opening a share link: takes in the package from the fragment and returns where to go.
@@ -124,6 +125,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <p class="empty">"This page does not exist. " <a href="/">"Go to your people"</a></p> }>
                                         <Route path=path!("/") view=PeoplePage />
                     <Route path=path!("/settings") view=SettingsPage />
+                    <Route path=path!("/team") view=TeamPage />
                     <Route path=path!("/people/:id") view=PersonPage />
                     <Route path=path!("/discussions/:id") view=DiscussionPage />
                     <Route path=path!("/discussions/:id/:tab") view=DiscussionPage />

@@ -69,12 +69,21 @@ pub fn next_discussions(
         .collect()
 }
 
-/// Open actions with a due date, from the given discussions.
+/// Open actions with a due date, from the given discussions. An action carried over into a
+/// later discussion continues there, so only the later one counts.
 pub fn action_dues(discussions: &[Discussion]) -> Vec<Event> {
+    let carried: std::collections::HashSet<&str> = discussions
+        .iter()
+        .flat_map(|d| d.actions.iter().filter_map(|a| a.carried_from.as_deref()))
+        .collect();
     discussions
         .iter()
         .flat_map(|d| {
+            let carried = &carried;
             d.open_actions().filter_map(move |a| {
+                if carried.contains(a.id.as_str()) {
+                    return None;
+                }
                 let due = a.due?;
                 let text: String = a.text.as_str().chars().take(200).collect();
                 Some(Event {

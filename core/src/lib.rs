@@ -21,6 +21,7 @@ pub mod index;
 pub mod live;
 pub mod local;
 pub mod method;
+pub mod over_time;
 pub mod people;
 pub mod prep;
 pub mod reflection;

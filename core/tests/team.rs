@@ -172,3 +172,173 @@ fn the_calendar_has_one_event_per_person_with_stable_ids() {
         .unwrap();
     assert_eq!(ben2.day, day("2027-05-26"));
 }
+
+#[test]
+fn two_discussions_compare_side_by_side_with_actions_followed_up() {
+    use career_core::discussion::{Action, Owner};
+    use career_core::method::AnswerField;
+    use career_core::over_time::{self, Outcome};
+    let ann = person("a", "Ann Lee", 12, "2025-06-01");
+    let edit = |d: &mut AutoCommit, e| {
+        discussion::apply(d, e).unwrap();
+    };
+    let doc = |id: &str, on: &str| {
+        let mut doc = AutoCommit::new();
+        discussion::create(
+            &mut doc,
+            NewDiscussion {
+                id: id.into(),
+                person_id: ann.id.clone(),
+                employee: Participant {
+                    name: ann.name.clone(),
+                    role: String::new(),
+                },
+                manager: Participant::default(),
+                created_on: day(on),
+            },
+        )
+        .unwrap();
+        doc
+    };
+    let action = |id: &str, text: &str, done: bool, from: Option<&str>| Action {
+        id: id.into(),
+        text: text.into(),
+        owner: Owner::Employee,
+        due: None,
+        done,
+        carried_from: from.map(str::to_string),
+    };
+    let mut first = doc("d1", "2025-06-01");
+    edit(
+        &mut first,
+        DiscussionEdit::Answer(AnswerField::LongTerm, "Staff engineer".into()),
+    );
+    edit(
+        &mut first,
+        DiscussionEdit::Readiness(Some(Readiness::ThreeToFiveYears)),
+    );
+    for a in [
+        action("x1", "Present at the guild", true, None),
+        action("x2", "Lead an incident review", false, None),
+        action("x3", "Pair with design", false, None),
+    ] {
+        edit(&mut first, DiscussionEdit::AddAction(a));
+    }
+    let mut second = doc("d2", "2026-06-01");
+    edit(
+        &mut second,
+        DiscussionEdit::Answer(AnswerField::LongTerm, "Principal engineer".into()),
+    );
+    edit(
+        &mut second,
+        DiscussionEdit::Readiness(Some(Readiness::ReadyNow)),
+    );
+    edit(
+        &mut second,
+        DiscussionEdit::AddAction(action("y2", "Lead an incident review", true, Some("x2"))),
+    );
+    let (a, b) = (
+        discussion::read(&first).unwrap(),
+        discussion::read(&second).unwrap(),
+    );
+
+    let rows = over_time::compare(&a, &b);
+    let long = rows
+        .iter()
+        .find(|r| r.label == "Longer-term aspirations")
+        .unwrap();
+    assert!(!long.same);
+    assert!(long.earlier.iter().any(|r| r.changed && r.text == "Staff"));
+    assert!(long
+        .later
+        .iter()
+        .any(|r| r.changed && r.text == "Principal"));
+    let readiness = rows.iter().find(|r| r.label == "Readiness").unwrap();
+    assert_eq!(
+        readiness
+            .later
+            .iter()
+            .map(|r| r.text.as_str())
+            .collect::<String>(),
+        "Ready now"
+    );
+    assert!(
+        rows.iter()
+            .find(|r| r.label == "Key strengths")
+            .unwrap()
+            .same
+    );
+
+    let outcomes: Vec<(&str, Outcome)> = over_time::earlier_actions(&a, &b)
+        .into_iter()
+        .map(|(a, o)| (a.text.as_str(), o))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("Present at the guild", Outcome::Done),
+            (
+                "Lead an incident review",
+                Outcome::CarriedOver { done: true }
+            ),
+            ("Pair with design", Outcome::StillOpen),
+        ]
+    );
+}
+
+#[test]
+fn calendar_actions_are_open_ones_with_a_due_date_not_carried_over() {
+    use career_core::discussion::{Action, Owner};
+    let ann = person("a", "Ann Lee", 12, "2025-06-01");
+    let mut first = AutoCommit::new();
+    discussion::create(
+        &mut first,
+        NewDiscussion {
+            id: "d1".into(),
+            person_id: ann.id.clone(),
+            employee: Participant {
+                name: ann.name.clone(),
+                role: String::new(),
+            },
+            manager: Participant::default(),
+            created_on: day("2025-06-01"),
+        },
+    )
+    .unwrap();
+    let mut second = first.fork();
+    let action = |id: &str, due: Option<&str>, done: bool, from: Option<&str>| {
+        DiscussionEdit::AddAction(Action {
+            id: id.into(),
+            text: format!("Action {id}").as_str().into(),
+            owner: Owner::Employee,
+            due: due.map(day),
+            done,
+            carried_from: from.map(str::to_string),
+        })
+    };
+    for e in [
+        action("open", Some("2026-12-15"), false, None),
+        action("done", Some("2026-12-15"), true, None),
+        action("undated", None, false, None),
+        action("carried", Some("2026-12-15"), false, None),
+    ] {
+        discussion::apply(&mut first, e).unwrap();
+    }
+    discussion::apply(
+        &mut second,
+        action("continued", Some("2027-01-10"), false, Some("carried")),
+    )
+    .unwrap();
+    let events = ics::action_dues(&[
+        discussion::read(&first).unwrap(),
+        discussion::read(&second).unwrap(),
+    ]);
+    let summaries: Vec<&str> = events.iter().map(|e| e.summary.as_str()).collect();
+    assert_eq!(
+        summaries,
+        [
+            "Action (Ann Lee): Action open",
+            "Action (Ann Lee): Action continued"
+        ]
+    );
+}

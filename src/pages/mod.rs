@@ -1,6 +1,8 @@
 //! One module per page.
 
+pub mod compare;
 pub mod discussion;
 pub mod people;
 pub mod person;
 pub mod settings;
+pub mod team;

@@ -7,6 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::components::calendar::CalendarDownload;
+use crate::pages::compare::CompareDiscussions;
 use crate::pages::people::{cadence_label, DueBadge};
 use crate::state::AppState;
 
@@ -80,6 +81,7 @@ pub fn PersonPage() -> impl IntoView {
                         <CalendarDownload person_id=p.id.clone() filename=format!("career-talk-{}.ics", file_slug(&p.name)) />
                     </section>
                     <DiscussionList person_id=p.id.clone() />
+                    <CompareDiscussions person_id=p.id.clone() />
                 }.into_any()
             }
         }}
