@@ -11,6 +11,7 @@ use crate::components::status::{DeviceBanners, ErrorBanner, NoticeBanner, SaveIn
 use crate::infra::guard::{self, Reading};
 use crate::infra::location;
 use crate::pages::discussion::DiscussionPage;
+use crate::pages::hr::HrPage;
 use crate::pages::people::PeoplePage;
 use crate::pages::person::PersonPage;
 use crate::pages::settings::SettingsPage;
@@ -126,6 +127,7 @@ pub fn App() -> impl IntoView {
                                         <Route path=path!("/") view=PeoplePage />
                     <Route path=path!("/settings") view=SettingsPage />
                     <Route path=path!("/team") view=TeamPage />
+                    <Route path=path!("/hr") view=HrPage />
                     <Route path=path!("/people/:id") view=PersonPage />
                     <Route path=path!("/discussions/:id") view=DiscussionPage />
                     <Route path=path!("/discussions/:id/:tab") view=DiscussionPage />

@@ -64,9 +64,11 @@ pub(crate) fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
 }
 
 /// Loads Automerge bytes from outside strictly (a part that cannot be read is an error, not
-/// skipped), with any panic inside Automerge [`contained`].
+/// skipped), after [`crate::precheck`] has checked its chunks, with any panic inside
+/// Automerge [`contained`].
 pub(crate) fn load_strict(bytes: &[u8]) -> Result<AutoCommit, String> {
     use automerge::{LoadOptions, OnPartialLoad};
+    crate::precheck::check(bytes).map_err(|e| e.to_string())?;
     let loaded = contained(|| {
         AutoCommit::load_with_options(
             bytes,

@@ -290,6 +290,7 @@ pub fn merge_into(local: &mut AutoCommit, package: &Package) -> Result<Merged, S
         Contents::ChangesOnly => {
             // Strictly parse the changes on their own before applying them: a part that
             // cannot be read must be an error, not silently skipped.
+            crate::precheck::check(&package.payload).map_err(|_| ShareError::Corrupted)?;
             let options = LoadOptions::new().on_partial_load(OnPartialLoad::Error);
             crate::schema::contained(|| {
                 automerge::Automerge::load_with_options(&package.payload, options)

@@ -3,9 +3,7 @@
 use base64::Engine;
 use career_core::store::{MemoryKv, StoredDoc};
 
-#[test]
-fn stored_doc_crash_1_is_an_error_not_a_crash() {
-    let data = include_bytes!("regressions/stored_doc_crash_1");
+fn load_halves(data: &[u8]) -> std::thread::Result<()> {
     let (a, b) = data.split_at(data.len() / 2);
     let mut kv = MemoryKv::default();
     let b64 = base64::engine::general_purpose::STANDARD;
@@ -13,12 +11,28 @@ fn stored_doc_crash_1_is_an_error_not_a_crash() {
         .insert("ct1:doc:d.x:s.t.00000000".into(), b64.encode(a));
     kv.map
         .insert("ct1:doc:d.x:c.t.00000001".into(), b64.encode(b));
-    let result = std::panic::catch_unwind(|| {
-        StoredDoc::load(&kv, "d.x", career_core::ActorId::from(&[1u8; 16][..]), "t").map(|s| {
-            let _ = career_core::discussion::read(&s.doc);
-        })
-    });
-    assert!(result.is_ok(), "loading panicked");
+    std::panic::catch_unwind(|| {
+        let loaded = StoredDoc::load(&kv, "d.x", career_core::ActorId::from(&[1u8; 16][..]), "t");
+        assert!(loaded.is_err(), "malformed bytes loaded");
+    })
+}
+
+#[test]
+fn stored_doc_crash_1_is_an_error_not_a_crash() {
+    assert!(
+        load_halves(include_bytes!("regressions/stored_doc_crash_1")).is_ok(),
+        "loading panicked"
+    );
+}
+
+/// 708 bytes that made Automerge ask for gigabytes (a "bundle" chunk whose run-length column
+/// claims billions of values): refused by the chunk check before Automerge sees them.
+#[test]
+fn stored_doc_oom_1_is_refused_before_allocating() {
+    assert!(
+        load_halves(include_bytes!("regressions/stored_doc_oom_1")).is_ok(),
+        "loading panicked"
+    );
 }
 
 /// The same bytes arriving as a share link or file: whole, or as changes for a local copy.
@@ -50,4 +64,22 @@ fn stored_doc_crash_1_in_a_package_is_an_error_not_a_crash() {
         );
         assert_eq!(local.save(), before, "the local document changed");
     }
+}
+
+/// Found by the `stored_doc_checked` target: a document chunk with a valid checksum that
+/// makes Automerge 0.12 panic in release builds too ("unexpected null in non-nullable
+/// column", inside hexane). It passes the chunk check, so
+/// only containment (natively) and the app's crash guard (in the browser) stop it.
+#[test]
+fn stored_doc_checked_crash_1_is_an_error_not_a_crash() {
+    let data = include_bytes!("regressions/stored_doc_checked_crash_1");
+    career_core::precheck::check(data).expect("the checksums are valid");
+    let mut kv = MemoryKv::default();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    kv.map
+        .insert("ct1:doc:d.x:s.t.00000000".into(), b64.encode(data));
+    let result = std::panic::catch_unwind(|| {
+        StoredDoc::load(&kv, "d.x", career_core::ActorId::from(&[1u8; 16][..]), "t").is_err()
+    });
+    assert_eq!(result.ok(), Some(true), "loading panicked or succeeded");
 }

@@ -167,3 +167,58 @@ fn a_signature_that_cannot_be_read_counts_as_none() {
         );
     }
 }
+
+#[test]
+fn the_hr_record_holds_the_signed_version_only_and_is_safe_in_a_spreadsheet() {
+    use career_core::hr::{self, AgreedRecord};
+    use career_core::people::Person;
+    let (mut manager, mut employee) = two_sides();
+    edit(
+        &mut manager,
+        DiscussionEdit::Answer(
+            AnswerField::LongTerm,
+            "=HYPERLINK(\"http://x\") \"Staff\", later".into(),
+        ),
+    );
+    sync(&mut manager, &mut employee);
+    sign(&mut manager, Party::Leader, "Maria Lund", "2026-11-26");
+    sync(&mut manager, &mut employee);
+    sign(&mut employee, Party::Employee, "Sam Okafor", "2026-11-27");
+    sync(&mut manager, &mut employee);
+    // Edited after both signed: not in the record until signed again.
+    edit(
+        &mut manager,
+        DiscussionEdit::Answer(AnswerField::Strengths, "UNSIGNED amendment".into()),
+    );
+    let (agreed, status) = signoff::agreed_version(&mut manager).unwrap().unwrap();
+    let record = AgreedRecord {
+        person: Person {
+            id: "p1".into(),
+            name: "Sam Okafor".into(),
+            role: "Engineer".into(),
+            team: "Platform".into(),
+            cadence_months: 12,
+            archived: false,
+            added_on: day("2026-01-01"),
+        },
+        discussion: agreed,
+        leader: status.leader.unwrap(),
+        employee: status.employee.unwrap(),
+    };
+    let csv = hr::csv(std::slice::from_ref(&record));
+    assert!(csv.contains("\"Calm in incidents\""), "{csv}");
+    assert!(!csv.contains("UNSIGNED"));
+    // A formula is made inert and quotes are doubled.
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://x\"\") \"\"Staff\"\", later\""),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\"2026-11-26\",\"Sam Okafor\",\"2026-11-27\""),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 2);
+    let json: serde_json::Value = serde_json::from_str(&hr::json(&[record])).unwrap();
+    assert_eq!(json["records"][0]["employee"]["signed_on"], "2026-11-27");
+    assert!(!json.to_string().contains("UNSIGNED"));
+}

@@ -2,6 +2,7 @@
 
 pub mod compare;
 pub mod discussion;
+pub mod hr;
 pub mod people;
 pub mod person;
 pub mod settings;

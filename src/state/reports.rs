@@ -60,3 +60,102 @@ impl AppState {
         }
     }
 }
+
+/// What the HR record covers: agreed discussions, and those left out with the reason.
+#[derive(Clone, Debug, Default)]
+pub struct HrOverview {
+    pub records: Vec<career_core::hr::AgreedRecord>,
+    /// Person, discussion date, why it is not in the record.
+    pub left_out: Vec<(String, career_core::Day, String)>,
+}
+
+impl AppState {
+    pub fn hr_overview(&self) -> HrOverview {
+        use career_core::index::discussion_name;
+        use career_core::signoff::{self, Party, State};
+        let Ok(roster) = self.roster.get_untracked() else {
+            return HrOverview::default();
+        };
+        let entries: Vec<(String, career_core::index::IndexEntry)> =
+            self.index.with_untracked(|i| {
+                i.discussions
+                    .iter()
+                    .filter(|(_, e)| !e.shared_with_me)
+                    .map(|(id, e)| (id.clone(), e.clone()))
+                    .collect()
+            });
+        let mut out = HrOverview::default();
+        for (id, entry) in entries {
+            let Some(person) = roster.person(&entry.person_id).cloned() else {
+                continue;
+            };
+            let result = self.repo.try_update_value(|r| {
+                let stored = r.doc(&discussion_name(&id)).map_err(|e| e.to_string())?;
+                let status = signoff::status(&mut stored.doc).map_err(|e| e.to_string())?;
+                let agreed = signoff::agreed_version(&mut stored.doc).map_err(|e| e.to_string())?;
+                Ok::<_, String>((status, agreed))
+            });
+            let why = match result {
+                Some(Ok((_, Some((discussion, status))))) => {
+                    if let (Some(leader), Some(employee)) = (status.leader, status.employee) {
+                        out.records.push(career_core::hr::AgreedRecord {
+                            person,
+                            discussion,
+                            leader,
+                            employee,
+                        });
+                    }
+                    continue;
+                }
+                Some(Ok((status, None))) => match status.state {
+                    State::Unsigned => "not signed yet".to_string(),
+                    State::Waiting { waiting_for, .. } => format!(
+                        "waiting for the {} to sign",
+                        if waiting_for == Party::Leader {
+                            "leader"
+                        } else {
+                            "employee"
+                        }
+                    ),
+                    State::Agreed { .. } => "agreed".to_string(),
+                },
+                Some(Err(e)) => format!("cannot be read ({e})"),
+                None => continue,
+            };
+            out.left_out.push((person.name.clone(), entry.date(), why));
+        }
+        out.records.sort_by(|a, b| {
+            (
+                a.person.name.as_str(),
+                std::cmp::Reverse(a.discussion.held_on.unwrap_or(a.discussion.created_on)),
+            )
+                .cmp(&(
+                    b.person.name.as_str(),
+                    std::cmp::Reverse(b.discussion.held_on.unwrap_or(b.discussion.created_on)),
+                ))
+        });
+        out.left_out.sort();
+        out
+    }
+
+    pub fn download_hr(&self, as_csv: bool) {
+        let records = self.hr_overview().records;
+        let today = self.today();
+        let (name, body, mime) = if as_csv {
+            (
+                format!("career-talk-hr-{today}.csv"),
+                career_core::hr::csv(&records),
+                "text/csv",
+            )
+        } else {
+            (
+                format!("career-talk-hr-{today}.json"),
+                career_core::hr::json(&records),
+                "application/json",
+            )
+        };
+        if let Err(e) = download::download(&name, body.as_bytes(), mime) {
+            self.error.set(Some(e));
+        }
+    }
+}

@@ -125,6 +125,21 @@ export async function managerStarts(app, { manager, person, role = 'Engineer', t
   return app.discussion();
 }
 
+/// A second device: its own browser context (own storage) on the same server.
+export async function otherDevice(env) {
+  const context = await env.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  return { context, page, app: new App(page, env.server.url) };
+}
+
+/// Makes a share link from a discussion's Share tab.
+export async function shareLink(page) {
+  await page.getByTestId('tab-share').click();
+  await page.getByTestId('make-link').click();
+  await page.getByTestId('share-link').waitFor();
+  return page.getByTestId('share-link').inputValue();
+}
+
 export function assertNoErrors(errors) {
   assert.deepEqual(errors.map(String), [], 'the app logged errors');
 }

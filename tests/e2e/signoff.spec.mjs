@@ -3,24 +3,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, screenshot } from './harness.mjs';
-import { App, assertNoErrors, managerStarts } from './pages.mjs';
+import { App, assertNoErrors, managerStarts, otherDevice, shareLink } from './pages.mjs';
 
-let env, employeeContext, employeePage, manager, employee;
+let env, employeePage, manager, employee;
 before(async () => {
   env = await setUp();
   manager = new App(env.page, env.server.url);
-  employeeContext = await env.browser.newContext({ viewport: { width: 1200, height: 900 } });
-  employeePage = await employeeContext.newPage();
-  employee = new App(employeePage, env.server.url);
+  ({ page: employeePage, app: employee } = await otherDevice(env));
 });
 after(async () => env.tearDown());
 
-async function makeLink(page) {
-  await page.getByTestId('tab-share').click();
-  await page.getByTestId('make-link').click();
-  await page.getByTestId('share-link').waitFor();
-  return page.getByTestId('share-link').inputValue();
-}
 
 const signoffState = (page) => page.getByTestId('signoff-state').textContent();
 
@@ -39,7 +31,7 @@ test('both sign on their own devices and both see "agreed"; a later edit is an a
   assert.equal(await env.page.getByTestId('sign').count(), 0, 'nothing more to sign for the manager');
 
   // The employee gets the record and signs it on their device.
-  const link = await makeLink(env.page);
+  const link = await shareLink(env.page);
   await employeePage.goto(link);
   await employeePage.getByTestId('tab-reflect').waitFor();
   await employee.discussion().tab('record');
@@ -49,7 +41,7 @@ test('both sign on their own devices and both see "agreed"; a later edit is an a
   await screenshot(employeePage, 'signoff-employee-agreed');
 
   // The signature travels back; the manager sees the same.
-  const reply = await makeLink(employeePage);
+  const reply = await shareLink(employeePage);
   await env.page.goto(reply);
   await env.page.getByTestId('notice').waitFor();
   await md.tab('record');
