@@ -116,6 +116,7 @@ fn DiscussionList(person_id: String) -> impl IntoView {
                                     <li data-testid="discussion-item">
                                         <A href=format!("/discussions/{id}/prepare")>{label}</A>
                                         <span class="sub">{format!(" · {} · {} open action{}", d.track.label(), entry.open_actions, if entry.open_actions == 1 { "" } else { "s" })}</span>
+                                        {signed_badge(state, &id)}
                                     </li>
                                 }.into_any(),
                                 Err(e) => {
@@ -159,4 +160,19 @@ pub fn file_slug(name: &str) -> String {
     } else {
         slug
     }
+}
+
+/// "Agreed" or "Signed by one" next to a discussion in the list.
+fn signed_badge(state: AppState, id: &str) -> Option<impl IntoView> {
+    use career_core::signoff::State;
+    let s = state.sign_off(id).ok()?;
+    let (class, text) = match s.state {
+        State::Unsigned => return None,
+        State::Agreed { on } if s.amendments.is_empty() => {
+            ("badge ok", format!("Agreed {}", on.human()))
+        }
+        State::Agreed { .. } => ("badge due-soon", "Agreed, amended since".to_string()),
+        State::Waiting { .. } => ("badge due-soon", "Signed by one side".to_string()),
+    };
+    Some(view! { " " <span class=class data-testid="signed-badge">{text}</span> })
 }

@@ -45,6 +45,27 @@ test('every page passes axe with no serious or critical violations', async () =>
   await app.open('/settings');
   await check('settings');
 
+  // Sign-off, year over year, team picture, record for HR.
+  await app.open('/');
+  await env.page.getByTestId('person-link').first().click();
+  await env.page.getByTestId('discussion-item').first().getByRole('link').click();
+  await d.tab('record');
+  await env.page.getByTestId('sign').click();
+  await env.page.getByTestId('signoff-state').getByText(/Waiting for/).waitFor();
+  await check('record, signed');
+  await app.open('/');
+  await app.people().openPerson('Quinn Rivera');
+  await app.person().startDiscussion();
+  await app.open('/');
+  await app.people().openPerson('Quinn Rivera');
+  await env.page.getByTestId('compare').waitFor();
+  await check('person, year over year');
+  await app.open('/team');
+  await env.page.getByTestId('team-grid').waitFor();
+  await check('team picture');
+  await app.open('/hr');
+  await check('record for HR');
+
   // The employee's side.
   await app.open('/');
   await env.page.getByTestId('person-link').first().click();

@@ -48,6 +48,10 @@ test('both sign on their own devices and both see "agreed"; a later edit is an a
   await env.page.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
   assert.match(await signoffState(env.page), /Maria Lund \(leader\).*Sam Okafor \(employee\)/);
   assert.equal(await env.page.getByTestId('amendments').count(), 0);
+  await manager.open('/');
+  await manager.people().openPerson('Sam Okafor');
+  assert.match(await env.page.getByTestId('signed-badge').textContent(), /^Agreed \d+ \w+ \d{4}$/);
+  await env.page.getByTestId('discussion-item').first().getByRole('link').click();
 
   // The manager edits after both signed: an amendment, by the manager, to sign again.
   await md.tab('conversation');
@@ -68,8 +72,11 @@ test('both sign on their own devices and both see "agreed"; a later edit is an a
   await env.page.getByTestId('signoff-state').getByText(/Waiting for Sam Okafor/).waitFor();
   assert.equal(await amendments.count(), 0);
 
-  // Survives a reload.
+  // Survives a reload; the person's list of discussions says so too.
   await manager.reload();
   assert.match(await signoffState(env.page), /Waiting for Sam Okafor/);
+  await manager.open('/');
+  await manager.people().openPerson('Sam Okafor');
+  assert.equal(await env.page.getByTestId('signed-badge').textContent(), 'Signed by one side');
   assertNoErrors(env.errors);
 });
