@@ -18,6 +18,7 @@ pub fn HrPage() -> impl IntoView {
     };
     view! {
         <nav class="crumbs no-print"><A href="/">"People"</A>" › Record for HR"</nav>
+        <p class="print-only"><strong>{format!("Career discussions: record for HR, {}", state.today().human())}</strong></p>
         <div class="page-head">
             <h1>"Record for HR"</h1>
             <span class="sub">{format!("As of {}", state.today().human())}</span>

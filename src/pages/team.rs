@@ -60,6 +60,7 @@ pub fn TeamPage() -> impl IntoView {
     let today = state.today();
     view! {
         <nav class="crumbs"><A href="/">"People"</A>" › Team picture"</nav>
+        <p class="print-only"><strong>{format!("Team picture, {}", today.human())}</strong></p>
         <div class="page-head">
             <h1>"Team picture"</h1>
             <span class="sub">{format!("As of {}", today.human())}</span>
