@@ -1,0 +1,202 @@
+// Benchmarks (not tests): bundle size, start-up, typing, merge and storage, measured in
+// headless Chromium on this machine against the release build (dist/), with data generated
+// by the core (`core/examples/bench_data.rs`). Prints one table and writes bench/results.md.
+// `--check` exits non-zero when a budget is missed. Run: ./scripts/bench.sh [check]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { startServer, launch } from '../tests/e2e/harness.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = path.join(ROOT, 'dist');
+const DATA = process.env.BENCH_DATA ?? path.join(os.tmpdir(), 'career-talk-bench-data');
+const RUNS = Number(process.env.RUNS ?? 5);
+const KEYS = Number(process.env.KEYS ?? 1000);
+const THROTTLE = 4;
+const check = process.argv.includes('--check');
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const ms = (n) => `${n.toFixed(1)} ms`;
+const rows = [];
+function row(what, value, budget, ok, note = '') {
+  rows.push({ what, value, budget, ok, note });
+  console.log(`${ok === null ? ' ' : ok ? '✓' : '✗'} ${what}: ${value}${budget ? ` (budget ${budget})` : ''}${note ? ` — ${note}` : ''}`);
+}
+
+const server = await startServer();
+const browser = await launch();
+
+async function page({ storage } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  if (storage) {
+    const dump = fs.readFileSync(path.join(DATA, storage), 'utf8');
+    // Only on the first load of this context: later reloads keep what the app wrote.
+    await context.addInitScript((d) => {
+      if (!sessionStorage.getItem('bench-seeded')) {
+        localStorage.clear();
+        for (const [k, v] of Object.entries(JSON.parse(d))) localStorage.setItem(k, v);
+        sessionStorage.setItem('bench-seeded', '1');
+      }
+    }, dump);
+  }
+  const p = await context.newPage();
+  const cdp = await context.newCDPSession(p);
+  return { context, page: p, cdp };
+}
+const throttle = (cdp, rate) => cdp.send('Emulation.setCPUThrottlingRate', { rate });
+
+// 1. Bundle: every asset a cold first load fetches.
+{
+  const { context, page: p } = await page();
+  const fetched = new Set();
+  p.on('response', (r) => { const u = new URL(r.url()); if (u.origin === server.url) fetched.add(u.pathname); });
+  await p.goto(server.url + '/');
+  await p.getByTestId('save-state').waitFor();
+  await p.waitForTimeout(1500); // the service worker's precache
+  let raw = 0, gz = 0, br = 0;
+  const files = [];
+  for (const f of fetched) {
+    const file = path.join(DIST, f === '/' ? 'index.html' : decodeURIComponent(f));
+    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) continue;
+    const bytes = fs.readFileSync(file);
+    const g = zlib.gzipSync(bytes, { level: 9 }).length;
+    const b = zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    raw += bytes.length; gz += g; br += b;
+    files.push(`${path.basename(file)} ${kb(bytes.length)} / ${kb(g)} / ${kb(b)}`);
+  }
+  row('Bundle, cold first load (raw / gzip -9 / brotli -q 11)', `${kb(raw)} / ${kb(gz)} / ${kb(br)}`, '≤ 450 KB brotli', br <= 450 * 1024, `${files.length} files`);
+  console.log('   ' + files.join('\n   '));
+  await context.close();
+}
+
+// 2. Start-up: 200 discussions stored, warm (service worker), CPU 4× slower.
+{
+  const { context, page: p, cdp } = await page({ storage: 'team-100.json' });
+  await p.goto(server.url + '/');
+  await p.getByTestId('person-row').first().waitFor();
+  await p.evaluate(() => navigator.serviceWorker.ready);
+  await p.reload();
+  await p.getByTestId('person-row').first().waitFor();
+  await throttle(cdp, THROTTLE);
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    await p.reload({ waitUntil: 'commit' });
+    const t = await p.evaluate(() => new Promise((resolve) => {
+      const done = () => requestAnimationFrame(() => resolve(performance.now()));
+      const ready = () => document.querySelectorAll('[data-testid=person-link]').length >= 100;
+      if (ready()) return done();
+      new MutationObserver((_, obs) => { if (ready()) { obs.disconnect(); done(); } })
+        .observe(document, { childList: true, subtree: true });
+    }));
+    const controlled = await p.evaluate(() => !!navigator.serviceWorker.controller);
+    if (!controlled) throw new Error('start-up was not served by the service worker');
+    times.push(t);
+  }
+  await throttle(cdp, 1);
+  row(`Start-up to people list painted (200 discussions, warm, CPU ${THROTTLE}×), median of ${RUNS}`, ms(median(times)), '≤ 300 ms', median(times) <= 300, `runs: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  await context.close();
+}
+
+// 3. Typing into an answer of a discussion that holds 20,000 edits.
+{
+  const { context, page: p, cdp } = await page({ storage: 'typing.json' });
+  const id = Object.keys(JSON.parse(fs.readFileSync(path.join(DATA, 'typing.json'), 'utf8')))
+    .map((k) => k.match(/^ct1:doc:d\.([0-9a-f]{32}):/)?.[1]).find(Boolean);
+  await p.goto(`${server.url}/discussions/${id}/conversation`);
+  // The answer that holds the 20,000 edits: type at its end.
+  const field = p.getByTestId('answer-next_12_months');
+  await field.waitFor();
+  const before = (await field.inputValue()).length;
+  await field.click();
+  await p.keyboard.press('Control+End');
+  await p.evaluate(() => {
+    window.__lat = [];
+    const el = document.querySelector('[data-testid=answer-next_12_months]');
+    el.addEventListener('keydown', (e) => {
+      const t0 = e.timeStamp;
+      // Painted: the frame after the input event has been handled.
+      requestAnimationFrame(() => setTimeout(() => window.__lat.push(performance.now() - t0), 0));
+    }, { capture: true });
+  });
+  await throttle(cdp, THROTTLE);
+  const text = 'Calm under pressure; mentors new engineers. ';
+  for (let i = 0; i < KEYS; i++) await p.keyboard.type(text[i % text.length]);
+  await p.waitForTimeout(500);
+  await throttle(cdp, 1);
+  const lat = await p.evaluate(() => window.__lat);
+  const typed = await field.inputValue();
+  if (typed.length !== before + KEYS) throw new Error(`typed ${KEYS} keys onto ${before} characters but the field holds ${typed.length}`);
+  row(`Typing, keystroke → painted (20,000-edit discussion, CPU ${THROTTLE}×), p50 / p95 of ${lat.length}`, `${ms(pct(lat, 0.5))} / ${ms(pct(lat, 0.95))}`, 'p95 ≤ 16 ms', pct(lat, 0.95) <= 16);
+  await context.close();
+}
+
+// 4. Merge: two replicas diverged by 10,000 edits each; open the other's file, merge, render.
+{
+  const times = [];
+  const expected = JSON.parse(fs.readFileSync(path.join(DATA, 'merge-expected.json'), 'utf8'));
+  for (let i = 0; i < RUNS; i++) {
+    const { context, page: p } = await page({ storage: 'merge-local.json' });
+    await p.goto(server.url + '/');
+    await p.getByTestId('open-file').waitFor({ state: 'attached' });
+    await p.evaluate((want) => {
+      window.__merged = new Promise((resolve) => {
+        const input = document.querySelector('[data-testid=open-file]');
+        input.addEventListener('change', (e) => {
+          const t0 = e.timeStamp;
+          const poll = () => {
+            const el = document.querySelector('[data-testid=answer-long_term]');
+            if (el && el.value.length === want) requestAnimationFrame(() => resolve(performance.now() - t0));
+            else requestAnimationFrame(poll);
+          };
+          poll();
+        }, { capture: true });
+      });
+    }, expected.long_term_chars);
+    await p.getByTestId('open-file').setInputFiles(path.join(DATA, 'merge-other.ctalk'));
+    times.push(await p.evaluate(() => window.__merged));
+    await context.close();
+  }
+  row(`Merge 10,000 + 10,000 edits from a file and render, median of ${RUNS}`, ms(median(times)), '≤ 50 ms', median(times) <= 50, `runs: ${times.map((t) => t.toFixed(0)).join(', ')} ms (includes reading the file)`);
+}
+
+// 6. Storage: a year of a 50-person team, stored vs the same content as plain JSON.
+{
+  const dump = JSON.parse(fs.readFileSync(path.join(DATA, 'team-50.json'), 'utf8'));
+  // localStorage counts UTF-16 code units per key and value.
+  const stored = Object.entries(dump).reduce((n, [k, v]) => n + k.length + v.length, 0);
+  const plain = fs.readFileSync(path.join(DATA, 'team-50.plain.json'), 'utf8').length;
+  const ratio = stored / plain;
+  row('Storage, a year of a 50-person team (100 discussions + prep)', `${kb(stored)} stored vs ${kb(plain)} plain JSON = ${ratio.toFixed(2)}×`, '≤ 1.5× and ≤ 5 MB', ratio <= 1.5 && stored <= 5 * 1024 * 1024);
+}
+
+// 5 and 7 are measured elsewhere or not yet.
+row('Side by side with @automerge/automerge and yjs (automerge-paper trace)', 'not measured yet', '≤ 0.66× JS Automerge', null, 'to do');
+row('Live keystroke → peer through nats-server', 'see ./scripts/bench-live.sh', '', null);
+
+const chromium = browser.version();
+await browser.close();
+await server.close();
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const md = [
+  '# Benchmark results',
+  '',
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
+    `${os.type()} ${os.release()}, headless Chromium ${chromium}. Release build (\`dist/\`). ` +
+    `Data from \`core/examples/bench_data.rs\`. Run: \`./scripts/bench.sh\` (\`./scripts/bench.sh check\` fails on a missed budget).`,
+  '',
+  '| | measure | result | budget |',
+  '|---|---|---|---|',
+  ...rows.map((r) => `| ${r.ok === null ? '' : r.ok ? '✓' : '✗ missed'} | ${r.what} | ${r.value}${r.note ? ` (${r.note})` : ''} | ${r.budget} |`),
+  '',
+].join('\n');
+fs.writeFileSync(path.join(ROOT, 'bench/results.md'), md + (fs.existsSync(path.join(ROOT, 'bench/notes.md')) ? '\n' + fs.readFileSync(path.join(ROOT, 'bench/notes.md'), 'utf8') : ''));
+console.log('\nwritten to bench/results.md');
+if (check && rows.some((r) => r.ok === false)) {
+  console.error('bench check: a budget was missed');
+  process.exit(1);
+}

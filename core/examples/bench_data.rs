@@ -1,0 +1,275 @@
+//! Generates the data the benchmarks load (`bench/run.mjs`), through the same core code the
+//! app uses, so what lands in localStorage is what the app would have written:
+//!
+//! `cargo run --release -p career-core --example bench_data -- <out dir>` writes
+//! - `team-50.json`: localStorage of a year of a 50-person team (2 discussions each, typed
+//!   with a commit per typing pause) and `team-50.plain.json`: the same content as plain JSON;
+//! - `team-100.json`: the same for 100 people (200 discussions), for start-up;
+//! - `typing.json`: one discussion that already holds 20,000 edits;
+//! - `merge-local.json` + `merge-other.ctalk`: two replicas of one discussion that diverged by
+//!   10,000 edits each (the file is the other side's, to be opened and merged).
+
+use career_core::discussion::{self, DiscussionEdit, NewDiscussion, Readiness, Track};
+use career_core::index::{discussion_name, prep_name, roster_name, Index, IndexEntry};
+use career_core::method::{AnswerField, PrepField};
+use career_core::people::{self, Participant, Person, RosterEdit};
+use career_core::prep::{self, PrepEdit};
+use career_core::share::{Audience, Package};
+use career_core::store::{MemoryKv, StoredDoc};
+use career_core::{ActorId, AutoCommit, Day};
+
+const WORDS: &[&str] = &[
+    "leads", "the", "incident", "reviews", "and", "mentors", "two", "new", "engineers", "on",
+    "payments", "platform", "wants", "to", "grow", "into", "a", "staff", "role", "within",
+    "three", "years", "needs", "more", "exposure", "to", "senior", "stakeholders", "clear",
+    "writer", "calm", "under", "pressure", "presentation", "skills", "training", "next",
+    "twelve", "months", "cross-team", "architecture", "ownership", "of", "roadmap", "quarterly",
+];
+
+/// Deterministic pseudo-random text of about `len` characters.
+fn text(seed: u64, len: usize) -> String {
+    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut out = String::new();
+    while out.len() < len {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        if !out.is_empty() {
+            out.push(if (x >> 60) == 0 { '.' } else { ' ' });
+            if out.ends_with('.') {
+                out.push(' ');
+            }
+        }
+        out.push_str(WORDS[((x >> 33) as usize) % WORDS.len()]);
+    }
+    out
+}
+
+fn id(n: u64, kind: u8) -> String {
+    format!("{:02x}{:030x}", kind, n)
+}
+
+/// Types `full` into a field the way a person does: a commit per pause (~30 characters).
+fn type_in(doc: &mut AutoCommit, full: &str, edit: impl Fn(String) -> DiscussionEdit) {
+    let mut end = 0;
+    while end < full.len() {
+        end = (end + 30).min(full.len());
+        while !full.is_char_boundary(end) {
+            end += 1;
+        }
+        discussion::apply(doc, edit(full[..end].to_string())).unwrap();
+        doc.commit();
+    }
+}
+
+struct Store {
+    kv: MemoryKv,
+    index: Index,
+}
+
+impl Store {
+    fn new() -> Store {
+        Store {
+            kv: MemoryKv::default(),
+            index: Index::default(),
+        }
+    }
+    fn put(&mut self, name: &str, doc: AutoCommit) {
+        let mut stored = StoredDoc::create(&mut self.kv, name, doc, 1_795_000_000, "bench").unwrap();
+        stored.save(&mut self.kv, 1_795_000_000).unwrap();
+    }
+    fn finish(mut self) -> MemoryKv {
+        self.index.write(&mut self.kv).unwrap();
+        self.kv
+    }
+}
+
+fn manager() -> Participant {
+    Participant {
+        name: "Maria Lund".into(),
+        role: "Engineering manager".into(),
+    }
+}
+
+/// A team of `people`, two discussions each over the past year; also the plain JSON of the
+/// same content.
+fn team(people: u64) -> (MemoryKv, serde_json::Value) {
+    let mut store = Store::new();
+    let mut roster = AutoCommit::new().with_actor(ActorId::from(&[1u8; 16][..]));
+    people::create(&mut roster).unwrap();
+    people::apply(&mut roster, RosterEdit::ManagerName("Maria Lund".into())).unwrap();
+    let mut plain = Vec::new();
+    for p in 0..people {
+        let person = Person {
+            id: id(p, 0xaa),
+            name: format!("Person {p}"),
+            role: "Engineer".into(),
+            team: "Platform".into(),
+            cadence_months: 6,
+            archived: false,
+            added_on: Day::new(2025, 6, 1).unwrap(),
+        };
+        people::apply(&mut roster, RosterEdit::AddPerson(person.clone())).unwrap();
+        for (k, held) in [Day::new(2026, 5, 20).unwrap(), Day::new(2026, 11, 20).unwrap()]
+            .into_iter()
+            .enumerate()
+        {
+            let did = id(p * 2 + k as u64, 0xdd);
+            let mut doc = AutoCommit::new().with_actor(ActorId::from(&[2u8; 16][..]));
+            discussion::create(
+                &mut doc,
+                NewDiscussion {
+                    id: did.clone(),
+                    person_id: person.id.clone(),
+                    employee: Participant {
+                        name: person.name.clone(),
+                        role: person.role.clone(),
+                    },
+                    manager: manager(),
+                    created_on: held,
+                },
+            )
+            .unwrap();
+            doc.commit();
+            let seed = p * 100 + k as u64 * 10;
+            for (i, f) in AnswerField::ALL.into_iter().enumerate() {
+                let t = text(seed + i as u64, 240);
+                type_in(&mut doc, &t, |s| DiscussionEdit::Answer(f, s));
+            }
+            type_in(&mut doc, &text(seed + 9, 400), DiscussionEdit::Notes);
+            for e in [
+                DiscussionEdit::Track(Track::TechnicalExpert),
+                DiscussionEdit::Readiness(Some(Readiness::OneToTwoYears)),
+                DiscussionEdit::HeldOn(Some(held)),
+            ] {
+                discussion::apply(&mut doc, e).unwrap();
+            }
+            doc.commit();
+            let d = discussion::read(&doc).unwrap();
+            store.index.discussions.insert(did.clone(), IndexEntry::of(&d));
+            let mut prep_doc = AutoCommit::new().with_actor(ActorId::from(&[3u8; 16][..]));
+            prep::create(&mut prep_doc, &did).unwrap();
+            let mut prep_plain = serde_json::Map::new();
+            for (i, f) in PrepField::ALL.into_iter().enumerate() {
+                let t = text(seed + 50 + i as u64, 200);
+                prep::apply(&mut prep_doc, PrepEdit::Field(f, t.clone())).unwrap();
+                prep_doc.commit();
+                prep_plain.insert(format!("{f:?}"), t.into());
+            }
+            store.put(&discussion_name(&did), doc);
+            store.put(&prep_name(&did), prep_doc);
+            let mut json = career_core::export::json(&d);
+            json["prep"] = prep_plain.into();
+            plain.push(json);
+        }
+    }
+    let roster_plain = serde_json::to_value(
+        people::read(&roster)
+            .unwrap()
+            .people
+            .iter()
+            .map(|p| (p.id.clone(), p.name.clone(), p.role.clone(), p.team.clone()))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    store.put(&roster_name(), roster);
+    (
+        store.finish(),
+        serde_json::json!({ "people": roster_plain, "discussions": plain }),
+    )
+}
+
+fn single_discussion(store: &mut Store, did: &str) -> AutoCommit {
+    let mut roster = AutoCommit::new().with_actor(ActorId::from(&[1u8; 16][..]));
+    people::create(&mut roster).unwrap();
+    people::apply(&mut roster, RosterEdit::ManagerName("Maria Lund".into())).unwrap();
+    let person = Person {
+        id: id(1, 0xaa),
+        name: "Sam Okafor".into(),
+        role: "Engineer".into(),
+        team: "Platform".into(),
+        cadence_months: 12,
+        archived: false,
+        added_on: Day::new(2025, 6, 1).unwrap(),
+    };
+    people::apply(&mut roster, RosterEdit::AddPerson(person.clone())).unwrap();
+    store.put(&roster_name(), roster);
+    let mut doc = AutoCommit::new().with_actor(ActorId::from(&[2u8; 16][..]));
+    discussion::create(
+        &mut doc,
+        NewDiscussion {
+            id: did.into(),
+            person_id: person.id.clone(),
+            employee: Participant {
+                name: person.name,
+                role: person.role,
+            },
+            manager: manager(),
+            created_on: Day::new(2026, 11, 1).unwrap(),
+        },
+    )
+    .unwrap();
+    doc.commit();
+    let mut prep_doc = AutoCommit::new().with_actor(ActorId::from(&[3u8; 16][..]));
+    prep::create(&mut prep_doc, did).unwrap();
+    store.put(&prep_name(did), prep_doc);
+    doc
+}
+
+/// `n` single-character edits to one answer, a commit each.
+fn edits(doc: &mut AutoCommit, field: AnswerField, n: usize, seed: u64) {
+    let full = text(seed, n);
+    let full: String = full.chars().take(n).collect();
+    let mut end = 0;
+    for c in full.chars() {
+        end += c.len_utf8();
+        discussion::apply(doc, DiscussionEdit::Answer(field, full[..end].to_string())).unwrap();
+        doc.commit();
+    }
+}
+
+fn dump(kv: &MemoryKv) -> String {
+    serde_json::to_string(&kv.map).unwrap()
+}
+
+fn main() {
+    let dir = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: bench_data <out dir>"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).unwrap();
+
+    let (kv, plain) = team(50);
+    write("team-50.json", dump(&kv).as_bytes());
+    write("team-50.plain.json", serde_json::to_string(&plain).unwrap().as_bytes());
+    let (kv, _) = team(100);
+    write("team-100.json", dump(&kv).as_bytes());
+
+    let did = id(1, 0xdd);
+    let mut store = Store::new();
+    let mut doc = single_discussion(&mut store, &did);
+    edits(&mut doc, AnswerField::Next12Months, 20_000, 7);
+    let d = discussion::read(&doc).unwrap();
+    store.index.discussions.insert(did.clone(), IndexEntry::of(&d));
+    store.put(&discussion_name(&did), doc);
+    write("typing.json", dump(&store.finish()).as_bytes());
+
+    let did = id(2, 0xdd);
+    let mut store = Store::new();
+    let mut local = single_discussion(&mut store, &did);
+    let mut other = local.fork().with_actor(ActorId::from(&[9u8; 16][..]));
+    edits(&mut local, AnswerField::Strengths, 10_000, 11);
+    edits(&mut other, AnswerField::LongTerm, 10_000, 13);
+    let d = discussion::read(&local).unwrap();
+    store.index.discussions.insert(did.clone(), IndexEntry::of(&d));
+    store.put(&discussion_name(&did), local);
+    write("merge-local.json", dump(&store.finish()).as_bytes());
+    let package = Package::whole(&mut other, Audience::Leader).unwrap();
+    write("merge-other.ctalk", &package.to_bytes());
+    let expected = discussion::read(&other).unwrap();
+    write(
+        "merge-expected.json",
+        serde_json::json!({
+            "discussion": did,
+            "long_term_chars": expected.answers.long_term.as_str().encode_utf16().count(),
+        })
+        .to_string()
+        .as_bytes(),
+    );
+}
