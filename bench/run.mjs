@@ -16,6 +16,8 @@ const RUNS = Number(process.env.RUNS ?? 5);
 const KEYS = Number(process.env.KEYS ?? 1000);
 const THROTTLE = 4;
 const check = process.argv.includes('--check');
+// ONLY=typing,merge runs some of the measures (while working on one).
+const want = (name) => !process.env.ONLY || process.env.ONLY.split(',').includes(name);
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
@@ -50,7 +52,7 @@ async function page({ storage } = {}) {
 const throttle = (cdp, rate) => cdp.send('Emulation.setCPUThrottlingRate', { rate });
 
 // 1. Bundle: every asset a cold first load fetches.
-{
+if (want('bundle')) {
   const { context, page: p } = await page();
   const fetched = new Set();
   p.on('response', (r) => { const u = new URL(r.url()); if (u.origin === server.url) fetched.add(u.pathname); });
@@ -74,7 +76,7 @@ const throttle = (cdp, rate) => cdp.send('Emulation.setCPUThrottlingRate', { rat
 }
 
 // 2. Start-up: 200 discussions stored, warm (service worker), CPU 4× slower.
-{
+if (want('startup')) {
   const { context, page: p, cdp } = await page({ storage: 'team-100.json' });
   await p.goto(server.url + '/');
   await p.getByTestId('person-row').first().waitFor();
@@ -102,7 +104,7 @@ const throttle = (cdp, rate) => cdp.send('Emulation.setCPUThrottlingRate', { rat
 }
 
 // 3. Typing into an answer of a discussion that holds 20,000 edits.
-{
+if (want('typing')) {
   const { context, page: p, cdp } = await page({ storage: 'typing.json' });
   const id = Object.keys(JSON.parse(fs.readFileSync(path.join(DATA, 'typing.json'), 'utf8')))
     .map((k) => k.match(/^ct1:doc:d\.([0-9a-f]{32}):/)?.[1]).find(Boolean);
@@ -135,7 +137,7 @@ const throttle = (cdp, rate) => cdp.send('Emulation.setCPUThrottlingRate', { rat
 }
 
 // 4. Merge: two replicas diverged by 10,000 edits each; open the other's file, merge, render.
-{
+if (want('merge')) {
   const times = [];
   const expected = JSON.parse(fs.readFileSync(path.join(DATA, 'merge-expected.json'), 'utf8'));
   for (let i = 0; i < RUNS; i++) {
@@ -164,7 +166,7 @@ const throttle = (cdp, rate) => cdp.send('Emulation.setCPUThrottlingRate', { rat
 }
 
 // 6. Storage: a year of a 50-person team, stored vs the same content as plain JSON.
-{
+if (want('storage')) {
   const dump = JSON.parse(fs.readFileSync(path.join(DATA, 'team-50.json'), 'utf8'));
   // localStorage counts UTF-16 code units per key and value.
   const stored = Object.entries(dump).reduce((n, [k, v]) => n + k.length + v.length, 0);

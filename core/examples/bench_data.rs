@@ -19,19 +19,63 @@ use career_core::store::{MemoryKv, StoredDoc};
 use career_core::{ActorId, AutoCommit, Day};
 
 const WORDS: &[&str] = &[
-    "leads", "the", "incident", "reviews", "and", "mentors", "two", "new", "engineers", "on",
-    "payments", "platform", "wants", "to", "grow", "into", "a", "staff", "role", "within",
-    "three", "years", "needs", "more", "exposure", "to", "senior", "stakeholders", "clear",
-    "writer", "calm", "under", "pressure", "presentation", "skills", "training", "next",
-    "twelve", "months", "cross-team", "architecture", "ownership", "of", "roadmap", "quarterly",
+    "leads",
+    "the",
+    "incident",
+    "reviews",
+    "and",
+    "mentors",
+    "two",
+    "new",
+    "engineers",
+    "on",
+    "payments",
+    "platform",
+    "wants",
+    "to",
+    "grow",
+    "into",
+    "a",
+    "staff",
+    "role",
+    "within",
+    "three",
+    "years",
+    "needs",
+    "more",
+    "exposure",
+    "to",
+    "senior",
+    "stakeholders",
+    "clear",
+    "writer",
+    "calm",
+    "under",
+    "pressure",
+    "presentation",
+    "skills",
+    "training",
+    "next",
+    "twelve",
+    "months",
+    "cross-team",
+    "architecture",
+    "ownership",
+    "of",
+    "roadmap",
+    "quarterly",
 ];
 
 /// Deterministic pseudo-random text of about `len` characters.
 fn text(seed: u64, len: usize) -> String {
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let mut out = String::new();
     while out.len() < len {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         if !out.is_empty() {
             out.push(if (x >> 60) == 0 { '.' } else { ' ' });
             if out.ends_with('.') {
@@ -73,7 +117,8 @@ impl Store {
         }
     }
     fn put(&mut self, name: &str, doc: AutoCommit) {
-        let mut stored = StoredDoc::create(&mut self.kv, name, doc, 1_795_000_000, "bench").unwrap();
+        let mut stored =
+            StoredDoc::create(&mut self.kv, name, doc, 1_795_000_000, "bench").unwrap();
         stored.save(&mut self.kv, 1_795_000_000).unwrap();
     }
     fn finish(mut self) -> MemoryKv {
@@ -108,9 +153,12 @@ fn team(people: u64) -> (MemoryKv, serde_json::Value) {
             added_on: Day::new(2025, 6, 1).unwrap(),
         };
         people::apply(&mut roster, RosterEdit::AddPerson(person.clone())).unwrap();
-        for (k, held) in [Day::new(2026, 5, 20).unwrap(), Day::new(2026, 11, 20).unwrap()]
-            .into_iter()
-            .enumerate()
+        for (k, held) in [
+            Day::new(2026, 5, 20).unwrap(),
+            Day::new(2026, 11, 20).unwrap(),
+        ]
+        .into_iter()
+        .enumerate()
         {
             let did = id(p * 2 + k as u64, 0xdd);
             let mut doc = AutoCommit::new().with_actor(ActorId::from(&[2u8; 16][..]));
@@ -144,7 +192,10 @@ fn team(people: u64) -> (MemoryKv, serde_json::Value) {
             }
             doc.commit();
             let d = discussion::read(&doc).unwrap();
-            store.index.discussions.insert(did.clone(), IndexEntry::of(&d));
+            store
+                .index
+                .discussions
+                .insert(did.clone(), IndexEntry::of(&d));
             let mut prep_doc = AutoCommit::new().with_actor(ActorId::from(&[3u8; 16][..]));
             prep::create(&mut prep_doc, &did).unwrap();
             let mut prep_plain = serde_json::Map::new();
@@ -231,13 +282,20 @@ fn dump(kv: &MemoryKv) -> String {
 }
 
 fn main() {
-    let dir = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: bench_data <out dir>"));
+    let dir = std::path::PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .expect("usage: bench_data <out dir>"),
+    );
     std::fs::create_dir_all(&dir).unwrap();
     let write = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).unwrap();
 
     let (kv, plain) = team(50);
     write("team-50.json", dump(&kv).as_bytes());
-    write("team-50.plain.json", serde_json::to_string(&plain).unwrap().as_bytes());
+    write(
+        "team-50.plain.json",
+        serde_json::to_string(&plain).unwrap().as_bytes(),
+    );
     let (kv, _) = team(100);
     write("team-100.json", dump(&kv).as_bytes());
 
@@ -246,7 +304,10 @@ fn main() {
     let mut doc = single_discussion(&mut store, &did);
     edits(&mut doc, AnswerField::Next12Months, 20_000, 7);
     let d = discussion::read(&doc).unwrap();
-    store.index.discussions.insert(did.clone(), IndexEntry::of(&d));
+    store
+        .index
+        .discussions
+        .insert(did.clone(), IndexEntry::of(&d));
     store.put(&discussion_name(&did), doc);
     write("typing.json", dump(&store.finish()).as_bytes());
 
@@ -257,7 +318,10 @@ fn main() {
     edits(&mut local, AnswerField::Strengths, 10_000, 11);
     edits(&mut other, AnswerField::LongTerm, 10_000, 13);
     let d = discussion::read(&local).unwrap();
-    store.index.discussions.insert(did.clone(), IndexEntry::of(&d));
+    store
+        .index
+        .discussions
+        .insert(did.clone(), IndexEntry::of(&d));
     store.put(&discussion_name(&did), local);
     write("merge-local.json", dump(&store.finish()).as_bytes());
     let package = Package::whole(&mut other, Audience::Leader).unwrap();

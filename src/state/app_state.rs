@@ -443,12 +443,28 @@ impl AppState {
         id: &str,
         f: impl FnOnce(&mut AutoCommit) -> Result<(bool, T), String>,
     ) -> Result<T, String> {
+        self.change_discussion_with(id, true, f)
+    }
+
+    /// As [`change_discussion`](Self::change_discussion); `refresh_index: false` skips
+    /// re-reading the whole document for the index entry, for edits that cannot change it
+    /// (text typed into a field: re-reading on every keystroke is what makes typing into a
+    /// long history slow).
+    fn change_discussion_with<T>(
+        &self,
+        id: &str,
+        refresh_index: bool,
+        f: impl FnOnce(&mut AutoCommit) -> Result<(bool, T), String>,
+    ) -> Result<T, String> {
         let name = discussion_name(id);
         let result = self
             .repo
             .try_update_value(|r| -> Result<(bool, T, Option<IndexEntry>), String> {
                 let stored = r.doc(&name).map_err(|e| describe(&e))?;
                 let (changed, out) = f(&mut stored.doc)?;
+                if !refresh_index {
+                    return Ok((changed, out, None));
+                }
                 let d = discussion::read(&stored.doc).map_err(|e| e.to_string())?;
                 let entry = IndexEntry::updated(&d, r.index.discussions.get(id));
                 if r.index.discussions.get(id) == Some(&entry) {
@@ -474,7 +490,17 @@ impl AppState {
     }
 
     pub fn edit_discussion(&self, id: &str, edit: DiscussionEdit) {
-        let result = self.change_discussion(id, |doc| {
+        // The index keeps dates, the person and the open-action count: typed text and
+        // "willing" cannot change it.
+        let refresh_index = !matches!(
+            edit,
+            DiscussionEdit::Answer(..)
+                | DiscussionEdit::Notes(_)
+                | DiscussionEdit::LeaderViewText { .. }
+                | DiscussionEdit::ActionText { .. }
+                | DiscussionEdit::Willing(_)
+        );
+        let result = self.change_discussion_with(id, refresh_index, |doc| {
             discussion::apply(doc, edit)
                 .map(|changed| (changed, ()))
                 .map_err(|e| e.to_string())
