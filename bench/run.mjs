@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startServer, launch } from '../tests/e2e/harness.mjs';
 
@@ -175,9 +176,30 @@ if (want('storage')) {
   row('Storage, a year of a 50-person team (100 discussions + prep)', `${kb(stored)} stored vs ${kb(plain)} plain JSON = ${ratio.toFixed(2)}×`, '≤ 1.5× and ≤ 5 MB', ratio <= 1.5 && stored <= 5 * 1024 * 1024);
 }
 
-// 5 and 7 are measured elsewhere or not yet.
-row('Side by side with @automerge/automerge and yjs (automerge-paper trace)', 'not measured yet', '≤ 0.66× JS Automerge', null, 'to do');
-row('Live keystroke → peer through nats-server', 'see ./scripts/bench-live.sh', '', null);
+// 5. Side by side with JS Automerge and Yjs (bench/replay.mjs, its own process).
+function runNode(args, env = {}) {
+  const out = execFileSync('node', args, { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 1 << 26 }).toString();
+  return out.trim().split('\n');
+}
+if (want('replay')) {
+  for (const [label, dir] of [['app release settings (opt-level z)', process.env.REPLAY_PKG], ['opt-level 3', process.env.REPLAY_PKG_O3]]) {
+    if (!dir) continue;
+    const { results: r, edits, every, runs } = JSON.parse(runNode(['bench/replay.mjs', dir]).at(-1));
+    const ratio = r.ours.replay / r.automerge.replay;
+    const line = (n) => `${ms(r[n].replay)} replay, ${kb(r[n].bytes)} saved, ${ms(r[n].load)} load`;
+    row(`Replay automerge-paper (${edits.toLocaleString('en')} edits, a commit per ${every}), core wasm built with ${label}, median of ${runs}`,
+      `ours ${line('ours')}; @automerge/automerge ${line('automerge')}; yjs ${line('yjs')}; ours/JS Automerge = ${ratio.toFixed(2)}× time, ${(r.ours.bytes / r.automerge.bytes).toFixed(3)}× size`,
+      '≤ 0.66× JS Automerge time, size ≤', ratio <= 0.66 && r.ours.bytes <= r.automerge.bytes);
+  }
+}
+
+// 7. Live: keystroke → visible on the peer through nats-server on loopback.
+if (want('live')) {
+  const out = runNode(['bench/live.mjs'], { EDITS: String(process.env.LIVE_EDITS ?? 300) });
+  const m = out.join('\n').match(/p50 ([\d.]+) ms\s+p95 ([\d.]+) ms/);
+  const [p50, p95] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  row(`Live keystroke → visible on the peer via nats-server on loopback, ${process.env.LIVE_EDITS ?? 300} edits`, `p50 ${ms(p50)} / p95 ${ms(p95)}`, 'p95 ≤ 50 ms', p95 <= 50);
+}
 
 const chromium = browser.version();
 await browser.close();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks (not part of the test command): builds the release app, generates the data
-# with the core, measures in headless Chromium and writes bench/results.md.
+# Benchmarks (not part of the test command): builds the release app and the replay module,
+# generates the data with the core, measures in headless Chromium (and Node for the
+# side-by-side replay) and writes bench/results.md.
 #   ./scripts/bench.sh          print the table and write bench/results.md
 #   ./scripts/bench.sh check    the same, and exit non-zero when a budget is missed
 set -euo pipefail
@@ -10,4 +11,16 @@ cd "$ROOT"
 trunk build --release
 export BENCH_DATA="${BENCH_DATA:-${TMPDIR:-/tmp}/career-talk-bench-data}"
 cargo run --release -q -p career-core --example bench_data -- "$BENCH_DATA"
+
+# The core compiled to wasm for the side-by-side replay: once with the app's release
+# settings, once with opt-level 3 (speed over size), to show the trade-off.
+build_replay() { # <opt-level> <out dir>
+  (cd bench/replay && CARGO_TARGET_DIR="${REPLAY_TARGET:-$HOME/.cache/career-talk/replay-target}-$1" \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL="$1" cargo build --release -q --target wasm32-unknown-unknown)
+  wasm-bindgen --target nodejs --out-dir "$2" \
+    "${REPLAY_TARGET:-$HOME/.cache/career-talk/replay-target}-$1/wasm32-unknown-unknown/release/career_talk_replay.wasm"
+}
+export REPLAY_PKG="$BENCH_DATA/replay-z" REPLAY_PKG_O3="$BENCH_DATA/replay-3"
+build_replay z "$REPLAY_PKG"
+build_replay 3 "$REPLAY_PKG_O3"
 node bench/run.mjs ${1:+--$1}

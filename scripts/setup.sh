@@ -59,8 +59,9 @@ fi
 
 # wasm-opt (npm binaryen 132; Debian's binaryen 108 produces a wasm that crashes at load)
 # playwright-core (drives Debian's Chromium; it never downloads a browser), axe-core, and
-# ical.js (an independent iCalendar parser the tests check the .ics export with).
-if [[ ! -x node_modules/.bin/wasm-opt || ! -d node_modules/playwright-core || ! -d node_modules/axe-core || ! -d node_modules/ical.js ]] \
+# ical.js (an independent iCalendar parser the tests check the .ics export with), and for the
+# benchmarks only @automerge/automerge and yjs (the side-by-side replay).
+if [[ ! -x node_modules/.bin/wasm-opt || ! -d node_modules/playwright-core || ! -d node_modules/axe-core || ! -d node_modules/ical.js || ! -d node_modules/yjs || ! -d node_modules/@automerge/automerge ]] \
    || ! node -e "process.exit(require('./node_modules/binaryen/package.json').version==='132.0.0'?0:1)" 2>/dev/null; then
   say "installing node packages"
   if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
