@@ -110,15 +110,15 @@ if (want('typing')) {
   const id = Object.keys(JSON.parse(fs.readFileSync(path.join(DATA, 'typing.json'), 'utf8')))
     .map((k) => k.match(/^ct1:doc:d\.([0-9a-f]{32}):/)?.[1]).find(Boolean);
   await p.goto(`${server.url}/discussions/${id}/conversation`);
-  // The answer that holds the 20,000 edits: type at its end.
-  const field = p.getByTestId('answer-next_12_months');
+  // One of the answers the 20,000 edits went into: type at its end, at a fast typist's pace.
+  const field = p.getByTestId('answer-strengths');
   await field.waitFor();
   const before = (await field.inputValue()).length;
   await field.click();
   await p.keyboard.press('Control+End');
   await p.evaluate(() => {
     window.__lat = [];
-    const el = document.querySelector('[data-testid=answer-next_12_months]');
+    const el = document.querySelector('[data-testid=answer-strengths]');
     el.addEventListener('keydown', (e) => {
       const t0 = e.timeStamp;
       // Painted: the frame after the input event has been handled.
@@ -127,13 +127,18 @@ if (want('typing')) {
   });
   await throttle(cdp, THROTTLE);
   const text = 'Calm under pressure; mentors new engineers. ';
-  for (let i = 0; i < KEYS; i++) await p.keyboard.type(text[i % text.length]);
+  // About 12 keys a second (a fast typist); keys sent faster than the app keeps up would
+  // measure a growing queue rather than the latency of one keystroke.
+  for (let i = 0; i < KEYS; i++) {
+    await p.keyboard.type(text[i % text.length]);
+    await p.waitForTimeout(80);
+  }
   await p.waitForTimeout(500);
   await throttle(cdp, 1);
   const lat = await p.evaluate(() => window.__lat);
   const typed = await field.inputValue();
   if (typed.length !== before + KEYS) throw new Error(`typed ${KEYS} keys onto ${before} characters but the field holds ${typed.length}`);
-  row(`Typing, keystroke → painted (20,000-edit discussion, CPU ${THROTTLE}×), p50 / p95 of ${lat.length}`, `${ms(pct(lat, 0.5))} / ${ms(pct(lat, 0.95))}`, 'p95 ≤ 16 ms', pct(lat, 0.95) <= 16);
+  row(`Typing, keystroke → painted, ~12 keys/s into an answer of a 20,000-edit discussion (CPU ${THROTTLE}×), p50 / p95 of ${lat.length}`, `${ms(pct(lat, 0.5))} / ${ms(pct(lat, 0.95))}`, 'p95 ≤ 16 ms', pct(lat, 0.95) <= 16);
   await context.close();
 }
 

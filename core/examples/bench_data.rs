@@ -5,7 +5,7 @@
 //! - `team-50.json`: localStorage of a year of a 50-person team (2 discussions each, typed
 //!   with a commit per typing pause) and `team-50.plain.json`: the same content as plain JSON;
 //! - `team-100.json`: the same for 100 people (200 discussions), for start-up;
-//! - `typing.json`: one discussion that already holds 20,000 edits;
+//! - `typing.json`: one discussion that already holds 20,000 edits (spread over its answers);
 //! - `merge-local.json` + `merge-other.ctalk`: two replicas of one discussion that diverged by
 //!   10,000 edits each (the file is the other side's, to be opened and merged).
 
@@ -302,7 +302,10 @@ fn main() {
     let did = id(1, 0xdd);
     let mut store = Store::new();
     let mut doc = single_discussion(&mut store, &did);
-    edits(&mut doc, AnswerField::Next12Months, 20_000, 7);
+    // 20,000 single-character edits spread over the nine answers (about 2,200 characters each).
+    for (i, f) in AnswerField::ALL.into_iter().enumerate() {
+        edits(&mut doc, f, 20_000 / AnswerField::ALL.len() + usize::from(i < 20_000 % 9), 7 + i as u64);
+    }
     let d = discussion::read(&doc).unwrap();
     store
         .index
