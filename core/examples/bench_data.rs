@@ -304,7 +304,12 @@ fn main() {
     let mut doc = single_discussion(&mut store, &did);
     // 20,000 single-character edits spread over the nine answers (about 2,200 characters each).
     for (i, f) in AnswerField::ALL.into_iter().enumerate() {
-        edits(&mut doc, f, 20_000 / AnswerField::ALL.len() + usize::from(i < 20_000 % 9), 7 + i as u64);
+        edits(
+            &mut doc,
+            f,
+            20_000 / AnswerField::ALL.len() + usize::from(i < 20_000 % 9),
+            7 + i as u64,
+        );
     }
     let d = discussion::read(&doc).unwrap();
     store

@@ -83,10 +83,11 @@ pub fn TeamPage() -> impl IntoView {
 /// Track (rows) × readiness (columns), a chip per person.
 #[component]
 fn Grid(picture: Vec<Placement>) -> impl IntoView {
-    const LEFT: f64 = 170.0;
-    const TOP: f64 = 44.0;
-    const COL: f64 = 200.0;
-    const CHIP: f64 = 30.0;
+    // Sized so that text stays readable when the drawing shrinks to a tablet's width.
+    const LEFT: f64 = 190.0;
+    const TOP: f64 = 48.0;
+    const COL: f64 = 215.0;
+    const CHIP: f64 = 34.0;
     let rows: Vec<(Track, f64, f64)> = {
         let mut y = TOP;
         Track::ALL
@@ -134,12 +135,12 @@ fn Grid(picture: Vec<Placement>) -> impl IntoView {
                 .map(move |(i, p)| {
                     let x = LEFT + COL * c as f64 + 12.0;
                     let cy = y + 22.0 + CHIP * i as f64;
-                    let name: String = p.name.chars().take(22).collect();
+                    let name: String = p.name.chars().take(18).collect();
                     view! {
                         <g class=format!("chip {}", status_class(p.status)) data-testid="team-chip"
                             data-name=p.name.clone() data-track=t.label() data-readiness=readiness_label(r)>
-                            <circle cx=x + 8.0 cy=cy r="7" />
-                            <text x=x + 22.0 y=cy + 5.0>{name}</text>
+                            <circle cx=x + 9.0 cy=cy r="8" />
+                            <text x=x + 24.0 y=cy + 6.0>{name}</text>
                         </g>
                     }
                 })
@@ -193,10 +194,10 @@ fn Grid(picture: Vec<Placement>) -> impl IntoView {
 /// The next 12 months, a row per person, a dot on the due date; overdue at the left edge.
 #[component]
 fn Timeline(picture: Vec<Placement>, today: Day) -> impl IntoView {
-    const LEFT: f64 = 170.0;
+    const LEFT: f64 = 190.0;
     const WIDTH: f64 = 760.0;
-    const ROW: f64 = 28.0;
-    const TOP: f64 = 40.0;
+    const ROW: f64 = 34.0;
+    const TOP: f64 = 60.0;
     let height = TOP + ROW * picture.len() as f64 + 12.0;
     let months = (0..=12)
         .map(|m| {
@@ -209,15 +210,13 @@ fn Timeline(picture: Vec<Placement>, today: Day) -> impl IntoView {
                 parts.next().unwrap_or_default().to_string(),
                 parts.next().unwrap_or_default(),
             );
-            let label = if m == 0 || day.month() == 1 {
-                format!("{month} {year}")
-            } else {
-                month
-            };
+            // The year above the month where it starts or changes.
+            let year = (m == 0 || day.month() == 1).then(|| year.to_string());
             view! {
                 <g class="month">
                     <line x1=x y1=TOP - 8.0 x2=x y2=height - 8.0 />
-                    {(m < 12).then(|| view! { <text x=x + 3.0 y=TOP - 14.0>{label}</text> })}
+                    {(m < 12).then(|| view! { <text x=x + 3.0 y=TOP - 14.0>{month}</text> })}
+                    {year.filter(|_| m < 12).map(|y| view! { <text class="year" x=x + 3.0 y=TOP - 34.0>{y}</text> })}
                 </g>
             }
         })
@@ -234,7 +233,7 @@ fn Timeline(picture: Vec<Placement>, today: Day) -> impl IntoView {
                     _ => None,
                 };
                 view! {
-                    <circle class=format!("due {}", status_class(p.status)) cx=x cy=y r="7" />
+                    <circle class=format!("due {}", status_class(p.status)) cx=x cy=y r="8" />
                     {note.map(|n| view! { <text class=format!("note {}", status_class(p.status)) x=x + 14.0 y=y + 5.0>{n}</text> })}
                 }.into_any()
             }
