@@ -49,6 +49,7 @@ fn main() {
     let mut stored = saved.clone();
     stored.extend(doc.save_after(&[]));
     write("stored_doc", "doc", &stored);
+    write("stored_doc_checked", "doc", &stored);
     let room = Room::new("0123456789abcdef0123456789abcdef", [1; 16], [2; 32]);
     let env = Envelope {
         from: [3; 16],

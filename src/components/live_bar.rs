@@ -20,7 +20,7 @@ pub fn LiveBar() -> impl IntoView {
             let (class, label) = match live.status.get() {
                 LinkStatus::Live => ("live-dot on", "Live"),
                 LinkStatus::Connecting => ("live-dot", "Connecting…"),
-                LinkStatus::Reconnecting => ("live-dot off", "Reconnecting… your edits are kept on this device"),
+                LinkStatus::Reconnecting => ("live-dot off", "Reconnecting to the relay… your edits are kept on this device, and tabs of this browser stay in sync"),
             };
             view! {
                 <div class="live-bar" role="status" data-testid="live-bar">
