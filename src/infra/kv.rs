@@ -16,6 +16,26 @@ impl BrowserKv {
     }
 }
 
+impl BrowserKv {
+    /// How much this origin's localStorage holds, in UTF-16 code units (what browsers count
+    /// against the quota), without copying the values into wasm.
+    pub fn used_units(&self) -> usize {
+        let len = self.storage.length().unwrap_or(0);
+        let mut used = 0;
+        for i in 0..len {
+            let Ok(Some(key)) = self.storage.key(i) else {
+                continue;
+            };
+            let value = js_sys::Reflect::get(&self.storage, &wasm_bindgen::JsValue::from_str(&key))
+                .ok()
+                .and_then(|v| v.dyn_into::<js_sys::JsString>().ok())
+                .map_or(0, |v| v.length() as usize);
+            used += key.encode_utf16().count() + value;
+        }
+        used
+    }
+}
+
 fn to_kv_error(err: wasm_bindgen::JsValue) -> KvError {
     if let Some(e) = err.dyn_ref::<web_sys::DomException>() {
         let name = e.name();

@@ -79,20 +79,17 @@ impl AppState {
         leptos::task::spawn_local(async move {
             device.persisted.set(pwa::persisted().await);
         });
-        self.measure_storage();
+        // After the first paint: it walks all of storage, and start-up should not wait.
+        let state = *self;
+        leptos::prelude::set_timeout(
+            move || state.measure_storage(),
+            std::time::Duration::from_millis(100),
+        );
     }
 
     pub(super) fn measure_storage(&self) {
-        let used = self.repo.with_value(|r| {
-            r.kv.keys().ok().map(|keys| {
-                keys.iter()
-                    .map(|k| k.len() + r.kv.get(k).ok().flatten().map_or(0, |v| v.len()))
-                    .sum::<usize>()
-            })
-        });
-        if let Some(used) = used {
-            self.device.local_used.set(used);
-        }
+        let used = self.repo.with_value(|r| r.kv.used_units());
+        self.device.local_used.set(used);
     }
 
     /// On first real use, ask the browser to keep this site's data, once.
