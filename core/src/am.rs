@@ -7,8 +7,9 @@
 //!
 //! Text indices: documents use UTF-8 code-unit indexing (the `utf8-indexing` feature), as
 //! `autosurgeon::Text` (and Rust's `String`) use. The UI hands us whole field values and
-//! [`set_text`] diffs them by grapheme, so DOM UTF-16 offsets never reach Automerge here.
+//! [`set_text`] finds the one splice between old and new, so DOM UTF-16 offsets never reach Automerge here.
 
+use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjId, ObjType, Prop, ReadDoc, Value};
 use autosurgeon::{hydrate_prop, reconcile_prop, Hydrate, Reconcile, Text};
 
@@ -26,7 +27,7 @@ pub(crate) fn obj_at(doc: &AutoCommit, path: &[&str]) -> Result<ObjId, EditError
     Ok(obj)
 }
 
-/// Replaces the text at `obj[prop]` with `value` as a minimal grapheme diff, so a
+/// Replaces the text at `obj[prop]` with `value` as one contiguous splice, so a
 /// concurrent edit elsewhere in the same text survives the merge. Returns whether it changed.
 pub(crate) fn set_text(
     doc: &mut AutoCommit,
@@ -34,17 +35,42 @@ pub(crate) fn set_text(
     prop: &str,
     value: &str,
 ) -> Result<bool, EditError> {
-    let is_text = matches!(doc.get(obj, prop)?, Some((Value::Object(ObjType::Text), _)));
-    if !is_text {
-        reconcile_prop(doc, obj, prop, Text::with_value(value))?;
-        return Ok(true);
-    }
-    let mut text: Text = hydrate_prop(doc, obj, prop)?;
-    let Some((at, delete, insert)) = single_splice(text.as_str(), value) else {
+    set_text_known(doc, obj, prop, None, value)
+}
+
+/// As [`set_text`], where the caller holds `known`, the field's current text (a hydrated
+/// copy kept in step with the document). The splice is then found from `known` instead of
+/// reading the text out of the document, which costs time in proportion to the text and
+/// its history on every keystroke. A `known` of the wrong length is not trusted.
+pub(crate) fn set_text_known(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    prop: &str,
+    known: Option<&str>,
+    value: &str,
+) -> Result<bool, EditError> {
+    let text = match doc.get(obj, prop)? {
+        Some((Value::Object(ObjType::Text), text)) => text,
+        _ => {
+            reconcile_prop(doc, obj, prop, Text::with_value(value))?;
+            return Ok(true);
+        }
+    };
+    let read;
+    let old = match known {
+        Some(known) if doc.length(&text) == known.len() => {
+            debug_assert_eq!(doc.text(&text).ok().as_deref(), Some(known));
+            known
+        }
+        _ => {
+            read = doc.text(&text)?;
+            read.as_str()
+        }
+    };
+    let Some((at, delete, insert)) = single_splice(old, value) else {
         return Ok(false);
     };
-    text.splice(at, delete as isize, insert);
-    reconcile_prop(doc, obj, prop, &text)?;
+    doc.splice_text(&text, at, delete as isize, insert)?;
     Ok(true)
 }
 

@@ -14,7 +14,7 @@
 use automerge::AutoCommit;
 use autosurgeon::{Hydrate, Reconcile, Text};
 
-use crate::am::{find_item, obj_at, push_item, remove_item, set_text, set_value};
+use crate::am::{find_item, obj_at, push_item, remove_item, set_text_known, set_value};
 use crate::date::Day;
 use crate::error::{DecodeError, EditError};
 use crate::method::{AnswerField, PrepField, Question};
@@ -129,6 +129,20 @@ impl Answers {
             AnswerField::NextAssignmentTiming => self.next_assignment_timing.as_str(),
         }
     }
+
+    fn get_mut(&mut self, field: AnswerField) -> &mut Text {
+        match field {
+            AnswerField::ShortTerm => &mut self.short_term,
+            AnswerField::LongTerm => &mut self.long_term,
+            AnswerField::KnowsWhatItTakes => &mut self.knows_what_it_takes,
+            AnswerField::WillingNotes => &mut self.willing_notes,
+            AnswerField::Strengths => &mut self.strengths,
+            AnswerField::DevelopmentAreas => &mut self.development_areas,
+            AnswerField::Next12Months => &mut self.next_12_months,
+            AnswerField::NextAssignment => &mut self.next_assignment,
+            AnswerField::NextAssignmentTiming => &mut self.next_assignment_timing,
+        }
+    }
 }
 
 /// A preparation answer the leader brought into the shared conversation.
@@ -188,6 +202,51 @@ impl Discussion {
     pub fn held(&self) -> Option<Day> {
         self.held_on
     }
+
+    /// The text a typed-text edit replaces (an answer, the notes, a leader's view, an
+    /// action), or `None` for other edits and items this copy does not have.
+    pub fn typed_field(&self, edit: &DiscussionEdit) -> Option<&str> {
+        match edit {
+            DiscussionEdit::Answer(field, _) => Some(self.answers.get(*field)),
+            DiscussionEdit::Notes(_) => Some(self.notes.as_str()),
+            DiscussionEdit::LeaderViewText { id, .. } => self
+                .leader_views
+                .iter()
+                .find(|v| &v.id == id)
+                .map(|v| v.text.as_str()),
+            DiscussionEdit::ActionText { id, .. } => self
+                .actions
+                .iter()
+                .find(|a| &a.id == id)
+                .map(|a| a.text.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Applies a typed-text edit to this hydrated copy, as [`apply`] does to the document,
+    /// so a view can follow typing without reading the whole document again. Returns
+    /// `false` (and changes nothing) for any other edit or an item this copy lacks.
+    pub fn patch(&mut self, edit: &DiscussionEdit) -> bool {
+        let (field, text) = match edit {
+            DiscussionEdit::Answer(field, text) => (self.answers.get_mut(*field), text),
+            DiscussionEdit::Notes(text) => (&mut self.notes, text),
+            DiscussionEdit::LeaderViewText { id, text } => {
+                match self.leader_views.iter_mut().find(|v| &v.id == id) {
+                    Some(v) => (&mut v.text, text),
+                    None => return false,
+                }
+            }
+            DiscussionEdit::ActionText { id, text } => {
+                match self.actions.iter_mut().find(|a| &a.id == id) {
+                    Some(a) => (&mut a.text, text),
+                    None => return false,
+                }
+            }
+            _ => return false,
+        };
+        *field = Text::with_value(text);
+        true
+    }
 }
 
 pub struct NewDiscussion {
@@ -226,6 +285,7 @@ pub fn read(doc: &AutoCommit) -> Result<Discussion, DecodeError> {
     decode(doc, KIND)
 }
 
+#[derive(Clone, Debug, PartialEq)]
 pub enum DiscussionEdit {
     Answer(AnswerField, String),
     Willing(Option<Willing>),
@@ -268,6 +328,17 @@ pub enum DiscussionEdit {
 
 /// Applies one user edit; returns whether the document changed.
 pub fn apply(doc: &mut AutoCommit, edit: DiscussionEdit) -> Result<bool, EditError> {
+    apply_known(doc, edit, None)
+}
+
+/// As [`apply`], for a caller that holds the current text of the field a typed-text edit
+/// replaces (`known`, from [`Discussion::typed_field`] of a copy in step with `doc`): the
+/// keystroke is spliced in without reading the field out of the document first.
+pub fn apply_known(
+    doc: &mut AutoCommit,
+    edit: DiscussionEdit,
+    known: Option<&str>,
+) -> Result<bool, EditError> {
     let root = automerge::ROOT;
     let item = |doc: &AutoCommit, list: &str, id: &str| {
         let list = obj_at(doc, &[list])?;
@@ -276,17 +347,17 @@ pub fn apply(doc: &mut AutoCommit, edit: DiscussionEdit) -> Result<bool, EditErr
     match edit {
         DiscussionEdit::Answer(field, text) => {
             let answers = obj_at(doc, &["answers"])?;
-            set_text(doc, &answers, field.as_key(), &text)
+            set_text_known(doc, &answers, field.as_key(), known, &text)
         }
         DiscussionEdit::Willing(w) => set_value(doc, &root, "willing", &w),
-        DiscussionEdit::Notes(text) => set_text(doc, &root, "notes", &text),
+        DiscussionEdit::Notes(text) => set_text_known(doc, &root, "notes", known, &text),
         DiscussionEdit::Interject(view) => {
             push_item(doc, &["leader_views"], &view)?;
             Ok(true)
         }
         DiscussionEdit::LeaderViewText { id, text } => {
             let obj = item(doc, "leader_views", &id)?;
-            set_text(doc, &obj, "text", &text)
+            set_text_known(doc, &obj, "text", known, &text)
         }
         DiscussionEdit::RemoveLeaderView { id } => {
             remove_item(doc, &["leader_views"], &id)?;
@@ -298,7 +369,7 @@ pub fn apply(doc: &mut AutoCommit, edit: DiscussionEdit) -> Result<bool, EditErr
         }
         DiscussionEdit::ActionText { id, text } => {
             let obj = item(doc, "actions", &id)?;
-            set_text(doc, &obj, "text", &text)
+            set_text_known(doc, &obj, "text", known, &text)
         }
         DiscussionEdit::ActionOwner { id, owner } => {
             let obj = item(doc, "actions", &id)?;

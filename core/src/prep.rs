@@ -7,7 +7,7 @@
 use automerge::AutoCommit;
 use autosurgeon::{Hydrate, Reconcile, Text};
 
-use crate::am::{obj_at, set_text, set_value};
+use crate::am::{obj_at, set_text_known, set_value};
 use crate::error::{DecodeError, EditError};
 use crate::method::{Indicator, PrepField};
 use crate::schema::{decode, SCHEMA_VERSION};
@@ -46,6 +46,32 @@ pub struct Prep {
 }
 
 impl Prep {
+    /// The text a typed-text edit replaces, or `None` for other edits.
+    pub fn typed_field(&self, edit: &PrepEdit) -> Option<&str> {
+        match edit {
+            PrepEdit::Field(field, _) => Some(self.get(*field)),
+            PrepEdit::Indicator(..) => None,
+        }
+    }
+
+    /// Applies a typed-text edit to this hydrated copy, as [`apply`] does to the document.
+    /// Returns `false` (and changes nothing) for other edits.
+    pub fn patch(&mut self, edit: &PrepEdit) -> bool {
+        let PrepEdit::Field(field, text) = edit else {
+            return false;
+        };
+        let slot = match field {
+            PrepField::Potential => &mut self.potential,
+            PrepField::Path => &mut self.path,
+            PrepField::Strengths => &mut self.strengths,
+            PrepField::Needs => &mut self.needs,
+            PrepField::NextAssignment => &mut self.next_assignment,
+            PrepField::Timing => &mut self.timing,
+        };
+        *slot = Text::with_value(text);
+        true
+    }
+
     pub fn get(&self, field: PrepField) -> &str {
         match field {
             PrepField::Potential => self.potential.as_str(),
@@ -100,14 +126,27 @@ pub fn read(doc: &AutoCommit) -> Result<Prep, DecodeError> {
     decode(doc, KIND)
 }
 
+#[derive(Clone, Debug, PartialEq)]
 pub enum PrepEdit {
     Field(PrepField, String),
     Indicator(Indicator, bool),
 }
 
 pub fn apply(doc: &mut AutoCommit, edit: PrepEdit) -> Result<bool, EditError> {
+    apply_known(doc, edit, None)
+}
+
+/// As [`apply`], for a caller that holds the field's current text (`known`, from
+/// [`Prep::typed_field`] of a copy in step with `doc`): see `discussion::apply_known`.
+pub fn apply_known(
+    doc: &mut AutoCommit,
+    edit: PrepEdit,
+    known: Option<&str>,
+) -> Result<bool, EditError> {
     match edit {
-        PrepEdit::Field(field, text) => set_text(doc, &automerge::ROOT, field.as_key(), &text),
+        PrepEdit::Field(field, text) => {
+            set_text_known(doc, &automerge::ROOT, field.as_key(), known, &text)
+        }
         PrepEdit::Indicator(i, on) => {
             let obj = obj_at(doc, &["indicators"])?;
             set_value(doc, &obj, i.as_key(), &on)

@@ -44,10 +44,37 @@ pub(super) struct Repo {
     pub(super) index_changed: BTreeSet<String>,
     /// This tab's name on the blobs it writes (see `career_core::store`).
     pub(super) writer: String,
+    /// Hydrated copies of discussions and preparations, in step with their documents:
+    /// any mutable access to a document through [`Repo::doc`] drops its copy, and text
+    /// typed into a field patches the copy instead (reading a long document again on every
+    /// keystroke is what made typing slow).
+    pub(super) hydrated: Hydrated,
+}
+
+#[derive(Default)]
+pub(super) struct Hydrated {
+    pub(super) discussions: HashMap<String, Discussion>,
+    pub(super) preps: HashMap<String, Prep>,
+}
+
+impl Hydrated {
+    fn forget(&mut self, name: &str) {
+        self.discussions.remove(name);
+        self.preps.remove(name);
+    }
 }
 
 impl Repo {
+    /// A document, for reading or changing it; its hydrated copy is dropped, since the
+    /// caller may change it.
     pub(super) fn doc(&mut self, name: &str) -> Result<&mut StoredDoc, LoadError> {
+        self.hydrated.forget(name);
+        self.doc_same_values(name)
+    }
+
+    /// A document, for work that leaves its values as they are (committing pending edits,
+    /// producing sync messages): its hydrated copy stays.
+    pub(super) fn doc_same_values(&mut self, name: &str) -> Result<&mut StoredDoc, LoadError> {
         if !self.docs.contains_key(name) {
             let fingerprint = guard::fingerprint(&self.kv, name);
             let loaded = if guard::is_unreadable(name, &fingerprint) {
@@ -100,6 +127,7 @@ impl Repo {
 
     /// Takes in what another tab stored for `name`, if this tab has it open.
     fn refresh(&mut self, name: &str) -> Result<bool, LoadError> {
+        self.hydrated.forget(name);
         match self.docs.get_mut(name) {
             Some(Ok(stored)) => {
                 let what = Reading::Stored {
@@ -132,8 +160,12 @@ pub struct AppState {
     /// The people list, or why it cannot be read.
     pub roster: RwSignal<Result<Roster, String>>,
     pub index: RwSignal<Index>,
-    /// Bumped after every change to a discussion or prep document.
+    /// Bumped after every change to a document, except text typed into a field here.
     pub revision: RwSignal<u64>,
+    /// Bumped after text typed into a field here (a discussion, preparation or reflection):
+    /// views of a document's values track both, the rest (conflicts, merge review, sharing
+    /// state) only `revision`, since typing cannot change them.
+    pub typed: RwSignal<u64>,
     pub save: RwSignal<SaveState>,
     /// An edit that could not be applied (a bug, or an unexpected document shape).
     pub error: RwSignal<Option<String>>,
@@ -168,6 +200,7 @@ impl AppState {
             },
             writer: random::new_id()[..8].to_string(),
             index: index.clone(),
+            hydrated: Hydrated::default(),
         };
         let roster = match repo.doc(&roster_name()) {
             Ok(stored) => people::read(&stored.doc).map_err(|e| e.to_string()),
@@ -188,6 +221,7 @@ impl AppState {
             roster: RwSignal::new(roster),
             index: RwSignal::new(index),
             revision: RwSignal::new(0),
+            typed: RwSignal::new(0),
             save: RwSignal::new(SaveState::Saved),
             error: RwSignal::new(None),
             notice: RwSignal::new(None),
@@ -246,7 +280,8 @@ impl AppState {
         self.repo.update_value(|r| {
             r.dirty.insert(name.to_string());
         });
-        if !matches!(self.save.get_untracked(), SaveState::Failed(_)) {
+        // Only when it changes: typing marks the document dirty on every keystroke.
+        if matches!(self.save.get_untracked(), SaveState::Saved) {
             self.save.set(SaveState::Pending);
         }
         self.schedule_save();
@@ -374,9 +409,15 @@ impl AppState {
     pub fn discussion(&self, id: &str) -> Result<Discussion, String> {
         self.repo
             .try_update_value(|r| {
-                let stored = r.doc(&discussion_name(id)).map_err(|e| describe(&e))?;
-                discussion::read(&stored.doc)
-                    .map_err(|e| format!("the stored discussion is damaged: {e}"))
+                let name = discussion_name(id);
+                if let Some(d) = r.hydrated.discussions.get(&name) {
+                    return Ok(d.clone());
+                }
+                let stored = r.doc(&name).map_err(|e| describe(&e))?;
+                let d = discussion::read(&stored.doc)
+                    .map_err(|e| format!("the stored discussion is damaged: {e}"))?;
+                r.hydrated.discussions.insert(name, d.clone());
+                Ok(d)
             })
             .unwrap_or_else(|| Err("the app is shutting down".into()))
     }
@@ -384,9 +425,15 @@ impl AppState {
     pub fn prep(&self, id: &str) -> Result<Prep, String> {
         self.repo
             .try_update_value(|r| {
-                let stored = r.doc(&prep_name(id)).map_err(|e| describe(&e))?;
-                prep::read(&stored.doc)
-                    .map_err(|e| format!("the stored preparation is damaged: {e}"))
+                let name = prep_name(id);
+                if let Some(p) = r.hydrated.preps.get(&name) {
+                    return Ok(p.clone());
+                }
+                let stored = r.doc(&name).map_err(|e| describe(&e))?;
+                let p = prep::read(&stored.doc)
+                    .map_err(|e| format!("the stored preparation is damaged: {e}"))?;
+                r.hydrated.preps.insert(name, p.clone());
+                Ok(p)
             })
             .unwrap_or_else(|| Err("the app is shutting down".into()))
     }
@@ -443,30 +490,15 @@ impl AppState {
         id: &str,
         f: impl FnOnce(&mut AutoCommit) -> Result<(bool, T), String>,
     ) -> Result<T, String> {
-        self.change_discussion_with(id, true, f)
-    }
-
-    /// As [`change_discussion`](Self::change_discussion); `refresh_index: false` skips
-    /// re-reading the whole document for the index entry, for edits that cannot change it
-    /// (text typed into a field: re-reading on every keystroke is what makes typing into a
-    /// long history slow).
-    fn change_discussion_with<T>(
-        &self,
-        id: &str,
-        refresh_index: bool,
-        f: impl FnOnce(&mut AutoCommit) -> Result<(bool, T), String>,
-    ) -> Result<T, String> {
         let name = discussion_name(id);
         let result = self
             .repo
             .try_update_value(|r| -> Result<(bool, T, Option<IndexEntry>), String> {
                 let stored = r.doc(&name).map_err(|e| describe(&e))?;
                 let (changed, out) = f(&mut stored.doc)?;
-                if !refresh_index {
-                    return Ok((changed, out, None));
-                }
                 let d = discussion::read(&stored.doc).map_err(|e| e.to_string())?;
                 let entry = IndexEntry::updated(&d, r.index.discussions.get(id));
+                r.hydrated.discussions.insert(name.clone(), d);
                 if r.index.discussions.get(id) == Some(&entry) {
                     return Ok((changed, out, None));
                 }
@@ -490,17 +522,10 @@ impl AppState {
     }
 
     pub fn edit_discussion(&self, id: &str, edit: DiscussionEdit) {
-        // The index keeps dates, the person and the open-action count: typed text and
-        // "willing" cannot change it.
-        let refresh_index = !matches!(
-            edit,
-            DiscussionEdit::Answer(..)
-                | DiscussionEdit::Notes(_)
-                | DiscussionEdit::LeaderViewText { .. }
-                | DiscussionEdit::ActionText { .. }
-                | DiscussionEdit::Willing(_)
-        );
-        let result = self.change_discussion_with(id, refresh_index, |doc| {
+        if self.discussion_text_typed(id, &edit) {
+            return;
+        }
+        let result = self.change_discussion(id, |doc| {
             discussion::apply(doc, edit)
                 .map(|changed| (changed, ()))
                 .map_err(|e| e.to_string())
@@ -510,16 +535,67 @@ impl AppState {
         }
     }
 
+    /// Text typed into a field of a discussion: spliced in from the hydrated copy's text and
+    /// patched into that copy, without reading the document again. The index (dates, the
+    /// person, open actions) cannot change, so it is left alone. Returns `false` for other
+    /// edits, and when there is no copy in step with the document to splice from.
+    fn discussion_text_typed(&self, id: &str, edit: &DiscussionEdit) -> bool {
+        let name = discussion_name(id);
+        let result = self
+            .repo
+            .try_update_value(|r| -> Option<Result<bool, String>> {
+                let mut copy = r.hydrated.discussions.remove(&name)?;
+                let known = copy.typed_field(edit)?.to_owned();
+                let stored = match r.doc(&name) {
+                    Ok(stored) => stored,
+                    Err(e) => return Some(Err(describe(&e))),
+                };
+                let changed = discussion::apply_known(&mut stored.doc, edit.clone(), Some(&known));
+                if changed.is_ok() && copy.patch(edit) {
+                    r.hydrated.discussions.insert(name.clone(), copy);
+                }
+                Some(changed.map_err(|e| e.to_string()))
+            });
+        match result.flatten() {
+            None => false,
+            Some(Ok(changed)) => {
+                if changed {
+                    self.mark_dirty(&name);
+                    self.typed.update(|t| *t += 1);
+                    self.live_changed(id);
+                }
+                true
+            }
+            Some(Err(e)) => {
+                self.error.set(Some(e));
+                true
+            }
+        }
+    }
+
     pub fn edit_prep(&self, id: &str, edit: PrepEdit) {
         let name = prep_name(id);
         let result = self.repo.try_update_value(|r| -> Result<bool, String> {
+            let copy = r.hydrated.preps.remove(&name);
             let stored = r.doc(&name).map_err(|e| describe(&e))?;
-            prep::apply(&mut stored.doc, edit).map_err(|e| e.to_string())
+            let known = copy.as_ref().and_then(|p| p.typed_field(&edit));
+            let changed = prep::apply_known(&mut stored.doc, edit.clone(), known)
+                .map_err(|e| e.to_string())?;
+            // Typed text patches the copy; any other edit leaves it to be read again.
+            if let Some(mut copy) = copy {
+                if copy.patch(&edit) {
+                    r.hydrated.preps.insert(name.clone(), copy);
+                }
+            }
+            Ok(changed)
         });
         match result {
             Some(Ok(true)) => {
                 self.mark_dirty(&name);
-                self.revision.update(|r| *r += 1);
+                match edit {
+                    PrepEdit::Field(..) => self.typed.update(|t| *t += 1),
+                    PrepEdit::Indicator(..) => self.revision.update(|r| *r += 1),
+                }
             }
             Some(Ok(false)) | None => {}
             Some(Err(e)) => self.error.set(Some(e)),

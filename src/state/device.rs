@@ -125,7 +125,7 @@ impl AppState {
         let backup = self.repo.try_update_value(|r| -> Result<Backup, String> {
             let mut backup = Backup::new(today);
             for name in stored_names(&r.kv).map_err(|e| e.to_string())? {
-                match r.doc(&name) {
+                match r.doc_same_values(&name) {
                     Ok(stored) => backup.add(&name, &stored.to_bytes()),
                     // A damaged document is kept as it is; its raw data has its own download.
                     Err(LoadError::Damaged(_)) => {}

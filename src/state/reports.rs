@@ -90,7 +90,9 @@ impl AppState {
                 continue;
             };
             let result = self.repo.try_update_value(|r| {
-                let stored = r.doc(&discussion_name(&id)).map_err(|e| e.to_string())?;
+                let stored = r
+                    .doc_same_values(&discussion_name(&id))
+                    .map_err(|e| e.to_string())?;
                 let status = signoff::status(&mut stored.doc).map_err(|e| e.to_string())?;
                 let agreed = signoff::agreed_version(&mut stored.doc).map_err(|e| e.to_string())?;
                 Ok::<_, String>((status, agreed))

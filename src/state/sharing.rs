@@ -56,7 +56,9 @@ impl AppState {
         self.flush();
         self.repo
             .try_update_value(|r| {
-                let stored = r.doc(&discussion_name(id)).map_err(|e| describe(&e))?;
+                let stored = r
+                    .doc_same_values(&discussion_name(id))
+                    .map_err(|e| describe(&e))?;
                 let peer = from_hex(&meta.peer_heads);
                 let package = if whole {
                     Package::whole(&mut stored.doc, audience)
@@ -126,15 +128,15 @@ impl AppState {
     /// it as a new discussion. On any error nothing local changes.
     pub fn take_in(&self, package: Package) -> Result<Imported, String> {
         let id = package.discussion_id.clone();
-        let exists = self
-            .repo
-            .try_update_value(|r| match r.doc(&discussion_name(&id)) {
-                Ok(_) => Ok(true),
-                Err(LoadError::NotFound) => Ok(false),
-                Err(e) => Err(format!(
+        let exists =
+            self.repo
+                .try_update_value(|r| match r.doc_same_values(&discussion_name(&id)) {
+                    Ok(_) => Ok(true),
+                    Err(LoadError::NotFound) => Ok(false),
+                    Err(e) => Err(format!(
                     "Your copy of this discussion is damaged ({e}), so nothing was merged into it."
                 )),
-            });
+                });
         let exists = exists.unwrap_or(Ok(false))?;
         let mut meta = self.meta(&id);
         if exists {
@@ -285,7 +287,7 @@ impl AppState {
         match result {
             Some(Ok(true)) => {
                 self.mark_dirty(&name);
-                self.revision.update(|r| *r += 1);
+                self.typed.update(|t| *t += 1);
             }
             Some(Err(e)) => self.error.set(Some(e)),
             _ => {}
@@ -313,7 +315,7 @@ impl AppState {
         let to = self.meta(id).review_to.map(|to| from_hex(&to));
         self.repo
             .try_update_value(|r| {
-                let stored = r.doc(&discussion_name(id)).ok()?;
+                let stored = r.doc_same_values(&discussion_name(id)).ok()?;
                 match &to {
                     Some(to) => review::changes_between(&mut stored.doc, &from, to).ok(),
                     None => review::changes_since(&mut stored.doc, &from).ok(),
@@ -333,7 +335,7 @@ impl AppState {
     pub fn conflicts(&self, id: &str) -> Vec<Conflict> {
         self.repo
             .try_update_value(|r| {
-                r.doc(&discussion_name(id))
+                r.doc_same_values(&discussion_name(id))
                     .ok()
                     .map(|s| review::conflicts(&s.doc))
             })

@@ -44,7 +44,9 @@ impl AppState {
     pub fn sign_off(&self, id: &str) -> Result<SignOff, String> {
         self.repo
             .try_update_value(|r| {
-                let stored = r.doc(&discussion_name(id)).map_err(|e| describe(&e))?;
+                let stored = r
+                    .doc_same_values(&discussion_name(id))
+                    .map_err(|e| describe(&e))?;
                 signoff::status(&mut stored.doc).map_err(|e| e.to_string())
             })
             .unwrap_or_else(|| Err("the app is shutting down".into()))

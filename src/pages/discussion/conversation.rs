@@ -15,7 +15,7 @@ fn answer_binding(
     ctx: DiscussionCtx,
     f: AnswerField,
 ) -> (Signal<String>, Callback<String>) {
-    let value = Signal::derive(move || ctx.with(|d| d.answers.get(f).to_string()));
+    let value = Memo::new(move |_| ctx.with(|d| d.answers.get(f).to_string())).into();
     let on_input = Callback::new(move |text: String| {
         state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Answer(f, text))
     });
@@ -26,7 +26,7 @@ fn answer_binding(
 pub fn Conversation() -> impl IntoView {
     let state = expect_context::<AppState>();
     let ctx = expect_context::<DiscussionCtx>();
-    let notes = Signal::derive(move || ctx.with(|d| d.notes.as_str().to_string()));
+    let notes = Memo::new(move |_| ctx.with(|d| d.notes.as_str().to_string()));
     let on_notes = Callback::new(move |t: String| {
         state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Notes(t))
     });
@@ -53,7 +53,7 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
 
     let answer = match question {
         Question::Willing => {
-            let willing = Signal::derive(move || ctx.with(|d| d.willing));
+            let willing = Memo::new(move |_| ctx.with(|d| d.willing));
             let set = Callback::new(move |w: Willing| {
                 state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Willing(Some(w)))
             });
@@ -160,7 +160,7 @@ fn LeaderViewItem(id: String) -> impl IntoView {
     let find = move || {
         vid.with_value(|id| ctx.with(|d| d.leader_views.iter().find(|v| &v.id == id).cloned()))
     };
-    let text = Signal::derive(move || {
+    let text = Memo::new(move |_| {
         find()
             .map(|v| v.text.as_str().to_string())
             .unwrap_or_default()

@@ -147,7 +147,7 @@ fn MeetingQuestion(question: Question) -> impl IntoView {
     let state = expect_context::<AppState>();
     let ctx = expect_context::<DiscussionCtx>();
     let field = AnswerField::of(question);
-    let value = Signal::derive(move || ctx.with(|d| d.answers.get(field).to_string()));
+    let value = Memo::new(move |_| ctx.with(|d| d.answers.get(field).to_string()));
     let on_input = Callback::new(move |t: String| {
         state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Answer(field, t))
     });
@@ -163,13 +163,13 @@ fn MeetingQuestion(question: Question) -> impl IntoView {
             <h1 data-testid="meeting-title">{question.title()}</h1>
             <p class="meeting-prompt">{question.prompt()}</p>
             {(question == Question::Willing).then(|| {
-                let willing = Signal::derive(move || ctx.with(|d| d.willing));
+                let willing = Memo::new(move |_| ctx.with(|d| d.willing));
                 let set = Callback::new(move |w: Willing| state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Willing(Some(w))));
                 view! { <Choice options=Willing::ALL.map(|w| (w, w.label())).to_vec() value=willing on_change=set testid="meeting-willing" legend="Answer" /> }
             })}
             <TextArea value=value on_input=on_input testid="meeting-answer" label="Answer, in the employee's words" rows=7 />
             {(question == Question::NextAssignment).then(|| {
-                let timing = Signal::derive(move || ctx.with(|d| d.answers.get(AnswerField::NextAssignmentTiming).to_string()));
+                let timing = Memo::new(move |_| ctx.with(|d| d.answers.get(AnswerField::NextAssignmentTiming).to_string()));
                 let on_timing = Callback::new(move |t: String| state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Answer(AnswerField::NextAssignmentTiming, t)));
                 view! { <TextInput value=timing on_input=on_timing testid="meeting-timing" label="When?" /> }
             })}

@@ -74,12 +74,16 @@ pub fn DiscussionPage() -> impl IntoView {
                 Perspective::Employee => "reflect".into(),
             })
     });
+    // Both read hydrated copies kept in step with the documents (typing patches them), so
+    // re-running on every keystroke costs a copy, not a read of the document.
     let disc = Memo::new(move |_| {
         state.revision.track();
+        state.typed.track();
         state.discussion(&id.get())
     });
     let prep = Memo::new(move |_| {
         state.revision.track();
+        state.typed.track();
         match perspective.get() {
             Perspective::Leader => state.prep(&id.get()),
             Perspective::Employee => Err("the leader's preparation is not on this device".into()),
@@ -93,8 +97,27 @@ pub fn DiscussionPage() -> impl IntoView {
     };
     provide_context(ctx);
 
+    // The heading, apart from the document's text: it is rebuilt when it changes, not on
+    // every keystroke.
+    let head = Memo::new(move |_| {
+        disc.with(|d| {
+            d.as_ref().map_err(Clone::clone).map(|d| {
+                // The people list has the current name; the document has the name at the time.
+                let name = state
+                    .person(&d.person_id)
+                    .map(|p| p.name)
+                    .unwrap_or_else(|| d.employee.name.clone());
+                let when = d
+                    .held_on
+                    .map(|h| format!("held on {}", h.human()))
+                    .unwrap_or_else(|| format!("started {}", d.created_on.human()));
+                (d.person_id.clone(), name, d.manager.name.clone(), when)
+            })
+        })
+    });
+
     view! {
-        {move || match disc.get() {
+        {move || match head.get() {
             Err(e) => {
                 let name = AppState::discussion_storage_name(&id.get());
                 view! {
@@ -106,23 +129,19 @@ pub fn DiscussionPage() -> impl IntoView {
                     </div>
                 }.into_any()
             }
-                        Ok(_) if tab.get() == "meeting" => ().into_any(),
-            Ok(d) => {
-                // The people list has the current name; the document has the name at the time.
-                let name = state.person(&d.person_id).map(|p| p.name).unwrap_or_else(|| d.employee.name.clone());
+            Ok(_) if tab.get() == "meeting" => ().into_any(),
+            Ok((person_id, name, manager, when)) => {
                 let employee_side = perspective.get() == Perspective::Employee;
                 let title = if employee_side {
-                    format!("Your career discussion with {}", if d.manager.name.is_empty() { "your leader" } else { &d.manager.name })
+                    format!("Your career discussion with {}", if manager.is_empty() { "your leader" } else { &manager })
                 } else {
                     "Career discussion with ".to_string()
                 };
                 let crumb = name.clone();
-                let when = d.held_on.map(|h| format!("held on {}", h.human()))
-                    .unwrap_or_else(|| format!("started {}", d.created_on.human()));
                 view! {
                     <nav class="crumbs">
                         <A href="/">"People"</A>" › "
-                                                {(!employee_side).then(|| view! { <A href=format!("/people/{}", d.person_id)>{crumb}</A>" › " })}
+                        {(!employee_side).then(|| view! { <A href=format!("/people/{person_id}")>{crumb}</A>" › " })}
                         "Discussion"
                     </nav>
                     <div class="page-head">

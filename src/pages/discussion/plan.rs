@@ -37,8 +37,8 @@ pub fn Plan() -> impl IntoView {
         }))
     };
 
-    let track = Signal::derive(move || ctx.with(|d| Some(d.track)));
-    let readiness = Signal::derive(move || ctx.with(|d| d.readiness));
+    let track = Memo::new(move |_| ctx.with(|d| Some(d.track)));
+    let readiness = Memo::new(move |_| ctx.with(|d| d.readiness));
     let held_on = Memo::new(move |_| ctx.with(|d| d.held_on));
     let cadence = Memo::new(move |_| {
         ctx.with(|d| state.person(&d.person_id).map(|p| p.cadence_months))
@@ -95,8 +95,10 @@ fn ActionRow(id: String) -> impl IntoView {
     let state = expect_context::<AppState>();
     let ctx = expect_context::<DiscussionCtx>();
     let aid = StoredValue::new(id);
-    let get =
-        move || aid.with_value(|id| ctx.with(|d| d.actions.iter().find(|a| &a.id == id).cloned()));
+    let action = Memo::new(move |_| {
+        aid.with_value(|id| ctx.with(|d| d.actions.iter().find(|a| &a.id == id).cloned()))
+    });
+    let get = move || action.get();
     let edit = move |e: DiscussionEdit| state.edit_discussion(&ctx.id.get_untracked(), e);
     let id = move || aid.get_value();
     view! {

@@ -14,7 +14,7 @@ pub fn Prepare() -> impl IntoView {
     let ctx = expect_context::<DiscussionCtx>();
     let prep_broken = move || ctx.prep.get().err();
     let field = move |f: PrepField| {
-        let value = Signal::derive(move || ctx.with_prep(|p| p.get(f).to_string()));
+        let value = Memo::new(move |_| ctx.with_prep(|p| p.get(f).to_string()));
         let on_input = Callback::new(move |text: String| {
             state.edit_prep(&ctx.id.get_untracked(), PrepEdit::Field(f, text))
         });

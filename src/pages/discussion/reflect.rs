@@ -14,6 +14,7 @@ pub fn Reflect() -> impl IntoView {
     let ctx = expect_context::<DiscussionCtx>();
     let reflection = Memo::new(move |_| {
         state.revision.track();
+        state.typed.track();
         state.reflection(&ctx.id.get())
     });
     view! {
@@ -25,8 +26,8 @@ pub fn Reflect() -> impl IntoView {
         <ol class="questions">
             {Question::ALL.into_iter().enumerate().map(|(n, q)| {
                 let f = AnswerField::of(q);
-                let draft = Signal::derive(move || reflection.with(|r| r.as_ref().map(|r| r.answers.get(f).to_string()).unwrap_or_default()));
-                let shared = Signal::derive(move || ctx.with(|d| d.answers.get(f).to_string()));
+                let draft = Memo::new(move |_| reflection.with(|r| r.as_ref().map(|r| r.answers.get(f).to_string()).unwrap_or_default()));
+                let shared = Memo::new(move |_| ctx.with(|d| d.answers.get(f).to_string()));
                 let on_input = Callback::new(move |t: String| state.edit_reflection(&ctx.id.get_untracked(), f, t));
                 view! {
                     <li class="card question">
