@@ -66,6 +66,35 @@ pub(crate) fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
 /// Loads Automerge bytes from outside strictly (a part that cannot be read is an error, not
 /// skipped), after [`crate::precheck`] has checked its chunks, with any panic inside
 /// Automerge [`contained`].
+/// Adds `bytes` (a document, or changes that may build on what `doc` has) to `doc`, refusing
+/// what [`load_strict`] refuses: a part that cannot be read is an error, not silently
+/// skipped as `load_incremental` alone would. Changes whose base is in neither are
+/// `Err(None)`. On any error `doc` is left as it was.
+pub(crate) fn load_more_strict(doc: &mut AutoCommit, bytes: &[u8]) -> Result<(), Option<String>> {
+    use automerge::{LoadOptions, OnPartialLoad};
+    crate::precheck::check(bytes).map_err(|e| Some(e.to_string()))?;
+    // Parsed on its own first, strictly; missing dependencies are fine here (they may be
+    // in `doc`).
+    let options = LoadOptions::new().on_partial_load(OnPartialLoad::Error);
+    match contained(|| automerge::Automerge::load_with_options(bytes, options)) {
+        None => return Err(Some("the data is malformed".into())),
+        Some(Err(automerge::AutomergeError::MissingDeps)) | Some(Ok(_)) => {}
+        Some(Err(e)) => return Err(Some(e.to_string())),
+    }
+    let mut trial = doc.fork();
+    match contained(|| trial.load_incremental(bytes)) {
+        None => return Err(Some("the data is malformed".into())),
+        Some(Err(e)) => return Err(Some(e.to_string())),
+        Some(Ok(_)) => {}
+    }
+    if !trial.get_missing_deps(&[]).is_empty() {
+        return Err(None);
+    }
+    let actor = doc.get_actor().clone();
+    *doc = trial.with_actor(actor);
+    Ok(())
+}
+
 pub(crate) fn load_strict(bytes: &[u8]) -> Result<AutoCommit, String> {
     use automerge::{LoadOptions, OnPartialLoad};
     crate::precheck::check(bytes).map_err(|e| e.to_string())?;

@@ -19,7 +19,7 @@
 //! (if there is one), changes are applied to a trial copy first, and any failure leaves the
 //! local document exactly as it was.
 
-use automerge::{AutoCommit, ChangeHash, LoadOptions, OnPartialLoad};
+use automerge::{AutoCommit, ChangeHash};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
 use thiserror::Error;
@@ -254,9 +254,11 @@ impl Package {
     }
 }
 
-/// The first change of a document: every copy of one discussion shares it.
-fn origin(doc: &mut AutoCommit) -> Option<ChangeHash> {
-    doc.get_changes(&[]).first().map(|c| c.hash())
+/// The first change of a document: every copy of one discussion shares it. (From the
+/// changes' metadata: reconstructing every change to look at the first cost 25 ms for a
+/// history of 10,000 changes.)
+pub fn origin(doc: &mut AutoCommit) -> Option<ChangeHash> {
+    doc.get_changes_meta(&[]).first().map(|c| c.hash)
 }
 
 /// What a merge brought in.
@@ -271,11 +273,12 @@ pub struct Merged {
 /// document is left exactly as it was.
 pub fn merge_into(local: &mut AutoCommit, package: &Package) -> Result<Merged, ShareError> {
     let before = local.get_heads();
-    let before_count = local.get_changes(&[]).len();
     let local_id = discussion::read(local)?.id;
     if local_id != package.discussion_id {
         return Err(ShareError::Unrelated);
     }
+    // The merge happens on a copy, which replaces the local document only once it is known
+    // to be a valid discussion: a copy costs little, merging twice would cost the merge again.
     let mut trial = local.fork();
     match package.contents {
         Contents::Whole => {
@@ -288,31 +291,20 @@ pub fn merge_into(local: &mut AutoCommit, package: &Package) -> Result<Merged, S
                 .map_err(|_| ShareError::Corrupted)?;
         }
         Contents::ChangesOnly => {
-            // Strictly parse the changes on their own before applying them: a part that
-            // cannot be read must be an error, not silently skipped.
-            crate::precheck::check(&package.payload).map_err(|_| ShareError::Corrupted)?;
-            let options = LoadOptions::new().on_partial_load(OnPartialLoad::Error);
-            crate::schema::contained(|| {
-                automerge::Automerge::load_with_options(&package.payload, options)
-            })
-            .ok_or(ShareError::Corrupted)?
-            .or_else(|e| match e {
-                automerge::AutomergeError::MissingDeps => Ok(automerge::Automerge::new()),
-                e => Err(e),
-            })
-            .map_err(|_| ShareError::Corrupted)?;
-            crate::schema::contained(|| trial.load_incremental(&package.payload))
-                .ok_or(ShareError::Corrupted)?
-                .map_err(|_| ShareError::Corrupted)?;
-            if !trial.get_missing_deps(&[]).is_empty() {
-                return Err(ShareError::MissingBase);
-            }
+            crate::schema::load_more_strict(&mut trial, &package.payload).map_err(|e| {
+                if e.is_some() {
+                    ShareError::Corrupted
+                } else {
+                    ShareError::MissingBase
+                }
+            })?;
         }
     }
     // The merged result must still be a valid discussion before it replaces anything.
     discussion::read(&trial)?;
-    let new_changes = trial.get_changes(&[]).len() - before_count;
-    local.merge(&mut trial).map_err(|_| ShareError::Corrupted)?;
+    let new_changes = trial.get_changes_meta(&before).len();
+    let actor = local.get_actor().clone();
+    *local = trial.with_actor(actor);
     Ok(Merged {
         before,
         new_changes,

@@ -286,23 +286,44 @@ impl StoredDoc {
     /// Merges in what other tabs have stored since this one last looked. Returns whether
     /// the document changed. A damaged store leaves the document in memory as it was.
     pub fn refresh(&mut self, kv: &dyn KvStore) -> Result<bool, LoadError> {
-        let (mut stored, known) = read_blobs(kv, &self.name)?;
-        let before = self.doc.get_heads();
-        self.doc
-            .merge(&mut stored)
-            .map_err(|e| LoadError::Damaged(e.to_string()))?;
-        // Everything in storage is saved, including what this tab wrote earlier.
-        let mut saved = stored.get_heads();
-        if self
-            .saved_heads
-            .iter()
-            .all(|h| stored.get_change_by_hash(h).is_some())
-        {
-            saved.sort();
-            self.saved_heads = saved;
+        // Only blobs this tab has not seen: blob keys are never reused, so a known blob is
+        // already in the document. (Reading them all again made every save that compacts
+        // reload the whole history.)
+        let mut bytes = Vec::new();
+        let mut known = BTreeMap::new();
+        for (kind, key) in blob_keys(kv, &self.name)? {
+            if let Some(&seen) = self.known.get(&key) {
+                known.insert(key, seen);
+                continue;
+            }
+            let Some(value) = kv.get(&key)? else { continue };
+            let blob = B64.decode(value.trim()).map_err(|_| {
+                LoadError::Damaged(format!("stored part {} is not valid base64", short(&key)))
+            })?;
+            bytes.extend_from_slice(&blob);
+            known.insert(key, (kind, value.len()));
+        }
+        if bytes.is_empty() {
+            self.known = known;
+            return Ok(false);
+        }
+        let mut heads = self.doc.get_heads();
+        heads.sort();
+        let mut saved = self.saved_heads.clone();
+        saved.sort();
+        let all_saved = heads == saved;
+        crate::schema::load_more_strict(&mut self.doc, &bytes).map_err(|e| match e {
+            Some(e) => LoadError::Damaged(format!("the saved data cannot be read ({e})")),
+            None => LoadError::Damaged("some saved changes are missing".into()),
+        })?;
+        // What other tabs stored is saved; when this tab had nothing unsaved, all is.
+        let mut now = self.doc.get_heads();
+        now.sort();
+        if all_saved {
+            self.saved_heads = now.clone();
         }
         self.known = known;
-        Ok(self.doc.get_heads() != before)
+        Ok(now != heads)
     }
 
     fn compact(&mut self, kv: &mut dyn KvStore) -> Result<(), KvError> {

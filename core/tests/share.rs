@@ -260,3 +260,23 @@ fn a_roster_or_prep_document_is_not_taken_as_a_discussion() {
         .unwrap();
     assert!(matches!(err, ShareError::Document(m) if m.contains("prep")));
 }
+
+#[test]
+fn the_origin_is_the_first_change_of_the_history() {
+    // Read from the changes' metadata (cheap); it must be the same first change that
+    // reconstructing the whole history gives, on every replica of one discussion.
+    let mut manager = new_discussion();
+    let mut employee = replica(&mut manager, 2);
+    for (doc, text) in [(&mut manager, "Zoë leads"), (&mut employee, "日本 — naïve")] {
+        discussion::apply(doc, DiscussionEdit::Notes(text.into())).unwrap();
+        doc.commit();
+    }
+    sync(&mut manager, &mut employee);
+    let first = manager.get_changes(&[]).first().map(|c| c.hash());
+    assert!(first.is_some());
+    assert_eq!(career_core::share::origin(&mut manager), first);
+    assert_eq!(career_core::share::origin(&mut employee), first);
+    // A discussion created on its own, even with the same id, has another origin.
+    let mut unrelated = discussion_with_id(ID, 7);
+    assert_ne!(career_core::share::origin(&mut unrelated), first);
+}

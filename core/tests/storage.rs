@@ -192,8 +192,15 @@ fn a_damaged_document_is_reported_and_its_bytes_are_kept() {
             Err(LoadError::Damaged(reason)) => assert!(!reason.is_empty()),
             other => panic!("expected Damaged for {garbage:?}, got {other:?}"),
         }
-        // A tab that had it open keeps its copy in memory.
-        assert!(stored.refresh(&damaged).is_err());
+        // A tab that had it open keeps its copy in memory: it reads only blobs it has not
+        // seen (keys are never reused), and refuses a damaged one another tab wrote.
+        let _ = stored.refresh(&damaged);
+        assert_eq!(answer(&stored, NEXT), "kept");
+        let mut from_other_tab = kv.clone();
+        let new_key = changes.replace(".tab1.", ".tab7.");
+        assert_ne!(new_key, changes);
+        from_other_tab.map.insert(new_key, garbage.into());
+        assert!(stored.refresh(&from_other_tab).is_err());
         assert_eq!(answer(&stored, NEXT), "kept");
         // Nothing was removed, and the other discussion still loads.
         assert_eq!(raw_entries(&damaged, "d.d1").unwrap(), raw_before);

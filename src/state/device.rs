@@ -178,9 +178,7 @@ impl AppState {
             let outcome = self.repo.try_update_value(|r| -> Result<bool, String> {
                 match r.doc(&name) {
                     Ok(stored) => {
-                        let origin = |d: &mut career_core::AutoCommit| {
-                            d.get_changes(&[]).first().map(|c| c.hash())
-                        };
+                        use career_core::share::origin;
                         if origin(&mut stored.doc) != origin(&mut incoming) {
                             return Ok(false);
                         }
