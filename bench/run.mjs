@@ -72,6 +72,15 @@ if (want('bundle')) {
     files.push(`${path.basename(file)} ${kb(bytes.length)} / ${kb(g)} / ${kb(b)}`);
   }
   row('Bundle, cold first load (raw / gzip -9 / brotli -q 11)', `${kb(raw)} / ${kb(gz)} / ${kb(br)}`, '≤ 450 KB brotli', br <= 450 * 1024, `${files.length} files`);
+  // What the framework and the CRDT take on their own (built by scripts/bench.sh).
+  const brotli = (f) => zlib.brotliCompressSync(fs.readFileSync(f), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  const floor = process.env.FLOOR_PKG;
+  const automerge = path.join(DATA, 'automerge-only.wasm');
+  if (floor && fs.existsSync(floor) && fs.existsSync(automerge)) {
+    const leptos = brotli(path.join(floor, 'career-talk-floor_bg.wasm')) + brotli(path.join(floor, 'career-talk-floor.js'));
+    const crdt = brotli(automerge);
+    row('Bundle floors, brotli -q 11 (same release settings, wasm-opt -Oz)', `the smallest Leptos app shaped like ours (router, two pages, a form; bench/floor): ${kb(leptos)}; Automerge editing, saving and loading alone (the replay module): ${kb(crdt)}; together ${kb(leptos + crdt)} of the 450 KB budget`, '', null);
+  }
   console.log('   ' + files.join('\n   '));
   await context.close();
 }

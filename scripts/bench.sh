@@ -23,4 +23,14 @@ build_replay() { # <opt-level> <out dir>
 export REPLAY_PKG="$BENCH_DATA/replay-z" REPLAY_PKG_O3="$BENCH_DATA/replay-3"
 build_replay z "$REPLAY_PKG"
 build_replay 3 "$REPLAY_PKG_O3"
+# Floors for the bundle budget, built with the same settings and wasm-opt -Oz: the smallest
+# Leptos app shaped like ours (bench/floor), and the core's Automerge editing, saving and
+# loading alone (the replay module above).
+WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types)
+(cd bench/floor && cargo build --release -q --target wasm32-unknown-unknown)
+export FLOOR_PKG="$BENCH_DATA/floor"
+wasm-bindgen --target web --out-dir "$FLOOR_PKG" \
+  "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/career-talk-floor.wasm"
+wasm-opt "${WASM_OPT_FLAGS[@]}" "$FLOOR_PKG/career-talk-floor_bg.wasm" -o "$FLOOR_PKG/career-talk-floor_bg.wasm"
+wasm-opt "${WASM_OPT_FLAGS[@]}" "$REPLAY_PKG/career_talk_replay_bg.wasm" -o "$BENCH_DATA/automerge-only.wasm"
 node bench/run.mjs ${1:+--$1}

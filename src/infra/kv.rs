@@ -59,13 +59,14 @@ impl KvStore for BrowserKv {
         self.storage.remove_item(key).map_err(to_kv_error)
     }
     fn keys(&self) -> Result<Vec<String>, KvError> {
-        let len = self.storage.length().map_err(to_kv_error)?;
-        let mut keys = Vec::with_capacity(len as usize);
-        for i in 0..len {
-            if let Some(k) = self.storage.key(i).map_err(to_kv_error)? {
-                keys.push(k);
-            }
-        }
-        Ok(keys)
+        // All keys in one call across to JavaScript (as one JSON string), not one call per
+        // key: start-up lists the keys of hundreds of stored parts.
+        let keys = js_sys::Object::keys(&self.storage);
+        let json = js_sys::JSON::stringify(&keys)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| KvError::Unavailable("could not list the stored keys".into()))?;
+        serde_json::from_str(&json)
+            .map_err(|_| KvError::Unavailable("could not list the stored keys".into()))
     }
 }

@@ -299,6 +299,15 @@ impl AppState {
 
     /// Writes everything pending now.
     pub fn flush(&self) {
+        // Nothing to write (most page hides, and every reload in the start-up benchmark):
+        // the storage measure and the save state stay as they are.
+        let idle = self
+            .repo
+            .try_with_value(|r| r.dirty.is_empty() && r.index_changed.is_empty())
+            .unwrap_or(true);
+        if idle {
+            return;
+        }
         let result = self.repo.try_update_value(|r| r.flush());
         match result {
             Some(Ok(())) => self.save.set(SaveState::Saved),
