@@ -9,6 +9,7 @@ import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startServer, launch } from '../tests/e2e/harness.mjs';
+import { startPageServer } from './page-server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
@@ -165,11 +166,14 @@ if (want('typing')) {
 }
 
 // 4. Merge: two replicas diverged by 10,000 edits each; open the other's file, merge, render.
-if (want('merge')) {
+// Once with a commit per edit (the worst case) and once with a commit per typing pause of
+// 30 characters, as the app commits.
+for (const [prefix, how] of [['merge', 'a commit per edit'], ['merge-paused', 'a commit per typing pause of 30 characters, as the app commits']]) {
+  if (!want('merge') || !fs.existsSync(path.join(DATA, `${prefix}-expected.json`))) continue;
   const times = [];
-  const expected = JSON.parse(fs.readFileSync(path.join(DATA, 'merge-expected.json'), 'utf8'));
+  const expected = JSON.parse(fs.readFileSync(path.join(DATA, `${prefix}-expected.json`), 'utf8'));
   for (let i = 0; i < RUNS; i++) {
-    const { context, page: p } = await page({ storage: 'merge-local.json' });
+    const { context, page: p } = await page({ storage: `${prefix}-local.json` });
     await p.goto(server.url + '/');
     await p.getByTestId('open-file').waitFor({ state: 'attached' });
     await p.evaluate((want) => {
@@ -186,11 +190,12 @@ if (want('merge')) {
         }, { capture: true });
       });
     }, expected.long_term_chars);
-    await p.getByTestId('open-file').setInputFiles(path.join(DATA, 'merge-other.ctalk'));
+    await p.getByTestId('open-file').setInputFiles(path.join(DATA, `${prefix}-other.ctalk`));
     times.push(await p.evaluate(() => window.__merged));
     await context.close();
   }
-  row(`Merge 10,000 + 10,000 edits from a file and render, median of ${RUNS}`, ms(median(times)), '≤ 50 ms', median(times) <= 50, `runs: ${times.map((t) => t.toFixed(0)).join(', ')} ms (includes reading the file)`);
+  const changes = expected.changes_per_side ? `, ${expected.changes_per_side.toLocaleString('en')} changes per side` : '';
+  row(`Merge 10,000 + 10,000 edits (${how}${changes}) from a file and render, median of ${RUNS}`, ms(median(times)), '≤ 50 ms', median(times) <= 50, `runs: ${times.map((t) => t.toFixed(0)).join(', ')} ms (includes reading the file)`);
 }
 
 // 6. Storage: a year of a 50-person team, stored vs the same content as plain JSON.
@@ -203,21 +208,29 @@ if (want('storage')) {
   row('Storage, a year of a 50-person team (100 discussions + prep)', `${kb(stored)} stored vs ${kb(plain)} plain JSON = ${ratio.toFixed(2)}×`, '≤ 1.5× and ≤ 5 MB', ratio <= 1.5 && stored <= 5 * 1024 * 1024);
 }
 
-// 5. Side by side with JS Automerge and Yjs (bench/replay.mjs, its own process).
+// 5. Side by side with JS Automerge and Yjs, in one page of the same browser
+// (bench/replay.html; the libraries load through an import map, see bench/page-server.mjs).
 function runNode(args, env = {}) {
   const out = execFileSync('node', args, { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 1 << 26 }).toString();
   return out.trim().split('\n');
 }
 if (want('replay')) {
-  for (const [label, dir] of [['app release settings (opt-level z)', process.env.REPLAY_PKG], ['opt-level 3', process.env.REPLAY_PKG_O3]]) {
-    if (!dir) continue;
-    const { results: r, edits, every, runs } = JSON.parse(runNode(['bench/replay.mjs', dir]).at(-1));
+  const pages = await startPageServer({ root: ROOT, data: DATA, shared: path.resolve(ROOT, '../shared/data') });
+  for (const [label, pkg] of [['app release settings (opt-level z)', 'replay-z-web'], ['opt-level 3', 'replay-3-web']]) {
+    if (!fs.existsSync(path.join(DATA, pkg))) continue;
+    const context = await browser.newContext();
+    const p = await context.newPage();
+    p.on('pageerror', (e) => console.error('replay page:', e.message));
+    await p.goto(`${pages.url}/bench/replay.html?pkg=/data/${pkg}&trace=/shared/automerge-paper.json.gz&runs=${RUNS}`);
+    const { results: r, edits, every, runs } = await p.evaluate(() => window.__replay);
+    await context.close();
     const ratio = r.ours.replay / r.automerge.replay;
     const line = (n) => `${ms(r[n].replay)} replay, ${kb(r[n].bytes)} saved, ${ms(r[n].load)} load`;
-    row(`Replay automerge-paper (${edits.toLocaleString('en')} edits, a commit per ${every}), core wasm built with ${label}, median of ${runs}`,
+    row(`Replay automerge-paper in one page (${edits.toLocaleString('en')} edits, a commit per ${every}), core wasm built with ${label}, median of ${runs}`,
       `ours ${line('ours')}; @automerge/automerge ${line('automerge')}; yjs ${line('yjs')}; ours/JS Automerge = ${ratio.toFixed(2)}× time, ${(r.ours.bytes / r.automerge.bytes).toFixed(3)}× size`,
       '≤ 0.66× JS Automerge time, size ≤', ratio <= 0.66 && r.ours.bytes <= r.automerge.bytes);
   }
+  await pages.close();
 }
 
 // 7. Live: keystroke → visible on the peer through nats-server on loopback.

@@ -17,8 +17,9 @@ cargo run --release -q -p career-core --example bench_data -- "$BENCH_DATA"
 build_replay() { # <opt-level> <out dir>
   (cd bench/replay && CARGO_TARGET_DIR="${REPLAY_TARGET:-$HOME/.cache/career-talk/replay-target}-$1" \
     CARGO_PROFILE_RELEASE_OPT_LEVEL="$1" cargo build --release -q --target wasm32-unknown-unknown)
-  wasm-bindgen --target nodejs --out-dir "$2" \
-    "${REPLAY_TARGET:-$HOME/.cache/career-talk/replay-target}-$1/wasm32-unknown-unknown/release/career_talk_replay.wasm"
+  local wasm="${REPLAY_TARGET:-$HOME/.cache/career-talk/replay-target}-$1/wasm32-unknown-unknown/release/career_talk_replay.wasm"
+  wasm-bindgen --target nodejs --out-dir "$2" "$wasm"  # for bench/replay.mjs (Node)
+  wasm-bindgen --target web --out-dir "$2-web" "$wasm" # for the page (bench/replay.html)
 }
 export REPLAY_PKG="$BENCH_DATA/replay-z" REPLAY_PKG_O3="$BENCH_DATA/replay-3"
 build_replay z "$REPLAY_PKG"

@@ -267,14 +267,29 @@ fn single_discussion(store: &mut Store, did: &str) -> AutoCommit {
 
 /// `n` single-character edits to one answer, a commit each.
 fn edits(doc: &mut AutoCommit, field: AnswerField, n: usize, seed: u64) {
+    edits_committed_every(doc, field, n, seed, 1);
+}
+
+/// `n` single-character edits to one answer, a commit after every `per_commit` of them (the
+/// app commits once per typing pause, not per keystroke).
+fn edits_committed_every(
+    doc: &mut AutoCommit,
+    field: AnswerField,
+    n: usize,
+    seed: u64,
+    per_commit: usize,
+) {
     let full = text(seed, n);
     let full: String = full.chars().take(n).collect();
     let mut end = 0;
-    for c in full.chars() {
+    for (i, c) in full.chars().enumerate() {
         end += c.len_utf8();
         discussion::apply(doc, DiscussionEdit::Answer(field, full[..end].to_string())).unwrap();
-        doc.commit();
+        if (i + 1) % per_commit == 0 {
+            doc.commit();
+        }
     }
+    doc.commit();
 }
 
 fn dump(kv: &MemoryKv) -> String {
@@ -319,29 +334,38 @@ fn main() {
     store.put(&discussion_name(&did), doc);
     write("typing.json", dump(&store.finish()).as_bytes());
 
-    let did = id(2, 0xdd);
-    let mut store = Store::new();
-    let mut local = single_discussion(&mut store, &did);
-    let mut other = local.fork().with_actor(ActorId::from(&[9u8; 16][..]));
-    edits(&mut local, AnswerField::Strengths, 10_000, 11);
-    edits(&mut other, AnswerField::LongTerm, 10_000, 13);
-    let d = discussion::read(&local).unwrap();
-    store
-        .index
-        .discussions
-        .insert(did.clone(), IndexEntry::of(&d));
-    store.put(&discussion_name(&did), local);
-    write("merge-local.json", dump(&store.finish()).as_bytes());
-    let package = Package::whole(&mut other, Audience::Leader).unwrap();
-    write("merge-other.ctalk", &package.to_bytes());
-    let expected = discussion::read(&other).unwrap();
-    write(
-        "merge-expected.json",
-        serde_json::json!({
-            "discussion": did,
-            "long_term_chars": expected.answers.long_term.as_str().encode_utf16().count(),
-        })
-        .to_string()
-        .as_bytes(),
-    );
+    // Two replicas that diverged by 10,000 single-character edits each: once with a commit
+    // per edit (the worst case), once with a commit per typing pause of 30 characters (what
+    // the app does).
+    for (n, prefix, per_commit) in [(2, "merge", 1), (3, "merge-paused", 30)] {
+        let did = id(n, 0xdd);
+        let mut store = Store::new();
+        let mut local = single_discussion(&mut store, &did);
+        let mut other = local.fork().with_actor(ActorId::from(&[9u8; 16][..]));
+        edits_committed_every(&mut local, AnswerField::Strengths, 10_000, 11, per_commit);
+        edits_committed_every(&mut other, AnswerField::LongTerm, 10_000, 13, per_commit);
+        let d = discussion::read(&local).unwrap();
+        store
+            .index
+            .discussions
+            .insert(did.clone(), IndexEntry::of(&d));
+        store.put(&discussion_name(&did), local);
+        write(
+            &format!("{prefix}-local.json"),
+            dump(&store.finish()).as_bytes(),
+        );
+        let package = Package::whole(&mut other, Audience::Leader).unwrap();
+        write(&format!("{prefix}-other.ctalk"), &package.to_bytes());
+        let expected = discussion::read(&other).unwrap();
+        write(
+            &format!("{prefix}-expected.json"),
+            serde_json::json!({
+                "discussion": did,
+                "changes_per_side": other.get_changes(&[]).len() - 1,
+                "long_term_chars": expected.answers.long_term.as_str().encode_utf16().count(),
+            })
+            .to_string()
+            .as_bytes(),
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! What merging a file costs in the core, natively, step by step: two replicas of one
 //! discussion that diverged by 10,000 single-character edits each (the merge benchmark's
 //! data). A working aid for the merge benchmark:
-//! `cargo run --release -p career-core --example merge_cost`.
+//! `cargo run --release -p career-core --example merge_cost [edits] [edits per commit]`.
 use std::time::Instant;
 
 use automerge::ReadDoc;
@@ -11,17 +11,17 @@ use career_core::people::Participant;
 use career_core::share::{merge_into, Audience, Package};
 use career_core::{review, ActorId, AutoCommit, Day};
 
-fn edits(doc: &mut AutoCommit, field: AnswerField, n: usize) {
+fn edits(doc: &mut AutoCommit, field: AnswerField, n: usize, per_commit: usize) {
+    let line = "Calm under pressure; mentors new engineers. ";
     let mut text = String::new();
-    for c in "Calm under pressure; mentors new engineers. "
-        .chars()
-        .cycle()
-        .take(n)
-    {
+    for (i, c) in line.chars().cycle().take(n).enumerate() {
         text.push(c);
         discussion::apply(doc, DiscussionEdit::Answer(field, text.clone())).unwrap();
-        doc.commit();
+        if (i + 1) % per_commit == 0 {
+            doc.commit();
+        }
     }
+    doc.commit();
 }
 
 fn time<T>(what: &str, f: impl FnOnce() -> T) -> T {
@@ -35,6 +35,8 @@ fn main() {
     let n: usize = std::env::args()
         .nth(1)
         .map_or(10_000, |a| a.parse().unwrap());
+    // Edits per commit: 1 (the worst case) or ~30 (a commit per typing pause, as the app).
+    let per_commit: usize = std::env::args().nth(2).map_or(1, |a| a.parse().unwrap());
     let mut local = AutoCommit::new().with_actor(ActorId::from(&[2u8; 16][..]));
     discussion::create(
         &mut local,
@@ -49,8 +51,8 @@ fn main() {
     .unwrap();
     local.commit();
     let mut other = local.fork().with_actor(ActorId::from(&[9u8; 16][..]));
-    edits(&mut local, AnswerField::Strengths, n);
-    edits(&mut other, AnswerField::LongTerm, n);
+    edits(&mut local, AnswerField::Strengths, n, per_commit);
+    edits(&mut other, AnswerField::LongTerm, n, per_commit);
     // As stored and as sent: each side loads from a saved document.
     let mut local = AutoCommit::load(&local.save()).unwrap();
     let bytes = Package::whole(&mut other, Audience::Leader)
