@@ -59,7 +59,6 @@ impl DeviceState {
 impl AppState {
     pub(super) fn start_device(&self) {
         let device = self.device;
-        pwa::register_service_worker(move || device.update_ready.set(true));
         let today = clock::today();
         let (last, first) = self
             .repo
@@ -76,14 +75,19 @@ impl AppState {
             .unwrap_or((None, None));
         device.last_backup.set(last);
         device.first_use.set(first);
-        leptos::task::spawn_local(async move {
-            device.persisted.set(pwa::persisted().await);
-        });
-        // After the first paint: it walks all of storage, and start-up should not wait.
+        // A second after start: measuring walks all of storage, and registering the service
+        // worker and asking for persistent storage need not compete with the first paint
+        // or the first clicks.
         let state = *self;
         leptos::prelude::set_timeout(
-            move || state.measure_storage(),
-            std::time::Duration::from_millis(100),
+            move || {
+                pwa::register_service_worker(move || device.update_ready.set(true));
+                leptos::task::spawn_local(async move {
+                    device.persisted.set(pwa::persisted().await);
+                });
+                state.measure_storage();
+            },
+            std::time::Duration::from_millis(1000),
         );
     }
 
