@@ -17,6 +17,17 @@ export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
+# Cargo names this workspace's own crates by their path inside the workspace and judges them
+# fresh by file times, so a build from another checkout (or a worktree of an older commit)
+# into the shared target dir can pass for this checkout's. When the last build came from
+# elsewhere, make this checkout's sources newer than anything built (dependencies stay).
+mkdir -p "$CARGO_TARGET_DIR"
+if [ "$(cat "$CARGO_TARGET_DIR/.checkout" 2>/dev/null)" != "$ROOT" ]; then
+  say "the shared build dir was last used by another checkout: rebuilding this one's crates"
+  find "$ROOT/src" "$ROOT/core" "$ROOT/bench" "$ROOT/fuzz" -name '*.rs' -not -path '*/target/*' -exec touch {} +
+  echo "$ROOT" > "$CARGO_TARGET_DIR/.checkout"
+fi
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
