@@ -1,7 +1,8 @@
-// A static server for the in-page replay (bench/replay.html): the repository's bench/ and
-// node_modules/, the benchmark data directory as /data/ and ../shared/data as /shared/, and
-// an import map for the npm libraries, resolved from their package.json "exports" the way a
-// browser bundler would (browser and import conditions), so no bundler is needed.
+// A static server for the in-page replay (bench/replay.html): the repository's bench/ (with
+// the automerge-paper trace, /bench/data/automerge-paper.json.gz) and node_modules/, the
+// benchmark data directory as /data/, and an import map for the npm libraries, resolved from
+// their package.json "exports" the way a browser bundler would (browser and import
+// conditions), so no bundler is needed.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,9 +44,9 @@ export function importMap(root) {
   return JSON.stringify({ imports });
 }
 
-export function startPageServer({ root, data, shared }) {
+export function startPageServer({ root, data }) {
   const map = `<script type="importmap">${importMap(root)}</script>`;
-  const mounts = [['/data/', data], ['/shared/', shared], ['/node_modules/', path.join(root, 'node_modules')], ['/bench/', path.join(root, 'bench')]];
+  const mounts = [['/data/', data], ['/node_modules/', path.join(root, 'node_modules')], ['/bench/', path.join(root, 'bench')]];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
     const mount = mounts.find(([prefix]) => url.pathname.startsWith(prefix));

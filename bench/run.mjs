@@ -8,8 +8,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startServer, launch } from '../tests/e2e/harness.mjs';
-import { startPageServer } from './page-server.mjs';
+import { MADE_BY, TRACE, replayLibraries, requireInputs } from './inputs.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
@@ -30,6 +29,44 @@ function row(what, value, budget, ok, note = '') {
   rows.push({ what, value, budget, ok, note });
   console.log(`${ok === null ? ' ' : ok ? '✓' : '✗'} ${what}: ${value}${budget ? ` (budget ${budget})` : ''}${note ? ` — ${note}` : ''}`);
 }
+
+// Every input the chosen measures read, checked before anything starts: a missing or
+// unreadable one is a line naming it and what produces it, and exit status 1.
+{
+  const data = (name) => ({ file: path.join(DATA, name), base: DATA, madeBy: MADE_BY.data });
+  const npm = path.join(ROOT, 'node_modules');
+  const inputs = [
+    { file: path.join(DIST, 'index.html'), base: DIST, madeBy: MADE_BY.dist },
+    { file: path.join(npm, 'playwright-core', 'package.json'), base: npm, madeBy: MADE_BY.npm },
+  ];
+  const floor = process.env.FLOOR_PKG;
+  if (want('bundle') && floor && fs.existsSync(floor) && fs.existsSync(path.join(DATA, 'automerge-only.wasm'))) {
+    inputs.push(...['career-talk-floor_bg.wasm', 'career-talk-floor.js'].map((f) => ({ file: path.join(floor, f), madeBy: MADE_BY.floor })),
+      { file: path.join(DATA, 'automerge-only.wasm'), madeBy: MADE_BY.floor });
+  }
+  if (want('startup')) inputs.push(data('team-100.json'));
+  if (want('typing')) inputs.push(data('typing.json'));
+  // A merge data set is measured when its expected result is there, as before.
+  for (const prefix of ['merge', 'merge-paused']) {
+    if (want('merge') && fs.existsSync(path.join(DATA, `${prefix}-expected.json`))) {
+      inputs.push(...[`${prefix}-expected.json`, `${prefix}-local.json`, `${prefix}-other.ctalk`].map(data));
+    }
+  }
+  if (want('storage')) inputs.push(data('team-50.json'), data('team-50.plain.json'));
+  if (want('replay')) {
+    inputs.push({ file: TRACE, madeBy: MADE_BY.trace }, ...replayLibraries(),
+      { file: path.join(npm, '@automerge/automerge/dist/mjs/entrypoints/fullfat_base64.js'), base: npm, madeBy: MADE_BY.npm });
+    // A replay module is measured when its directory is there, as before.
+    for (const pkg of ['replay-z-web', 'replay-3-web']) {
+      if (!fs.existsSync(path.join(DATA, pkg))) continue;
+      inputs.push(...['career_talk_replay.js', 'career_talk_replay_bg.wasm'].map((f) => ({ file: path.join(DATA, pkg, f), madeBy: MADE_BY.replay })));
+    }
+  }
+  requireInputs(inputs, 'bench');
+}
+// Loaded once the inputs are known to be there (the harness needs playwright-core).
+const { startServer, launch } = await import('../tests/e2e/harness.mjs');
+const { startPageServer } = await import('./page-server.mjs');
 
 const server = await startServer();
 const browser = await launch();
@@ -215,14 +252,26 @@ function runNode(args, env = {}) {
   return out.trim().split('\n');
 }
 if (want('replay')) {
-  const pages = await startPageServer({ root: ROOT, data: DATA, shared: path.resolve(ROOT, '../shared/data') });
+  const pages = await startPageServer({ root: ROOT, data: DATA });
+  const trace = '/bench/' + path.relative(path.join(ROOT, 'bench'), TRACE).split(path.sep).join('/');
   for (const [label, pkg] of [['app release settings (opt-level z)', 'replay-z-web'], ['opt-level 3', 'replay-3-web']]) {
     if (!fs.existsSync(path.join(DATA, pkg))) continue;
     const context = await browser.newContext();
     const p = await context.newPage();
     p.on('pageerror', (e) => console.error('replay page:', e.message));
-    await p.goto(`${pages.url}/bench/replay.html?pkg=/data/${pkg}&trace=/shared/automerge-paper.json.gz&runs=${RUNS}`);
-    const { results: r, edits, every, runs } = await p.evaluate(() => window.__replay);
+    await p.goto(`${pages.url}/bench/replay.html?pkg=/data/${pkg}&trace=${trace}&runs=${RUNS}`);
+    let replay;
+    try {
+      replay = await p.evaluate(() => window.__replay);
+    } catch (e) {
+      // The page names what failed (e.g. the trace's path and HTTP status): one line, exit 1.
+      console.error(`bench: the replay page (${pkg}) failed: ${e.message.split('\n')[0].replace(/^page\.evaluate: (Error: )?/, '')}`);
+      await browser.close();
+      await pages.close();
+      await server.close();
+      process.exit(1);
+    }
+    const { results: r, edits, every, runs } = replay;
     await context.close();
     const ratio = r.ours.replay / r.automerge.replay;
     const line = (n) => `${ms(r[n].replay)} replay, ${kb(r[n].bytes)} saved, ${ms(r[n].load)} load`;
