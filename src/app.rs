@@ -4,88 +4,67 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use career_core::local::Perspective;
 use career_core::share::{Package, LINK_PREFIX};
 
-use crate::components::status::{DeviceBanners, ErrorBanner, NoticeBanner, SaveIndicator};
+use crate::components::status::{DeviceBanners, MessageList, SaveBanner, SaveIndicator};
+use crate::error::AppError;
 use crate::infra::guard::{self, Reading};
 use crate::infra::location;
-use crate::pages::discussion::DiscussionPage;
+use crate::pages::discussion::share::open_package;
+use crate::pages::discussion::{DiscussionPage, Tab};
 use crate::pages::hr::HrPage;
 use crate::pages::people::PeoplePage;
 use crate::pages::person::PersonPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::team::TeamPage;
-use crate::state::{AppState, Notice};
+use crate::services::{self, Live, Messages, Sharing};
 
-/// Opening a share link: takes in the package from the fragment and returns where to go.
-/// On start this runs before the router reads the address; the caller then replaces the
-/// address (fragment included) in the history, so the shared data does not linger there.
-fn take_in_link(state: AppState) -> Option<String> {
+/// Opening a share or live link: takes in the package (or joins the session) from the
+/// fragment and returns where to go. On start this runs before the router reads the
+/// address; the caller then replaces the address (fragment included) in the history, so
+/// the shared data does not linger there.
+fn take_in_link(sharing: Sharing, live: Live, messages: Messages) -> Option<String> {
     let hash = location::hash();
-    if hash.starts_with(career_core::live::envelope::LINK_PREFIX) {
-        let path = leptos::prelude::window()
+    let here = || {
+        leptos::prelude::window()
             .location()
             .pathname()
-            .unwrap_or_else(|_| "/".into());
+            .unwrap_or_else(|_| "/".into())
+    };
+    if hash.starts_with(career_core::live::envelope::LINK_PREFIX) {
         let joined = career_core::live::envelope::Room::from_fragment(&hash)
-            .ok_or_else(|| "the live link is incomplete or altered".to_string())
-            .and_then(|room| state.join_live(room));
+            .ok_or(AppError::BadLiveLink)
+            .and_then(|room| live.join(room));
         return Some(match joined {
-            Ok(id) => format!("/discussions/{id}/conversation"),
+            Ok(id) => Tab::Conversation.route(&id),
             Err(e) => {
-                state.notice.set(Some(Notice {
-                    ok: false,
-                    text: format!("This live link could not be opened: {e}. Nothing on this device was changed."),
-                }));
-                path
+                messages.problem(format!(
+                    "This live link could not be opened: {e}. Nothing on this device was changed."
+                ));
+                here()
             }
         });
     }
     if !hash.starts_with(LINK_PREFIX) {
         return None;
     }
-    let path = leptos::prelude::window()
-        .location()
-        .pathname()
-        .unwrap_or_else(|_| "/".into());
-    let result = guard::reading(Reading::Link, || {
+    let opened = open_package(sharing, messages, Reading::Link, "This link", || {
         Package::from_fragment(&hash)
-            .map_err(|e| e.to_string())
-            .and_then(|p| state.take_in(p))
     });
-    let target = match result {
-        Ok(imported) => {
-            state.notice.set(Some(Notice {
-                ok: true,
-                text: imported.message,
-            }));
-            let tab = match state.perspective(&imported.discussion_id) {
-                Perspective::Employee => "reflect",
-                Perspective::Leader => "conversation",
-            };
-            format!("/discussions/{}/{tab}", imported.discussion_id)
-        }
-        Err(e) => {
-            state.notice.set(Some(Notice {
-                ok: false,
-                text: format!(
-                    "This link could not be opened: {e}. Nothing on this device was changed."
-                ),
-            }));
-            path
-        }
-    };
-    Some(target)
+    Some(opened.unwrap_or_else(here))
 }
 
 /// A link opened in a tab where the app already runs only changes the fragment.
 #[component]
 fn LinkWatcher() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let (sharing, live, messages) = (
+        expect_context::<Sharing>(),
+        expect_context::<Live>(),
+        expect_context::<Messages>(),
+    );
     let navigate = leptos_router::hooks::use_navigate();
     let handle = window_event_listener(leptos::ev::hashchange, move |_| {
-        if let Some(target) = take_in_link(state) {
+        if let Some(target) = take_in_link(sharing, live, messages) {
             location::replace_with(&target);
             navigate(
                 &target,
@@ -101,12 +80,11 @@ fn LinkWatcher() -> impl IntoView {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::init();
-    provide_context(state);
+    let (_, sharing, live, messages) = services::provide();
     if let Some(text) = guard::take_notice() {
-        state.notice.set(Some(Notice { ok: false, text }));
+        messages.problem(text);
     }
-    if let Some(target) = take_in_link(state) {
+    if let Some(target) = take_in_link(sharing, live, messages) {
         location::replace_with(&target);
     }
     view! {
@@ -118,8 +96,8 @@ pub fn App() -> impl IntoView {
                                 <SaveIndicator />
                 <A href="/settings" attr:class="settings-link" attr:data-testid="settings-link">"This device"</A>
             </header>
-                        <ErrorBanner />
-                        <NoticeBanner />
+                        <SaveBanner />
+                        <MessageList />
                         <DeviceBanners />
             <crate::components::live_bar::LiveBar />
             <main class="page">

@@ -3,9 +3,10 @@
 
 mod app;
 mod components;
+mod error;
 mod infra;
 mod pages;
-mod state;
+mod services;
 
 fn main() {
     infra::guard::install();

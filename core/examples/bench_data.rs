@@ -9,13 +9,15 @@
 //! - `merge-local.json` + `merge-other.ctalk`: two replicas of one discussion that diverged by
 //!   10,000 edits each (the file is the other side's, to be opened and merged).
 
-use career_core::discussion::{self, DiscussionEdit, NewDiscussion, Readiness, Track};
-use career_core::index::{discussion_name, prep_name, roster_name, Index, IndexEntry};
-use career_core::method::{AnswerField, PrepField};
-use career_core::people::{self, Participant, Person, RosterEdit};
-use career_core::prep::{self, PrepEdit};
-use career_core::share::{Audience, Package};
-use career_core::store::{MemoryKv, StoredDoc};
+use career_core::model::discussion::{self, DiscussionEdit, NewDiscussion, Readiness, Track};
+use career_core::model::method::{AnswerField, PrepField};
+use career_core::model::people::{self, Participant, Person, RosterEdit};
+use career_core::model::prep::{self, PrepEdit};
+use career_core::share::Package;
+use career_core::storage::blobs::{MemoryKv, StoredDoc};
+use career_core::storage::index::{Index, IndexEntry};
+use career_core::storage::keys::DocName;
+use career_core::Side;
 use career_core::{ActorId, AutoCommit, Day};
 
 const WORDS: &[&str] = &[
@@ -116,7 +118,7 @@ impl Store {
             index: Index::default(),
         }
     }
-    fn put(&mut self, name: &str, doc: AutoCommit) {
+    fn put(&mut self, name: &DocName, doc: AutoCommit) {
         let mut stored =
             StoredDoc::create(&mut self.kv, name, doc, 1_795_000_000, "bench").unwrap();
         stored.save(&mut self.kv, 1_795_000_000).unwrap();
@@ -205,9 +207,9 @@ fn team(people: u64) -> (MemoryKv, serde_json::Value) {
                 prep_doc.commit();
                 prep_plain.insert(format!("{f:?}"), t.into());
             }
-            store.put(&discussion_name(&did), doc);
-            store.put(&prep_name(&did), prep_doc);
-            let mut json = career_core::export::json(&d);
+            store.put(&DocName::Discussion(did.clone()), doc);
+            store.put(&DocName::Prep(did.clone()), prep_doc);
+            let mut json = career_core::reports::export::json(&d);
             json["prep"] = prep_plain.into();
             plain.push(json);
         }
@@ -221,7 +223,7 @@ fn team(people: u64) -> (MemoryKv, serde_json::Value) {
             .collect::<Vec<_>>(),
     )
     .unwrap();
-    store.put(&roster_name(), roster);
+    store.put(&DocName::Roster, roster);
     (
         store.finish(),
         serde_json::json!({ "people": roster_plain, "discussions": plain }),
@@ -242,7 +244,7 @@ fn single_discussion(store: &mut Store, did: &str) -> AutoCommit {
         added_on: Day::new(2025, 6, 1).unwrap(),
     };
     people::apply(&mut roster, RosterEdit::AddPerson(person.clone())).unwrap();
-    store.put(&roster_name(), roster);
+    store.put(&DocName::Roster, roster);
     let mut doc = AutoCommit::new().with_actor(ActorId::from(&[2u8; 16][..]));
     discussion::create(
         &mut doc,
@@ -261,7 +263,7 @@ fn single_discussion(store: &mut Store, did: &str) -> AutoCommit {
     doc.commit();
     let mut prep_doc = AutoCommit::new().with_actor(ActorId::from(&[3u8; 16][..]));
     prep::create(&mut prep_doc, did).unwrap();
-    store.put(&prep_name(did), prep_doc);
+    store.put(&DocName::Prep(did.to_string()), prep_doc);
     doc
 }
 
@@ -331,7 +333,7 @@ fn main() {
         .index
         .discussions
         .insert(did.clone(), IndexEntry::of(&d));
-    store.put(&discussion_name(&did), doc);
+    store.put(&DocName::Discussion(did.clone()), doc);
     write("typing.json", dump(&store.finish()).as_bytes());
 
     // Two replicas that diverged by 10,000 single-character edits each: once with a commit
@@ -349,12 +351,12 @@ fn main() {
             .index
             .discussions
             .insert(did.clone(), IndexEntry::of(&d));
-        store.put(&discussion_name(&did), local);
+        store.put(&DocName::Discussion(did.clone()), local);
         write(
             &format!("{prefix}-local.json"),
             dump(&store.finish()).as_bytes(),
         );
-        let package = Package::whole(&mut other, Audience::Leader).unwrap();
+        let package = Package::whole(&mut other, Side::Leader).unwrap();
         write(&format!("{prefix}-other.ctalk"), &package.to_bytes());
         let expected = discussion::read(&other).unwrap();
         write(

@@ -1,12 +1,13 @@
 //! Writes valid sample inputs for each fuzz target into `<dir>/<target>/` (the seed corpus
 //! kept in `fuzz/corpus`): `cargo run -p career-core --example fuzz_seeds -- fuzz/corpus`.
 
-use career_core::backup::Backup;
-use career_core::discussion::{self, DiscussionEdit, NewDiscussion};
 use career_core::live::envelope::{chunk, Envelope, Kind, Room};
-use career_core::method::AnswerField;
-use career_core::people::Participant;
-use career_core::share::{Audience, Package};
+use career_core::model::discussion::{self, DiscussionEdit, NewDiscussion};
+use career_core::model::method::AnswerField;
+use career_core::model::people::Participant;
+use career_core::share::Package;
+use career_core::storage::backup::Backup;
+use career_core::Side;
 use career_core::{AutoCommit, Day};
 
 fn main() {
@@ -42,7 +43,7 @@ fn main() {
     )
     .unwrap();
     doc.commit();
-    let package = Package::whole(&mut doc, Audience::Employee).unwrap();
+    let package = Package::whole(&mut doc, Side::Employee).unwrap();
     write("share_file", "whole", &package.to_bytes());
     write("share_link", "whole", package.to_fragment().as_bytes());
     let saved = doc.save();

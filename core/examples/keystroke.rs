@@ -4,9 +4,10 @@
 use std::time::Instant;
 
 use automerge::ReadDoc;
-use career_core::discussion::{self, DiscussionEdit, NewDiscussion};
-use career_core::method::AnswerField;
-use career_core::people::Participant;
+use career_core::model::discussion::{self, DiscussionEdit, DiscussionText, NewDiscussion};
+use career_core::model::method::AnswerField;
+use career_core::model::people::Participant;
+use career_core::model::text::Splice;
 use career_core::{ActorId, AutoCommit, Day};
 
 fn main() {
@@ -45,20 +46,19 @@ fn main() {
         );
     };
     let mut copy = discussion::read(&doc).unwrap();
+    let answer = DiscussionText::Answer(field);
     time(
-        "keystroke spliced from the copy (apply_known + patch)",
+        "keystroke spliced into the document and the copy",
         &mut || {
-            let text = format!("{}x", copy.answers.get(field));
-            let e = DiscussionEdit::Answer(field, text);
-            discussion::apply_known(&mut doc, e.clone(), Some(copy.answers.get(field))).unwrap();
-            copy.patch(&e);
+            let at = copy.answers.get(field).len();
+            copy.splice(&mut doc, &answer, &Splice::insert(at, "x"))
+                .unwrap();
         },
     );
-    time("keystroke read from the document (apply)", &mut || {
+    time("keystroke as a whole value (apply, diffed)", &mut || {
         let text = format!("{}y", copy.answers.get(field));
-        let e = DiscussionEdit::Answer(field, text);
-        discussion::apply(&mut doc, e.clone()).unwrap();
-        copy.patch(&e);
+        discussion::apply(&mut doc, DiscussionEdit::Answer(field, text)).unwrap();
+        copy = discussion::read(&doc).unwrap();
     });
     time("read the whole discussion", &mut || {
         discussion::read(&doc).unwrap();

@@ -5,11 +5,13 @@
 use std::time::Instant;
 
 use automerge::ReadDoc;
-use career_core::discussion::{self, DiscussionEdit, NewDiscussion};
-use career_core::method::AnswerField;
-use career_core::people::Participant;
-use career_core::share::{merge_into, Audience, Package};
-use career_core::{review, ActorId, AutoCommit, Day};
+use career_core::model::discussion::{self, DiscussionEdit, NewDiscussion};
+use career_core::model::method::AnswerField;
+use career_core::model::people::Participant;
+use career_core::share::review;
+use career_core::share::{merge_into, Package};
+use career_core::Side;
+use career_core::{ActorId, AutoCommit, Day};
 
 fn edits(doc: &mut AutoCommit, field: AnswerField, n: usize, per_commit: usize) {
     let line = "Calm under pressure; mentors new engineers. ";
@@ -55,9 +57,7 @@ fn main() {
     edits(&mut other, AnswerField::LongTerm, n, per_commit);
     // As stored and as sent: each side loads from a saved document.
     let mut local = AutoCommit::load(&local.save()).unwrap();
-    let bytes = Package::whole(&mut other, Audience::Leader)
-        .unwrap()
-        .to_bytes();
+    let bytes = Package::whole(&mut other, Side::Leader).unwrap().to_bytes();
     println!(
         "{n} + {n} single-character changes, file {} KB",
         bytes.len() / 1024

@@ -1,40 +1,27 @@
 //! Career Talk's pure core: the documents of a career aspiration discussion, how they are
-//! edited and merged, how they are stored in a key-value store, and when the next talk is
-//! due. No browser APIs and no clock: the shell passes in storage, time, ids and actors.
+//! edited and merged, how they are stored in a key-value store, how they travel, and what
+//! the leader takes out of them. No browser APIs and no clock: the shell passes in
+//! storage, time, randomness and a crash guard.
 //!
-//! Documents (each an Automerge document with `kind` and `schema` at the root):
-//! - [`people`]: the roster of people a manager talks with;
-//! - [`discussion`]: the *shared* record of one discussion;
-//! - [`prep`]: the leader's *private* preparation for one discussion;
-//! - [`reflection`]: the employee's *private* drafts, published answer by answer.
+//! The parts, one folder each:
+//! - [`model`]: the documents (roster, shared discussion, private preparation, private
+//!   reflection), the method's questions, sign-off, and text edits as splices;
+//! - [`storage`]: how documents live in a key-value store (every storage name in one
+//!   module), the derived index, per-device metadata, backups, checks of stored bytes, and
+//!   the [`storage::workspace::Workspace`] the app drives;
+//! - [`share`]: packages for links and files, and what a merge brought (review, conflicts);
+//! - [`live`]: live sessions — encrypted envelopes, the NATS wire codec, the sync session;
+//! - [`reports`]: exports, the HR record, calendar files, the team picture, year over year
+//!   and scheduling.
 
-pub(crate) mod am;
-pub mod backup;
-pub mod caret;
-pub mod date;
-pub mod discussion;
 pub mod error;
-pub mod export;
-pub mod hr;
-pub mod ics;
-pub mod ids;
-pub mod index;
 pub mod live;
-pub mod local;
-pub mod method;
-pub mod over_time;
-pub mod people;
-pub mod precheck;
-pub mod prep;
-pub mod reflection;
-pub mod review;
-pub mod schedule;
-pub mod schema;
+pub mod model;
+pub mod reports;
 pub mod share;
-pub mod signoff;
-pub mod store;
-pub mod team;
+pub mod storage;
 
 pub use automerge::{ActorId, AutoCommit};
-pub use date::Day;
 pub use error::{DecodeError, EditError};
+pub use model::date::Day;
+pub use model::side::Side;

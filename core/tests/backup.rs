@@ -2,8 +2,8 @@
 
 mod common;
 
-use career_core::backup::{missing_people, Backup, BackupError};
-use career_core::people::{self, Person, RosterEdit};
+use career_core::model::people::{self, Person, RosterEdit};
+use career_core::storage::backup::{missing_people, Backup, BackupError};
 use career_core::AutoCommit;
 use common::*;
 

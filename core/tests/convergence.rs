@@ -3,8 +3,8 @@
 
 mod common;
 
-use career_core::discussion::{self, Action, DiscussionEdit, Owner, Track};
-use career_core::method::AnswerField;
+use career_core::model::discussion::{self, Action, DiscussionEdit, Owner, Track};
+use career_core::model::method::AnswerField;
 use career_core::AutoCommit;
 use common::*;
 use proptest::prelude::*;

@@ -3,11 +3,12 @@
 
 mod common;
 
-use career_core::backup::Backup;
 use career_core::live::envelope::{Reassembler, Room};
 use career_core::live::nats::Parser;
 use career_core::share::{merge_into, Package};
-use career_core::store::{MemoryKv, StoredDoc};
+use career_core::storage::backup::Backup;
+use career_core::storage::blobs::{MemoryKv, StoredDoc};
+use career_core::storage::keys::DocName;
 use common::*;
 use proptest::prelude::*;
 
@@ -51,9 +52,9 @@ proptest! {
     fn stored_data_never_panics(bytes in prefixed()) {
         use base64::Engine;
         let mut kv = MemoryKv::default();
-        kv.map.insert("ct1:doc:d.x:s.t.00000000".into(), base64::engine::general_purpose::STANDARD.encode(&bytes));
-        kv.map.insert("ct1:doc:d.x:c.t.00000001".into(), String::from_utf8_lossy(&bytes).into_owned());
-        let _ = StoredDoc::load(&kv, "d.x", actor(1), "t");
+        kv.map.insert("ct1:doc:d.00000000000000000000000000000000:s.t.00000000".into(), base64::engine::general_purpose::STANDARD.encode(&bytes));
+        kv.map.insert("ct1:doc:d.00000000000000000000000000000000:c.t.00000001".into(), String::from_utf8_lossy(&bytes).into_owned());
+        let _ = StoredDoc::load(&kv, &DocName::parse("d.00000000000000000000000000000000").unwrap(), actor(1), "t");
     }
 
     #[test]

@@ -4,10 +4,10 @@
 
 mod common;
 
-use career_core::discussion::{self, DiscussionEdit};
 use career_core::live::envelope::{chunk, Envelope, Reassembler, Room};
 use career_core::live::session::{Presence, Session};
-use career_core::method::AnswerField;
+use career_core::model::discussion::{self, DiscussionEdit};
+use career_core::model::method::AnswerField;
 use career_core::AutoCommit;
 use common::*;
 use proptest::prelude::*;

@@ -3,12 +3,12 @@
 
 mod common;
 
-use career_core::discussion::{
+use career_core::model::discussion::{
     self, Action, DiscussionEdit, LeaderView, Owner, Readiness, Track, Willing,
 };
-use career_core::method::{AnswerField, PrepField, Question};
-use career_core::prep::{self, PrepEdit};
-use career_core::reflection;
+use career_core::model::method::{AnswerField, PrepField, Question};
+use career_core::model::prep::{self, PrepEdit};
+use career_core::model::reflection;
 use career_core::AutoCommit;
 use common::*;
 
@@ -195,7 +195,7 @@ fn the_leaders_prep_stays_out_of_the_shared_record_until_interjected() {
     .unwrap();
     prep::apply(
         &mut prep_doc,
-        PrepEdit::Indicator(career_core::method::Indicator::Drive, true),
+        PrepEdit::Indicator(career_core::model::method::Indicator::Drive, true),
     )
     .unwrap();
     let mut shared = new_discussion();

@@ -1,18 +1,28 @@
 //! Inputs the fuzzers found that once broke a decoder: each must now give an error.
 
 use base64::Engine;
-use career_core::store::{MemoryKv, StoredDoc};
+use career_core::storage::blobs::{MemoryKv, StoredDoc};
+use career_core::storage::keys::DocName;
 
 fn load_halves(data: &[u8]) -> std::thread::Result<()> {
     let (a, b) = data.split_at(data.len() / 2);
     let mut kv = MemoryKv::default();
     let b64 = base64::engine::general_purpose::STANDARD;
-    kv.map
-        .insert("ct1:doc:d.x:s.t.00000000".into(), b64.encode(a));
-    kv.map
-        .insert("ct1:doc:d.x:c.t.00000001".into(), b64.encode(b));
+    kv.map.insert(
+        "ct1:doc:d.00000000000000000000000000000000:s.t.00000000".into(),
+        b64.encode(a),
+    );
+    kv.map.insert(
+        "ct1:doc:d.00000000000000000000000000000000:c.t.00000001".into(),
+        b64.encode(b),
+    );
     std::panic::catch_unwind(|| {
-        let loaded = StoredDoc::load(&kv, "d.x", career_core::ActorId::from(&[1u8; 16][..]), "t");
+        let loaded = StoredDoc::load(
+            &kv,
+            &DocName::parse("d.00000000000000000000000000000000").unwrap(),
+            career_core::ActorId::from(&[1u8; 16][..]),
+            "t",
+        );
         assert!(loaded.is_err(), "malformed bytes loaded");
     })
 }
@@ -38,12 +48,13 @@ fn stored_doc_oom_1_is_refused_before_allocating() {
 /// The same bytes arriving as a share link or file: whole, or as changes for a local copy.
 #[test]
 fn stored_doc_crash_1_in_a_package_is_an_error_not_a_crash() {
-    use career_core::share::{merge_into, Audience, Contents, Package};
+    use career_core::share::{merge_into, Contents, Package};
+    use career_core::Side;
     let data = include_bytes!("regressions/stored_doc_crash_1");
     for contents in [Contents::Whole, Contents::ChangesOnly] {
         let package = Package {
             contents,
-            audience: Audience::Employee,
+            audience: Side::Employee,
             discussion_id: "0123456789abcdef0123456789abcdef".into(),
             sender_heads: vec![],
             payload: data.to_vec(),
@@ -73,13 +84,21 @@ fn stored_doc_crash_1_in_a_package_is_an_error_not_a_crash() {
 #[test]
 fn stored_doc_checked_crash_1_is_an_error_not_a_crash() {
     let data = include_bytes!("regressions/stored_doc_checked_crash_1");
-    career_core::precheck::check(data).expect("the checksums are valid");
+    career_core::storage::precheck::check(data).expect("the checksums are valid");
     let mut kv = MemoryKv::default();
     let b64 = base64::engine::general_purpose::STANDARD;
-    kv.map
-        .insert("ct1:doc:d.x:s.t.00000000".into(), b64.encode(data));
+    kv.map.insert(
+        "ct1:doc:d.00000000000000000000000000000000:s.t.00000000".into(),
+        b64.encode(data),
+    );
     let result = std::panic::catch_unwind(|| {
-        StoredDoc::load(&kv, "d.x", career_core::ActorId::from(&[1u8; 16][..]), "t").is_err()
+        StoredDoc::load(
+            &kv,
+            &DocName::parse("d.00000000000000000000000000000000").unwrap(),
+            career_core::ActorId::from(&[1u8; 16][..]),
+            "t",
+        )
+        .is_err()
     });
     assert_eq!(result.ok(), Some(true), "loading panicked or succeeded");
 }

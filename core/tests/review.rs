@@ -2,10 +2,13 @@
 
 mod common;
 
-use career_core::discussion::{self, Action, DiscussionEdit, Owner, Readiness, Track};
-use career_core::method::AnswerField;
-use career_core::review::{changes_since, conflicts, resolve, Change, ConflictField, Segment};
-use career_core::{export, AutoCommit};
+use career_core::model::discussion::{self, Action, DiscussionEdit, Owner, Readiness, Track};
+use career_core::model::method::AnswerField;
+use career_core::reports::export;
+use career_core::share::review::{
+    changes_since, conflicts, resolve, Change, ConflictField, Segment,
+};
+use career_core::AutoCommit;
 use common::*;
 
 fn edit(doc: &mut AutoCommit, e: DiscussionEdit) {
@@ -161,7 +164,8 @@ fn the_review_of_a_merge_leaves_out_what_this_device_wrote_after_it() {
         &mut manager,
         DiscussionEdit::Answer(AnswerField::Strengths, "Mine, written later".into()),
     );
-    let changes = career_core::review::changes_between(&mut manager, &before, &merged).unwrap();
+    let changes =
+        career_core::share::review::changes_between(&mut manager, &before, &merged).unwrap();
     let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
     assert_eq!(fields, vec!["Longer-term aspirations"]);
 }

@@ -2,12 +2,13 @@
 
 mod common;
 
-use career_core::discussion::{self, DiscussionEdit, NewDiscussion, Track};
-use career_core::method::{AnswerField, PrepField};
-use career_core::people::Participant;
-use career_core::prep::{self, PrepEdit};
-use career_core::share::{merge_into, Audience, Contents, Package, ShareError, MAX_LINK_CHARS};
+use career_core::model::discussion::{self, DiscussionEdit, NewDiscussion, Track};
+use career_core::model::method::{AnswerField, PrepField};
+use career_core::model::people::Participant;
+use career_core::model::prep::{self, PrepEdit};
+use career_core::share::{merge_into, Contents, Package, ShareError, MAX_LINK_CHARS};
 use career_core::AutoCommit;
+use career_core::Side;
 use common::*;
 
 const ID: &str = "0123456789abcdef0123456789abcdef";
@@ -48,7 +49,7 @@ fn a_link_goes_to_the_employee_and_changes_come_back_merged() {
         &mut manager,
         DiscussionEdit::Answer(AnswerField::Strengths, "Calm in incidents".into()),
     );
-    let link = Package::whole(&mut manager, Audience::Employee)
+    let link = Package::whole(&mut manager, Side::Employee)
         .unwrap()
         .to_fragment();
     assert!(link.starts_with("#ct="));
@@ -56,7 +57,7 @@ fn a_link_goes_to_the_employee_and_changes_come_back_merged() {
 
     // The employee opens it on their own device.
     let package = Package::from_fragment(&link).unwrap();
-    assert_eq!(package.audience, Audience::Employee);
+    assert_eq!(package.audience, Side::Employee);
     let (employee_doc, d) = package.whole_document().unwrap();
     assert_eq!(d.answers.strengths.as_str(), "Calm in incidents");
     let mut employee = employee_doc.with_actor(actor(2));
@@ -77,9 +78,9 @@ fn a_link_goes_to_the_employee_and_changes_come_back_merged() {
     );
 
     // The reply carries only what the manager lacks.
-    let reply = Package::changes_since(&mut employee, Audience::Leader, &employee_got).unwrap();
+    let reply = Package::changes_since(&mut employee, Side::Leader, &employee_got).unwrap();
     assert_eq!(reply.contents, Contents::ChangesOnly);
-    let whole_size = Package::whole(&mut employee, Audience::Leader)
+    let whole_size = Package::whole(&mut employee, Side::Leader)
         .unwrap()
         .to_bytes()
         .len();
@@ -116,7 +117,7 @@ fn a_link_never_carries_the_leaders_private_preparation() {
     );
 
     let package = Package::from_fragment(
-        &Package::whole(&mut shared, Audience::Employee)
+        &Package::whole(&mut shared, Side::Employee)
             .unwrap()
             .to_fragment(),
     )
@@ -131,12 +132,12 @@ fn a_link_never_carries_the_leaders_private_preparation() {
 #[test]
 fn changes_only_falls_back_to_the_whole_document_when_the_recipient_is_unknown() {
     let mut doc = discussion_with_id(ID, 1);
-    let p = Package::changes_since(&mut doc, Audience::Employee, &[]).unwrap();
+    let p = Package::changes_since(&mut doc, Side::Employee, &[]).unwrap();
     assert_eq!(p.contents, Contents::Whole);
     let mut other = discussion_with_id(ID, 5);
     let unknown = other.get_heads();
     assert_eq!(
-        Package::changes_since(&mut doc, Audience::Employee, &unknown)
+        Package::changes_since(&mut doc, Side::Employee, &unknown)
             .unwrap()
             .contents,
         Contents::Whole
@@ -154,7 +155,7 @@ fn bad_links_and_files_are_refused_and_change_nothing() {
         &mut theirs,
         DiscussionEdit::Notes("Local words and theirs".into()),
     );
-    let good = Package::whole(&mut theirs, Audience::Leader)
+    let good = Package::whole(&mut theirs, Side::Leader)
         .unwrap()
         .to_fragment();
 
@@ -192,7 +193,7 @@ fn bad_links_and_files_are_refused_and_change_nothing() {
         use automerge::transaction::Transactable;
         newer.put(automerge::ROOT, "schema", 2_u64).unwrap();
     }
-    let newer_link = Package::whole(&mut theirs.fork(), Audience::Leader)
+    let newer_link = Package::whole(&mut theirs.fork(), Side::Leader)
         .map(|mut p| {
             p.payload = newer.save();
             p.to_fragment()
@@ -208,7 +209,7 @@ fn bad_links_and_files_are_refused_and_change_nothing() {
     let mut impostor = discussion_with_id(ID, 7);
     cases.push((
         "same id, other discussion",
-        Package::whole(&mut impostor, Audience::Leader)
+        Package::whole(&mut impostor, Side::Leader)
             .unwrap()
             .to_fragment(),
         |e| matches!(e, ShareError::Unrelated),
@@ -223,7 +224,7 @@ fn bad_links_and_files_are_refused_and_change_nothing() {
     let after_ahead = ahead.get_heads();
     cases.push((
         "changes without their base",
-        Package::changes_since(&mut gap, Audience::Leader, &after_ahead)
+        Package::changes_since(&mut gap, Side::Leader, &after_ahead)
             .unwrap()
             .to_fragment(),
         |e| matches!(e, ShareError::MissingBase),
@@ -249,7 +250,7 @@ fn bad_links_and_files_are_refused_and_change_nothing() {
 #[test]
 fn a_roster_or_prep_document_is_not_taken_as_a_discussion() {
     let mut shared = discussion_with_id(ID, 1);
-    let mut package = Package::whole(&mut shared, Audience::Leader).unwrap();
+    let mut package = Package::whole(&mut shared, Side::Leader).unwrap();
     let mut prep_doc = AutoCommit::new();
     prep::create(&mut prep_doc, ID).unwrap();
     package.payload = prep_doc.save();

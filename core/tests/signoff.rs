@@ -2,11 +2,12 @@
 
 mod common;
 
-use career_core::discussion::{self, DiscussionEdit, Track};
-use career_core::method::AnswerField;
-use career_core::review::Change;
-use career_core::signoff::{self, Party, State};
+use career_core::model::discussion::{self, DiscussionEdit, Track};
+use career_core::model::method::AnswerField;
+use career_core::model::signoff::{self, State};
+use career_core::share::review::Change;
 use career_core::AutoCommit;
+use career_core::Side;
 use common::*;
 
 fn edit(doc: &mut AutoCommit, e: DiscussionEdit) {
@@ -14,7 +15,7 @@ fn edit(doc: &mut AutoCommit, e: DiscussionEdit) {
     doc.commit();
 }
 
-fn sign(doc: &mut AutoCommit, party: Party, name: &str, on: &str) {
+fn sign(doc: &mut AutoCommit, party: Side, name: &str, on: &str) {
     signoff::sign(doc, party, name, day(on)).unwrap();
     doc.commit();
 }
@@ -38,20 +39,20 @@ fn both_sign_on_their_own_devices_and_the_merge_is_agreed() {
         State::Unsigned
     );
 
-    sign(&mut manager, Party::Leader, "Maria Lund", "2026-11-26");
+    sign(&mut manager, Side::Leader, "Maria Lund", "2026-11-26");
     let s = signoff::status(&mut manager).unwrap();
     assert_eq!(
         s.state,
         State::Waiting {
-            signed: Party::Leader,
-            waiting_for: Party::Employee
+            signed: Side::Leader,
+            waiting_for: Side::Employee
         }
     );
     assert_eq!(s.leader.as_ref().unwrap().name, "Maria Lund");
     assert!(s.amendments.is_empty());
 
     // The employee signs the same version at the same time, on their device.
-    sign(&mut employee, Party::Employee, "Sam Okafor", "2026-11-27");
+    sign(&mut employee, Side::Employee, "Sam Okafor", "2026-11-27");
     sync(&mut manager, &mut employee);
     for doc in [&mut manager, &mut employee] {
         let s = signoff::status(doc).unwrap();
@@ -70,9 +71,9 @@ fn both_sign_on_their_own_devices_and_the_merge_is_agreed() {
 #[test]
 fn an_edit_after_signing_is_an_amendment_by_its_author_and_signing_again_covers_it() {
     let (mut manager, mut employee) = two_sides();
-    sign(&mut manager, Party::Leader, "Maria Lund", "2026-11-26");
+    sign(&mut manager, Side::Leader, "Maria Lund", "2026-11-26");
     sync(&mut manager, &mut employee);
-    sign(&mut employee, Party::Employee, "Sam Okafor", "2026-11-26");
+    sign(&mut employee, Side::Employee, "Sam Okafor", "2026-11-26");
     sync(&mut manager, &mut employee);
     assert!(matches!(
         signoff::status(&mut manager).unwrap().state,
@@ -105,14 +106,14 @@ fn an_edit_after_signing_is_an_amendment_by_its_author_and_signing_again_covers_
     assert_eq!(agreed.answers.strengths.as_str(), "Calm in incidents");
 
     // The employee signs again: now waiting for the manager, who has not seen it signed.
-    sign(&mut employee, Party::Employee, "Sam Okafor", "2026-11-28");
+    sign(&mut employee, Side::Employee, "Sam Okafor", "2026-11-28");
     sync(&mut manager, &mut employee);
     let s = signoff::status(&mut manager).unwrap();
     assert_eq!(
         s.state,
         State::Waiting {
-            signed: Party::Employee,
-            waiting_for: Party::Leader
+            signed: Side::Employee,
+            waiting_for: Side::Leader
         }
     );
     assert!(
@@ -120,7 +121,7 @@ fn an_edit_after_signing_is_an_amendment_by_its_author_and_signing_again_covers_
         "the newest signature covers the amendment"
     );
     assert!(signoff::agreed_version(&mut manager).unwrap().is_none());
-    sign(&mut manager, Party::Leader, "Maria Lund", "2026-11-29");
+    sign(&mut manager, Side::Leader, "Maria Lund", "2026-11-29");
     let s = signoff::status(&mut manager).unwrap();
     assert_eq!(
         s.state,
@@ -140,7 +141,7 @@ fn a_concurrent_edit_merged_after_signing_shows_as_an_amendment() {
     let (mut manager, mut employee) = two_sides();
     // The employee edits offline while the manager signs; then they merge.
     edit(&mut employee, DiscussionEdit::Track(Track::TechnicalExpert));
-    sign(&mut manager, Party::Leader, "Maria Lund", "2026-11-26");
+    sign(&mut manager, Side::Leader, "Maria Lund", "2026-11-26");
     sync(&mut manager, &mut employee);
     let s = signoff::status(&mut manager).unwrap();
     assert_eq!(s.amendments.len(), 1, "{:?}", s.amendments);
@@ -170,8 +171,8 @@ fn a_signature_that_cannot_be_read_counts_as_none() {
 
 #[test]
 fn the_hr_record_holds_the_signed_version_only_and_is_safe_in_a_spreadsheet() {
-    use career_core::hr::{self, AgreedRecord};
-    use career_core::people::Person;
+    use career_core::model::people::Person;
+    use career_core::reports::hr::{self, AgreedRecord};
     let (mut manager, mut employee) = two_sides();
     edit(
         &mut manager,
@@ -181,9 +182,9 @@ fn the_hr_record_holds_the_signed_version_only_and_is_safe_in_a_spreadsheet() {
         ),
     );
     sync(&mut manager, &mut employee);
-    sign(&mut manager, Party::Leader, "Maria Lund", "2026-11-26");
+    sign(&mut manager, Side::Leader, "Maria Lund", "2026-11-26");
     sync(&mut manager, &mut employee);
-    sign(&mut employee, Party::Employee, "Sam Okafor", "2026-11-27");
+    sign(&mut employee, Side::Employee, "Sam Okafor", "2026-11-27");
     sync(&mut manager, &mut employee);
     // Edited after both signed: not in the record until signed again.
     edit(

@@ -2,10 +2,14 @@
 
 mod common;
 
-use career_core::discussion::{self, DiscussionEdit};
-use career_core::index::{discussion_name, Index, IndexEntry};
-use career_core::method::AnswerField;
-use career_core::store::{
+use career_core::model::discussion::{self, DiscussionEdit};
+use career_core::storage::index::{Index, IndexEntry};
+use career_core::storage::keys::DocName;
+use career_core::storage::keys::StorageKey;
+
+const D1: &str = "000000000000000000000000000000d1";
+use career_core::model::method::AnswerField;
+use career_core::storage::blobs::{
     raw_entries, KvError, KvStore, LoadError, MemoryKv, SaveOutcome, StoredDoc,
 };
 use common::*;
@@ -27,11 +31,24 @@ fn answer(stored: &StoredDoc, field: AnswerField) -> String {
 }
 
 fn create(kv: &mut MemoryKv) -> StoredDoc {
-    StoredDoc::create(kv, "d.d1", new_discussion(), 1_000, "tab1").unwrap()
+    StoredDoc::create(
+        kv,
+        &DocName::parse("d.000000000000000000000000000000d1").unwrap(),
+        new_discussion(),
+        1_000,
+        "tab1",
+    )
+    .unwrap()
 }
 
 fn load(kv: &MemoryKv) -> StoredDoc {
-    StoredDoc::load(kv, "d.d1", actor(9), "tab9").unwrap()
+    StoredDoc::load(
+        kv,
+        &DocName::parse("d.000000000000000000000000000000d1").unwrap(),
+        actor(9),
+        "tab9",
+    )
+    .unwrap()
 }
 
 const NEXT: AnswerField = AnswerField::Next12Months;
@@ -53,7 +70,7 @@ fn every_saved_edit_is_there_after_loading_again() {
 fn values_are_stored_as_plain_base64_strings() {
     let mut kv = MemoryKv::default();
     create(&mut kv);
-    let snapshots = keys_like(&kv, "d.d1:s.");
+    let snapshots = keys_like(&kv, "d.000000000000000000000000000000d1:s.");
     assert_eq!(snapshots.len(), 1);
     let snapshot = &kv.map[&snapshots[0]];
     assert!(!snapshot.starts_with('[') && !snapshot.starts_with('"'));
@@ -117,8 +134,20 @@ fn a_crash_between_compaction_steps_still_loads_everything() {
 fn two_tabs_editing_one_document_lose_nothing() {
     let mut kv = MemoryKv::default();
     create(&mut kv);
-    let mut tab_a = StoredDoc::load(&kv, "d.d1", actor(2), "taba").unwrap();
-    let mut tab_b = StoredDoc::load(&kv, "d.d1", actor(3), "tabb").unwrap();
+    let mut tab_a = StoredDoc::load(
+        &kv,
+        &DocName::parse("d.000000000000000000000000000000d1").unwrap(),
+        actor(2),
+        "taba",
+    )
+    .unwrap();
+    let mut tab_b = StoredDoc::load(
+        &kv,
+        &DocName::parse("d.000000000000000000000000000000d1").unwrap(),
+        actor(3),
+        "tabb",
+    )
+    .unwrap();
 
     // Both tabs type and save many times, each compacting on its own schedule, and each
     // picking up the other's saves only now and then.
@@ -175,9 +204,16 @@ fn a_damaged_document_is_reported_and_its_bytes_are_kept() {
     let mut stored = create(&mut kv);
     type_answer(&mut stored, NEXT, "kept");
     stored.save(&mut kv, 1_001).unwrap();
-    StoredDoc::create(&mut kv, "d.d2", new_discussion(), 1_000, "tab1").unwrap();
-    let snapshot = keys_like(&kv, "d.d1:s.")[0].clone();
-    let changes = keys_like(&kv, "d.d1:c.")[0].clone();
+    StoredDoc::create(
+        &mut kv,
+        &DocName::parse("d.000000000000000000000000000000d2").unwrap(),
+        new_discussion(),
+        1_000,
+        "tab1",
+    )
+    .unwrap();
+    let snapshot = keys_like(&kv, "d.000000000000000000000000000000d1:s.")[0].clone();
+    let changes = keys_like(&kv, "d.000000000000000000000000000000d1:c.")[0].clone();
 
     for (key, garbage) in [
         (&snapshot, "!!not base64!!"),
@@ -187,8 +223,17 @@ fn a_damaged_document_is_reported_and_its_bytes_are_kept() {
     ] {
         let mut damaged = kv.clone();
         damaged.map.insert(key.clone(), garbage.into());
-        let raw_before = raw_entries(&damaged, "d.d1").unwrap();
-        match StoredDoc::load(&damaged, "d.d1", actor(9), "tab9") {
+        let raw_before = raw_entries(
+            &damaged,
+            &DocName::parse("d.000000000000000000000000000000d1").unwrap(),
+        )
+        .unwrap();
+        match StoredDoc::load(
+            &damaged,
+            &DocName::parse("d.000000000000000000000000000000d1").unwrap(),
+            actor(9),
+            "tab9",
+        ) {
             Err(LoadError::Damaged(reason)) => assert!(!reason.is_empty()),
             other => panic!("expected Damaged for {garbage:?}, got {other:?}"),
         }
@@ -203,8 +248,21 @@ fn a_damaged_document_is_reported_and_its_bytes_are_kept() {
         assert!(stored.refresh(&from_other_tab).is_err());
         assert_eq!(answer(&stored, NEXT), "kept");
         // Nothing was removed, and the other discussion still loads.
-        assert_eq!(raw_entries(&damaged, "d.d1").unwrap(), raw_before);
-        assert!(StoredDoc::load(&damaged, "d.d2", actor(9), "tab9").is_ok());
+        assert_eq!(
+            raw_entries(
+                &damaged,
+                &DocName::parse("d.000000000000000000000000000000d1").unwrap()
+            )
+            .unwrap(),
+            raw_before
+        );
+        assert!(StoredDoc::load(
+            &damaged,
+            &DocName::parse("d.000000000000000000000000000000d2").unwrap(),
+            actor(9),
+            "tab9"
+        )
+        .is_ok());
     }
 }
 
@@ -228,7 +286,7 @@ fn the_index_is_rebuilt_and_keeps_damaged_discussions_listed() {
     let mut kv = MemoryKv::default();
     let mut one = StoredDoc::create(
         &mut kv,
-        &discussion_name("d1"),
+        &DocName::Discussion(D1.into()),
         new_discussion(),
         1_000,
         "t",
@@ -241,18 +299,18 @@ fn the_index_is_rebuilt_and_keeps_damaged_discussions_listed() {
     .unwrap();
     one.save(&mut kv, 1_001).unwrap();
     let previous = Index::rebuild(&kv, None).unwrap();
-    let entry: &IndexEntry = &previous.discussions["d1"];
+    let entry: &IndexEntry = &previous.discussions[D1];
     assert_eq!(entry.person_id, "p1");
     assert_eq!(entry.held_on, Some(day("2026-11-20")));
 
-    for key in keys_like(&kv, "d.d1:") {
+    for key in keys_like(&kv, "d.000000000000000000000000000000d1:") {
         kv.set(&key, "garbage").unwrap();
     }
     let rebuilt = Index::rebuild(&kv, Some(&previous)).unwrap();
-    assert_eq!(rebuilt.discussions.get("d1"), Some(entry));
+    assert_eq!(rebuilt.discussions.get(D1), Some(entry));
 
     // An unreadable index is treated as missing rather than trusted.
-    kv.set(career_core::index::INDEX_KEY, "{not json").unwrap();
+    kv.set(&StorageKey::Index.key(), "{not json").unwrap();
     assert_eq!(Index::read(&kv).unwrap(), None);
 }
 

@@ -2,11 +2,12 @@
 
 mod common;
 
-use career_core::discussion::{self, DiscussionEdit, NewDiscussion, Readiness, Track};
-use career_core::index::{Index, IndexEntry};
-use career_core::people::{Participant, Person, Roster};
-use career_core::schedule::DueStatus;
-use career_core::{ics, team, AutoCommit, Day};
+use career_core::model::discussion::{self, DiscussionEdit, NewDiscussion, Readiness, Track};
+use career_core::model::people::{Participant, Person, Roster};
+use career_core::reports::schedule::DueStatus;
+use career_core::reports::{ics, team};
+use career_core::storage::index::{Index, IndexEntry};
+use career_core::{AutoCommit, Day};
 use common::*;
 
 fn person(id: &str, name: &str, cadence: u64, added: &str) -> Person {
@@ -175,9 +176,9 @@ fn the_calendar_has_one_event_per_person_with_stable_ids() {
 
 #[test]
 fn two_discussions_compare_side_by_side_with_actions_followed_up() {
-    use career_core::discussion::{Action, Owner};
-    use career_core::method::AnswerField;
-    use career_core::over_time::{self, Outcome};
+    use career_core::model::discussion::{Action, Owner};
+    use career_core::model::method::AnswerField;
+    use career_core::reports::over_time::{self, Outcome};
     let ann = person("a", "Ann Lee", 12, "2025-06-01");
     let edit = |d: &mut AutoCommit, e| {
         discussion::apply(d, e).unwrap();
@@ -288,7 +289,7 @@ fn two_discussions_compare_side_by_side_with_actions_followed_up() {
 
 #[test]
 fn calendar_actions_are_open_ones_with_a_due_date_not_carried_over() {
-    use career_core::discussion::{Action, Owner};
+    use career_core::model::discussion::{Action, Owner};
     let ann = person("a", "Ann Lee", 12, "2025-06-01");
     let mut first = AutoCommit::new();
     discussion::create(

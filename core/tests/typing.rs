@@ -1,13 +1,16 @@
-//! Typing without re-reading: the app keeps a hydrated copy of an open discussion in step
-//! with its document by patching the copy ([`Discussion::patch`]) and splicing keystrokes
-//! from the copy's text ([`discussion::apply_known`]). Whatever mix of typing and merging
-//! happens, the copy must equal a fresh read, and the document must hold what was typed.
+//! Typing as splices: a keystroke is applied to the document and to the hydrated copy in
+//! one step ([`Discussion::splice`]), without reading the document again. Whatever mix of
+//! typing and merging happens, the copy must equal a fresh read, and the text must equal
+//! the same splices applied to a plain string.
 
 mod common;
 
-use career_core::discussion::{self, Action, DiscussionEdit, LeaderView, Owner};
-use career_core::method::{AnswerField, PrepField, Question};
-use career_core::prep::{self, PrepEdit};
+use career_core::model::discussion::{
+    self, Action, DiscussionEdit, DiscussionText, LeaderView, Owner,
+};
+use career_core::model::method::{AnswerField, PrepField, Question};
+use career_core::model::prep;
+use career_core::model::text::Splice;
 use common::*;
 use proptest::prelude::*;
 
@@ -35,34 +38,27 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-/// An edit of `field` that gives it the text `text`.
-fn edit(field: usize, text: String) -> DiscussionEdit {
+/// The text field number `field` stands for.
+fn field_of(field: usize) -> DiscussionText {
     match field {
-        0..=8 => DiscussionEdit::Answer(AnswerField::ALL[field], text),
-        9 => DiscussionEdit::Notes(text),
-        10 => DiscussionEdit::LeaderViewText {
-            id: "v1".into(),
-            text,
-        },
-        _ => DiscussionEdit::ActionText {
-            id: "a1".into(),
-            text,
-        },
+        0..=8 => DiscussionText::Answer(AnswerField::ALL[field]),
+        9 => DiscussionText::Notes,
+        10 => DiscussionText::LeaderView("v1".into()),
+        _ => DiscussionText::Action("a1".into()),
     }
 }
 
-/// `text` with `word` typed (or `delete` characters removed) at character `at`.
-fn typed(text: &str, at: usize, word: &str, delete: usize) -> String {
-    let chars: Vec<char> = text.chars().collect();
+/// The splice that types `word` (or removes `delete` characters) at character `at` of `text`.
+fn splice_at(text: &str, at: usize, word: &str, delete: usize) -> Splice {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let at = at % (chars.len() + 1);
-    let mut out: String = chars[..at].iter().collect();
+    let byte = chars.get(at).map_or(text.len(), |(b, _)| *b);
     if delete > 0 && at < chars.len() {
-        out.extend(chars[(at + delete).min(chars.len())..].iter());
+        let end = chars.get(at + delete).map_or(text.len(), |(b, _)| *b);
+        Splice::delete(byte, end - byte)
     } else {
-        out.push_str(word);
-        out.extend(chars[at..].iter());
+        Splice::insert(byte, word)
     }
-    out
 }
 
 fn discussion_with_items() -> career_core::AutoCommit {
@@ -102,20 +98,21 @@ fn run(steps: Vec<Step>) {
                 word,
                 delete,
             } => {
-                let before = copy.typed_field(&edit(field, String::new())).unwrap();
-                let after = typed(before, at, WORDS[word], delete);
-                let e = edit(field, after.clone());
-                let known = copy.typed_field(&e).map(str::to_owned);
-                let changed =
-                    discussion::apply_known(&mut doc, e.clone(), known.as_deref()).unwrap();
-                assert_eq!(changed, known.as_deref() != Some(after.as_str()));
-                assert!(copy.patch(&e));
+                let f = field_of(field);
+                let before = copy.text(&f).unwrap().to_string();
+                let splice = splice_at(&before, at, WORDS[word], delete);
+                copy.splice(&mut doc, &f, &splice).unwrap();
+                // The same edit on a plain string gives the same text.
+                let mut plain = before.clone();
+                splice.apply(&mut plain).unwrap();
+                assert_eq!(copy.text(&f).unwrap(), plain);
             }
             Step::Merge { field, word } => {
-                let theirs = read(&other);
-                let text = theirs.typed_field(&edit(field, String::new())).unwrap();
-                let e = edit(field, format!("{}{}", WORDS[word], text));
-                discussion::apply(&mut other, e).unwrap();
+                let f = field_of(field);
+                let mut theirs = read(&other);
+                theirs
+                    .splice(&mut other, &f, &Splice::insert(0, WORDS[word]))
+                    .unwrap();
                 doc.commit();
                 sync(&mut doc, &mut other);
                 // A merge is not a keystroke: the app reads the document again.
@@ -130,73 +127,105 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     #[test]
-    fn a_patched_copy_stays_equal_to_the_document(steps in prop::collection::vec(step(), 1..40)) {
+    fn a_spliced_copy_stays_equal_to_the_document(steps in prop::collection::vec(step(), 1..40)) {
         run(steps);
     }
 }
 
 #[test]
-fn a_stale_copy_is_not_trusted_for_the_splice() {
+fn deleting_one_of_two_equal_newlines_keeps_the_other_sides_words_in_place() {
+    // The leader deletes the *first* newline of "P1\n\nP2" while the employee types "New"
+    // on the empty line between them: the intent is "P1New\nP2".
+    let field = DiscussionText::Notes;
+    let mut leader = discussion_with_items();
+    let mut copy = read(&leader);
+    copy.splice(&mut leader, &field, &Splice::insert(0, "P1\n\nP2"))
+        .unwrap();
+    leader.commit();
+    let mut employee = replica(&mut leader, 2);
+    let mut theirs = read(&employee);
+    copy.splice(&mut leader, &field, &Splice::delete(2, 1))
+        .unwrap();
+    theirs
+        .splice(&mut employee, &field, &Splice::insert(3, "New"))
+        .unwrap();
+    leader.commit();
+    employee.commit();
+    sync(&mut leader, &mut employee);
+    assert_eq!(read(&leader).notes.as_str(), "P1New\nP2");
+    assert_eq!(read(&employee).notes.as_str(), "P1New\nP2");
+}
+
+#[test]
+fn a_stale_copy_is_refused_and_changes_nothing() {
     let mut doc = discussion_with_items();
     let mut other = replica(&mut doc, 2);
-    let field = AnswerField::Strengths;
-    discussion::apply(
-        &mut doc,
-        DiscussionEdit::Answer(field, "Zoë 👩🏽‍💻 naïve".into()),
-    )
-    .unwrap();
-    let stale = read(&doc);
-    discussion::apply(&mut other, DiscussionEdit::Answer(field, "日本 — ".into())).unwrap();
+    let field = DiscussionText::Answer(AnswerField::Strengths);
+    let mut copy = read(&doc);
+    copy.splice(&mut doc, &field, &Splice::insert(0, "Zoë 👩🏽‍💻 naïve"))
+        .unwrap();
+    let mut stale = read(&doc);
+    let mut theirs = read(&other);
+    theirs
+        .splice(&mut other, &field, &Splice::insert(0, "日本 — "))
+        .unwrap();
     doc.commit();
     sync(&mut doc, &mut other);
-    let merged = read(&doc).answers.get(field).to_string();
-    assert_ne!(merged, stale.answers.get(field));
-    // A keystroke at the end of what the merged document shows, with the pre-merge copy as
-    // `known`: its length differs, so the document's own text is used.
-    let text = format!("{merged}!");
-    discussion::apply_known(
-        &mut doc,
-        DiscussionEdit::Answer(field, text.clone()),
-        Some(stale.answers.get(field)),
-    )
-    .unwrap();
-    assert_eq!(read(&doc).answers.get(field), text);
+    let merged = read(&doc);
+    assert_ne!(merged.text(&field), stale.text(&field));
+    // A keystroke against the pre-merge copy: its length differs from the document's text,
+    // so the splice is refused rather than put in the wrong place.
+    let end = stale.text(&field).unwrap().len();
+    assert!(stale
+        .splice(&mut doc, &field, &Splice::insert(end, "!"))
+        .is_err());
+    assert_eq!(read(&doc), merged);
 }
 
 #[test]
-fn other_edits_do_not_patch() {
-    let doc = discussion_with_items();
+fn splices_that_do_not_fit_change_nothing() {
+    let mut doc = discussion_with_items();
+    let mut copy = read(&doc);
+    let field = DiscussionText::Action("a1".into());
     let before = read(&doc);
-    let mut copy = before.clone();
-    for e in [
-        DiscussionEdit::HeldOn(Some(day("2026-11-27"))),
-        DiscussionEdit::ActionText {
-            id: "missing".into(),
-            text: "x".into(),
-        },
-    ] {
-        assert_eq!(copy.typed_field(&e), None);
-        assert!(!copy.patch(&e));
-        assert_eq!(copy, before);
-    }
+    // "Course" is 6 bytes: past the end, and an item that does not exist.
+    assert!(copy
+        .splice(&mut doc, &field, &Splice::insert(7, "x"))
+        .is_err());
+    assert!(copy
+        .splice(
+            &mut doc,
+            &DiscussionText::Action("missing".into()),
+            &Splice::insert(0, "x")
+        )
+        .is_err());
+    let mut naive = read(&doc);
+    copy = naive.clone();
+    naive
+        .splice(
+            &mut doc,
+            &DiscussionText::Notes,
+            &Splice::insert(0, "naïve"),
+        )
+        .unwrap();
+    // Inside the two bytes of "ï".
+    assert!(naive
+        .splice(&mut doc, &DiscussionText::Notes, &Splice::delete(3, 1))
+        .is_err());
+    assert_eq!(read(&doc).notes.as_str(), "naïve");
+    let _ = (copy, before);
 }
 
 #[test]
-fn prep_typing_splices_from_the_copy() {
+fn prep_typing_splices_into_the_copy() {
     let mut doc = new_prep();
     let mut copy = prep::read(&doc).unwrap();
     let mut text = String::new();
     for word in WORDS {
+        let splice = Splice::insert(text.len(), word);
+        copy.splice(&mut doc, PrepField::Needs, &splice).unwrap();
         text.push_str(word);
-        let e = PrepEdit::Field(PrepField::Needs, text.clone());
-        let known = copy.typed_field(&e).map(str::to_owned);
-        assert!(prep::apply_known(&mut doc, e.clone(), known.as_deref()).unwrap());
-        assert!(copy.patch(&e));
         assert_eq!(copy, prep::read(&doc).unwrap());
     }
     assert_eq!(prep::read(&doc).unwrap().get(PrepField::Needs), text);
-    assert!(!copy.patch(&PrepEdit::Indicator(
-        career_core::method::Indicator::Drive,
-        true
-    )));
 }

@@ -3,7 +3,8 @@
 mod common;
 
 use career_core::error::DecodeError;
-use career_core::{discussion, people, prep, AutoCommit};
+use career_core::model::{discussion, people, prep};
+use career_core::AutoCommit;
 use common::*;
 
 #[test]
@@ -56,5 +57,5 @@ fn an_empty_or_foreign_document_is_refused() {
 
 #[test]
 fn random_bytes_are_not_a_document() {
-    assert!(career_core::schema::load_bytes(b"not automerge at all").is_err());
+    assert!(career_core::model::schema::load_bytes(b"not automerge at all").is_err());
 }

@@ -1,6 +1,6 @@
 //! A backup file chosen on "Import a backup".
 #![no_main]
-use career_core::backup::Backup;
+use career_core::storage::backup::Backup;
 use libfuzzer_sys::fuzz_target;
 
 mod common;

@@ -1,7 +1,7 @@
 //! Stored blobs as found in localStorage, then schema validation of what loads.
 #![no_main]
 use base64::Engine;
-use career_core::store::{MemoryKv, StoredDoc};
+use career_core::storage::blobs::{MemoryKv, StoredDoc};
 use libfuzzer_sys::fuzz_target;
 
 mod common;
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         .insert("ct1:doc:d.x:c.t.00000001".into(), b64.encode(b));
     if let Ok(stored) = StoredDoc::load(&kv, "d.x", career_core::ActorId::from(&[1u8; 16][..]), "t")
     {
-        let _ = career_core::discussion::read(&stored.doc);
-        let _ = career_core::people::read(&stored.doc);
+        let _ = career_core::model::discussion::read(&stored.doc);
+        let _ = career_core::model::people::read(&stored.doc);
     }
 });

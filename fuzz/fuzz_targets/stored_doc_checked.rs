@@ -4,7 +4,7 @@
 //! fuzzer explores Automerge's parser behind it.
 #![no_main]
 use base64::Engine;
-use career_core::store::{MemoryKv, StoredDoc};
+use career_core::storage::blobs::{MemoryKv, StoredDoc};
 use libfuzzer_sys::fuzz_target;
 use sha2::{Digest, Sha256};
 
@@ -49,6 +49,6 @@ fuzz_target!(|data: &[u8]| {
     kv.map.insert("ct1:doc:d.x:s.t.00000000".into(), b64.encode(&data));
     if let Ok(stored) = StoredDoc::load(&kv, "d.x", career_core::ActorId::from(&[1u8; 16][..]), "t")
     {
-        let _ = career_core::discussion::read(&stored.doc);
+        let _ = career_core::model::discussion::read(&stored.doc);
     }
 });

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::state::AppState;
+use crate::services::Reports;
 
 /// For one person (`person_id`), or for everyone not archived (`None`).
 #[component]
@@ -10,7 +10,7 @@ pub fn CalendarDownload(
     #[prop(optional)] person_id: Option<String>,
     filename: String,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let reports = expect_context::<Reports>();
     let with_actions = RwSignal::new(false);
     let label = if person_id.is_some() {
         "Calendar reminder (.ics)"
@@ -20,9 +20,9 @@ pub fn CalendarDownload(
     let download = move |_| {
         let ids = match &person_id {
             Some(id) => vec![id.clone()],
-            None => state.active_people(),
+            None => reports.active_people(),
         };
-        state.download_calendar(&ids, with_actions.get_untracked(), &filename);
+        reports.download_calendar(&ids, with_actions.get_untracked(), &filename);
     };
     view! {
         <div class="calendar-download no-print">

@@ -1,15 +1,23 @@
 //! Form fields bound to document values.
 //!
-//! A field shows the document's value and reports every input; the document is the single
-//! source of truth. Re-setting a textarea to the value it already has leaves the caret
-//! alone, so typing is never disturbed by the re-render that follows an edit.
+//! Every text people type into a document goes through one component, [`TextArea`] or its
+//! single-line twin [`TextInput`]: the field reports each input event as one splice (read
+//! from the selection before the event and the caret after it, in the DOM's UTF-16 units;
+//! `career_core::model::text` checks it and turns it into UTF-8), and the document store
+//! applies it to the document and its copy in one step. When the document changes under
+//! the typist (a live session, another tab), the field shows the new text with the caret
+//! and selection moved along with the text around them.
 
+use career_core::model::text::{self, InputEdit};
+use career_core::storage::workspace::TextField;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+
+use crate::services::{DocStore, Messages};
 
 /// On a tablet the on-screen keyboard takes half the screen: keep the field being typed in
 /// visible above it.
 fn keep_in_view(ev: leptos::ev::FocusEvent) {
-    use leptos::wasm_bindgen::JsCast;
     if let Some(el) = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -20,10 +28,141 @@ fn keep_in_view(ev: leptos::ev::FocusEvent) {
     }
 }
 
+/// The two kinds of editable element, seen through what a text field needs of them.
+enum Editable {
+    Area(web_sys::HtmlTextAreaElement),
+    Input(web_sys::HtmlInputElement),
+}
+
+impl Editable {
+    fn of(target: Option<web_sys::EventTarget>) -> Option<Editable> {
+        let target = target?;
+        match target.dyn_into::<web_sys::HtmlTextAreaElement>() {
+            Ok(area) => Some(Editable::Area(area)),
+            Err(other) => other.dyn_into().ok().map(Editable::Input),
+        }
+    }
+
+    fn value(&self) -> String {
+        match self {
+            Editable::Area(e) => e.value(),
+            Editable::Input(e) => e.value(),
+        }
+    }
+
+    fn set_value(&self, v: &str) {
+        match self {
+            Editable::Area(e) => e.set_value(v),
+            Editable::Input(e) => e.set_value(v),
+        }
+    }
+
+    fn selection(&self) -> Option<(usize, usize)> {
+        let (start, end) = match self {
+            Editable::Area(e) => (e.selection_start(), e.selection_end()),
+            Editable::Input(e) => (e.selection_start(), e.selection_end()),
+        };
+        Some((start.ok()?? as usize, end.ok()?? as usize))
+    }
+
+    fn set_selection(&self, start: usize, end: usize) {
+        // Only fails on input types without a selection (never text fields): nothing to keep.
+        let _ = match self {
+            Editable::Area(e) => e.set_selection_range(start as u32, end as u32),
+            Editable::Input(e) => e.set_selection_range(start as u32, end as u32),
+        };
+    }
+
+    fn is_focused(&self) -> bool {
+        let el: &web_sys::Element = match self {
+            Editable::Area(e) => e,
+            Editable::Input(e) => e,
+        };
+        document().active_element().is_some_and(|a| &a == el)
+    }
+}
+
+/// The behaviour both text components share: returns the input handlers and the effect
+/// that keeps the element showing the document's value.
+struct Binding {
+    before_input: Box<dyn Fn(leptos::ev::InputEvent)>,
+    input: Box<dyn Fn(leptos::ev::Event)>,
+}
+
+fn bind(
+    value: Signal<String>,
+    field: TextField,
+    element: impl Fn() -> Option<Editable> + 'static,
+) -> Binding {
+    let docs = expect_context::<DocStore>();
+    let messages = expect_context::<Messages>();
+    // What the field showed before the event: the edit the event reports is an edit of
+    // *that* text, moved onto the document's text if a remote edit arrived in between.
+    let shown = StoredValue::new(String::new());
+    // The selection just before the event (from `beforeinput`).
+    let selection = StoredValue::new(None::<(usize, usize)>);
+    Effect::new(move |_| {
+        let wanted = value.get();
+        let Some(el) = element() else { return };
+        let on_screen = el.value();
+        shown.set_value(wanted.clone());
+        if on_screen == wanted {
+            return;
+        }
+        let keep = el.is_focused().then(|| el.selection()).flatten();
+        el.set_value(&wanted);
+        if let Some((start, end)) = keep {
+            let map = |o| text::map_offset(&on_screen, &wanted, o);
+            el.set_selection(map(start), map(end));
+        }
+    });
+    let before_input = Box::new(move |ev: leptos::ev::InputEvent| {
+        let el = Editable::of(ev.target());
+        selection.set_value(el.and_then(|el| el.selection()));
+    });
+    let input = Box::new(move |ev: leptos::ev::Event| {
+        let Some(el) = Editable::of(ev.target()) else {
+            return;
+        };
+        let after = el.value();
+        let before = shown.get_value();
+        let caret = el.selection().map_or(0, |(_, end)| end);
+        // Without a `beforeinput` (older engines), the caret reading cannot be checked, so
+        // the values are compared instead.
+        let sel = selection.get_value().unwrap_or((usize::MAX, usize::MAX));
+        selection.set_value(None);
+        let edit = InputEdit {
+            before: &before,
+            selection: sel,
+            after: &after,
+            caret,
+        };
+        shown.set_value(after.clone());
+        let Some(splice) = edit.splice() else { return };
+        let current = value.get_untracked();
+        let splice = if before == current {
+            splice
+        } else {
+            text::rebase(&splice, &before, &current)
+        };
+        messages.check(
+            "What you typed could not be saved",
+            docs.splice(&field, &splice),
+        );
+    });
+    Binding {
+        before_input,
+        input,
+    }
+}
+
 #[component]
 pub fn TextArea(
-    #[prop(into)] value: Signal<String>,
-    #[prop(into)] on_input: Callback<String>,
+    /// The document's value of the field.
+    #[prop(into)]
+    value: Signal<String>,
+    /// Where typing goes.
+    field: TextField,
     #[prop(into)] testid: String,
     #[prop(into, optional)] label: String,
     #[prop(into, optional)] placeholder: String,
@@ -34,36 +173,10 @@ pub fn TextArea(
 ) -> impl IntoView {
     let aria_label = (!aria_label.is_empty()).then_some(aria_label);
     let node = NodeRef::<leptos::html::Textarea>::new();
-    // What the field last showed: a keystroke is an edit of *that* text, and is rebased onto
-    // the document if a remote edit arrived in between (two tabs, a live session).
-    let shown = StoredValue::new(String::new());
-    // The document's value goes into the field; when it changed under the typist (a live
-    // session), the caret and selection move with the text around them, not to the end.
-    Effect::new(move |_| {
-        let wanted = value.get();
-        let Some(el) = node.get() else { return };
-        let on_screen = el.value();
-        shown.set_value(wanted.clone());
-        if on_screen == wanted {
-            return;
-        }
-        let focused = leptos::prelude::document()
-            .active_element()
-            .is_some_and(|a| {
-                let el: &web_sys::Element = &el;
-                &a == el
-            });
-        let selection = (
-            el.selection_start().ok().flatten(),
-            el.selection_end().ok().flatten(),
-        );
-        el.set_value(&wanted);
-        if let (true, (Some(start), Some(end))) = (focused, selection) {
-            let map =
-                |o: u32| career_core::caret::map_offset(&on_screen, &wanted, o as usize) as u32;
-            let _ = el.set_selection_range(map(start), map(end));
-        }
-    });
+    let Binding {
+        before_input,
+        input,
+    } = bind(value, field, move || node.get().map(Editable::Area));
     let id = format!("f-{testid}");
     view! {
         {(!label.is_empty()).then(|| view! { <label class="field-label" for=id.clone()>{label.clone()}</label> })}
@@ -73,13 +186,9 @@ pub fn TextArea(
             placeholder=placeholder
             aria-label=aria_label
             data-testid=testid
-                        node_ref=node
-            on:input=move |ev| {
-                let typed = event_target_value(&ev);
-                let result = career_core::caret::rebase(&shown.get_value(), &typed, &value.get_untracked());
-                shown.set_value(result.clone());
-                on_input.run(result);
-            }
+            node_ref=node
+            on:beforeinput=before_input
+            on:input=input
             on:focus=keep_in_view
         ></textarea>
     }
@@ -87,12 +196,24 @@ pub fn TextArea(
 
 #[component]
 pub fn TextInput(
-    #[prop(into)] value: Signal<String>,
-    #[prop(into)] on_input: Callback<String>,
+    /// The document's value of the field.
+    #[prop(into)]
+    value: Signal<String>,
+    /// Where typing goes.
+    field: TextField,
     #[prop(into)] testid: String,
     #[prop(into, optional)] label: String,
     #[prop(into, optional)] placeholder: String,
+    /// The accessible name when there is no visible label.
+    #[prop(into, optional)]
+    aria_label: String,
 ) -> impl IntoView {
+    let aria_label = (!aria_label.is_empty()).then_some(aria_label);
+    let node = NodeRef::<leptos::html::Input>::new();
+    let Binding {
+        before_input,
+        input,
+    } = bind(value, field, move || node.get().map(Editable::Input));
     let id = format!("f-{testid}");
     view! {
         {(!label.is_empty()).then(|| view! { <label class="field-label" for=id.clone()>{label.clone()}</label> })}
@@ -100,9 +221,12 @@ pub fn TextInput(
             type="text"
             id=id
             placeholder=placeholder
+            aria-label=aria_label
             data-testid=testid
-            prop:value=move || value.get()
-            on:input=move |ev| on_input.run(event_target_value(&ev))
+            node_ref=node
+            on:beforeinput=before_input
+            on:input=input
+            on:focus=keep_in_view
         />
     }
 }

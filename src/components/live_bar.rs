@@ -4,13 +4,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::state::live::LinkStatus;
-use crate::state::AppState;
+use crate::services::live::LinkStatus;
+use crate::services::Live;
 
 #[component]
 pub fn LiveBar() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let live = state.live_view;
+    let live = expect_context::<Live>();
     view! {
         {move || live.ended.get().map(|text| view! {
             <div class="banner info" role="status" data-testid="live-ended">{text}
@@ -33,9 +32,12 @@ pub fn LiveBar() -> impl IntoView {
                             if peers.is_empty() {
                                 " · nobody else here yet".to_string()
                             } else {
-                                peers.iter().map(|p| match &p.focus {
-                                    Some(f) => format!(" · {} ({}), at {}", p.name, p.role, f.replace('_', " ")),
-                                    None => format!(" · {} ({})", p.name, p.role),
+                                peers.iter().map(|p| {
+                                    let side = p.side.map_or("joining", |s| s.as_str());
+                                    match &p.focus {
+                                        Some(f) => format!(" · {} ({side}), at {}", p.name, f.replace('_', " ")),
+                                        None => format!(" · {} ({side})", p.name),
+                                    }
                                 }).collect::<String>()
                             }
                         }}

@@ -2,5 +2,6 @@
 
 pub mod calendar;
 pub mod fields;
+pub mod file_picker;
 pub mod live_bar;
 pub mod status;

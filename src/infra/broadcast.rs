@@ -23,6 +23,7 @@ impl Channel {
     }
 
     pub fn send(&self, frame: &[u8]) {
+        // Another tab that is gone cannot receive it; the relay carries the same frame.
         let _ = self.channel.post_message(&js_sys::Uint8Array::from(frame));
     }
 

@@ -2,8 +2,10 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
-pub fn download(filename: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
-    let err = |e: JsValue| format!("could not prepare the download: {e:?}");
+use crate::error::AppError;
+
+pub fn download(filename: &str, bytes: &[u8], mime: &str) -> Result<(), AppError> {
+    let err = |e: JsValue| AppError::Download(format!("{e:?}"));
     let array = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();
@@ -16,10 +18,11 @@ pub fn download(filename: &str, bytes: &[u8], mime: &str) -> Result<(), String> 
         .create_element("a")
         .map_err(err)?
         .dyn_into()
-        .map_err(|_| "could not prepare the download".to_string())?;
+        .map_err(|_| AppError::Download("no link element".into()))?;
     a.set_href(&url);
     a.set_download(filename);
     a.click();
+    // The browser has the file by now; a URL that fails to go away costs a little memory.
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
 }

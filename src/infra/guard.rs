@@ -13,12 +13,13 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use career_core::store::KvStore;
+use career_core::storage::keys::{DocName, StorageKey};
+use career_core::storage::workspace::Guard;
 use serde::{Deserialize, Serialize};
 
-const UNREADABLE_KEY: &str = "ct1:unreadable";
-const NOTICE_KEY: &str = "ct1:crash-notice";
-const RELOADS_KEY: &str = "ct1:crash-reloads";
+fn key(k: StorageKey) -> String {
+    k.key()
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reading {
@@ -46,18 +47,21 @@ pub fn reading<T>(what: Reading, read: impl FnOnce() -> T) -> T {
     out
 }
 
-/// The blob keys a stored document is made of, in one string: a document set aside as
-/// unreadable is tried again once its blobs change (say, after a repair by hand).
-pub fn fingerprint(kv: &dyn KvStore, name: &str) -> String {
-    let prefix = format!("{}doc:{name}:", career_core::store::KEY_PREFIX);
-    let mut keys: Vec<String> = kv
-        .keys()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|k| k.starts_with(&prefix))
-        .collect();
-    keys.sort();
-    keys.join(" ")
+/// The crash guard as the core's workspace sees it: stored documents are read under it.
+pub struct CrashGuard;
+
+impl Guard for CrashGuard {
+    fn reading_stored(&self, doc: &DocName, fingerprint: &str, read: &mut dyn FnMut()) {
+        let what = Reading::Stored {
+            name: doc.key(),
+            fingerprint: fingerprint.to_string(),
+        };
+        reading(what, read)
+    }
+
+    fn set_aside(&self, doc: &DocName, fingerprint: &str) -> bool {
+        is_unreadable(&doc.key(), fingerprint)
+    }
 }
 
 fn local() -> Option<web_sys::Storage> {
@@ -70,21 +74,23 @@ fn session() -> Option<web_sys::Storage> {
 
 fn unreadable() -> BTreeMap<String, String> {
     local()
-        .and_then(|s| s.get_item(UNREADABLE_KEY).ok().flatten())
+        .and_then(|s| s.get_item(&key(StorageKey::Unreadable)).ok().flatten())
         .and_then(|v| serde_json::from_str(&v).ok())
         .unwrap_or_default()
 }
 
 /// Whether reading this stored document once stopped the app (and it has not changed since).
-pub fn is_unreadable(name: &str, fingerprint: &str) -> bool {
+fn is_unreadable(name: &str, fingerprint: &str) -> bool {
     unreadable().get(name).is_some_and(|f| f == fingerprint)
 }
 
 /// The note a crash left for this start, if any (shown once).
 pub fn take_notice() -> Option<String> {
     let s = session()?;
-    let text = s.get_item(NOTICE_KEY).ok().flatten()?;
-    let _ = s.remove_item(NOTICE_KEY);
+    let text = s.get_item(&key(StorageKey::CrashNotice)).ok().flatten()?;
+    // The panic path and its notes: the app is stopping, there is no one to report to, and a
+    // failed write only makes the restart less helpful.
+    let _ = s.remove_item(&key(StorageKey::CrashNotice));
     Some(text)
 }
 
@@ -116,7 +122,7 @@ fn on_crash(current: Option<Reading>) {
             let mut list = unreadable();
             list.insert(name, fingerprint);
             if let (Some(s), Ok(v)) = (local(), serde_json::to_string(&list)) {
-                let _ = s.set_item(UNREADABLE_KEY, &v);
+                let _ = s.set_item(&key(StorageKey::Unreadable), &v);
             }
             "A stored discussion could not be read and stopped the app. It has been set \
              aside, unchanged: it is marked as damaged and its stored data can be downloaded."
@@ -137,7 +143,7 @@ fn on_crash(current: Option<Reading>) {
         }
     };
     if let Some(s) = session() {
-        let _ = s.set_item(NOTICE_KEY, text);
+        let _ = s.set_item(&key(StorageKey::CrashNotice), text);
     }
     if let Some(w) = web_sys::window() {
         let _ = w.location().reload();
@@ -149,7 +155,7 @@ fn reloaded_too_often() -> bool {
     let now = js_sys::Date::now();
     let Some(s) = session() else { return true };
     let mut times: Vec<f64> = s
-        .get_item(RELOADS_KEY)
+        .get_item(&key(StorageKey::CrashReloads))
         .ok()
         .flatten()
         .and_then(|v| serde_json::from_str(&v).ok())
@@ -160,7 +166,7 @@ fn reloaded_too_often() -> bool {
     }
     times.push(now);
     let _ = s.set_item(
-        RELOADS_KEY,
+        &key(StorageKey::CrashReloads),
         &serde_json::to_string(&times).unwrap_or_default(),
     );
     false

@@ -2,7 +2,7 @@
 //! written with `setItem` directly rather than through serde, and a full storage is
 //! reported as `QuotaExceeded` instead of being lost in a generic error.
 
-use career_core::store::{KvError, KvStore};
+use career_core::storage::blobs::{KvError, KvStore};
 use wasm_bindgen::JsCast;
 
 pub struct BrowserKv {
@@ -10,9 +10,9 @@ pub struct BrowserKv {
 }
 
 impl BrowserKv {
-    pub fn open() -> Result<BrowserKv, KvError> {
+    pub fn open() -> BrowserKv {
         let storage = <gloo_storage::LocalStorage as gloo_storage::Storage>::raw();
-        Ok(BrowserKv { storage })
+        BrowserKv { storage }
     }
 }
 

@@ -18,6 +18,7 @@ pub fn on_page_hide(callback: impl Fn() + 'static) {
     });
     let cb = callback.clone();
     let on_pagehide = Closure::<dyn Fn()>::new(move || cb());
+    // Listeners on the page itself: adding them does not fail in a browser that runs the app.
     let _ = document.add_event_listener_with_callback(
         "visibilitychange",
         on_visibility.as_ref().unchecked_ref(),

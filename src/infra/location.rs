@@ -20,6 +20,7 @@ pub fn origin() -> String {
 /// Replaces the current history entry (fragment included) with `path`.
 pub fn replace_with(path: &str) {
     if let Ok(history) = leptos::prelude::window().history() {
+        // Without history support the fragment stays in the address; nothing else to do.
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(path));
     }
 }

@@ -59,12 +59,14 @@ pub fn register_service_worker(on_update: impl Fn() + Clone + 'static) {
 pub fn activate_update() {
     let container = leptos::prelude::window().navigator().service_worker();
     let reload = Closure::<dyn Fn()>::new(|| {
+        // The new version is active either way; a failed reload leaves the old page usable.
         let _ = leptos::prelude::window().location().reload();
     });
     container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
     reload.forget();
     REGISTRATION.with(|r| {
         if let Some(waiting) = r.borrow().as_ref().and_then(|reg| reg.waiting()) {
+            // Posting to a worker that is already gone is harmless: it was replaced anyway.
             let message = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&message, &"type".into(), &"SKIP_WAITING".into());
             let _ = waiting.post_message(&message);

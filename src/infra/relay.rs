@@ -85,6 +85,7 @@ impl Relay {
         let mut inner = self.inner.borrow_mut();
         inner.closed_by_us = true;
         if let Some(ws) = inner.socket.take() {
+            // Closing a socket that is already closing or closed is fine to fail.
             let _ = ws.close();
         }
     }
@@ -166,6 +167,7 @@ fn handle(cell: &Rc<RefCell<Inner>>, op: ServerOp) {
                 return;
             }
             inner.subscribed = true;
+            // A send on a socket that just closed fails; its close handler reconnects and says this again.
             if let Some(ws) = inner.socket.clone() {
                 let _ = ws.send_with_u8_array(&nats::connect("career-talk"));
                 let _ = ws.send_with_u8_array(&nats::sub(&inner.subject, "1"));
@@ -184,6 +186,7 @@ fn handle(cell: &Rc<RefCell<Inner>>, op: ServerOp) {
                 status(RelayStatus::Connected);
             }
         }
+        // A lost PONG makes the server close the socket, which reconnects.
         ServerOp::Ping => {
             if let Some(ws) = cell.borrow().socket.as_ref() {
                 let _ = ws.send_with_u8_array(&nats::pong());

@@ -1,10 +1,10 @@
 //! Year over year on a person's page: two of their discussions side by side.
 
-use career_core::discussion::Discussion;
-use career_core::over_time::{self, Outcome, Run};
+use career_core::model::discussion::Discussion;
+use career_core::reports::over_time::{self, Outcome, Run};
 use leptos::prelude::*;
 
-use crate::state::AppState;
+use crate::services::Reports;
 
 fn label(d: &Discussion) -> String {
     match d.held_on {
@@ -32,12 +32,10 @@ fn runs(v: Vec<Run>, class: &'static str) -> impl IntoView {
 /// Shown when a person has at least two readable discussions.
 #[component]
 pub fn CompareDiscussions(person_id: String) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let reports = expect_context::<Reports>();
     let pid = person_id.clone();
     let discussions = Memo::new(move |_| {
-        state.revision.track();
-        state.index.track();
-        let mut list = state.discussions_of(Some(std::slice::from_ref(&pid)));
+        let mut list = reports.discussions_of(Some(std::slice::from_ref(&pid)));
         list.sort_by_key(|d| (d.held_on.unwrap_or(d.created_on), d.created_on));
         list
     });

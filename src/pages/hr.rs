@@ -1,35 +1,32 @@
 //! The record for HR: agreed (signed by both) discussions only, as signed.
 
-use career_core::hr;
+use career_core::reports::hr;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::state::AppState;
+use crate::infra::clock;
+use crate::services::Reports;
 
 #[component]
 pub fn HrPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let reports = expect_context::<Reports>();
     // Not a memo: the overview has no cheap equality, and is read once per change.
-    let overview = move || {
-        state.revision.track();
-        state.index.track();
-        state.roster.track();
-        state.hr_overview()
-    };
+    let overview = move || reports.hr_overview();
     view! {
         <nav class="crumbs no-print"><A href="/">"People"</A>" › Record for HR"</nav>
-        <p class="print-only"><strong>{format!("Career discussions: record for HR, {}", state.today().human())}</strong></p>
+        <p class="print-only"><strong>{format!("Career discussions: record for HR, {}", clock::today().human())}</strong></p>
         <div class="page-head">
             <h1>"Record for HR"</h1>
-            <span class="sub">{format!("As of {}", state.today().human())}</span>
+            <span class="sub">{format!("As of {}", clock::today().human())}</span>
         </div>
         <p class="hint no-print">
             "Only discussions both of you signed, exactly as signed. Your private preparation, the employee's private drafts and anything changed after signing are never included."
         </p>
         <div class="actions no-print">
+            // A browser without printing has nothing to report.
             <button on:click=move |_| { let _ = window().print(); }>"Print"</button>
-            <button data-testid="hr-csv" on:click=move |_| state.download_hr(true)>"Download CSV"</button>
-            <button data-testid="hr-json" on:click=move |_| state.download_hr(false)>"Download JSON"</button>
+            <button data-testid="hr-csv" on:click=move |_| reports.download_hr(true)>"Download CSV"</button>
+            <button data-testid="hr-json" on:click=move |_| reports.download_hr(false)>"Download JSON"</button>
         </div>
         {move || {
             let o = overview();

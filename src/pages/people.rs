@@ -1,12 +1,16 @@
 //! The people list: who is due for a career discussion, soonest first.
 
-use career_core::people::{validate_person, Person, RosterEdit, CADENCES};
-use career_core::schedule::{schedule, DueStatus, Schedule};
+use career_core::model::people::{validate_person, Person, RosterEdit, RosterText, CADENCES};
+use career_core::reports::schedule::{schedule, DueStatus, Schedule};
+use career_core::storage::keys::DocName;
+use career_core::storage::workspace::TextField;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::calendar::CalendarDownload;
-use crate::state::AppState;
+use crate::components::fields::TextInput;
+use crate::infra::{clock, random};
+use crate::services::{Device, DocStore};
 
 pub fn cadence_label(months: u64) -> String {
     match months {
@@ -31,13 +35,13 @@ pub fn DueBadge(schedule: Schedule) -> impl IntoView {
 
 #[component]
 pub fn PeoplePage() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
     let show_archived = RwSignal::new(false);
 
     let rows = Memo::new(move |_| {
-        let today = state.today();
-        let index = state.index.get();
-        let roster = state.roster.get();
+        let today = clock::today();
+        let index = docs.index();
+        let roster = docs.roster();
         let mut rows: Vec<(Person, Schedule)> = roster
             .map(|r| r.people)
             .unwrap_or_default()
@@ -62,11 +66,11 @@ pub fn PeoplePage() -> impl IntoView {
                 <h1>"Your people"</h1>
                 <ManagerName />
             </div>
-            {move || state.roster.get().err().map(|e| view! {
+            {move || docs.roster().err().map(|e| e.to_string()).map(|e| view! {
                 <div class="banner bad" role="alert" data-testid="roster-damaged">
                     <strong>"Your people list could not be read. "</strong>{e}
                     " Its data is kept unchanged. "
-                    <button on:click=move |_| state.download_raw(&AppState::roster_storage_name())>"Download its stored data"</button>
+                    <button on:click=move |_| docs.download_raw(&DocName::Roster)>"Download its stored data"</button>
                 </div>
             })}
                         <SharedWithMe />
@@ -114,21 +118,20 @@ pub fn PeoplePage() -> impl IntoView {
 
 #[component]
 fn ManagerName() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let name = move || state.manager().name;
+    let docs = expect_context::<DocStore>();
+    let name = Signal::derive(move || docs.manager().name);
     view! {
-        <label class="manager-name">
-            "You (the leader): "
-            <input type="text" placeholder="Your name" data-testid="manager-name"
-                prop:value=name
-                on:change=move |ev| state.edit_roster(RosterEdit::ManagerName(event_target_value(&ev).trim().to_string())) />
-        </label>
+        <div class="manager-name">
+            <TextInput value=name field=TextField::Roster(RosterText::ManagerName)
+                testid="manager-name" label="You (the leader):" placeholder="Your name" />
+        </div>
     }
 }
 
 #[component]
 fn AddPerson() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
+    let device = expect_context::<Device>();
     let name = RwSignal::new(String::new());
     let role = RwSignal::new(String::new());
     let team = RwSignal::new(String::new());
@@ -139,12 +142,16 @@ fn AddPerson() -> impl IntoView {
         ev.prevent_default();
         match validate_person(&name.get_untracked(), cadence.get_untracked()) {
             Ok(valid) => {
-                state.add_person(
-                    valid,
-                    role.get_untracked(),
-                    team.get_untracked(),
-                    cadence.get_untracked(),
-                );
+                device.ask_to_persist();
+                docs.edit_roster(RosterEdit::AddPerson(Person {
+                    id: random::new_id(),
+                    name: valid,
+                    role: role.get_untracked().trim().to_string(),
+                    team: team.get_untracked().trim().to_string(),
+                    cadence_months: cadence.get_untracked() as u64,
+                    archived: false,
+                    added_on: clock::today(),
+                }));
                 name.set(String::new());
                 role.set(String::new());
                 team.set(String::new());
@@ -176,9 +183,9 @@ fn AddPerson() -> impl IntoView {
 /// Discussions someone shared with the person using this device (the employee's side).
 #[component]
 fn SharedWithMe() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
     let shared = Memo::new(move |_| {
-        state.index.with(|i| {
+        docs.with_index(|i| {
             let mut list: Vec<(String, career_core::Day)> = i
                 .discussions
                 .iter()
@@ -195,7 +202,7 @@ fn SharedWithMe() -> impl IntoView {
                 <h2>"Shared with you"</h2>
                 <ul class="discussion-list">
                     {move || shared.get().into_iter().map(|(id, date)| {
-                        let with = state.discussion(&id).map(|d| d.manager.name).unwrap_or_default();
+                        let with = docs.discussion(&id).map(|d| d.manager.name).unwrap_or_default();
                         let with = if with.is_empty() { "your leader".to_string() } else { with };
                         view! {
                             <li data-testid="shared-item">

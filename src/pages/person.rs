@@ -1,69 +1,77 @@
 //! One person: their details, cadence, and discussions (newest first).
 
-use career_core::people::{RosterEdit, CADENCES};
-use career_core::schedule::schedule;
+use career_core::model::people::{Person, RosterEdit, RosterText, CADENCES};
+use career_core::reports::schedule::schedule;
+use career_core::storage::keys::DocName;
+use career_core::storage::workspace::TextField;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::components::calendar::CalendarDownload;
+use crate::components::fields::TextInput;
+use crate::infra::clock;
 use crate::pages::compare::CompareDiscussions;
+use crate::pages::discussion::Tab;
 use crate::pages::people::{cadence_label, DueBadge};
-use crate::state::AppState;
+use crate::services::DocStore;
 
 #[component]
 pub fn PersonPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let person = Memo::new(move |_| state.person(&id.get()));
+    let person = Memo::new(move |_| docs.person(&id.get()));
+    // The page is rebuilt when these change, not when a name is typed (the fields would
+    // lose the caret).
+    let shell = Memo::new(move |_| {
+        person.with(|p| {
+            p.as_ref()
+                .map(|p| (p.id.clone(), p.archived, p.cadence_months, p.added_on))
+        })
+    });
     let problem = RwSignal::new(None::<String>);
 
     view! {
-        {move || match person.get() {
+        {move || match shell.get() {
             None => view! {
                 <p class="empty" data-testid="no-person">"This person is not in your people list. " <A href="/">"Back to your people"</A></p>
             }.into_any(),
-            Some(p) => {
-                let pid = p.id.clone();
-                let edit = move |make: fn(String, String) -> RosterEdit| {
-                    let pid = pid.clone();
-                    move |ev: leptos::ev::Event| state.edit_roster(make(pid.clone(), event_target_value(&ev).trim().to_string()))
+            Some((pid, archived, cadence_months, added_on)) => {
+                let text = move |get: fn(&Person) -> String| {
+                    Signal::derive(move || person.with(|p| p.as_ref().map(get).unwrap_or_default()))
                 };
-                let pid = p.id.clone();
-                let pid2 = p.id.clone();
-                let pid3 = p.id.clone();
-                let archived = p.archived;
-                let sched = state.index.with(|i| schedule(p.added_on, p.cadence_months, i.held_dates(&p.id), state.today()));
+                let name = text(|p| p.name.clone());
+                let field = |make: fn(String) -> RosterText| TextField::Roster(make(pid.clone()));
+                let pid2 = pid.clone();
+                let pid3 = pid.clone();
+                let sched = docs.with_index(|i| schedule(added_on, cadence_months, i.held_dates(&pid), clock::today()));
                 let navigate = use_navigate();
                 let start = move |_| {
-                    let Some(person) = state.person(&pid3) else { return };
-                    match state.new_discussion(&person) {
-                        Ok(did) => navigate(&format!("/discussions/{did}/prepare"), Default::default()),
-                        Err(e) => problem.set(Some(e)),
+                    let Some(person) = docs.person(&pid3) else { return };
+                    match docs.new_discussion(&person) {
+                        Ok(did) => navigate(&Tab::Prepare.route(&did), Default::default()),
+                        Err(e) => problem.set(Some(format!("The discussion could not be started: {e}."))),
                     }
                 };
                 view! {
-                    <nav class="crumbs"><A href="/">"People"</A>" › "{p.name.clone()}</nav>
+                    <nav class="crumbs"><A href="/">"People"</A>" › "{name}</nav>
                     <section class="person card">
                         <div class="page-head">
-                            <h1 data-testid="person-name">{p.name.clone()}</h1>
+                            <h1 data-testid="person-name">{name}</h1>
                             <DueBadge schedule=sched />
                         </div>
                         <div class="row">
-                            <label>"Name" <input type="text" data-testid="edit-name" prop:value=p.name.clone()
-                                on:change=edit(|id, name| RosterEdit::Name { id, name }) /></label>
-                            <label>"Role" <input type="text" data-testid="edit-role" prop:value=p.role.clone()
-                                on:change=edit(|id, role| RosterEdit::Role { id, role }) /></label>
-                            <label>"Team" <input type="text" data-testid="edit-team" prop:value=p.team.clone()
-                                on:change=edit(|id, team| RosterEdit::Team { id, team }) /></label>
+                            <div><TextInput value=name field=field(RosterText::Name) testid="edit-name" label="Name" /></div>
+                            <div><TextInput value=text(|p| p.role.clone()) field=field(RosterText::Role) testid="edit-role" label="Role" /></div>
+                            <div><TextInput value=text(|p| p.team.clone()) field=field(RosterText::Team) testid="edit-team" label="Team" /></div>
                             <label>"Cadence"
                                 <select data-testid="edit-cadence" on:change=move |ev| {
                                     if let Ok(months) = event_target_value(&ev).parse() {
-                                        state.edit_roster(RosterEdit::Cadence { id: pid.clone(), months });
+                                        docs.edit_roster(RosterEdit::Cadence { id: pid2.clone(), months });
                                     }
                                 }>
-                                    {CADENCES.map(|m| view! { <option value=m.to_string() selected=p.cadence_months == m as u64>{cadence_label(m as u64)}</option> }).collect_view()}
+                                    {CADENCES.map(|m| view! { <option value=m.to_string() selected=cadence_months == m as u64>{cadence_label(m as u64)}</option> }).collect_view()}
                                 </select>
                             </label>
                         </div>
@@ -73,15 +81,18 @@ pub fn PersonPage() -> impl IntoView {
                         </p>
                         <div class="actions">
                             <button class="primary" data-testid="start-discussion" on:click=start>"Start a new discussion"</button>
-                            <button data-testid="archive-person" on:click=move |_| state.edit_roster(RosterEdit::Archived { id: pid2.clone(), archived: !archived })>
+                            <button data-testid="archive-person" on:click={
+                                let pid = pid.clone();
+                                move |_| docs.edit_roster(RosterEdit::Archived { id: pid.clone(), archived: !archived })
+                            }>
                                 {if archived { "Restore from archive" } else { "Archive" }}
                             </button>
                         </div>
                         {move || problem.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                        <CalendarDownload person_id=p.id.clone() filename=format!("career-talk-{}.ics", file_slug(&p.name)) />
+                        <CalendarDownload person_id=pid.clone() filename=format!("career-talk-{}.ics", file_slug(&name.get_untracked())) />
                     </section>
-                    <DiscussionList person_id=p.id.clone() />
-                    <CompareDiscussions person_id=p.id.clone() />
+                    <DiscussionList person_id=pid.clone() />
+                    <CompareDiscussions person_id=pid.clone() />
                 }.into_any()
             }
         }}
@@ -90,9 +101,9 @@ pub fn PersonPage() -> impl IntoView {
 
 #[component]
 fn DiscussionList(person_id: String) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
     let entries = Memo::new(move |_| {
-        state.index.with(|i| {
+        docs.with_index(|i| {
             i.of_person(&person_id)
                 .into_iter()
                 .map(|(id, e)| (id.clone(), e.clone()))
@@ -106,7 +117,7 @@ fn DiscussionList(person_id: String) -> impl IntoView {
                 <ul class="discussion-list" data-testid="discussion-list">
                     <For each=move || entries.get() key=|(id, e)| (id.clone(), e.clone()) let((id, entry))>
                         {
-                            let readable = state.discussion(&id);
+                            let readable = docs.discussion(&id);
                             let label = match entry.held_on {
                                 Some(d) => format!("Held on {}", d.human()),
                                 None => format!("Started {} · not held yet", entry.created_on.human()),
@@ -114,18 +125,18 @@ fn DiscussionList(person_id: String) -> impl IntoView {
                             match readable {
                                 Ok(d) => view! {
                                     <li data-testid="discussion-item">
-                                        <A href=format!("/discussions/{id}/prepare")>{label}</A>
+                                        <A href=Tab::Prepare.route(&id)>{label}</A>
                                         <span class="sub">{format!(" · {} · {} open action{}", d.track.label(), entry.open_actions, if entry.open_actions == 1 { "" } else { "s" })}</span>
-                                        {signed_badge(state, &id)}
+                                        {signed_badge(docs, &id)}
                                     </li>
                                 }.into_any(),
                                 Err(e) => {
-                                    let name = AppState::discussion_storage_name(&id);
+                                    let name = DocName::Discussion(id.clone());
                                     view! {
                                         <li data-testid="discussion-damaged" class="damaged">
                                             <span class="badge overdue">"Damaged"</span>" "{label}
                                             <div class="sub">{format!("{e}. Its stored data is kept unchanged.")}</div>
-                                            <button on:click=move |_| state.download_raw(&name)>"Download its stored data"</button>
+                                            <button on:click=move |_| docs.download_raw(&name)>"Download its stored data"</button>
                                         </li>
                                     }.into_any()
                                 }
@@ -163,9 +174,9 @@ pub fn file_slug(name: &str) -> String {
 }
 
 /// "Agreed" or "Signed by one" next to a discussion in the list.
-fn signed_badge(state: AppState, id: &str) -> Option<impl IntoView> {
-    use career_core::signoff::State;
-    let s = state.sign_off(id).ok()?;
+fn signed_badge(docs: DocStore, id: &str) -> Option<impl IntoView> {
+    use career_core::model::signoff::State;
+    let s = docs.sign_off(id).ok()?;
     let (class, text) = match s.state {
         State::Unsigned => return None,
         State::Agreed { on } if s.amendments.is_empty() => {

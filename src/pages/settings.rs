@@ -1,11 +1,13 @@
 //! This device: storage, backups, installing the app.
 
+use career_core::storage::backup::MAX_BACKUP_BYTES;
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
 
-use crate::infra::{file, pwa};
-use crate::state::device::{BACKUP_EVERY_DAYS, LOCAL_LIMIT};
-use crate::state::{AppState, Notice};
+use crate::components::file_picker::{FilePicker, Picked};
+use crate::infra::guard::{self, Reading};
+use crate::infra::pwa;
+use crate::services::device::{BACKUP_EVERY_DAYS, LOCAL_LIMIT};
+use crate::services::{Device, Messages};
 
 fn mb(chars: f64) -> String {
     format!("{:.1} MB", chars / 1_000_000.0)
@@ -13,48 +15,18 @@ fn mb(chars: f64) -> String {
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let device = state.device;
+    let device = expect_context::<Device>();
+    let messages = expect_context::<Messages>();
     let estimate = LocalResource::new(pwa::estimate);
-    let on_backup_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(f) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        leptos::task::spawn_local(async move {
-            let result = if f.size() > career_core::backup::MAX_BACKUP_BYTES as f64 {
-                Err("it is too large (the limit is 50 MB)".to_string())
-            } else {
-                match file::read_bytes(&f).await {
-                    Ok(bytes) => {
-                        crate::infra::guard::reading(crate::infra::guard::Reading::Backup, || {
-                            state.import_backup(&bytes)
-                        })
-                    }
-                    Err(e) => Err(e),
-                }
-            };
-            state.notice.set(Some(match result {
-                Ok(message) => Notice {
-                    ok: true,
-                    text: message,
-                },
-                Err(e) => Notice {
-                    ok: false,
-                    text: format!(
-                        "{} could not be imported: {e}. Nothing on this device was changed.",
-                        f.name()
-                    ),
-                },
-            }));
-        });
-    };
+    let on_backup_file = Callback::new(move |(name, bytes): Picked| {
+        let result = guard::reading(Reading::Backup, || device.import_backup(&bytes));
+        match result {
+            Ok(message) => messages.info(message),
+            Err(e) => messages.problem(format!(
+                "{name} could not be imported: {e}. Nothing on this device was changed."
+            )),
+        }
+    });
 
     view! {
         <h1>"This device"</h1>
@@ -66,7 +38,7 @@ pub fn SettingsPage() -> impl IntoView {
                     Some(true) => view! { <strong data-testid="persisted">"The browser has agreed to keep them."</strong> }.into_any(),
                     Some(false) => view! {
                         <span data-testid="persisted">"The browser may clear them when space runs low. "</span>
-                        <button on:click=move |_| state.request_persist()>"Ask the browser to keep them"</button>
+                        <button on:click=move |_| device.request_persist()>"Ask the browser to keep them"</button>
                     }.into_any(),
                     None => view! { <span data-testid="persisted">"Not yet asked whether the browser will keep them."</span> }.into_any(),
                 }}
@@ -90,10 +62,9 @@ pub fn SettingsPage() -> impl IntoView {
                 }}
                 {format!(" Export everything at least every {BACKUP_EVERY_DAYS} days and keep the file somewhere safe: if this browser's data is lost, the backup brings it back.")}
             </p>
-            <button class="primary" data-testid="export-everything" on:click=move |_| state.export_everything()>"Export everything"</button>
-            <label class="open-file">" Import a backup "
-                <input type="file" accept=".json,application/json" data-testid="import-backup" on:change=on_backup_file />
-            </label>
+            <button class="primary" data-testid="export-everything" on:click=move |_| device.export_everything()>"Export everything"</button>
+            " "<FilePicker label="Import a backup" accept=".json,application/json" testid="import-backup"
+                max_bytes=MAX_BACKUP_BYTES on_file=on_backup_file />
             <p class="help">"Importing merges the backup into what is here; nothing is replaced or removed. The backup holds your private preparation too: keep it to yourself."</p>
         </section>
         <section class="card" data-testid="install-help">

@@ -2,17 +2,17 @@
 //! timeline of who is due when. Drawn as SVG by the app; each drawing has a table with the
 //! same facts for screen readers (and for anyone who prefers a table).
 
-use career_core::discussion::{Readiness, Track};
-use career_core::schedule::DueStatus;
-use career_core::team::{self, Placement};
+use career_core::model::discussion::{Readiness, Track};
+use career_core::reports::schedule::DueStatus;
+use career_core::reports::team::{self, Placement};
 use career_core::Day;
 use leptos::prelude::*;
 // The reactive `Track` trait, shadowed by the development track below.
-use leptos::prelude::Track as _;
 use leptos_router::components::A;
 
 use crate::components::calendar::CalendarDownload;
-use crate::state::AppState;
+use crate::infra::clock;
+use crate::services::{DocStore, Reports};
 
 const READINESS: [Option<Readiness>; 4] = [
     Some(Readiness::ReadyNow),
@@ -45,26 +45,26 @@ fn status_text(p: &Placement) -> String {
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
+    let reports = expect_context::<Reports>();
     let picture = Memo::new(move |_| {
-        state.revision.track();
-        state.index.track();
-        let Ok(roster) = state.roster.get() else {
+        let Ok(roster) = docs.roster() else {
             return vec![];
         };
-        let discussions = state.discussions_of(None);
-        state
-            .index
-            .with_untracked(|i| team::picture(&roster, i, &discussions, state.today()))
+        let discussions = reports.discussions_of(None);
+        docs.with_index(|i| team::picture(&roster, i, &discussions, clock::today()))
     });
-    let today = state.today();
+    let today = clock::today();
     view! {
         <nav class="crumbs"><A href="/">"People"</A>" › Team picture"</nav>
         <p class="print-only"><strong>{format!("Team picture, {}", today.human())}</strong></p>
         <div class="page-head">
             <h1>"Team picture"</h1>
             <span class="sub">{format!("As of {}", today.human())}</span>
-            <button class="no-print" on:click=move |_| { let _ = window().print(); }>"Print"</button>
+            <button class="no-print" on:click=move |_| {
+                // A browser without printing has nothing to report.
+                let _ = window().print();
+            }>"Print"</button>
         </div>
         {move || {
             let p = picture.get();

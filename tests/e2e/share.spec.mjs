@@ -148,6 +148,10 @@ test('a broken or foreign link changes nothing on this device', async () => {
     ['altered', altered],
     ['random', `${env.server.url}/#ct=q8Jd93kLmZ0pQ1vXy7TgHs2bNc4eRf6a`],
   ]) {
+    // Messages queue up (a new one never hides an older one): dismiss the last link's first.
+    for (const dismiss of await env.page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).all()) {
+      await dismiss.click();
+    }
     await env.page.goto(link);
     const notice = env.page.getByTestId('notice');
     await notice.waitFor();

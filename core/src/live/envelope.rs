@@ -87,14 +87,14 @@ impl Room {
 
     /// The relay subject for this room.
     pub fn subject(&self) -> String {
-        format!("ctalk.{}", crate::ids::id_from_bytes(self.id))
+        format!("ctalk.{}", crate::model::ids::id_from_bytes(self.id))
     }
 
     pub fn to_fragment(&self) -> String {
         format!(
             "{LINK_PREFIX}{}.{}.{}",
             self.discussion_id,
-            crate::ids::id_from_bytes(self.id),
+            crate::model::ids::id_from_bytes(self.id),
             B64URL.encode(self.key)
         )
     }
@@ -103,14 +103,14 @@ impl Room {
         let rest = fragment.strip_prefix(LINK_PREFIX).unwrap_or(fragment);
         let mut parts = rest.split('.');
         let (d, r, k) = (parts.next()?, parts.next()?, parts.next()?);
-        if parts.next().is_some() || !crate::ids::is_valid_id(d) || !crate::ids::is_valid_id(r) {
+        if parts.next().is_some()
+            || !crate::model::ids::is_valid_id(d)
+            || !crate::model::ids::is_valid_id(r)
+        {
             return None;
         }
         let key: [u8; 32] = B64URL.decode(k).ok()?.try_into().ok()?;
-        let mut id = [0u8; 16];
-        for (i, b) in id.iter_mut().enumerate() {
-            *b = u8::from_str_radix(&r[i * 2..i * 2 + 2], 16).ok()?;
-        }
+        let id: [u8; 16] = crate::model::ids::from_hex(r)?.try_into().ok()?;
         Some(Room::new(d, id, key))
     }
 
@@ -162,6 +162,15 @@ impl Room {
         frame.extend_from_slice(&nonce);
         frame.extend_from_slice(&sealed);
         frame
+    }
+
+    /// The nonce of a whole sealed frame, which names it: the same frame arriving through
+    /// two transports (relay and tab channel) is one message. `None` for anything else.
+    pub fn nonce_of(frame: &[u8]) -> Option<[u8; 12]> {
+        if frame.len() < 33 || &frame[..4] != MAGIC || frame[4] != 0 {
+            return None;
+        }
+        frame[21..33].try_into().ok()
     }
 
     /// Opens a whole frame. Anything wrong is an error, never a panic.

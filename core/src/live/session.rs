@@ -19,8 +19,8 @@ use super::envelope::{Envelope, EnvelopeError, Kind, ReplayGuard};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Presence {
     pub name: String,
-    /// "leader" or "employee".
-    pub role: String,
+    /// Their side; `None` while joining, before the discussion has arrived.
+    pub side: Option<crate::Side>,
     /// The question or field they are looking at.
     pub focus: Option<String>,
 }
@@ -160,7 +160,7 @@ impl Session {
                 }
             }
             Kind::Sync => {
-                let message = crate::schema::contained(|| sync::Message::decode(&env.bytes))
+                let message = crate::model::schema::contained(|| sync::Message::decode(&env.bytes))
                     .ok_or(LiveError::BadSync)?
                     .map_err(|_| LiveError::BadSync)?;
                 let peer = self.peers.entry(env.from).or_insert_with(|| Peer {
@@ -168,7 +168,7 @@ impl Session {
                     state: sync::State::new(),
                 });
                 let before = doc.get_heads();
-                crate::schema::contained(|| {
+                crate::model::schema::contained(|| {
                     doc.sync().receive_sync_message(&mut peer.state, message)
                 })
                 .ok_or(LiveError::BadSync)?

@@ -1,8 +1,8 @@
 #![allow(dead_code)] // each test binary uses a different part of these helpers
 
-use career_core::discussion::{self, Discussion, NewDiscussion};
-use career_core::people::Participant;
-use career_core::prep;
+use career_core::model::discussion::{self, Discussion, NewDiscussion};
+use career_core::model::people::Participant;
+use career_core::model::prep;
 use career_core::{ActorId, AutoCommit, Day};
 
 pub fn day(s: &str) -> Day {

@@ -1,35 +1,20 @@
 //! Step 2: the eight questions for the employee. Beside each, the leader's matching
 //! preparation (private) with "Interject", which brings it into the shared record.
 
-use career_core::discussion::{DiscussionEdit, LeaderView, Willing};
-use career_core::local::Perspective;
-use career_core::method::{AnswerField, PrepField, Question};
+use career_core::model::discussion::{DiscussionEdit, DiscussionText, LeaderView, Willing};
+use career_core::model::method::{AnswerField, PrepField, Question};
+use career_core::Side;
 use leptos::prelude::*;
 
 use super::DiscussionCtx;
 use crate::components::fields::{Choice, TextArea, TextInput};
-use crate::state::AppState;
-
-fn answer_binding(
-    state: AppState,
-    ctx: DiscussionCtx,
-    f: AnswerField,
-) -> (Signal<String>, Callback<String>) {
-    let value = Memo::new(move |_| ctx.with(|d| d.answers.get(f).to_string())).into();
-    let on_input = Callback::new(move |text: String| {
-        state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Answer(f, text))
-    });
-    (value, on_input)
-}
+use crate::infra::{clock, random};
+use crate::services::{DocStore, Live};
 
 #[component]
 pub fn Conversation() -> impl IntoView {
-    let state = expect_context::<AppState>();
     let ctx = expect_context::<DiscussionCtx>();
-    let notes = Memo::new(move |_| ctx.with(|d| d.notes.as_str().to_string()));
-    let on_notes = Callback::new(move |t: String| {
-        state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Notes(t))
-    });
+    let (notes, notes_field) = ctx.text(DiscussionText::Notes);
 
     view! {
         <p class="intro">"Ask each question and listen. Refer to your preparation on the right and interject your view where it helps; interjected views become part of the shared record."</p>
@@ -39,38 +24,39 @@ pub fn Conversation() -> impl IntoView {
         <section class="card notes">
             <h3>"Shared notes"</h3>
             <p class="help">"Free-form notes from the conversation. Shared with the employee."</p>
-            <TextArea value=notes on_input=on_notes testid="notes" rows=6 aria_label="Shared notes" />
+            <TextArea value=notes field=notes_field testid="notes" rows=6 aria_label="Shared notes" />
         </section>
     }
 }
 
 #[component]
 fn QuestionCard(n: usize, question: Question) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
+    let live = expect_context::<Live>();
     let ctx = expect_context::<DiscussionCtx>();
-    let (value, on_input) = answer_binding(state, ctx, AnswerField::of(question));
+    let (value, field) = ctx.text(DiscussionText::Answer(AnswerField::of(question)));
     let q = question.as_key();
 
     let answer = match question {
         Question::Willing => {
             let willing = Memo::new(move |_| ctx.with(|d| d.willing));
             let set = Callback::new(move |w: Willing| {
-                state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Willing(Some(w)))
+                docs.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Willing(Some(w)))
             });
             view! {
                 <Choice options=Willing::ALL.map(|w| (w, w.label())).to_vec() value=willing on_change=set testid="willing" legend="Answer" />
-                <TextArea value=value on_input=on_input testid=format!("answer-{q}") label="Notes" rows=2 />
+                <TextArea value=value field=field testid=format!("answer-{q}") label="Notes" rows=2 />
             }.into_any()
         }
         Question::NextAssignment => {
-            let (timing, on_timing) = answer_binding(state, ctx, AnswerField::NextAssignmentTiming);
+            let (timing, timing_field) = ctx.text(DiscussionText::Answer(AnswerField::NextAssignmentTiming));
             view! {
-                <TextArea value=value on_input=on_input testid=format!("answer-{q}") rows=3 aria_label=question.prompt() />
-                <TextInput value=timing on_input=on_timing testid="answer-next_assignment_timing" label="When would you like it?" placeholder="e.g. within a year" />
+                <TextArea value=value field=field testid=format!("answer-{q}") rows=3 aria_label=question.prompt() />
+                <TextInput value=timing field=timing_field testid="answer-next_assignment_timing" label="When would you like it?" placeholder="e.g. within a year" />
             }.into_any()
         }
         _ => {
-            view! { <TextArea value=value on_input=on_input testid=format!("answer-{q}") rows=3 aria_label=question.prompt() /> }
+            view! { <TextArea value=value field=field testid=format!("answer-{q}") rows=3 aria_label=question.prompt() /> }
                 .into_any()
         }
     };
@@ -85,7 +71,7 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
 
     view! {
                 <li class="card question conversation" data-testid=format!("question-{q}")
-            on:focusin=move |_| state.live_focus(Some(q.to_string()))>
+            on:focusin=move |_| live.focus(Some(q.to_string()))>
             <div class="employee-side">
                 <h3><span class="num">{n}</span>" "{question.title()}</h3>
                 <p class="prompt">{question.prompt()}</p>
@@ -94,7 +80,7 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
                     <LeaderViewItem id=vid />
                 </For>
             </div>
-                        {(ctx.perspective.get_untracked() == Perspective::Leader).then(|| view! {
+                        {(ctx.perspective.get_untracked() == Side::Leader).then(|| view! {
                 <aside class="leader-side" data-testid=format!("prep-aside-{q}")>
                     <h4><span class="lock">"🔒"</span>" Your preparation"</h4>
                     {question.leader_sources().iter().map(|f| view! { <PrepSnippet question=question field=*f /> }).collect_view()}
@@ -106,7 +92,7 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
 
 #[component]
 pub fn PrepSnippet(question: Question, field: PrepField) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
     let ctx = expect_context::<DiscussionCtx>();
     let text = Memo::new(move |_| ctx.with_prep(|p| p.interjection_text(field)));
     let already = Memo::new(move |_| {
@@ -121,14 +107,14 @@ pub fn PrepSnippet(question: Question, field: PrepField) -> impl IntoView {
         if t.trim().is_empty() {
             return;
         }
-        state.edit_discussion(
+        docs.edit_discussion(
             &ctx.id.get_untracked(),
             DiscussionEdit::Interject(LeaderView {
-                id: state.new_id(),
+                id: random::new_id(),
                 question,
                 source: field,
                 text: t.into(),
-                added_on: state.today(),
+                added_on: clock::today(),
             }),
         );
     };
@@ -154,35 +140,22 @@ pub fn PrepSnippet(question: Question, field: PrepField) -> impl IntoView {
 
 #[component]
 fn LeaderViewItem(id: String) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
     let ctx = expect_context::<DiscussionCtx>();
-    let vid = StoredValue::new(id);
+    let vid = StoredValue::new(id.clone());
     let find = move || {
         vid.with_value(|id| ctx.with(|d| d.leader_views.iter().find(|v| &v.id == id).cloned()))
     };
-    let text = Memo::new(move |_| {
-        find()
-            .map(|v| v.text.as_str().to_string())
-            .unwrap_or_default()
-    });
+    let (text, field) = ctx.text(DiscussionText::LeaderView(id));
     let source = move || find().map(|v| v.source.title()).unwrap_or_default();
-    let on_input = Callback::new(move |t: String| {
-        state.edit_discussion(
-            &ctx.id.get_untracked(),
-            DiscussionEdit::LeaderViewText {
-                id: vid.get_value(),
-                text: t,
-            },
-        )
-    });
     view! {
         <div class="leader-view" data-testid="leader-view">
             <div class="leader-view-head">
                 <span class="badge leader">"Leader's view"</span>
                 <span class="sub">{source}</span>
-                <button class="link" on:click=move |_| state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::RemoveLeaderView { id: vid.get_value() })>"Withdraw"</button>
+                <button class="link" on:click=move |_| docs.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::RemoveLeaderView { id: vid.get_value() })>"Withdraw"</button>
             </div>
-            <TextArea value=text on_input=on_input testid="leader-view-text" rows=2 aria_label="Leader's view" />
+             <TextArea value=text field=field testid="leader-view-text" rows=2 aria_label="Leader's view" />
         </div>
     }
 }

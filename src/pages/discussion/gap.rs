@@ -1,6 +1,6 @@
 //! Step 3: the employee's self-view beside the leader's view.
 
-use career_core::method::{AnswerField, PrepField};
+use career_core::model::method::{AnswerField, PrepField};
 use leptos::prelude::*;
 
 use super::DiscussionCtx;

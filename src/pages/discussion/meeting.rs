@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use career_core::discussion::{DiscussionEdit, Willing};
-use career_core::local::Perspective;
-use career_core::method::{AnswerField, Question};
+use career_core::model::discussion::{DiscussionEdit, DiscussionText, Willing};
+use career_core::model::method::{AnswerField, Question};
+use career_core::Side;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -14,7 +14,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use super::conversation::PrepSnippet;
 use super::DiscussionCtx;
 use crate::components::fields::{Choice, TextArea, TextInput};
-use crate::state::AppState;
+use crate::services::DocStore;
 
 #[component]
 pub fn Meeting() -> impl IntoView {
@@ -87,7 +87,7 @@ pub fn Meeting() -> impl IntoView {
         }
     };
 
-    let leader = move || ctx.perspective.get() == Perspective::Leader;
+    let leader = move || ctx.perspective.get() == Side::Leader;
     view! {
         <div class="meeting" data-testid="meeting" on:touchstart=on_touch_start on:touchend=on_touch_end>
             <header class="meeting-bar">
@@ -144,13 +144,10 @@ pub fn Meeting() -> impl IntoView {
 
 #[component]
 fn MeetingQuestion(question: Question) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
     let ctx = expect_context::<DiscussionCtx>();
     let field = AnswerField::of(question);
-    let value = Memo::new(move |_| ctx.with(|d| d.answers.get(field).to_string()));
-    let on_input = Callback::new(move |t: String| {
-        state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Answer(field, t))
-    });
+    let (value, text_field) = ctx.text(DiscussionText::Answer(field));
     let views = Memo::new(move |_| {
         ctx.with(|d| {
             d.views_for(question)
@@ -164,14 +161,13 @@ fn MeetingQuestion(question: Question) -> impl IntoView {
             <p class="meeting-prompt">{question.prompt()}</p>
             {(question == Question::Willing).then(|| {
                 let willing = Memo::new(move |_| ctx.with(|d| d.willing));
-                let set = Callback::new(move |w: Willing| state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Willing(Some(w))));
+                let set = Callback::new(move |w: Willing| docs.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Willing(Some(w))));
                 view! { <Choice options=Willing::ALL.map(|w| (w, w.label())).to_vec() value=willing on_change=set testid="meeting-willing" legend="Answer" /> }
             })}
-            <TextArea value=value on_input=on_input testid="meeting-answer" label="Answer, in the employee's words" rows=7 />
+            <TextArea value=value field=text_field testid="meeting-answer" label="Answer, in the employee's words" rows=7 />
             {(question == Question::NextAssignment).then(|| {
-                let timing = Memo::new(move |_| ctx.with(|d| d.answers.get(AnswerField::NextAssignmentTiming).to_string()));
-                let on_timing = Callback::new(move |t: String| state.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Answer(AnswerField::NextAssignmentTiming, t)));
-                view! { <TextInput value=timing on_input=on_timing testid="meeting-timing" label="When?" /> }
+                let (timing, timing_field) = ctx.text(DiscussionText::Answer(AnswerField::NextAssignmentTiming));
+                view! { <TextInput value=timing field=timing_field testid="meeting-timing" label="When?" /> }
             })}
             {move || views.get().into_iter().map(|v| view! {
                 <blockquote class="leader-view"><span class="badge leader">"Leader's view"</span>" "{v}</blockquote>

@@ -10,26 +10,136 @@ mod reflect;
 mod review;
 pub mod share;
 
-use career_core::discussion::Discussion;
-use career_core::local::Perspective;
-use career_core::prep::Prep;
+use career_core::model::discussion::{Discussion, DiscussionText};
+use career_core::model::method::PrepField;
+use career_core::model::prep::Prep;
+use career_core::storage::blobs::LoadError;
+use career_core::storage::keys::DocName;
+use career_core::storage::workspace::TextField;
+use career_core::Side;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::state::AppState;
+use crate::services::DocStore;
+
+/// The parts of a discussion page, one per route segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Prepare,
+    Reflect,
+    Conversation,
+    Gap,
+    Plan,
+    Share,
+    Record,
+    /// Facilitation mode: one question per screen.
+    Meeting,
+}
+
+impl Tab {
+    const LEADER: [Tab; 6] = [
+        Tab::Prepare,
+        Tab::Conversation,
+        Tab::Gap,
+        Tab::Plan,
+        Tab::Share,
+        Tab::Record,
+    ];
+    const EMPLOYEE: [Tab; 5] = [
+        Tab::Reflect,
+        Tab::Conversation,
+        Tab::Plan,
+        Tab::Share,
+        Tab::Record,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Tab::Prepare => "prepare",
+            Tab::Reflect => "reflect",
+            Tab::Conversation => "conversation",
+            Tab::Gap => "gap",
+            Tab::Plan => "plan",
+            Tab::Share => "share",
+            Tab::Record => "record",
+            Tab::Meeting => "meeting",
+        }
+    }
+
+    pub fn parse(slug: &str) -> Option<Tab> {
+        [Tab::Meeting, Tab::Reflect]
+            .into_iter()
+            .chain(Tab::LEADER)
+            .find(|t| t.slug() == slug)
+    }
+
+    /// The tabs a side sees, in order.
+    pub fn of(side: Side) -> &'static [Tab] {
+        match side {
+            Side::Leader => &Tab::LEADER,
+            Side::Employee => &Tab::EMPLOYEE,
+        }
+    }
+
+    /// Where a side starts: preparing, or reflecting.
+    pub fn first(side: Side) -> Tab {
+        Tab::of(side)[0]
+    }
+
+    /// The label of a tab on a side's device (steps are numbered per side).
+    pub fn label(self, side: Side) -> &'static str {
+        match (self, side) {
+            (Tab::Prepare, _) => "1 · Prepare",
+            (Tab::Reflect, _) => "1 · Reflect",
+            (Tab::Conversation, Side::Leader) => "2 · Conversation",
+            (Tab::Conversation, Side::Employee) => "2 · Discussion",
+            (Tab::Gap, _) => "3 · Gap view",
+            (Tab::Plan, Side::Leader) => "4 · Plan",
+            (Tab::Plan, Side::Employee) => "3 · Plan",
+            (Tab::Share, _) => "Share",
+            (Tab::Record, _) => "Record",
+            (Tab::Meeting, _) => "Meeting",
+        }
+    }
+
+    pub fn route(self, discussion_id: &str) -> String {
+        format!("/discussions/{discussion_id}/{}", self.slug())
+    }
+}
 
 /// What every step of a discussion page reads.
 #[derive(Clone, Copy)]
 pub struct DiscussionCtx {
     pub id: Memo<String>,
-    pub disc: Memo<Result<Discussion, String>>,
-    pub prep: Memo<Result<Prep, String>>,
+    pub disc: Memo<Result<Discussion, LoadError>>,
+    pub prep: Memo<Result<Prep, LoadError>>,
     /// Whose device this is: the leader's (with private prep) or the employee's.
-    pub perspective: Memo<Perspective>,
+    pub perspective: Memo<Side>,
 }
 
 impl DiscussionCtx {
+    /// A text field of the shared record: its value, and where typing into it goes.
+    pub fn text(&self, field: DiscussionText) -> (Signal<String>, TextField) {
+        let ctx = *self;
+        let read = field.clone();
+        let value = Memo::new(move |_| ctx.with(|d| d.text(&read).unwrap_or_default().to_string()));
+        (
+            value.into(),
+            TextField::Discussion(self.id.get_untracked(), field),
+        )
+    }
+
+    /// A text field of the leader's preparation.
+    pub fn prep_text(&self, field: PrepField) -> (Signal<String>, TextField) {
+        let ctx = *self;
+        let value = Memo::new(move |_| ctx.with_prep(|p| p.get(field).to_string()));
+        (
+            value.into(),
+            TextField::Prep(self.id.get_untracked(), field),
+        )
+    }
+
     /// Reads from the discussion, or a default when it is unavailable.
     pub fn with<T: Default>(&self, f: impl FnOnce(&Discussion) -> T) -> T {
         self.disc.with(|d| d.as_ref().map(f).unwrap_or_default())
@@ -39,55 +149,25 @@ impl DiscussionCtx {
     }
 }
 
-const LEADER_TABS: [(&str, &str); 6] = [
-    ("prepare", "1 · Prepare"),
-    ("conversation", "2 · Conversation"),
-    ("gap", "3 · Gap view"),
-    ("plan", "4 · Plan"),
-    ("share", "Share"),
-    ("record", "Record"),
-];
-
-const EMPLOYEE_TABS: [(&str, &str); 5] = [
-    ("reflect", "1 · Reflect"),
-    ("conversation", "2 · Discussion"),
-    ("plan", "3 · Plan"),
-    ("share", "Share"),
-    ("record", "Record"),
-];
-
 #[component]
 pub fn DiscussionPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let perspective = Memo::new(move |_| {
-        state.revision.track();
-        state.perspective(&id.get())
-    });
+    let perspective = Memo::new(move |_| docs.side(&id.get()));
     let tab = Memo::new(move |_| {
         params
             .read()
             .get("tab")
-            .unwrap_or_else(|| match perspective.get() {
-                Perspective::Leader => "prepare".into(),
-                Perspective::Employee => "reflect".into(),
-            })
+            .and_then(|t| Tab::parse(&t))
+            .unwrap_or_else(|| Tab::first(perspective.get()))
     });
-    // Both read hydrated copies kept in step with the documents (typing patches them), so
-    // re-running on every keystroke costs a copy, not a read of the document.
-    let disc = Memo::new(move |_| {
-        state.revision.track();
-        state.typed.track();
-        state.discussion(&id.get())
-    });
-    let prep = Memo::new(move |_| {
-        state.revision.track();
-        state.typed.track();
-        match perspective.get() {
-            Perspective::Leader => state.prep(&id.get()),
-            Perspective::Employee => Err("the leader's preparation is not on this device".into()),
-        }
+    // Both read copies the store keeps in step with the documents (typing patches them),
+    // so re-running on every keystroke costs a copy, not a read of the document.
+    let disc = Memo::new(move |_| docs.discussion(&id.get()));
+    let prep = Memo::new(move |_| match perspective.get() {
+        Side::Leader => docs.prep(&id.get()),
+        Side::Employee => Err(LoadError::NotFound),
     });
     let ctx = DiscussionCtx {
         id,
@@ -101,9 +181,9 @@ pub fn DiscussionPage() -> impl IntoView {
     // every keystroke.
     let head = Memo::new(move |_| {
         disc.with(|d| {
-            d.as_ref().map_err(Clone::clone).map(|d| {
+            d.as_ref().map_err(|e| e.to_string()).map(|d| {
                 // The people list has the current name; the document has the name at the time.
-                let name = state
+                let name = docs
                     .person(&d.person_id)
                     .map(|p| p.name)
                     .unwrap_or_else(|| d.employee.name.clone());
@@ -119,19 +199,19 @@ pub fn DiscussionPage() -> impl IntoView {
     view! {
         {move || match head.get() {
             Err(e) => {
-                let name = AppState::discussion_storage_name(&id.get());
+                let name = DocName::Discussion(id.get());
                 view! {
                     <div class="banner bad" role="alert" data-testid="discussion-error">
                         <strong>"This discussion cannot be opened: "</strong>{e}
                         ". Its stored data is kept unchanged; your other discussions are not affected. "
-                        <button on:click=move |_| state.download_raw(&name)>"Download its stored data"</button>
+                        <button on:click=move |_| docs.download_raw(&name)>"Download its stored data"</button>
                         " " <A href="/">"Back to your people"</A>
                     </div>
                 }.into_any()
             }
-            Ok(_) if tab.get() == "meeting" => ().into_any(),
+            Ok(_) if tab.get() == Tab::Meeting => ().into_any(),
             Ok((person_id, name, manager, when)) => {
-                let employee_side = perspective.get() == Perspective::Employee;
+                let employee_side = perspective.get() == Side::Employee;
                 let title = if employee_side {
                     format!("Your career discussion with {}", if manager.is_empty() { "your leader" } else { &manager })
                 } else {
@@ -151,36 +231,34 @@ pub fn DiscussionPage() -> impl IntoView {
                 }.into_any()
             }
         }}
-                <Show when=move || disc.with(|d| d.is_ok()) && tab.get() != "meeting">
-            <A href=move || format!("/discussions/{}/meeting?q=1", id.get()) attr:class="meeting-start" attr:data-testid="start-meeting">"Start the meeting on this device (one question per screen)"</A>
+                <Show when=move || disc.with(|d| d.is_ok()) && tab.get() != Tab::Meeting>
+            <A href=move || format!("{}?q=1", Tab::Meeting.route(&id.get())) attr:class="meeting-start" attr:data-testid="start-meeting">"Start the meeting on this device (one question per screen)"</A>
             <review::Conflicts />
             <review::MergeReview />
                         <nav class="tabs" aria-label="Steps of the discussion">
                 {move || {
-                    let tabs: &[(&str, &str)] = match perspective.get() {
-                        Perspective::Leader => &LEADER_TABS,
-                        Perspective::Employee => &EMPLOYEE_TABS,
-                    };
-                    tabs.iter().map(|&(slug, label)| view! {
-                        <A href=move || format!("/discussions/{}/{slug}", id.get())
-                                                        attr:class=move || if tab.get() == slug { "tab active" } else { "tab" }
-                            attr:aria-current=move || (tab.get() == slug).then_some("page")
-                            attr:data-testid=format!("tab-{slug}")>{label}</A>
+                    let side = perspective.get();
+                    Tab::of(side).iter().map(|&t| view! {
+                        <A href=move || t.route(&id.get())
+                            attr:class=move || if tab.get() == t { "tab active" } else { "tab" }
+                            attr:aria-current=move || (tab.get() == t).then_some("page")
+                            attr:data-testid=format!("tab-{}", t.slug())>{t.label(side)}</A>
                     }).collect_view()
                 }}
             </nav>
                     </Show>
-        <Show when=move || disc.with(|d| d.is_ok()) && tab.get() == "meeting">
+        <Show when=move || disc.with(|d| d.is_ok()) && tab.get() == Tab::Meeting>
             <meeting::Meeting />
         </Show>
-        <Show when=move || disc.with(|d| d.is_ok()) && tab.get() != "meeting">
-            {move || match (tab.get().as_str(), perspective.get()) {
-                ("conversation", _) => view! { <conversation::Conversation /> }.into_any(),
-                ("gap", Perspective::Leader) => view! { <gap::GapView /> }.into_any(),
-                ("plan", _) => view! { <plan::Plan /> }.into_any(),
-                ("share", _) => view! { <share::Share /> }.into_any(),
-                ("record", _) => view! { <record::Record /> }.into_any(),
-                (_, Perspective::Employee) => view! { <reflect::Reflect /> }.into_any(),
+        <Show when=move || disc.with(|d| d.is_ok()) && tab.get() != Tab::Meeting>
+            // Keyed by the discussion too: its fields are bound to this discussion's id.
+            {move || match (id.with(|_| tab.get()), perspective.get()) {
+                (Tab::Conversation, _) => view! { <conversation::Conversation /> }.into_any(),
+                (Tab::Gap, Side::Leader) => view! { <gap::GapView /> }.into_any(),
+                (Tab::Plan, _) => view! { <plan::Plan /> }.into_any(),
+                (Tab::Share, _) => view! { <share::Share /> }.into_any(),
+                (Tab::Record, _) => view! { <record::Record /> }.into_any(),
+                (_, Side::Employee) => view! { <reflect::Reflect /> }.into_any(),
                 _ => view! { <prepare::Prepare /> }.into_any(),
             }}
         </Show>

@@ -2,16 +2,17 @@
 //! the talk was held and when the next one is due. Open actions of the previous
 //! discussion can be carried over.
 
-use career_core::discussion::{
-    carry_over_candidates, Action, DiscussionEdit, Owner, Readiness, Track,
+use career_core::model::discussion::{
+    carry_over_candidates, Action, DiscussionEdit, DiscussionText, Owner, Readiness, Track,
 };
-use career_core::schedule::next_due_after;
+use career_core::reports::schedule::next_due_after;
 use career_core::Day;
 use leptos::prelude::*;
 
 use super::DiscussionCtx;
-use crate::components::fields::Choice;
-use crate::state::AppState;
+use crate::components::fields::{Choice, TextInput};
+use crate::infra::{clock, random};
+use crate::services::DocStore;
 
 fn parse_day(s: &str) -> Option<Day> {
     s.parse().ok()
@@ -19,16 +20,16 @@ fn parse_day(s: &str) -> Option<Day> {
 
 #[component]
 pub fn Plan() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
     let ctx = expect_context::<DiscussionCtx>();
-    let edit = move |e: DiscussionEdit| state.edit_discussion(&ctx.id.get_untracked(), e);
+    let edit = move |e: DiscussionEdit| docs.edit_discussion(&ctx.id.get_untracked(), e);
 
     let action_ids = Memo::new(move |_| {
         ctx.with(|d| d.actions.iter().map(|a| a.id.clone()).collect::<Vec<_>>())
     });
     let add_action = move |_| {
         edit(DiscussionEdit::AddAction(Action {
-            id: state.new_id(),
+            id: random::new_id(),
             text: "".into(),
             owner: Owner::Employee,
             due: None,
@@ -41,7 +42,7 @@ pub fn Plan() -> impl IntoView {
     let readiness = Memo::new(move |_| ctx.with(|d| d.readiness));
     let held_on = Memo::new(move |_| ctx.with(|d| d.held_on));
     let cadence = Memo::new(move |_| {
-        ctx.with(|d| state.person(&d.person_id).map(|p| p.cadence_months))
+        ctx.with(|d| docs.person(&d.person_id).map(|p| p.cadence_months))
             .unwrap_or(12)
     });
 
@@ -79,7 +80,7 @@ pub fn Plan() -> impl IntoView {
                     on:change=move |ev| edit(DiscussionEdit::HeldOn(parse_day(&event_target_value(&ev)))) />
             </label>
             " "
-            <button class="small" data-testid="held-today" on:click=move |_| edit(DiscussionEdit::HeldOn(Some(state.today())))>"Held today"</button>
+            <button class="small" data-testid="held-today" on:click=move |_| edit(DiscussionEdit::HeldOn(Some(clock::today())))>"Held today"</button>
             <p data-testid="next-discussion">
                 {move || match held_on.get() {
                     Some(h) => format!("Next discussion due {} (every {} months).", next_due_after(h, cadence.get()).human(), cadence.get()),
@@ -92,23 +93,22 @@ pub fn Plan() -> impl IntoView {
 
 #[component]
 fn ActionRow(id: String) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
     let ctx = expect_context::<DiscussionCtx>();
     let aid = StoredValue::new(id);
     let action = Memo::new(move |_| {
         aid.with_value(|id| ctx.with(|d| d.actions.iter().find(|a| &a.id == id).cloned()))
     });
     let get = move || action.get();
-    let edit = move |e: DiscussionEdit| state.edit_discussion(&ctx.id.get_untracked(), e);
+    let (text, field) = ctx.text(DiscussionText::Action(aid.get_value()));
+    let edit = move |e: DiscussionEdit| docs.edit_discussion(&ctx.id.get_untracked(), e);
     let id = move || aid.get_value();
     view! {
         <tr data-testid="action-row">
             <td><input type="checkbox" data-testid="action-done" aria-label="Done"
                 prop:checked=move || get().is_some_and(|a| a.done)
                 on:change=move |ev| edit(DiscussionEdit::ActionDone { id: id(), done: event_target_checked(&ev) }) /></td>
-            <td><input type="text" class="wide" data-testid="action-text" placeholder="What will be done" aria-label="Action"
-                prop:value=move || get().map(|a| a.text.as_str().to_string()).unwrap_or_default()
-                on:input=move |ev| edit(DiscussionEdit::ActionText { id: id(), text: event_target_value(&ev) }) />
+            <td class="wide"><TextInput value=text field=field testid="action-text" placeholder="What will be done" aria_label="Action" />
                 {move || get().and_then(|a| a.carried_from).map(|_| view! { <span class="badge muted">"Carried over"</span> })}
             </td>
             <td><select data-testid="action-owner" aria-label="Owner" on:change=move |ev| {
@@ -129,18 +129,18 @@ fn ActionRow(id: String) -> impl IntoView {
 /// Open actions of this person's previous discussion, offered for carrying over.
 #[component]
 fn CarryOver() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
     let ctx = expect_context::<DiscussionCtx>();
     let previous = Memo::new(move |_| {
         let current = ctx.disc.get().ok()?;
-        let prev_id = state.index.with(|i| {
+        let prev_id = docs.with_index(|i| {
             i.of_person(&current.person_id)
                 .into_iter()
                 .filter(|(id, e)| **id != current.id && e.created_on <= current.created_on)
                 .map(|(id, _)| id.clone())
                 .next()
         })?;
-        let prev = state.discussion(&prev_id).ok()?;
+        let prev = docs.discussion(&prev_id).ok()?;
         let offered: Vec<Action> = carry_over_candidates(&prev, &current)
             .into_iter()
             .cloned()
@@ -148,10 +148,10 @@ fn CarryOver() -> impl IntoView {
         Some((prev.held_on.unwrap_or(prev.created_on), offered))
     });
     let carry = move |a: Action| {
-        state.edit_discussion(
+        docs.edit_discussion(
             &ctx.id.get_untracked(),
             DiscussionEdit::AddAction(Action {
-                id: state.new_id(),
+                id: random::new_id(),
                 text: a.text.as_str().into(),
                 owner: a.owner,
                 due: None,

@@ -1,25 +1,18 @@
 //! Step 1: the leader's five questions to themselves, private to this device.
 
-use career_core::method::{Indicator, PrepField};
-use career_core::prep::PrepEdit;
+use career_core::model::method::{Indicator, PrepField};
+use career_core::model::prep::PrepEdit;
 use leptos::prelude::*;
 
 use super::DiscussionCtx;
 use crate::components::fields::{TextArea, TextInput};
-use crate::state::AppState;
+use crate::services::DocStore;
 
 #[component]
 pub fn Prepare() -> impl IntoView {
-    let state = expect_context::<AppState>();
     let ctx = expect_context::<DiscussionCtx>();
-    let prep_broken = move || ctx.prep.get().err();
-    let field = move |f: PrepField| {
-        let value = Memo::new(move |_| ctx.with_prep(|p| p.get(f).to_string()));
-        let on_input = Callback::new(move |text: String| {
-            state.edit_prep(&ctx.id.get_untracked(), PrepEdit::Field(f, text))
-        });
-        (value, on_input)
-    };
+    let prep_broken = move || ctx.prep.get().err().map(|e| e.to_string());
+    let field = move |f: PrepField| ctx.prep_text(f);
     let questions = [
         PrepField::Potential,
         PrepField::Path,
@@ -37,19 +30,19 @@ pub fn Prepare() -> impl IntoView {
         {move || prep_broken().map(|e| view! { <div class="banner bad" role="alert">"Your preparation cannot be read: "{e}</div> })}
         <ol class="questions">
             {questions.into_iter().enumerate().map(|(n, f)| {
-                let (value, on_input) = field(f);
+                let (value, text_field) = field(f);
                 view! {
                     <li class="card question">
                         <h3><span class="num">{n + 1}</span>" "{f.title()}</h3>
                         <p class="prompt">{f.question()}</p>
                         <p class="help">{f.help()}</p>
-                        <TextArea value=value on_input=on_input testid=format!("prep-{}", f.as_key()) rows=3 aria_label=f.question() />
+                        <TextArea value=value field=text_field testid=format!("prep-{}", f.as_key()) rows=3 aria_label=f.question() />
                         {(f == PrepField::Potential).then(|| view! { <Indicators /> })}
                         {(f == PrepField::NextAssignment).then(|| {
-                            let (value, on_input) = field(PrepField::Timing);
+                            let (value, text_field) = field(PrepField::Timing);
                             view! {
                                 <div class="timing">
-                                    <TextInput value=value on_input=on_input testid="prep-timing"
+                                    <TextInput value=value field=text_field testid="prep-timing"
                                         label=PrepField::Timing.question() placeholder=PrepField::Timing.help() />
                                 </div>
                             }
@@ -63,7 +56,7 @@ pub fn Prepare() -> impl IntoView {
 
 #[component]
 fn Indicators() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
     let ctx = expect_context::<DiscussionCtx>();
     view! {
         <fieldset class="indicators">
@@ -72,7 +65,7 @@ fn Indicators() -> impl IntoView {
                 <label class="choice-option">
                     <input type="checkbox" data-testid=format!("indicator-{}", i.as_key())
                         prop:checked=move || ctx.with_prep(|p| p.indicators.get(i))
-                        on:change=move |ev| state.edit_prep(&ctx.id.get_untracked(), PrepEdit::Indicator(i, event_target_checked(&ev))) />
+                        on:change=move |ev| docs.edit_prep(&ctx.id.get_untracked(), PrepEdit::Indicator(i, event_target_checked(&ev))) />
                     {i.label()}
                 </label>
             }).collect_view()}

@@ -1,39 +1,34 @@
 //! The shared record on one page, for reading and printing.
 
-use career_core::method::{AnswerField, Question};
-use career_core::signoff::{Party, SignOff, State};
+use career_core::model::method::{AnswerField, Question};
+use career_core::model::signoff::{SignOff, State};
+use career_core::Side;
 use leptos::prelude::*;
 
 use super::review::ChangeList;
 use super::DiscussionCtx;
-use crate::state::AppState;
-
-fn party_label(p: Party) -> &'static str {
-    match p {
-        Party::Leader => "leader",
-        Party::Employee => "employee",
-    }
-}
+use crate::services::{DocStore, Sharing};
 
 /// Who signed what, what changed since, and the button to sign (again).
 #[component]
 pub fn SignOffPanel() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
+    let sharing = expect_context::<Sharing>();
     let ctx = expect_context::<DiscussionCtx>();
+    // Follows the values too: an edit after signing is listed as an amendment at once.
     let status = Memo::new(move |_| {
-        state.revision.track();
         ctx.disc.track();
-        state.sign_off(&ctx.id.get())
+        docs.sign_off(&ctx.id.get()).map_err(|e| e.to_string())
     });
     move || {
         let d = ctx.disc.get().ok()?;
         let s: SignOff = status.get().ok()?;
-        let me = state.party(&d.id);
-        let my_name = state.signer_name(&d, me);
-        let other_name = state.signer_name(&d, me.other());
-        let signed_line = |p: Party| {
+        let me = docs.side(&d.id);
+        let my_name = sharing.signer_name(&d, me);
+        let other_name = sharing.signer_name(&d, me.other());
+        let signed_line = |p: Side| {
             s.of(p)
-                .map(|sig| format!("{} ({}) on {}", sig.name, party_label(p), sig.on.human()))
+                .map(|sig| format!("{} ({}) on {}", sig.name, p.as_str(), sig.on.human()))
         };
         let (class, headline) = match &s.state {
             State::Unsigned => (
@@ -49,7 +44,7 @@ pub fn SignOffPanel() -> impl IntoView {
                 format!(
                     "Signed by {}. Waiting for {}.",
                     signed_line(*signed).unwrap_or_default(),
-                    state.signer_name(&d, *waiting_for),
+                    sharing.signer_name(&d, *waiting_for),
                 ),
             ),
             State::Agreed { on } => (
@@ -57,8 +52,8 @@ pub fn SignOffPanel() -> impl IntoView {
                 format!(
                     "Agreed on {} by both: {} and {}.",
                     on.human(),
-                    signed_line(Party::Leader).unwrap_or_default(),
-                    signed_line(Party::Employee).unwrap_or_default(),
+                    signed_line(Side::Leader).unwrap_or_default(),
+                    signed_line(Side::Employee).unwrap_or_default(),
                 ),
             ),
         };
@@ -86,7 +81,7 @@ pub fn SignOffPanel() -> impl IntoView {
                 <p data-testid="signoff-state">{headline}</p>
                 {amended}
                 {(!i_signed_latest).then(|| view! {
-                    <button class="primary no-print" data-testid="sign" on:click=move |_| state.sign(&ctx.id.get_untracked())>{button.clone()}</button>
+                    <button class="primary no-print" data-testid="sign" on:click=move |_| sharing.sign(&ctx.id.get_untracked())>{button.clone()}</button>
                 })}
                 {waiting_for_other.then(|| view! {
                     <p class="hint no-print">{format!("Send the record to {other_name} (Share) so they can sign too.")}</p>
@@ -105,6 +100,7 @@ pub fn Record() -> impl IntoView {
             let when = d.held_on.map(|h| format!("Held on {}", h.human())).unwrap_or_else(|| "Not held yet".into());
             view! {
                 <article class="record" data-testid="record">
+                    // A browser without printing has nothing to report.
                     <p class="no-print"><button on:click=move |_| { let _ = leptos::prelude::window().print(); }>"Print"</button></p>
                     <h2>"Career discussion: " {d.employee.name.clone()}</h2>
                     <p class="sub">{format!("{} · Leader: {} · {}", d.employee.role, if d.manager.name.is_empty() { "—" } else { &d.manager.name }, when)}</p>

@@ -1,32 +1,39 @@
 //! Panels shown above a discussion after a merge: what the other side changed since you
 //! last looked, and fields both sides set at once (pick one; neither is dropped silently).
 
-use career_core::review::{Change, FieldChange};
+use career_core::share::review::{Change, FieldChange};
 use leptos::prelude::*;
 
 use super::DiscussionCtx;
-use crate::state::AppState;
+use crate::services::{DocStore, Sharing};
 
 #[component]
 pub fn MergeReview() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
+    let sharing = expect_context::<Sharing>();
     let ctx = expect_context::<DiscussionCtx>();
-    let changes = Memo::new(move |_| {
-        // The revision, not the hydrated discussion: a merge or a pick can leave the shown
-        // values equal while the history underneath changed.
-        state.revision.track();
-        state.review(&ctx.id.get())
-    });
-    let other = move || state.other_party(&ctx.id.get());
+    // Follows merges and the review's range, not the shown values: a merge or a pick can
+    // leave them equal while the history underneath changed.
+    let changes = Memo::new(move |_| docs.review(&ctx.id.get()).map_err(|e| e.to_string()));
+    let other = move || sharing.other_party(&ctx.id.get());
     move || {
-        let list = changes.get();
+        let list = match changes.get() {
+            Ok(list) => list,
+            Err(e) => {
+                return Some(view! {
+                    <p class="banner bad" role="alert" data-testid="review-error">
+                        "What the last merge changed cannot be shown: "{e}". The merged text is in the discussion below."
+                    </p>
+                }.into_any())
+            }
+        };
         (!list.is_empty()).then(|| view! {
             <section class="card review" data-testid="merge-review">
                 <h3>{other}" changed since you last looked"</h3>
                 <ChangeList changes=list />
-                <button data-testid="dismiss-review" on:click=move |_| state.dismiss_review(&ctx.id.get_untracked())>"Mark as seen"</button>
+                <button data-testid="dismiss-review" on:click=move |_| docs.dismiss_review(&ctx.id.get_untracked())>"Mark as seen"</button>
             </section>
-        })
+        }.into_any())
     }
 }
 
@@ -58,14 +65,23 @@ pub fn ChangeList(changes: Vec<FieldChange>) -> impl IntoView {
 
 #[component]
 pub fn Conflicts() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
     let ctx = expect_context::<DiscussionCtx>();
-    let conflicts = Memo::new(move |_| {
-        state.revision.track();
-        state.conflicts(&ctx.id.get())
-    });
+    let conflicts = Memo::new(move |_| docs.conflicts(&ctx.id.get()).map_err(|e| e.to_string()));
     move || {
-        let list = conflicts.get();
+        let list = match conflicts.get() {
+            Ok(list) => list,
+            Err(e) => {
+                return Some(
+                    view! {
+                        <p class="banner bad" role="alert" data-testid="conflicts-error">
+                            "Values both of you set at once cannot be shown: "{e}"."
+                        </p>
+                    }
+                    .into_any(),
+                )
+            }
+        };
         (!list.is_empty()).then(|| view! {
             <section class="card conflicts" data-testid="conflicts">
                 <h3>"Both of you set these at the same time: which one stands?"</h3>
@@ -78,7 +94,7 @@ pub fn Conflicts() -> impl IntoView {
                                 let c = c.clone();
                                 view! {
                                     <button class="small" data-testid="conflict-choice"
-                                        on:click=move |_| state.resolve(&ctx.id.get_untracked(), &c, i)>{label}</button>
+                                        on:click=move |_| docs.resolve(&ctx.id.get_untracked(), &c, i)>{label}</button>
                                     " "
                                 }
                             }).collect_view()}
@@ -86,6 +102,6 @@ pub fn Conflicts() -> impl IntoView {
                     }
                 }).collect_view()}
             </section>
-        })
+        }.into_any())
     }
 }

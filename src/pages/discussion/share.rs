@@ -1,17 +1,22 @@
 //! Share: a link (with QR code) or file for the other side, exports, and taking in what
 //! the other side sent back.
 
-use career_core::local::Perspective;
-use career_core::people::RosterEdit;
-use career_core::share::{Contents, Package, MAX_LINK_CHARS, MAX_PACKAGE_BYTES};
+use career_core::model::people::RosterText;
+use career_core::share::{
+    Contents, Package, ShareError, FILE_EXTENSION, MAX_LINK_CHARS, MAX_PACKAGE_BYTES,
+};
+use career_core::storage::workspace::TextField;
+use career_core::Side;
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
 use leptos_router::hooks::use_navigate;
 
-use super::DiscussionCtx;
+use super::{DiscussionCtx, Tab};
+use crate::components::fields::TextInput;
+use crate::components::file_picker::{FilePicker, Picked};
+use crate::error::AppError;
 use crate::infra::guard::{self, Reading};
-use crate::infra::{file, location};
-use crate::state::{AppState, Notice};
+use crate::infra::location;
+use crate::services::{DocStore, Live, Messages, Sharing};
 
 /// A QR code for links short enough to scan (QR codes top out near 3 KB).
 fn qr_svg(link: &str) -> Option<String> {
@@ -33,22 +38,25 @@ struct Made {
 
 #[component]
 pub fn Share() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let docs = expect_context::<DocStore>();
+    let sharing = expect_context::<Sharing>();
     let ctx = expect_context::<DiscussionCtx>();
     let made = RwSignal::new(None::<Result<Made, String>>);
     let other = Memo::new(move |_| {
         ctx.disc.track();
-        state.other_party(&ctx.id.get())
+        sharing.other_party(&ctx.id.get())
     });
-    let leader = move || ctx.perspective.get() == Perspective::Leader;
+    let leader = move || ctx.perspective.get() == Side::Leader;
+    let ask_name = docs.manager().name.trim().is_empty();
 
     let make = move |whole: bool| {
-        let result = state
+        let result = sharing
             .package(&ctx.id.get_untracked(), whole)
             .map(|p: Package| Made {
                 link: format!("{}/{}", location::origin(), p.to_fragment()),
                 changes_only: p.contents == Contents::ChangesOnly,
-            });
+            })
+            .map_err(|e| format!("The link could not be made: {e}."));
         made.set(Some(result));
     };
 
@@ -62,12 +70,14 @@ pub fn Share() -> impl IntoView {
                         " The link carries the shared record itself (in the part after #, which is never sent to any server). "
                         "Your private preparation is never included. Send it only to " {other} "."
                     </p>
-                    <Show when=move || state.manager().name.trim().is_empty()>
-                        <label class="field-label">"Your name, as " {other} " will see it"
-                            <input type="text" data-testid="share-manager-name"
-                                on:change=move |ev| state.edit_roster(RosterEdit::ManagerName(event_target_value(&ev).trim().to_string())) />
-                        </label>
-                    </Show>
+                    // Asked while the name is missing when the tab opens, and kept while it is typed.
+                    {ask_name.then(|| {
+                        let name = Signal::derive(move || docs.manager().name);
+                        view! {
+                            <TextInput value=name field=TextField::Roster(RosterText::ManagerName)
+                                testid="share-manager-name" label=format!("Your name, as {} will see it", other.get_untracked()) />
+                        }
+                    })}
                     <button class="primary" data-testid="make-link" on:click=move |_| make(true)>"Create share link"</button>
                 }.into_any()
             } else {
@@ -88,13 +98,14 @@ pub fn Share() -> impl IntoView {
                     <p class="form-error" data-testid="link-too-long">
                         {format!("This discussion is too large for a link ({} characters; links over {} may not open everywhere). Send it as a file instead:", m.link.len(), MAX_LINK_CHARS)}
                     </p>
-                    <button data-testid="download-file-instead" on:click=move |_| state.download_package(&ctx.id.get_untracked(), true)>"Download as a file"</button>
+                    <button data-testid="download-file-instead" on:click=move |_| sharing.download_package(&ctx.id.get_untracked(), true)>"Download as a file"</button>
                 }.into_any(),
                 Ok(m) => {
                     let qr = qr_svg(&m.link);
                     let link = m.link.clone();
                     let copy = move |_| {
                         let clipboard = leptos::prelude::window().navigator().clipboard();
+                        // A refusal is the browser's to show; the link stays in the box to copy.
                         let _ = clipboard.write_text(&link);
                     };
                     view! {
@@ -111,7 +122,7 @@ pub fn Share() -> impl IntoView {
                 }
             })}
             <p>
-                <button data-testid="download-file" on:click=move |_| state.download_package(&ctx.id.get_untracked(), !leader())>
+                <button data-testid="download-file" on:click=move |_| sharing.download_package(&ctx.id.get_untracked(), !leader())>
                     "Download as a file (.ctalk)"
                 </button>
                 " — for e-mail or AirDrop; opens with “Open a file” in Career Talk."
@@ -125,89 +136,73 @@ pub fn Share() -> impl IntoView {
         </section>
         <section class="card">
             <h3>"Export the shared record"</h3>
-            <button data-testid="export-markdown" on:click=move |_| state.download_markdown(&ctx.id.get_untracked())>"Markdown"</button>
+            <button data-testid="export-markdown" on:click=move |_| sharing.download_markdown(&ctx.id.get_untracked())>"Markdown"</button>
             " "
-            <button data-testid="export-json" on:click=move |_| state.download_json(&ctx.id.get_untracked())>"JSON"</button>
+            <button data-testid="export-json" on:click=move |_| sharing.download_json(&ctx.id.get_untracked())>"JSON"</button>
             " "
             <a href=move || format!("/discussions/{}/record", ctx.id.get())>"Printable record"</a>
         </section>
     }
 }
 
+/// Takes in a package from a link or a file (`what` names it in messages): says what
+/// happened and returns where to go — the discussion, on this device's first tab for a new
+/// one. Decoding runs under the crash guard. `None` when nothing was taken in.
+pub fn open_package(
+    sharing: Sharing,
+    messages: Messages,
+    source: Reading,
+    what: &str,
+    decode: impl FnOnce() -> Result<Package, ShareError>,
+) -> Option<String> {
+    let result = guard::reading(source, || {
+        decode()
+            .map_err(AppError::from)
+            .and_then(|p| sharing.take_in(&p))
+    });
+    match result {
+        Ok(opened) => {
+            messages.info(opened.message);
+            let tab = match opened.side {
+                Side::Employee => Tab::Reflect,
+                Side::Leader => Tab::Conversation,
+            };
+            Some(tab.route(&opened.discussion_id))
+        }
+        Err(e) => {
+            messages.problem(format!(
+                "{what} could not be opened: {e}. Nothing on this device was changed."
+            ));
+            None
+        }
+    }
+}
+
 /// A file picker that takes in a `.ctalk` package and opens its discussion.
 #[component]
 pub fn OpenFile() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let sharing = expect_context::<Sharing>();
+    let messages = expect_context::<Messages>();
     let navigate = use_navigate();
-    let on_change = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(f) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        let navigate = navigate.clone();
-        if f.size() > MAX_PACKAGE_BYTES as f64 {
-            state.notice.set(Some(Notice {
-                ok: false,
-                text: format!(
-                    "{} is too large ({} MB; the limit is 10 MB). Nothing was changed.",
-                    f.name(),
-                    (f.size() / 1_048_576.0) as u64
-                ),
-            }));
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            let result = file::read_bytes(&f).await.and_then(|bytes| {
-                guard::reading(Reading::File, || {
-                    Package::from_bytes(&bytes)
-                        .map_err(|e| e.to_string())
-                        .and_then(|p| state.take_in(p))
-                })
-            });
-            match result {
-                Ok(imported) => {
-                    state.notice.set(Some(Notice {
-                        ok: true,
-                        text: imported.message,
-                    }));
-                    let tab = match state.perspective(&imported.discussion_id) {
-                        Perspective::Employee => "reflect",
-                        Perspective::Leader => "conversation",
-                    };
-                    navigate(
-                        &format!("/discussions/{}/{tab}", imported.discussion_id),
-                        Default::default(),
-                    );
-                }
-                Err(e) => state.notice.set(Some(Notice {
-                    ok: false,
-                    text: format!(
-                        "{} could not be opened: {e}. Nothing on this device was changed.",
-                        f.name()
-                    ),
-                })),
-            }
+    let on_file = Callback::new(move |(name, bytes): Picked| {
+        let opened = open_package(sharing, messages, Reading::File, &name, || {
+            Package::from_bytes(&bytes)
         });
-    };
+        if let Some(target) = opened {
+            navigate(&target, Default::default());
+        }
+    });
     view! {
-        <label class="open-file">"Open a file "
-            <input type="file" accept=".ctalk" data-testid="open-file" on:change=on_change />
-        </label>
+        <FilePicker label="Open a file" accept=format!(".{FILE_EXTENSION}") testid="open-file"
+            max_bytes=MAX_PACKAGE_BYTES on_file=on_file />
     }
 }
 
 /// Starting (or joining) a live session on this discussion.
 #[component]
 fn LiveCard() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let live = expect_context::<Live>();
     let ctx = expect_context::<DiscussionCtx>();
-    let live = state.live_view;
     let here = move || {
         live.info
             .with(|i| i.as_ref().is_some_and(|i| i.discussion_id == ctx.id.get()))
@@ -224,14 +219,14 @@ fn LiveCard() -> impl IntoView {
                     <textarea readonly rows=2 data-testid="live-link" aria-label="Live session link" prop:value=info.link.clone()></textarea>
                     {qr.map(|svg| view! { <div class="qr" data-testid="live-qr" inner_html=svg></div> })}
                     <p>
-                        {info.host.then(|| view! { <button data-testid="end-live" on:click=move |_| state.end_live()>"End the session for everyone"</button> })}
+                        {info.host.then(|| view! { <button data-testid="end-live" on:click=move |_| live.end()>"End the session for everyone"</button> })}
                         " "
-                        <button data-testid="leave-live" on:click=move |_| state.leave_live()>"Leave"</button>
+                        <button data-testid="leave-live" on:click=move |_| live.leave()>"Leave"</button>
                     </p>
                 }.into_any()
             } else {
                 view! {
-                    <button class="primary" data-testid="start-live" on:click=move |_| { state.start_live(&ctx.id.get_untracked()); }>"Start live session"</button>
+                    <button class="primary" data-testid="start-live" on:click=move |_| { live.start(&ctx.id.get_untracked()); }>"Start live session"</button>
                 }.into_any()
             }}
         </section>

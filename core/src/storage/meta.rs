@@ -1,0 +1,66 @@
+//! What one device remembers about a discussion that is nobody else's business and never
+//! travels: whose side this device is on, what the other side is known to have, and where
+//! the last unreviewed merge started. Stored as JSON beside the documents.
+
+use automerge::ChangeHash;
+use serde::{Deserialize, Serialize};
+
+use crate::storage::blobs::{KvError, KvStore};
+use crate::storage::keys::StorageKey;
+use crate::Side;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalMeta {
+    #[serde(default)]
+    pub perspective: Side,
+    /// Heads the other side is known to have (from the last package they sent).
+    #[serde(default)]
+    pub peer_heads: Vec<String>,
+    /// Heads before the first merge not yet reviewed; `None` when nothing is to review.
+    #[serde(default)]
+    pub review_from: Option<Vec<String>>,
+    /// With `review_from`: the heads the merges brought in (and those before them), so the
+    /// review shows what came from the other side and not this device's later edits.
+    #[serde(default)]
+    pub review_to: Option<Vec<String>>,
+}
+
+/// Heads as stored in the metadata.
+pub(crate) fn heads_to_strings(heads: &[ChangeHash]) -> Vec<String> {
+    heads.iter().map(|h| h.to_string()).collect()
+}
+
+/// Parses stored heads; anything unreadable is dropped (heads are an optimisation and a
+/// review starting point, never the data itself).
+pub(crate) fn heads_from_strings(heads: &[String]) -> Vec<ChangeHash> {
+    heads.iter().filter_map(|h| h.parse().ok()).collect()
+}
+
+/// Metadata that is stored but cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MetaError {
+    #[error("this device's notes about the discussion cannot be read ({0})")]
+    Unreadable(String),
+    #[error(transparent)]
+    Storage(#[from] KvError),
+}
+
+impl LocalMeta {
+    /// The stored metadata, `None` when there is none. Unreadable metadata is an error,
+    /// never a default: a default would put an employee's device on the leader's side.
+    pub fn read(kv: &dyn KvStore, discussion_id: &str) -> Result<Option<LocalMeta>, MetaError> {
+        let Some(json) = kv.get(&StorageKey::Meta(discussion_id.into()).key())? else {
+            return Ok(None);
+        };
+        serde_json::from_str(&json)
+            .map(Some)
+            .map_err(|e| MetaError::Unreadable(e.to_string()))
+    }
+
+    pub fn write(&self, kv: &mut dyn KvStore, discussion_id: &str) -> Result<(), KvError> {
+        kv.set(
+            &StorageKey::Meta(discussion_id.into()).key(),
+            &serde_json::to_string(self).expect("meta serialises"),
+        )
+    }
+}

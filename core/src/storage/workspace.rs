@@ -1,0 +1,1022 @@
+//! The documents of one device, as the app uses them: open, read, edit, take in what the
+//! other side sent, save — over any [`KvStore`] (the browser's localStorage in the app, a
+//! [`MemoryKv`](super::blobs::MemoryKv) in tests).
+//!
+//! Reads never write: a missing reflection reads as an empty one and is stored only when
+//! the employee types. Edits apply at once in memory and mark the document dirty;
+//! [`Workspace::save`] writes every dirty document (one blob each) and the index. A save
+//! that fails (storage full) keeps everything dirty and is tried again by the next save.
+//!
+//! Hydrated copies: reading a long discussion out of Automerge costs time in proportion to
+//! its text and history, so the workspace keeps the last read value of each document and
+//! keeps it in step itself — typing patches it in the same step as the document (the
+//! model's `splice`), every other change drops it. No caller can get that wrong.
+
+use std::collections::{BTreeSet, HashMap};
+
+use automerge::{ActorId, AutoCommit};
+use thiserror::Error;
+
+use super::backup::{missing_people, Backup, BackupError};
+use super::blobs::{
+    fingerprint, raw_entries, stored_names, KvError, KvStore, LoadError, StoredDoc,
+};
+use super::index::{Index, IndexEntry};
+use super::keys::{DocName, StorageKey};
+use super::meta::{heads_from_strings, heads_to_strings, LocalMeta, MetaError};
+use crate::error::{DecodeError, EditError};
+use crate::live::envelope::Envelope;
+use crate::live::session::{LiveError, Received, Session};
+use crate::model::discussion::{self, Discussion, DiscussionEdit, DiscussionText, NewDiscussion};
+use crate::model::method::{AnswerField, PrepField};
+use crate::model::people::{self, Person, Roster, RosterEdit, RosterText};
+use crate::model::prep::{self, Prep, PrepEdit};
+use crate::model::reflection::{self, Reflection};
+use crate::model::signoff::{self, SignOff};
+use crate::model::text::Splice;
+use crate::share::review::{self, Conflict, FieldChange};
+use crate::share::{merge_into, origin, Package, ShareError};
+use crate::{Day, Side};
+
+/// Something read from outside or from storage that might stop the app (Automerge 0.12
+/// panics on some malformed bytes; the browser build aborts on a panic). The app's crash
+/// guard notes it before the read, so a crash sets that input aside.
+pub trait Guard {
+    /// Runs `read` with the stored document `doc` (made of the blobs `fingerprint` lists)
+    /// noted as the input being read.
+    fn reading_stored(&self, doc: &DocName, fingerprint: &str, read: &mut dyn FnMut());
+    /// Whether reading this document, with exactly these blobs, stopped the app before.
+    fn set_aside(&self, doc: &DocName, fingerprint: &str) -> bool;
+}
+
+/// No crash guard: natively, panics are contained where they happen (see `schema`).
+pub struct NoGuard;
+
+impl Guard for NoGuard {
+    fn reading_stored(&self, _: &DocName, _: &str, read: &mut dyn FnMut()) {
+        read()
+    }
+    fn set_aside(&self, _: &DocName, _: &str) -> bool {
+        false
+    }
+}
+
+/// A text field people type into, in whichever document holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TextField {
+    /// A field of a discussion's shared record.
+    Discussion(String, DiscussionText),
+    /// The leader's private preparation.
+    Prep(String, PrepField),
+    /// The employee's private draft of an answer.
+    Draft(String, AnswerField),
+    /// A name, role or team in the people list.
+    Roster(RosterText),
+}
+
+impl TextField {
+    /// The document the field is in.
+    pub fn doc(&self) -> DocName {
+        match self {
+            TextField::Discussion(id, _) => DocName::Discussion(id.clone()),
+            TextField::Prep(id, _) => DocName::Prep(id.clone()),
+            TextField::Draft(id, _) => DocName::Reflection(id.clone()),
+            TextField::Roster(_) => DocName::Roster,
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum WorkspaceError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Storage(#[from] KvError),
+    /// Boxed: Automerge's errors are large, and every workspace call returns this type.
+    #[error("the edit could not be applied: {0}")]
+    Edit(Box<EditError>),
+    #[error(transparent)]
+    Share(#[from] ShareError),
+    #[error(transparent)]
+    Backup(#[from] BackupError),
+    #[error(transparent)]
+    Meta(#[from] MetaError),
+    #[error(transparent)]
+    Live(#[from] LiveError),
+    #[error("the stored discussion cannot be read: {0}")]
+    Decode(#[from] DecodeError),
+    #[error("your copy of this discussion is damaged ({0}), so nothing was merged into it")]
+    DamagedCopy(LoadError),
+}
+
+impl From<EditError> for WorkspaceError {
+    fn from(e: EditError) -> WorkspaceError {
+        WorkspaceError::Edit(Box::new(e))
+    }
+}
+
+/// Whose side this device is on for a discussion, and whether that was read or inferred.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SideOf {
+    pub side: Side,
+    /// The stored metadata could not be read; `side` was inferred from this device's own
+    /// documents (an employee's device holds a reflection, a leader's a preparation).
+    pub problem: Option<MetaError>,
+}
+
+/// What taking in a package did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TakenIn {
+    /// Merged into the discussion this device has: `new_changes` of the other side's.
+    Merged { id: String, new_changes: usize },
+    /// A discussion this device did not have, now stored, from `side`'s view.
+    Imported {
+        id: String,
+        side: Side,
+        discussion: Box<Discussion>,
+    },
+}
+
+impl TakenIn {
+    pub fn id(&self) -> &str {
+        match self {
+            TakenIn::Merged { id, .. } | TakenIn::Imported { id, .. } => id,
+        }
+    }
+}
+
+/// What importing a backup did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackupReport {
+    pub created_on: Day,
+    pub merged: usize,
+    pub people_added: usize,
+    /// Documents left alone, with why.
+    pub skipped: Vec<String>,
+}
+
+/// What another tab's write meant for this one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outside {
+    /// The index changed.
+    Index,
+    /// A document this tab has open took in another tab's changes.
+    Doc(DocName),
+    /// What this device remembers about a discussion changed.
+    Meta(String),
+}
+
+/// A discussion arriving through a live session on a device that did not have it: it
+/// fills as sync messages come in, until it is a whole discussion.
+pub struct Arriving {
+    doc: AutoCommit,
+    id: String,
+}
+
+impl Arriving {
+    pub fn new(discussion_id: &str) -> Arriving {
+        Arriving {
+            doc: AutoCommit::new(),
+            id: discussion_id.to_string(),
+        }
+    }
+
+    /// Takes in one message; returns what it did and whether the discussion is now whole.
+    pub fn receive(
+        &mut self,
+        session: &mut Session,
+        env: Envelope,
+    ) -> (Result<Received, LiveError>, bool) {
+        let received = session.receive(&mut self.doc, env);
+        let whole = discussion::read(&self.doc).is_ok_and(|d| d.id == self.id);
+        (received, whole)
+    }
+}
+
+#[derive(Default)]
+struct Copies {
+    roster: Option<Roster>,
+    discussions: HashMap<String, Discussion>,
+    preps: HashMap<String, Prep>,
+    reflections: HashMap<String, Reflection>,
+}
+
+impl Copies {
+    fn forget(&mut self, name: &DocName) {
+        match name {
+            DocName::Roster => self.roster = None,
+            DocName::Discussion(id) => drop(self.discussions.remove(id)),
+            DocName::Prep(id) => drop(self.preps.remove(id)),
+            DocName::Reflection(id) => drop(self.reflections.remove(id)),
+        }
+    }
+}
+
+pub struct Workspace<K: KvStore> {
+    kv: K,
+    actor: ActorId,
+    /// This tab's name on the blobs it writes (see `blobs`).
+    writer: String,
+    guard: Box<dyn Guard>,
+    docs: HashMap<DocName, Result<StoredDoc, LoadError>>,
+    dirty: BTreeSet<DocName>,
+    index: Index,
+    /// Discussions whose index entry this tab changed and has not written yet.
+    index_changed: BTreeSet<String>,
+    copies: Copies,
+}
+
+fn damaged(what: &str, e: DecodeError) -> LoadError {
+    LoadError::Damaged(format!("the stored {what} cannot be read ({e})"))
+}
+
+impl<K: KvStore> Workspace<K> {
+    /// Opens the documents in `kv`. `actor` names this tab's changes (unique per tab: two
+    /// tabs must never share one), `writer` its blobs.
+    pub fn open(kv: K, actor: [u8; 16], writer: &str, guard: Box<dyn Guard>) -> Workspace<K> {
+        let stored = Index::read(&kv).ok().flatten();
+        let (index, index_changed) = match stored {
+            Some(index) => (index, BTreeSet::new()),
+            None => {
+                let index = Index::rebuild(&kv, None).unwrap_or_default();
+                let all = index.discussions.keys().cloned().collect();
+                (index, all)
+            }
+        };
+        Workspace {
+            kv,
+            actor: ActorId::from(&actor[..]),
+            writer: writer.to_string(),
+            guard,
+            docs: HashMap::new(),
+            dirty: BTreeSet::new(),
+            index,
+            index_changed,
+            copies: Copies::default(),
+        }
+    }
+
+    /// The store, for the app's own small settings (read with [`StorageKey`]s).
+    pub fn kv(&self) -> &K {
+        &self.kv
+    }
+
+    pub fn get_value(&self, key: &StorageKey) -> Result<Option<String>, KvError> {
+        self.kv.get(&key.key())
+    }
+
+    pub fn set_value(&mut self, key: &StorageKey, value: &str) -> Result<(), KvError> {
+        self.kv.set(&key.key(), value)
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    // ----- loading ------------------------------------------------------------------------
+
+    fn stored(&mut self, name: &DocName) -> Result<&mut StoredDoc, LoadError> {
+        if !self.docs.contains_key(name) {
+            let print = fingerprint(&self.kv, name);
+            let loaded = if self.guard.set_aside(name, &print) {
+                Err(LoadError::Damaged(
+                    "reading it stopped the app once, so it is set aside".into(),
+                ))
+            } else {
+                let mut out = None;
+                let (kv, actor, writer) = (&self.kv, &self.actor, &self.writer);
+                self.guard.reading_stored(name, &print, &mut || {
+                    out = Some(StoredDoc::load(kv, name, actor.clone(), writer));
+                });
+                out.expect("the guard runs the read")
+            };
+            if matches!(loaded, Err(LoadError::NotFound)) {
+                return Err(LoadError::NotFound);
+            }
+            self.docs.insert(name.clone(), loaded);
+        }
+        match self.docs.get_mut(name).expect("inserted above") {
+            Ok(doc) => Ok(doc),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// A document for a change: its copy is dropped (the caller may change any value).
+    fn changing(&mut self, name: &DocName) -> Result<&mut StoredDoc, LoadError> {
+        self.copies.forget(name);
+        self.stored(name)
+    }
+
+    fn create(&mut self, name: &DocName, doc: AutoCommit, now: i64) -> Result<(), KvError> {
+        let stored = StoredDoc::create(&mut self.kv, name, doc, now, &self.writer)?;
+        self.docs.insert(name.clone(), Ok(stored));
+        Ok(())
+    }
+
+    fn new_doc(&self) -> AutoCommit {
+        AutoCommit::new().with_actor(self.actor.clone())
+    }
+
+    fn mark_dirty(&mut self, name: &DocName) {
+        self.dirty.insert(name.clone());
+    }
+
+    // ----- reading ------------------------------------------------------------------------
+
+    /// The people list. `Err(NotFound)` on a device that has none yet (see
+    /// [`create_roster`](Self::create_roster)).
+    pub fn roster(&mut self) -> Result<Roster, LoadError> {
+        if let Some(r) = &self.copies.roster {
+            return Ok(r.clone());
+        }
+        let stored = self.stored(&DocName::Roster)?;
+        let roster = people::read(&stored.doc).map_err(|e| damaged("people list", e))?;
+        self.copies.roster = Some(roster.clone());
+        Ok(roster)
+    }
+
+    pub fn discussion(&mut self, id: &str) -> Result<Discussion, LoadError> {
+        if let Some(d) = self.copies.discussions.get(id) {
+            return Ok(d.clone());
+        }
+        let stored = self.stored(&DocName::Discussion(id.into()))?;
+        let d = discussion::read(&stored.doc).map_err(|e| damaged("discussion", e))?;
+        self.copies.discussions.insert(id.into(), d.clone());
+        Ok(d)
+    }
+
+    pub fn prep(&mut self, id: &str) -> Result<Prep, LoadError> {
+        if let Some(p) = self.copies.preps.get(id) {
+            return Ok(p.clone());
+        }
+        let stored = self.stored(&DocName::Prep(id.into()))?;
+        let p = prep::read(&stored.doc).map_err(|e| damaged("preparation", e))?;
+        self.copies.preps.insert(id.into(), p.clone());
+        Ok(p)
+    }
+
+    /// The employee's private drafts; an empty reflection when none is stored yet.
+    pub fn reflection(&mut self, id: &str) -> Result<Reflection, LoadError> {
+        if let Some(r) = self.copies.reflections.get(id) {
+            return Ok(r.clone());
+        }
+        let r = match self.stored(&DocName::Reflection(id.into())) {
+            Ok(stored) => reflection::read(&stored.doc).map_err(|e| damaged("reflection", e))?,
+            Err(LoadError::NotFound) => Reflection::empty(id),
+            Err(e) => return Err(e),
+        };
+        self.copies.reflections.insert(id.into(), r.clone());
+        Ok(r)
+    }
+
+    /// What this device remembers about a discussion (`None`: nothing yet).
+    pub fn meta(&self, id: &str) -> Result<Option<LocalMeta>, MetaError> {
+        LocalMeta::read(&self.kv, id)
+    }
+
+    /// Whose side this device is on for a discussion. Unreadable metadata never switches
+    /// sides: the side is then inferred from this device's own documents and the problem
+    /// reported.
+    pub fn side(&self, id: &str) -> SideOf {
+        match self.meta(id) {
+            Ok(Some(meta)) => SideOf {
+                side: meta.perspective,
+                problem: None,
+            },
+            Ok(None) => SideOf {
+                side: self.inferred_side(id),
+                problem: None,
+            },
+            Err(e) => SideOf {
+                side: self.inferred_side(id),
+                problem: Some(e),
+            },
+        }
+    }
+
+    fn inferred_side(&self, id: &str) -> Side {
+        let has = |name: DocName| {
+            self.docs.get(&name).is_some_and(|d| d.is_ok())
+                || stored_names(&self.kv).is_ok_and(|names| names.contains(&name))
+        };
+        let shared_with_me = self
+            .index
+            .discussions
+            .get(id)
+            .is_some_and(|e| e.shared_with_me);
+        if shared_with_me || (has(DocName::Reflection(id.into())) && !has(DocName::Prep(id.into())))
+        {
+            Side::Employee
+        } else {
+            Side::Leader
+        }
+    }
+
+    /// What the merges since the last review brought, field by field.
+    pub fn review(&mut self, id: &str) -> Result<Vec<FieldChange>, WorkspaceError> {
+        let Some(meta) = self.meta(id)? else {
+            return Ok(vec![]);
+        };
+        let Some(from) = meta.review_from else {
+            return Ok(vec![]);
+        };
+        let from = heads_from_strings(&from);
+        let to = meta.review_to.map(|to| heads_from_strings(&to));
+        let stored = self.stored(&DocName::Discussion(id.into()))?;
+        Ok(match &to {
+            Some(to) => review::changes_between(&mut stored.doc, &from, to)?,
+            None => review::changes_since(&mut stored.doc, &from)?,
+        })
+    }
+
+    /// Single values both sides set at once, with each side's value.
+    pub fn conflicts(&mut self, id: &str) -> Result<Vec<Conflict>, LoadError> {
+        let stored = self.stored(&DocName::Discussion(id.into()))?;
+        Ok(review::conflicts(&stored.doc))
+    }
+
+    pub fn sign_off(&mut self, id: &str) -> Result<SignOff, WorkspaceError> {
+        let stored = self.stored(&DocName::Discussion(id.into()))?;
+        Ok(signoff::status(&mut stored.doc)?)
+    }
+
+    /// The version both signed, with the signatures, if there is one.
+    pub fn agreed_version(
+        &mut self,
+        id: &str,
+    ) -> Result<(SignOff, Option<(Discussion, SignOff)>), WorkspaceError> {
+        let stored = self.stored(&DocName::Discussion(id.into()))?;
+        let status = signoff::status(&mut stored.doc)?;
+        let agreed = signoff::agreed_version(&mut stored.doc)?;
+        Ok((status, agreed))
+    }
+
+    /// Every stored key of a document with its raw value (a damaged one's data to download).
+    pub fn raw_entries(&self, doc: &DocName) -> Result<Vec<(String, String)>, KvError> {
+        raw_entries(&self.kv, doc)
+    }
+
+    // ----- editing ------------------------------------------------------------------------
+
+    /// Stores an empty people list (a new device).
+    pub fn create_roster(&mut self, now: i64) -> Result<Roster, WorkspaceError> {
+        let mut doc = self.new_doc();
+        people::create(&mut doc)?;
+        self.create(&DocName::Roster, doc, now)?;
+        Ok(self.roster()?)
+    }
+
+    pub fn edit_roster(&mut self, edit: RosterEdit) -> Result<bool, WorkspaceError> {
+        let stored = self.changing(&DocName::Roster)?;
+        let changed = people::apply(&mut stored.doc, edit)?;
+        if changed {
+            self.mark_dirty(&DocName::Roster);
+        }
+        Ok(changed)
+    }
+
+    /// Starts a discussion: the shared record and the leader's private preparation, both
+    /// stored at once.
+    pub fn new_discussion(
+        &mut self,
+        new: NewDiscussion,
+        now: i64,
+    ) -> Result<IndexEntry, WorkspaceError> {
+        let id = new.id.clone();
+        let mut doc = self.new_doc();
+        discussion::create(&mut doc, new)?;
+        let entry = IndexEntry::of(&discussion::read(&doc)?);
+        let mut prep_doc = self.new_doc();
+        prep::create(&mut prep_doc, &id)?;
+        self.create(&DocName::Prep(id.clone()), prep_doc, now)?;
+        self.create(&DocName::Discussion(id.clone()), doc, now)?;
+        self.index.discussions.insert(id.clone(), entry.clone());
+        self.index_changed.insert(id);
+        Ok(entry)
+    }
+
+    /// Runs `f` on a discussion's document; when it reports a change, the document is
+    /// marked for saving and its index entry brought up to date.
+    fn change_discussion<T>(
+        &mut self,
+        id: &str,
+        f: impl FnOnce(&mut AutoCommit) -> Result<(bool, T), WorkspaceError>,
+    ) -> Result<T, WorkspaceError> {
+        let name = DocName::Discussion(id.into());
+        let stored = self.changing(&name)?;
+        let (changed, out) = f(&mut stored.doc)?;
+        if changed {
+            self.mark_dirty(&name);
+            self.update_index(id)?;
+        }
+        Ok(out)
+    }
+
+    fn update_index(&mut self, id: &str) -> Result<(), LoadError> {
+        let d = self.discussion(id)?;
+        let entry = IndexEntry::updated(&d, self.index.discussions.get(id));
+        if self.index.discussions.get(id) != Some(&entry) {
+            self.index.discussions.insert(id.to_string(), entry);
+            self.index_changed.insert(id.to_string());
+        }
+        Ok(())
+    }
+
+    pub fn edit_discussion(
+        &mut self,
+        id: &str,
+        edit: DiscussionEdit,
+    ) -> Result<bool, WorkspaceError> {
+        self.change_discussion(id, |doc| {
+            let changed = discussion::apply(doc, edit)?;
+            Ok((changed, changed))
+        })
+    }
+
+    pub fn edit_prep(&mut self, id: &str, edit: PrepEdit) -> Result<bool, WorkspaceError> {
+        let name = DocName::Prep(id.into());
+        let changed = prep::apply(&mut self.changing(&name)?.doc, edit)?;
+        if changed {
+            self.mark_dirty(&name);
+        }
+        Ok(changed)
+    }
+
+    /// Applies what someone typed into a text field: to the document and to its copy in one
+    /// step. Returns whether the text changed. `now` stamps the reflection document when
+    /// the employee's first keystroke creates it.
+    pub fn splice(
+        &mut self,
+        field: &TextField,
+        splice: &Splice,
+        now: i64,
+    ) -> Result<bool, WorkspaceError> {
+        if splice.is_noop() {
+            return Ok(false);
+        }
+        let name = field.doc();
+        match field {
+            TextField::Discussion(id, text) => {
+                let mut copy = self.discussion(id)?;
+                let stored = self.stored(&name)?;
+                copy.splice(&mut stored.doc, text, splice)?;
+                self.copies.discussions.insert(id.clone(), copy);
+            }
+            TextField::Prep(id, f) => {
+                let mut copy = self.prep(id)?;
+                let stored = self.stored(&name)?;
+                copy.splice(&mut stored.doc, *f, splice)?;
+                self.copies.preps.insert(id.clone(), copy);
+            }
+            TextField::Draft(id, f) => {
+                let mut copy = self.reflection(id)?;
+                if matches!(self.stored(&name), Err(LoadError::NotFound)) {
+                    // The first keystroke of a reflection stores it.
+                    let mut doc = self.new_doc();
+                    reflection::create(&mut doc, id)?;
+                    self.create(&name, doc, now)?;
+                }
+                let stored = self.stored(&name)?;
+                copy.splice(&mut stored.doc, *f, splice)?;
+                self.copies.reflections.insert(id.clone(), copy);
+            }
+            TextField::Roster(text) => {
+                let roster = self.roster()?;
+                let current = roster
+                    .text(text)
+                    .ok_or_else(|| EditError::NoSuchItem(format!("{text:?}")))?;
+                let value = splice.applied(current).map_err(EditError::from)?;
+                return self.edit_roster(text.set(value));
+            }
+        }
+        self.mark_dirty(&name);
+        Ok(true)
+    }
+
+    /// Copies the employee's private draft of an answer into the shared record.
+    pub fn publish(&mut self, id: &str, field: AnswerField) -> Result<bool, WorkspaceError> {
+        let draft = self.reflection(id)?.answers.get(field).to_string();
+        self.edit_discussion(id, DiscussionEdit::Answer(field, draft))
+    }
+
+    /// Keeps the value at `choice` of a conflict.
+    pub fn resolve(
+        &mut self,
+        id: &str,
+        conflict: &Conflict,
+        choice: usize,
+    ) -> Result<(), WorkspaceError> {
+        self.change_discussion(id, |doc| {
+            review::resolve(doc, conflict, choice)?;
+            Ok((true, ()))
+        })
+    }
+
+    /// Signs the record as it is now, for `side`, as `name`.
+    pub fn sign(
+        &mut self,
+        id: &str,
+        side: Side,
+        name: &str,
+        on: Day,
+    ) -> Result<(), WorkspaceError> {
+        self.change_discussion(id, |doc| {
+            signoff::sign(doc, side, name, on)?;
+            Ok((true, ()))
+        })
+    }
+
+    fn write_meta(&mut self, id: &str, meta: &LocalMeta) -> Result<(), WorkspaceError> {
+        // Unreadable metadata is kept aside before it is replaced: nothing is deleted.
+        if let Err(MetaError::Unreadable(_)) = self.meta(id) {
+            if let Some(old) = self.kv.get(&StorageKey::Meta(id.into()).key())? {
+                self.kv
+                    .set(&StorageKey::MetaSetAside(id.into()).key(), &old)?;
+            }
+        }
+        meta.write(&mut self.kv, id)?;
+        Ok(())
+    }
+
+    /// The metadata to change: what is stored, or a fresh one on the side this device is on.
+    fn meta_to_change(&self, id: &str) -> LocalMeta {
+        match self.meta(id) {
+            Ok(Some(meta)) => meta,
+            _ => LocalMeta {
+                perspective: self.side(id).side,
+                ..LocalMeta::default()
+            },
+        }
+    }
+
+    /// The merge review is done.
+    pub fn dismiss_review(&mut self, id: &str) -> Result<(), WorkspaceError> {
+        let mut meta = self.meta_to_change(id);
+        meta.review_from = None;
+        meta.review_to = None;
+        self.write_meta(id, &meta)
+    }
+
+    // ----- sharing ------------------------------------------------------------------------
+
+    /// A package of the shared discussion for the other side: only what they lack (from
+    /// the last package they sent), unless `whole`. On the leader's device their name goes
+    /// into the record first, so the employee sees who is who.
+    pub fn package(&mut self, id: &str, whole: bool, now: i64) -> Result<Package, WorkspaceError> {
+        let side = self.side(id).side;
+        if side == Side::Leader {
+            let manager = self.roster().map(|r| r.manager).unwrap_or_default();
+            let d = self.discussion(id)?;
+            if !manager.name.trim().is_empty() && d.manager.name.trim().is_empty() {
+                self.edit_discussion(id, DiscussionEdit::Manager(manager))?;
+            }
+        }
+        self.save(now)?;
+        let peer = self
+            .meta(id)
+            .ok()
+            .flatten()
+            .map(|m| heads_from_strings(&m.peer_heads))
+            .unwrap_or_default();
+        let stored = self.stored(&DocName::Discussion(id.into()))?;
+        let package = if whole {
+            Package::whole(&mut stored.doc, side.other())
+        } else {
+            Package::changes_since(&mut stored.doc, side.other(), &peer)
+        };
+        Ok(package?)
+    }
+
+    /// Takes in a package from a link or file: merges it into the local copy, or stores it
+    /// as a new discussion. On any error nothing local changes.
+    pub fn take_in(
+        &mut self,
+        package: &Package,
+        today: Day,
+        now: i64,
+    ) -> Result<TakenIn, WorkspaceError> {
+        let id = package.discussion_id.clone();
+        let name = DocName::Discussion(id.clone());
+        match self.stored(&name) {
+            Ok(_) => {}
+            Err(LoadError::NotFound) => return self.import_package(package, today, now),
+            Err(e) => return Err(WorkspaceError::DamagedCopy(e)),
+        }
+        let merged = self.change_discussion(&id, |doc| {
+            let merged = merge_into(doc, package)?;
+            Ok((merged.new_changes > 0, merged))
+        })?;
+        let mut meta = self.meta_to_change(&id);
+        meta.peer_heads = heads_to_strings(&package.sender_heads);
+        if merged.new_changes > 0 {
+            if meta.review_from.is_none() {
+                meta.review_from = Some(heads_to_strings(&merged.before));
+                meta.review_to = Some(heads_to_strings(&merged.before));
+            }
+            // What the review covers: all merged so far, not this device's later edits.
+            let to = meta.review_to.get_or_insert_with(Vec::new);
+            for h in heads_to_strings(&package.sender_heads) {
+                if !to.contains(&h) {
+                    to.push(h);
+                }
+            }
+        }
+        self.write_meta(&id, &meta)?;
+        self.save(now)?;
+        Ok(TakenIn::Merged {
+            id,
+            new_changes: merged.new_changes,
+        })
+    }
+
+    fn import_package(
+        &mut self,
+        package: &Package,
+        today: Day,
+        now: i64,
+    ) -> Result<TakenIn, WorkspaceError> {
+        let (doc, d) = package.whole_document()?;
+        let side = package.audience;
+        self.import_new(doc, &d, side, today, now)?;
+        let meta = LocalMeta {
+            perspective: side,
+            peer_heads: heads_to_strings(&package.sender_heads),
+            review_from: None,
+            review_to: None,
+        };
+        self.write_meta(&d.id, &meta)?;
+        Ok(TakenIn::Imported {
+            id: d.id.clone(),
+            side,
+            discussion: Box::new(d),
+        })
+    }
+
+    /// Stores a discussion this device did not have, with the private document of `side`.
+    fn import_new(
+        &mut self,
+        doc: AutoCommit,
+        d: &Discussion,
+        side: Side,
+        today: Day,
+        now: i64,
+    ) -> Result<(), WorkspaceError> {
+        let id = d.id.clone();
+        if side == Side::Leader
+            && self
+                .roster()
+                .is_ok_and(|r| r.person(&d.person_id).is_none())
+        {
+            self.edit_roster(RosterEdit::AddPerson(Person {
+                id: d.person_id.clone(),
+                name: d.employee.name.clone(),
+                role: d.employee.role.clone(),
+                team: String::new(),
+                cadence_months: 12,
+                archived: false,
+                added_on: today,
+            }))?;
+        }
+        let mut private = self.new_doc();
+        let private_name = match side {
+            Side::Leader => {
+                prep::create(&mut private, &id)?;
+                DocName::Prep(id.clone())
+            }
+            Side::Employee => {
+                reflection::create(&mut private, &id)?;
+                DocName::Reflection(id.clone())
+            }
+        };
+        if self.stored(&private_name).is_err() {
+            self.create(&private_name, private, now)?;
+        }
+        let doc = doc.with_actor(self.actor.clone());
+        self.create(&DocName::Discussion(id.clone()), doc, now)?;
+        let mut entry = IndexEntry::of(d);
+        entry.shared_with_me = side == Side::Employee;
+        self.index.discussions.insert(id.clone(), entry);
+        self.index_changed.insert(id);
+        self.save(now)?;
+        Ok(())
+    }
+
+    // ----- live sessions ------------------------------------------------------------------
+
+    /// Takes in one live-session message for a discussion this device has.
+    pub fn live_receive(
+        &mut self,
+        id: &str,
+        session: &mut Session,
+        env: Envelope,
+    ) -> Result<Received, WorkspaceError> {
+        let mut result = None;
+        let changed = self.change_discussion(id, |doc| {
+            let r = session.receive(doc, env);
+            let changed = matches!(&r, Ok(r) if r.changed);
+            result = Some(r);
+            Ok((changed, ()))
+        });
+        changed?;
+        Ok(result.expect("set above")?)
+    }
+
+    /// Commits pending edits and produces the messages for the session's peers: the new
+    /// local changes, or (`fresh_round`) a new sync round with everyone. Values are
+    /// unchanged, so copies stay.
+    pub fn live_outgoing(
+        &mut self,
+        id: &str,
+        session: &mut Session,
+        fresh_round: bool,
+        now: i64,
+    ) -> Result<Vec<Envelope>, WorkspaceError> {
+        let stored = self.stored(&DocName::Discussion(id.into()))?;
+        stored.commit(now);
+        Ok(if fresh_round {
+            session.tick(&mut stored.doc)
+        } else {
+            session.local_change(&mut stored.doc)
+        })
+    }
+
+    /// Stores a discussion that arrived whole through a live session, as the employee's.
+    pub fn adopt(
+        &mut self,
+        arriving: Arriving,
+        today: Day,
+        now: i64,
+    ) -> Result<Discussion, WorkspaceError> {
+        let d = discussion::read(&arriving.doc)?;
+        self.import_new(arriving.doc, &d, Side::Employee, today, now)?;
+        let mut meta = self.meta_to_change(&d.id);
+        meta.perspective = Side::Employee;
+        self.write_meta(&d.id, &meta)?;
+        Ok(d)
+    }
+
+    // ----- saving -------------------------------------------------------------------------
+
+    /// Whether anything is waiting to be written.
+    pub fn has_unsaved(&self) -> bool {
+        !self.dirty.is_empty() || !self.index_changed.is_empty()
+    }
+
+    /// Writes every dirty document (pending edits committed with `now`) and the index.
+    /// Stops at the first storage error, leaving the rest dirty for the next attempt.
+    pub fn save(&mut self, now: i64) -> Result<(), KvError> {
+        for name in self.dirty.clone() {
+            if let Some(Ok(stored)) = self.docs.get_mut(&name) {
+                stored.save(&mut self.kv, now)?;
+            }
+            self.dirty.remove(&name);
+        }
+        if !self.index_changed.is_empty() {
+            let changed = self.index_changed.clone();
+            self.index.write_merged(&mut self.kv, &changed)?;
+            self.index_changed.clear();
+        }
+        Ok(())
+    }
+
+    /// Every unsaved document as Automerge bytes, so nothing is lost when storage is full.
+    pub fn unsaved_bytes(&mut self) -> Vec<(DocName, Vec<u8>)> {
+        let names: Vec<DocName> = self.dirty.iter().cloned().collect();
+        names
+            .into_iter()
+            .filter_map(|n| match self.docs.get_mut(&n) {
+                Some(Ok(stored)) => Some((n, stored.to_bytes())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Another tab of this browser wrote `key`: take its changes in, so both converge and
+    /// neither overwrites the other. `None` when it means nothing for this tab.
+    pub fn stored_elsewhere(&mut self, key: &str) -> Result<Option<Outside>, LoadError> {
+        match StorageKey::parse(key) {
+            Some(StorageKey::Index) => {
+                if let Ok(Some(mut stored)) = Index::read(&self.kv) {
+                    for id in &self.index_changed {
+                        if let Some(mine) = self.index.discussions.get(id) {
+                            stored.discussions.insert(id.clone(), mine.clone());
+                        }
+                    }
+                    self.index = stored;
+                }
+                Ok(Some(Outside::Index))
+            }
+            Some(StorageKey::Blob { doc, .. }) => {
+                let Some(Ok(stored)) = self.docs.get_mut(&doc) else {
+                    return Ok(None);
+                };
+                let print = fingerprint(&self.kv, &doc);
+                let mut out = None;
+                let kv = &self.kv;
+                self.guard
+                    .reading_stored(&doc, &print, &mut || out = Some(stored.refresh(kv)));
+                let changed = out.expect("the guard runs the read")?;
+                if changed {
+                    self.copies.forget(&doc);
+                }
+                Ok(changed.then_some(Outside::Doc(doc)))
+            }
+            Some(StorageKey::Meta(id)) => Ok(Some(Outside::Meta(id))),
+            _ => Ok(None),
+        }
+    }
+
+    // ----- backups ------------------------------------------------------------------------
+
+    /// Every document of this device, private ones included, and the per-device metadata.
+    /// Damaged documents are left out (their raw data has its own download).
+    pub fn export_backup(&mut self, today: Day, now: i64) -> Result<Backup, WorkspaceError> {
+        self.save(now)?;
+        let mut backup = Backup::new(today);
+        for name in stored_names(&self.kv)? {
+            match self.stored(&name) {
+                Ok(stored) => backup.add(&name.key(), &stored.to_bytes()),
+                Err(LoadError::Damaged(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+            if let DocName::Discussion(id) = &name {
+                if let Ok(Some(meta)) = self.meta(id) {
+                    backup.meta.insert(id.clone(), meta);
+                }
+            }
+        }
+        Ok(backup)
+    }
+
+    /// Merges a backup into this device: nothing here is replaced or removed.
+    pub fn import_backup(
+        &mut self,
+        bytes: &[u8],
+        now: i64,
+    ) -> Result<BackupReport, WorkspaceError> {
+        let (backup, docs) = Backup::parse(bytes)?;
+        let mut report = BackupReport {
+            created_on: backup.created_on,
+            merged: 0,
+            people_added: 0,
+            skipped: vec![],
+        };
+        for (key, mut incoming) in docs {
+            let Some(name) = DocName::parse(&key) else {
+                report.skipped.push(key);
+                continue;
+            };
+            if name == DocName::Roster {
+                let incoming = people::read(&incoming)?;
+                let local = self.roster()?;
+                for person in missing_people(&local, &incoming) {
+                    self.edit_roster(RosterEdit::AddPerson(person))?;
+                    report.people_added += 1;
+                }
+                if local.manager.name.is_empty() && !incoming.manager.name.is_empty() {
+                    self.edit_roster(RosterEdit::ManagerName(incoming.manager.name.clone()))?;
+                }
+                continue;
+            }
+            let outcome = match self.changing(&name) {
+                Ok(stored) => {
+                    if origin(&mut stored.doc) != origin(&mut incoming) {
+                        Ok(false)
+                    } else {
+                        match stored.doc.merge(&mut incoming) {
+                            Ok(_) => {
+                                self.mark_dirty(&name);
+                                Ok(true)
+                            }
+                            Err(e) => Err(e.to_string()),
+                        }
+                    }
+                }
+                Err(LoadError::NotFound) => {
+                    let doc = incoming.with_actor(self.actor.clone());
+                    self.create(&name, doc, now)
+                        .map(|_| true)
+                        .map_err(|e| e.to_string())
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            match outcome {
+                Ok(true) => report.merged += 1,
+                Ok(false) => report.skipped.push(key),
+                Err(e) => report.skipped.push(format!("{key} ({e})")),
+            }
+        }
+        for (id, meta) in &backup.meta {
+            if matches!(self.meta(id), Ok(None)) {
+                meta.write(&mut self.kv, id)?;
+            }
+        }
+        self.save(now)?;
+        let rebuilt = Index::rebuild(&self.kv, Some(&self.index))?;
+        self.index_changed
+            .extend(rebuilt.discussions.keys().cloned());
+        self.index = rebuilt;
+        self.save(now)?;
+        Ok(report)
+    }
+}

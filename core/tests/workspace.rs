@@ -1,0 +1,457 @@
+//! The workspace end to end, over an in-memory store: a leader's device and an employee's
+//! device, each a `Workspace`, doing what the app does — start a discussion, type, save,
+//! reload, share, merge, back up, and meet damaged data.
+
+mod common;
+
+use career_core::model::discussion::{DiscussionEdit, DiscussionText, Track};
+use career_core::model::method::{AnswerField, PrepField};
+use career_core::model::people::{Participant, Person, RosterEdit, RosterText};
+use career_core::model::text::Splice;
+use career_core::storage::blobs::{KvStore, LoadError, MemoryKv};
+use career_core::storage::keys::{DocName, StorageKey};
+use career_core::storage::workspace::{NoGuard, TakenIn, TextField, Workspace};
+use career_core::Side;
+use common::day;
+use proptest::prelude::*;
+
+const NOW: i64 = 1_795_000_000;
+const TEXT: &str = "Zoë 👩🏽‍💻 naïve — 日本";
+
+fn device(kv: MemoryKv, n: u8) -> Workspace<MemoryKv> {
+    Workspace::open(kv, [n; 16], &format!("tab{n}"), Box::new(NoGuard))
+}
+
+/// A leader's device with Sam on the people list and one discussion with him.
+fn leader() -> (Workspace<MemoryKv>, String) {
+    leader_on(1)
+}
+
+/// As [`leader`], on device `n` (two devices make unrelated histories).
+fn leader_on(n: u8) -> (Workspace<MemoryKv>, String) {
+    let mut ws = device(MemoryKv::default(), n);
+    assert_eq!(ws.roster(), Err(LoadError::NotFound));
+    ws.create_roster(NOW).unwrap();
+    ws.edit_roster(RosterEdit::ManagerName("Maria Lund".into()))
+        .unwrap();
+    let sam = Person {
+        id: "0000000000000000000000000000005a".into(),
+        name: "Sam Okafor".into(),
+        role: "Engineer".into(),
+        team: "Payments".into(),
+        cadence_months: 12,
+        archived: false,
+        added_on: day("2026-01-05"),
+    };
+    ws.edit_roster(RosterEdit::AddPerson(sam.clone())).unwrap();
+    let id = "0123456789abcdef0123456789abcdef".to_string();
+    ws.new_discussion(
+        career_core::model::discussion::NewDiscussion {
+            id: id.clone(),
+            person_id: sam.id.clone(),
+            employee: Participant {
+                name: sam.name,
+                role: sam.role,
+            },
+            manager: Participant {
+                name: "Maria Lund".into(),
+                role: String::new(),
+            },
+            created_on: day("2026-11-26"),
+        },
+        NOW,
+    )
+    .unwrap();
+    (ws, id)
+}
+
+fn answer(id: &str, f: AnswerField) -> TextField {
+    TextField::Discussion(id.into(), DiscussionText::Answer(f))
+}
+
+/// Types `text` at the end of a field, one character per splice, as a typist would.
+fn type_text(ws: &mut Workspace<MemoryKv>, field: &TextField, current: &str, text: &str) {
+    let mut at = current.len();
+    for c in text.chars() {
+        let s = c.to_string();
+        assert!(ws.splice(field, &Splice::insert(at, &s), NOW).unwrap());
+        at += s.len();
+    }
+}
+
+/// The device's storage, as another tab (or the next start) would open it.
+fn reopened(ws: &Workspace<MemoryKv>, n: u8) -> Workspace<MemoryKv> {
+    device(ws.kv().clone(), n)
+}
+
+#[test]
+fn a_discussion_typed_saved_and_reopened_holds_every_character() {
+    let (mut ws, id) = leader();
+    let strengths = answer(&id, AnswerField::Strengths);
+    type_text(&mut ws, &strengths, "", TEXT);
+    let prep = TextField::Prep(id.clone(), PrepField::Potential);
+    type_text(&mut ws, &prep, "", "Could lead the platform team");
+    // A selection replaced by a paste, in the middle of multi-byte text.
+    let naive = TEXT.find("naïve").unwrap();
+    ws.splice(
+        &strengths,
+        &Splice {
+            at: naive,
+            delete: "naïve".len(),
+            insert: "calm".into(),
+        },
+        NOW,
+    )
+    .unwrap();
+    let expected = TEXT.replace("naïve", "calm");
+    assert_eq!(
+        ws.discussion(&id).unwrap().answers.strengths.as_str(),
+        expected
+    );
+    assert!(ws.has_unsaved());
+    ws.save(NOW).unwrap();
+    assert!(!ws.has_unsaved());
+
+    let mut next = reopened(&ws, 2);
+    let d = next.discussion(&id).unwrap();
+    assert_eq!(d.answers.strengths.as_str(), expected);
+    assert_eq!(
+        next.prep(&id).unwrap().get(PrepField::Potential),
+        "Could lead the platform team"
+    );
+    assert_eq!(next.index().discussions[&id].person_id, d.person_id);
+    assert_eq!(next.side(&id).side, Side::Leader);
+}
+
+#[test]
+fn splices_that_do_not_fit_change_nothing() {
+    let (mut ws, id) = leader();
+    let notes = TextField::Discussion(id.clone(), DiscussionText::Notes);
+    ws.splice(&notes, &Splice::insert(0, "naïve"), NOW).unwrap();
+    let before = ws.discussion(&id).unwrap();
+    // Inside "ï", past the end, and an action that does not exist.
+    assert!(ws.splice(&notes, &Splice::delete(3, 1), NOW).is_err());
+    assert!(ws.splice(&notes, &Splice::insert(99, "x"), NOW).is_err());
+    let missing = TextField::Discussion(id.clone(), DiscussionText::Action("nope".into()));
+    assert!(ws.splice(&missing, &Splice::insert(0, "x"), NOW).is_err());
+    assert_eq!(ws.discussion(&id).unwrap(), before);
+    ws.save(NOW).unwrap();
+    assert_eq!(reopened(&ws, 2).discussion(&id).unwrap(), before);
+}
+
+#[test]
+fn names_on_the_people_list_edit_by_splice() {
+    let (mut ws, _) = leader();
+    let sam = "0000000000000000000000000000005a".to_string();
+    let role = TextField::Roster(RosterText::Role(sam.clone()));
+    // "Engineer" → "Senior Engineer", typed at the start.
+    ws.splice(&role, &Splice::insert(0, "Senior "), NOW)
+        .unwrap();
+    assert_eq!(
+        ws.roster().unwrap().person(&sam).unwrap().role,
+        "Senior Engineer"
+    );
+    ws.save(NOW).unwrap();
+    assert_eq!(
+        reopened(&ws, 2)
+            .roster()
+            .unwrap()
+            .person(&sam)
+            .unwrap()
+            .role,
+        "Senior Engineer"
+    );
+}
+
+#[test]
+fn reading_a_reflection_stores_nothing_until_the_employee_types() {
+    let (mut leader, id) = leader();
+    let package = leader.package(&id, true, NOW).unwrap();
+    let mut employee = device(MemoryKv::default(), 3);
+    employee.take_in(&package, day("2026-11-27"), NOW).unwrap();
+    let stored = employee.kv().clone();
+    let r = employee.reflection(&id).unwrap();
+    assert_eq!(r.answers.get(AnswerField::ShortTerm), "");
+    assert_eq!(employee.kv(), &stored, "a read wrote to storage");
+    let draft = TextField::Draft(id.clone(), AnswerField::ShortTerm);
+    type_text(&mut employee, &draft, "", "Lead a project");
+    employee.save(NOW).unwrap();
+    assert_eq!(
+        reopened(&employee, 4)
+            .reflection(&id)
+            .unwrap()
+            .answers
+            .get(AnswerField::ShortTerm),
+        "Lead a project"
+    );
+}
+
+#[test]
+fn a_package_goes_to_the_employee_and_their_answers_come_back_merged() {
+    let (mut leader, id) = leader();
+    type_text(
+        &mut leader,
+        &answer(&id, AnswerField::Strengths),
+        "",
+        "Calm",
+    );
+    let package = leader.package(&id, true, NOW).unwrap();
+    assert_eq!(package.audience, Side::Employee);
+
+    // The employee's device takes it in as theirs, with a private reflection.
+    let mut employee = device(MemoryKv::default(), 3);
+    let taken = employee.take_in(&package, day("2026-11-27"), NOW).unwrap();
+    assert!(matches!(
+        taken,
+        TakenIn::Imported {
+            side: Side::Employee,
+            ..
+        }
+    ));
+    assert_eq!(employee.side(&id).side, Side::Employee);
+    assert!(employee.index().discussions[&id].shared_with_me);
+    assert_eq!(employee.prep(&id), Err(LoadError::NotFound));
+
+    // They draft privately, publish one answer, and reply with only what the leader lacks.
+    let draft = TextField::Draft(id.clone(), AnswerField::ShortTerm);
+    type_text(&mut employee, &draft, "", TEXT);
+    employee.publish(&id, AnswerField::ShortTerm).unwrap();
+    employee
+        .edit_discussion(&id, DiscussionEdit::Track(Track::TechnicalExpert))
+        .unwrap();
+    let reply = employee.package(&id, false, NOW).unwrap();
+    assert_eq!(reply.audience, Side::Leader);
+
+    // Meanwhile the leader typed more; the merge keeps both.
+    let strengths = answer(&id, AnswerField::Strengths);
+    type_text(&mut leader, &strengths, "Calm", " in incidents");
+    let merged = leader.take_in(&reply, day("2026-11-28"), NOW).unwrap();
+    assert!(matches!(merged, TakenIn::Merged { new_changes, .. } if new_changes > 0));
+    let d = leader.discussion(&id).unwrap();
+    assert_eq!(d.answers.get(AnswerField::ShortTerm), TEXT);
+    assert_eq!(d.answers.strengths.as_str(), "Calm in incidents");
+    assert_eq!(d.track, Track::TechnicalExpert);
+    // The review lists what came from the employee.
+    let review = leader.review(&id).unwrap();
+    assert!(!review.is_empty());
+    leader.dismiss_review(&id).unwrap();
+    assert!(leader.review(&id).unwrap().is_empty());
+    // The same package again brings nothing new.
+    assert!(matches!(
+        leader.take_in(&reply, day("2026-11-28"), NOW).unwrap(),
+        TakenIn::Merged { new_changes: 0, .. }
+    ));
+    // Everything is saved: a reload shows the same.
+    assert_eq!(reopened(&leader, 5).discussion(&id).unwrap(), d);
+}
+
+#[test]
+fn a_package_of_an_unrelated_discussion_with_the_same_id_changes_nothing() {
+    let (mut a, id) = leader();
+    let (mut b, same_id) = leader_on(2);
+    assert_eq!(id, same_id);
+    type_text(
+        &mut b,
+        &answer(&id, AnswerField::Strengths),
+        "",
+        "Not yours",
+    );
+    let foreign = b.package(&id, true, NOW).unwrap();
+    a.save(NOW).unwrap();
+    let before = a.kv().clone();
+    assert!(a.take_in(&foreign, day("2026-11-28"), NOW).is_err());
+    assert_eq!(a.kv(), &before);
+}
+
+#[test]
+fn a_backup_brings_everything_to_a_new_device_and_merges_on_an_old_one() {
+    let (mut laptop, id) = leader();
+    type_text(&mut laptop, &answer(&id, AnswerField::Strengths), "", TEXT);
+    let backup = laptop.export_backup(day("2026-11-30"), NOW).unwrap();
+    let json = backup.to_json();
+
+    let mut tablet = device(MemoryKv::default(), 6);
+    tablet.create_roster(NOW).unwrap();
+    let report = tablet.import_backup(json.as_bytes(), NOW).unwrap();
+    assert_eq!(report.people_added, 1);
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    assert_eq!(
+        tablet.discussion(&id).unwrap().answers.strengths.as_str(),
+        TEXT
+    );
+    assert_eq!(tablet.prep(&id).unwrap().discussion_id, id);
+    assert_eq!(tablet.roster().unwrap().manager.name, "Maria Lund");
+
+    // Importing it again merges: nothing is duplicated or replaced.
+    let again = tablet.import_backup(json.as_bytes(), NOW).unwrap();
+    assert_eq!(again.people_added, 0);
+    assert_eq!(tablet.roster().unwrap().people.len(), 1);
+
+    // A damaged backup is refused before anything changes.
+    let before = tablet.kv().clone();
+    assert!(tablet
+        .import_backup(&json.as_bytes()[..json.len() / 2], NOW)
+        .is_err());
+    assert_eq!(tablet.kv(), &before);
+}
+
+#[test]
+fn a_damaged_blob_is_reported_kept_and_leaves_the_rest_working() {
+    let (mut ws, id) = leader();
+    type_text(&mut ws, &answer(&id, AnswerField::Strengths), "", "Calm");
+    ws.save(NOW).unwrap();
+    let mut kv = ws.kv().clone();
+    let name = DocName::Discussion(id.clone());
+    let blob = kv
+        .keys()
+        .unwrap()
+        .into_iter()
+        .find(|k| StorageKey::parse(k).and_then(|k| k.doc().cloned()) == Some(name.clone()))
+        .unwrap();
+    kv.set(&blob, "not base64 !").unwrap();
+    let mut damaged = device(kv.clone(), 7);
+    assert!(matches!(
+        damaged.discussion(&id),
+        Err(LoadError::Damaged(_))
+    ));
+    // Its raw data can be downloaded, the people list still works, and nothing was removed.
+    assert!(!damaged.raw_entries(&name).unwrap().is_empty());
+    assert_eq!(damaged.roster().unwrap().people.len(), 1);
+    assert!(damaged
+        .edit_discussion(&id, DiscussionEdit::Track(Track::TechnicalExpert))
+        .is_err());
+    damaged.save(NOW).unwrap();
+    assert_eq!(damaged.kv(), &kv);
+    // A package for it is refused rather than merged into a copy that cannot be read.
+    let (mut other, _) = leader();
+    let p = other.package(&id, true, NOW).unwrap();
+    assert!(damaged.take_in(&p, day("2026-11-28"), NOW).is_err());
+    assert_eq!(damaged.kv(), &kv);
+}
+
+#[test]
+fn unreadable_metadata_never_switches_an_employee_to_the_leaders_side() {
+    let (mut leader, id) = leader();
+    let package = leader.package(&id, true, NOW).unwrap();
+    let mut employee = device(MemoryKv::default(), 3);
+    employee.take_in(&package, day("2026-11-27"), NOW).unwrap();
+    employee
+        .set_value(&StorageKey::Meta(id.clone()), "{not json")
+        .unwrap();
+    let side = employee.side(&id);
+    assert_eq!(side.side, Side::Employee);
+    assert!(side.problem.is_some());
+    // Writing metadata again keeps the unreadable one aside.
+    employee.dismiss_review(&id).unwrap();
+    assert_eq!(
+        employee
+            .get_value(&StorageKey::MetaSetAside(id.clone()))
+            .unwrap()
+            .as_deref(),
+        Some("{not json")
+    );
+    assert_eq!(employee.side(&id).side, Side::Employee);
+    assert_eq!(employee.side(&id).problem, None);
+}
+
+/// One browser's storage, seen by two tabs.
+#[derive(Clone, Default)]
+struct SharedKv(std::rc::Rc<std::cell::RefCell<MemoryKv>>);
+
+impl KvStore for SharedKv {
+    fn get(&self, key: &str) -> Result<Option<String>, career_core::storage::blobs::KvError> {
+        self.0.borrow().get(key)
+    }
+    fn set(&mut self, key: &str, value: &str) -> Result<(), career_core::storage::blobs::KvError> {
+        self.0.borrow_mut().set(key, value)
+    }
+    fn remove(&mut self, key: &str) -> Result<(), career_core::storage::blobs::KvError> {
+        self.0.borrow_mut().remove(key)
+    }
+    fn keys(&self) -> Result<Vec<String>, career_core::storage::blobs::KvError> {
+        self.0.borrow().keys()
+    }
+}
+
+#[test]
+fn two_tabs_take_in_each_others_saved_typing() {
+    let storage = SharedKv::default();
+    let tab = |n: u8| {
+        Workspace::open(
+            storage.clone(),
+            [n; 16],
+            &format!("tab{n}"),
+            Box::new(NoGuard),
+        )
+    };
+    let (mut first, id) = leader();
+    first.save(NOW).unwrap();
+    for k in first.kv().keys().unwrap() {
+        storage
+            .clone()
+            .set(&k, &first.kv().get(&k).unwrap().unwrap())
+            .unwrap();
+    }
+    let mut a = tab(1);
+    let mut b = tab(2);
+    let notes = TextField::Discussion(id.clone(), DiscussionText::Notes);
+    let strengths = answer(&id, AnswerField::Strengths);
+    assert_eq!(a.discussion(&id).unwrap().notes.as_str(), "");
+    let before: Vec<String> = storage.keys().unwrap();
+    // Both type at once, each in its own field; b saves first.
+    let typed = |ws: &mut Workspace<SharedKv>, field: &TextField, text: &str| {
+        let mut at = 0;
+        for c in text.chars() {
+            let s = c.to_string();
+            ws.splice(field, &Splice::insert(at, &s), NOW).unwrap();
+            at += s.len();
+        }
+    };
+    typed(&mut a, &strengths, "from tab a");
+    typed(&mut b, &notes, "from tab b");
+    b.save(NOW).unwrap();
+    // The browser tells tab a of every key tab b wrote (its storage event).
+    for k in storage.keys().unwrap() {
+        if !before.contains(&k) {
+            a.stored_elsewhere(&k).unwrap();
+        }
+    }
+    let d = a.discussion(&id).unwrap();
+    assert_eq!(d.notes.as_str(), "from tab b");
+    assert_eq!(d.answers.strengths.as_str(), "from tab a");
+    // Tab a's own typing survives, and saving it overwrites nothing of b's.
+    a.save(NOW).unwrap();
+    let mut fresh = tab(3);
+    let d = fresh.discussion(&id).unwrap();
+    assert_eq!(d.notes.as_str(), "from tab b");
+    assert_eq!(d.answers.strengths.as_str(), "from tab a");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Random splices through the workspace give the same text as on a plain string, and the
+    /// copy the workspace keeps always equals a fresh read of what it saved.
+    #[test]
+    fn splices_through_the_workspace_equal_the_same_edits_on_a_string(
+        edits in prop::collection::vec((any::<usize>(), 0usize..4, 0usize..8), 1..30)
+    ) {
+        const WORDS: [&str; 8] = ["Zoë ", "👩🏽‍💻", " naïve", " — ", "日本", "lead ", "x", "\n"];
+        let (mut ws, id) = leader();
+        let field = answer(&id, AnswerField::LongTerm);
+        let mut plain = String::new();
+        for (at, delete, word) in edits {
+            let chars: Vec<usize> = plain.char_indices().map(|(b, _)| b).chain([plain.len()]).collect();
+            let start = chars[at % chars.len()];
+            let end = chars[(at % chars.len() + delete).min(chars.len() - 1)];
+            let splice = Splice { at: start, delete: end - start, insert: WORDS[word].to_string() };
+            ws.splice(&field, &splice, NOW).unwrap();
+            splice.apply(&mut plain).unwrap();
+            let now = ws.discussion(&id).unwrap();
+            prop_assert_eq!(now.answers.long_term.as_str(), plain.as_str());
+        }
+        ws.save(NOW).unwrap();
+        let copy = ws.discussion(&id).unwrap();
+        prop_assert_eq!(reopened(&ws, 9).discussion(&id).unwrap(), copy);
+    }
+}

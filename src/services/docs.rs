@@ -1,0 +1,549 @@
+//! The document store: the core's [`Workspace`] over localStorage, what views track, and
+//! saving.
+//!
+//! Edits apply to the in-memory documents at once (so the UI never waits) and mark them
+//! dirty; a save runs 300 ms after the last edit, and at once when the page is hidden or
+//! closed. A save that fails (storage full) keeps the edits in memory, says so, offers an
+//! export, and is retried on the next edit.
+//!
+//! What views track: one trigger per document, fired by every change to it, and for each
+//! discussion a second one fired by every change *except typing* (merges, live sync, other
+//! tabs, choices, signatures). Conflicts and sign-off states can only change through the
+//! latter, and reading them costs a pass over the document, so they do not re-run on every
+//! keystroke. Metadata (whose side, the merge review) has a trigger per discussion too.
+//!
+//! Other services hear about changes through [`DocStore::subscribe`]; the store never calls
+//! them by name.
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use std::time::Duration;
+
+use career_core::model::discussion::{Discussion, DiscussionEdit, NewDiscussion};
+use career_core::model::method::AnswerField;
+use career_core::model::people::{Participant, Person, Roster, RosterEdit};
+use career_core::model::prep::{Prep, PrepEdit};
+use career_core::model::reflection::Reflection;
+use career_core::model::signoff::SignOff;
+use career_core::model::text::Splice;
+use career_core::share::review::{Conflict, FieldChange};
+use career_core::share::Package;
+use career_core::storage::backup::Backup;
+use career_core::storage::blobs::{KvError, LoadError};
+use career_core::storage::index::Index;
+use career_core::storage::keys::{DocName, StorageKey};
+use career_core::storage::workspace::{
+    Arriving, BackupReport, Outside, SideOf, TakenIn, TextField, Workspace, WorkspaceError,
+};
+use career_core::{Day, Side};
+use leptos::prelude::*;
+
+use super::messages::Messages;
+use crate::error::{AppError, AppResult};
+use crate::infra::guard::CrashGuard;
+use crate::infra::kv::BrowserKv;
+use crate::infra::{clock, download, lifecycle, random};
+
+const SAVE_DELAY: Duration = Duration::from_millis(300);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveState {
+    Saved,
+    Pending,
+    Failed(KvError),
+}
+
+/// What changed, for the services that follow the documents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DocEvent {
+    /// A discussion changed on this device (typed, chosen, merged from a link).
+    Edited { discussion: String },
+    /// Pending changes were written to storage.
+    Saved,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Topic {
+    Doc(DocName),
+    /// A discussion, for changes other than typing.
+    Merges(String),
+    Meta(String),
+    Index,
+}
+
+type Listener = Rc<dyn Fn(&DocEvent)>;
+
+#[derive(Clone, Copy)]
+pub struct DocStore {
+    ws: StoredValue<Workspace<BrowserKv>, LocalStorage>,
+    triggers: StoredValue<HashMap<Topic, ArcTrigger>, LocalStorage>,
+    listeners: StoredValue<Vec<Listener>, LocalStorage>,
+    timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
+    /// Discussions whose unreadable metadata was already reported.
+    reported: StoredValue<HashSet<String>, LocalStorage>,
+    pub save: RwSignal<SaveState>,
+    messages: Messages,
+}
+
+impl DocStore {
+    pub fn open(messages: Messages) -> DocStore {
+        let kv = BrowserKv::open();
+        let writer = random::new_id()[..8].to_string();
+        let ws = Workspace::open(kv, random::new_actor(), &writer, Box::new(CrashGuard));
+        let store = DocStore {
+            ws: StoredValue::new_local(ws),
+            triggers: StoredValue::new_local(HashMap::new()),
+            listeners: StoredValue::new_local(vec![]),
+            timer: StoredValue::new_local(None),
+            reported: StoredValue::new_local(HashSet::new()),
+            save: RwSignal::new(SaveState::Saved),
+            messages,
+        };
+        let first_use = store.with(|ws| match ws.roster() {
+            Err(LoadError::NotFound) => Some(ws.create_roster(clock::now_secs())),
+            _ => None,
+        });
+        if let Ok(Some(Err(e))) = first_use {
+            messages.error("Your people list could not be started", &e.into());
+        }
+        lifecycle::on_page_hide(move || store.flush());
+        lifecycle::on_storage_change(move |key| store.stored_elsewhere(&key));
+        store
+    }
+
+    /// Runs `f` on the workspace.
+    pub(super) fn with<T>(&self, f: impl FnOnce(&mut Workspace<BrowserKv>) -> T) -> AppResult<T> {
+        self.ws.try_update_value(f).ok_or(AppError::ShuttingDown)
+    }
+
+    /// Calls `f` after every change (see [`DocEvent`]).
+    pub fn subscribe(&self, f: impl Fn(&DocEvent) + 'static) {
+        self.listeners.update_value(|l| l.push(Rc::new(f)));
+    }
+
+    fn emit(&self, event: DocEvent) {
+        let listeners = self.listeners.with_value(|l| l.clone());
+        for listener in listeners {
+            listener(&event);
+        }
+    }
+
+    // ----- what views track ---------------------------------------------------------------
+
+    fn trigger(&self, topic: Topic) -> ArcTrigger {
+        self.triggers
+            .try_update_value(|t| t.entry(topic).or_default().clone())
+            .unwrap_or_default()
+    }
+
+    fn track(&self, topic: Topic) {
+        self.trigger(topic).track();
+    }
+
+    fn notify(&self, topic: Topic) {
+        let trigger = self.triggers.with_value(|t| t.get(&topic).cloned());
+        if let Some(trigger) = trigger {
+            trigger.notify();
+        }
+    }
+
+    /// A discussion changed other than by typing: its values, its merges, and the index.
+    fn discussion_changed(&self, id: &str) {
+        self.notify(Topic::Doc(DocName::Discussion(id.into())));
+        self.notify(Topic::Merges(id.into()));
+        self.notify(Topic::Index);
+        self.edited(&DocName::Discussion(id.into()));
+    }
+
+    fn edited(&self, name: &DocName) {
+        self.mark_pending();
+        if let DocName::Discussion(id) = name {
+            self.emit(DocEvent::Edited {
+                discussion: id.clone(),
+            });
+        }
+    }
+
+    // ----- reading (each read tracks what it read) ----------------------------------------
+
+    pub fn roster(&self) -> Result<Roster, LoadError> {
+        self.track(Topic::Doc(DocName::Roster));
+        self.with(|ws| ws.roster())
+            .unwrap_or(Err(LoadError::NotFound))
+    }
+
+    pub fn person(&self, id: &str) -> Option<Person> {
+        self.roster().ok().and_then(|r| r.person(id).cloned())
+    }
+
+    /// The leader using this device, as the people list names them.
+    pub fn manager(&self) -> Participant {
+        self.roster().map(|r| r.manager).unwrap_or_default()
+    }
+
+    pub fn index(&self) -> Index {
+        self.track(Topic::Index);
+        self.with(|ws| ws.index().clone()).unwrap_or_default()
+    }
+
+    /// Reads the index in place (no copy).
+    pub fn with_index<T>(&self, f: impl FnOnce(&Index) -> T) -> T {
+        self.track(Topic::Index);
+        let mut f = Some(f);
+        self.ws
+            .try_with_value(|ws| (f.take().expect("called once"))(ws.index()))
+            .unwrap_or_else(|| (f.take().expect("not called"))(&Index::default()))
+    }
+
+    pub fn discussion(&self, id: &str) -> Result<Discussion, LoadError> {
+        self.track(Topic::Doc(DocName::Discussion(id.into())));
+        self.with(|ws| ws.discussion(id))
+            .unwrap_or(Err(LoadError::NotFound))
+    }
+
+    pub fn prep(&self, id: &str) -> Result<Prep, LoadError> {
+        self.track(Topic::Doc(DocName::Prep(id.into())));
+        self.with(|ws| ws.prep(id))
+            .unwrap_or(Err(LoadError::NotFound))
+    }
+
+    pub fn reflection(&self, id: &str) -> Result<Reflection, LoadError> {
+        self.track(Topic::Doc(DocName::Reflection(id.into())));
+        self.with(|ws| ws.reflection(id))
+            .unwrap_or(Err(LoadError::NotFound))
+    }
+
+    /// Whose side this device is on. Unreadable metadata is reported (once) and never
+    /// switches sides.
+    pub fn side(&self, id: &str) -> Side {
+        self.track(Topic::Meta(id.into()));
+        let Ok(SideOf { side, problem }) = self.with(|ws| ws.side(id)) else {
+            return Side::Leader;
+        };
+        if let Some(problem) = problem {
+            let first = self
+                .reported
+                .try_update_value(|r| r.insert(id.to_string()))
+                .unwrap_or(false);
+            if first {
+                self.messages.problem(format!(
+                    "{problem}. This device stays on the {side}'s side, as its documents show; \
+                     the unreadable notes are kept."
+                ));
+            }
+        }
+        side
+    }
+
+    /// Values both sides set at once.
+    pub fn conflicts(&self, id: &str) -> AppResult<Vec<Conflict>> {
+        self.track(Topic::Merges(id.into()));
+        Ok(self.with(|ws| ws.conflicts(id))??)
+    }
+
+    /// What the merges since the last review brought.
+    pub fn review(&self, id: &str) -> AppResult<Vec<FieldChange>> {
+        self.track(Topic::Meta(id.into()));
+        self.track(Topic::Merges(id.into()));
+        Ok(self.with(|ws| ws.review(id))??)
+    }
+
+    pub fn sign_off(&self, id: &str) -> AppResult<SignOff> {
+        self.track(Topic::Merges(id.into()));
+        Ok(self.with(|ws| ws.sign_off(id))??)
+    }
+
+    pub fn agreed_version(&self, id: &str) -> AppResult<(SignOff, Option<(Discussion, SignOff)>)> {
+        self.track(Topic::Merges(id.into()));
+        Ok(self.with(|ws| ws.agreed_version(id))??)
+    }
+
+    /// A small setting of this device.
+    pub fn setting(&self, key: StorageKey) -> Option<String> {
+        self.with(|ws| ws.get_value(&key)).ok()?.ok()?
+    }
+
+    pub fn set_setting(&self, key: StorageKey, value: &str) -> AppResult<()> {
+        Ok(self.with(|ws| ws.set_value(&key, value))??)
+    }
+
+    /// Characters of localStorage in use by anything on this site.
+    pub fn used_units(&self) -> usize {
+        self.with(|ws| ws.kv().used_units()).unwrap_or(0)
+    }
+
+    // ----- editing ------------------------------------------------------------------------
+
+    pub fn edit_roster(&self, edit: RosterEdit) {
+        let result = (|| -> AppResult<()> {
+            if self.with(|ws| ws.edit_roster(edit))?? {
+                self.notify(Topic::Doc(DocName::Roster));
+                self.edited(&DocName::Roster);
+            }
+            Ok(())
+        })();
+        self.messages
+            .check("The people list could not be changed", result);
+    }
+
+    pub fn new_discussion(&self, person: &Person) -> AppResult<String> {
+        let id = random::new_id();
+        let new = NewDiscussion {
+            id: id.clone(),
+            person_id: person.id.clone(),
+            employee: Participant {
+                name: person.name.clone(),
+                role: person.role.clone(),
+            },
+            manager: self.manager(),
+            created_on: clock::today(),
+        };
+        self.with(|ws| ws.new_discussion(new, clock::now_secs()))??;
+        self.notify(Topic::Index);
+        self.schedule_save();
+        Ok(id)
+    }
+
+    pub fn edit_discussion(&self, id: &str, edit: DiscussionEdit) {
+        let result = (|| -> AppResult<()> {
+            if self.with(|ws| ws.edit_discussion(id, edit))?? {
+                self.discussion_changed(id);
+            }
+            Ok(())
+        })();
+        self.messages.check("The change could not be made", result);
+    }
+
+    pub fn edit_prep(&self, id: &str, edit: PrepEdit) {
+        let result = (|| -> AppResult<()> {
+            if self.with(|ws| ws.edit_prep(id, edit))?? {
+                let name = DocName::Prep(id.into());
+                self.notify(Topic::Doc(name.clone()));
+                self.edited(&name);
+            }
+            Ok(())
+        })();
+        self.messages
+            .check("Your preparation could not be changed", result);
+    }
+
+    /// What someone typed into a text field: applied to the document and its copy at once.
+    pub fn splice(&self, field: &TextField, splice: &Splice) -> AppResult<()> {
+        if !self.with(|ws| ws.splice(field, splice, clock::now_secs()))?? {
+            return Ok(());
+        }
+        let name = field.doc();
+        self.notify(Topic::Doc(name.clone()));
+        self.edited(&name);
+        Ok(())
+    }
+
+    pub fn publish(&self, id: &str, field: AnswerField) {
+        let result = (|| -> AppResult<()> {
+            if self.with(|ws| ws.publish(id, field))?? {
+                self.discussion_changed(id);
+            }
+            Ok(())
+        })();
+        self.messages
+            .check("The answer could not be published", result);
+    }
+
+    pub fn resolve(&self, id: &str, conflict: &Conflict, choice: usize) {
+        let result = (|| -> AppResult<()> {
+            self.with(|ws| ws.resolve(id, conflict, choice))??;
+            self.discussion_changed(id);
+            Ok(())
+        })();
+        self.messages.check("Your choice could not be kept", result);
+    }
+
+    pub fn sign(&self, id: &str, side: Side, name: &str, on: Day) -> AppResult<()> {
+        self.with(|ws| ws.sign(id, side, name, on))??;
+        self.discussion_changed(id);
+        self.flush();
+        Ok(())
+    }
+
+    pub fn dismiss_review(&self, id: &str) {
+        let result = (|| -> AppResult<()> {
+            self.with(|ws| ws.dismiss_review(id))??;
+            self.notify(Topic::Meta(id.into()));
+            Ok(())
+        })();
+        self.messages
+            .check("The review could not be closed", result);
+    }
+
+    // ----- sharing ------------------------------------------------------------------------
+
+    pub fn package(&self, id: &str, whole: bool) -> AppResult<Package> {
+        let package = self.with(|ws| ws.package(id, whole, clock::now_secs()))??;
+        // Filling in the leader's name may have changed the record.
+        self.discussion_changed(id);
+        self.after_save(Ok(()));
+        Ok(package)
+    }
+
+    pub fn take_in(&self, package: &Package) -> AppResult<TakenIn> {
+        let taken = self.with(|ws| ws.take_in(package, clock::today(), clock::now_secs()))??;
+        let id = taken.id().to_string();
+        self.notify(Topic::Meta(id.clone()));
+        self.notify(Topic::Doc(DocName::Roster));
+        self.discussion_changed(&id);
+        self.after_save(Ok(()));
+        Ok(taken)
+    }
+
+    // ----- backups ------------------------------------------------------------------------
+
+    pub fn export_backup(&self, today: Day) -> AppResult<Backup> {
+        let backup = self.with(|ws| ws.export_backup(today, clock::now_secs()))??;
+        self.after_save(Ok(()));
+        Ok(backup)
+    }
+
+    pub fn import_backup(&self, bytes: &[u8]) -> AppResult<BackupReport> {
+        let report = self.with(|ws| ws.import_backup(bytes, clock::now_secs()))??;
+        // Anything may have changed.
+        let topics: Vec<ArcTrigger> = self.triggers.with_value(|t| t.values().cloned().collect());
+        for trigger in topics {
+            trigger.notify();
+        }
+        self.after_save(Ok(()));
+        Ok(report)
+    }
+
+    // ----- live sessions ------------------------------------------------------------------
+
+    /// Runs a live-session step on the workspace; `changed` says whether the discussion
+    /// took in remote changes.
+    pub(super) fn live<T>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut Workspace<BrowserKv>) -> Result<T, WorkspaceError>,
+        changed: impl FnOnce(&T) -> bool,
+    ) -> AppResult<T> {
+        let out = self.with(f)??;
+        if changed(&out) {
+            self.notify(Topic::Doc(DocName::Discussion(id.into())));
+            self.notify(Topic::Merges(id.into()));
+            self.notify(Topic::Index);
+            self.mark_pending();
+        }
+        Ok(out)
+    }
+
+    /// Stores a discussion that arrived whole through a live session, as the employee's.
+    pub(super) fn adopt(&self, arriving: Arriving) -> AppResult<Discussion> {
+        let d = self.with(|ws| ws.adopt(arriving, clock::today(), clock::now_secs()))??;
+        self.notify(Topic::Meta(d.id.clone()));
+        self.notify(Topic::Index);
+        self.notify(Topic::Doc(DocName::Discussion(d.id.clone())));
+        self.after_save(Ok(()));
+        Ok(d)
+    }
+
+    // ----- saving -------------------------------------------------------------------------
+
+    fn mark_pending(&self) {
+        // Only when it changes: typing marks the document dirty on every keystroke.
+        if matches!(self.save.get_untracked(), SaveState::Saved) {
+            self.save.set(SaveState::Pending);
+        }
+        self.schedule_save();
+    }
+
+    fn schedule_save(&self) {
+        let store = *self;
+        self.timer.update_value(|t| {
+            if let Some(handle) = t.take() {
+                handle.clear();
+            }
+            *t = set_timeout_with_handle(move || store.flush(), SAVE_DELAY).ok();
+        });
+    }
+
+    /// Writes everything pending now.
+    pub fn flush(&self) {
+        let Ok(true) = self.with(|ws| ws.has_unsaved()) else {
+            // Nothing to write (most page hides). A change that turned out to need no write
+            // (a package made of what was saved) leaves nothing pending either.
+            if self.save.get_untracked() == SaveState::Pending {
+                self.save.set(SaveState::Saved);
+            }
+            return;
+        };
+        // Err: shutting down, the page is gone and there is no one to tell.
+        if let Ok(result) = self.with(|ws| ws.save(clock::now_secs())) {
+            self.after_save(result);
+        }
+    }
+
+    fn after_save(&self, result: Result<(), KvError>) {
+        match result {
+            Ok(()) => {
+                if !matches!(self.with(|ws| ws.has_unsaved()), Ok(true)) {
+                    self.save.set(SaveState::Saved);
+                }
+                self.emit(DocEvent::Saved);
+            }
+            Err(e) => self.save.set(SaveState::Failed(e)),
+        }
+    }
+
+    /// Downloads every unsaved document as Automerge bytes, so nothing is lost when the
+    /// browser's storage is full.
+    pub fn export_unsaved(&self) {
+        let files = self.with(|ws| ws.unsaved_bytes()).unwrap_or_default();
+        for (name, bytes) in files {
+            let result = download::download(
+                &format!("career-talk-{name}.automerge"),
+                &bytes,
+                "application/octet-stream",
+            );
+            self.messages
+                .check("The unsaved changes could not be exported", result);
+        }
+    }
+
+    /// Downloads the raw stored strings of a document, e.g. one that cannot be read.
+    pub fn download_raw(&self, name: &DocName) {
+        let result = self
+            .with(|ws| ws.raw_entries(name))
+            .and_then(|r| r.map_err(AppError::from))
+            .and_then(|entries| {
+                let map: serde_json::Map<String, serde_json::Value> = entries
+                    .into_iter()
+                    .map(|(k, v)| (k, serde_json::Value::String(v)))
+                    .collect();
+                let json = serde_json::to_vec_pretty(&map).expect("strings serialise");
+                download::download(
+                    &format!("career-talk-{name}-raw.json"),
+                    &json,
+                    "application/json",
+                )
+            });
+        self.messages
+            .check("The stored data could not be downloaded", result);
+    }
+
+    /// Another tab of this browser wrote `key`: take its changes in, so both tabs converge
+    /// and neither overwrites the other.
+    fn stored_elsewhere(&self, key: &str) {
+        match self.with(|ws| ws.stored_elsewhere(key)) {
+            Ok(Ok(Some(Outside::Index))) => self.notify(Topic::Index),
+            Ok(Ok(Some(Outside::Meta(id)))) => self.notify(Topic::Meta(id)),
+            Ok(Ok(Some(Outside::Doc(name)))) => {
+                self.notify(Topic::Doc(name.clone()));
+                if let DocName::Discussion(id) = &name {
+                    self.notify(Topic::Merges(id.clone()));
+                }
+            }
+            Ok(Ok(None)) | Err(_) => {}
+            Ok(Err(e)) => self.messages.problem(format!(
+                "Changes another tab saved could not be taken in: {e}. This tab's edits are kept."
+            )),
+        }
+    }
+}

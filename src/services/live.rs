@@ -1,0 +1,525 @@
+//! A live session on one discussion: encrypted frames in and out through the NATS relay and
+//! a BroadcastChannel (tabs of this browser), and Automerge sync with every peer.
+//!
+//! The service follows the document store's change events (a local edit is sent to the
+//! peers soon after); the store knows nothing about live sessions.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Duration;
+
+use career_core::live::envelope::{chunk, Envelope, EnvelopeError, Reassembler, Room};
+use career_core::live::session::{LiveError, Presence, Received, Session};
+use career_core::storage::keys::StorageKey;
+use career_core::storage::workspace::Arriving;
+use career_core::Side;
+use leptos::prelude::*;
+
+use super::docs::{DocEvent, DocStore};
+use super::messages::Messages;
+use crate::error::{AppError, AppResult};
+use crate::infra::broadcast::Channel;
+use crate::infra::guard::{self, Reading};
+use crate::infra::relay::{Relay, RelayStatus};
+use crate::infra::{clock, location, random};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkStatus {
+    Connecting,
+    Live,
+    Reconnecting,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveInfo {
+    pub discussion_id: String,
+    pub link: String,
+    pub host: bool,
+    /// Joined from a link before the discussion arrived.
+    pub waiting_for_document: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Relay,
+    Channel,
+}
+
+struct Runtime {
+    room: Room,
+    session: Session,
+    relay: Option<Relay>,
+    channel: Option<Channel>,
+    reassembler: Reassembler,
+    seen: HashMap<[u8; 12], Source>,
+    seen_order: VecDeque<[u8; 12]>,
+    msg_id: u32,
+    /// For a joiner: the discussion as it arrives, until it is whole.
+    arriving: Option<Arriving>,
+    sync_pending: bool,
+    interval: Option<IntervalHandle>,
+}
+
+/// The live session, and what the views show of it.
+#[derive(Clone, Copy)]
+pub struct Live {
+    docs: DocStore,
+    messages: Messages,
+    rt: StoredValue<Option<Runtime>, LocalStorage>,
+    pub info: RwSignal<Option<LiveInfo>>,
+    pub status: RwSignal<LinkStatus>,
+    pub peers: RwSignal<Vec<Presence>>,
+    pub warnings: RwSignal<Vec<String>>,
+    pub ended: RwSignal<Option<String>>,
+}
+
+fn relay_url(docs: &DocStore) -> String {
+    docs.setting(StorageKey::Relay).unwrap_or_else(|| {
+        let host = window()
+            .location()
+            .hostname()
+            .unwrap_or_else(|_| "127.0.0.1".into());
+        format!("ws://{host}:4223")
+    })
+}
+
+impl Live {
+    pub fn new(docs: DocStore, messages: Messages) -> Live {
+        let live = Live {
+            docs,
+            messages,
+            rt: StoredValue::new_local(None),
+            info: RwSignal::new(None),
+            status: RwSignal::new(LinkStatus::Connecting),
+            peers: RwSignal::new(vec![]),
+            warnings: RwSignal::new(vec![]),
+            ended: RwSignal::new(None),
+        };
+        docs.subscribe(move |event| {
+            if let DocEvent::Edited { discussion } = event {
+                live.changed(discussion);
+            }
+        });
+        live
+    }
+
+    fn presence(&self, id: &str) -> Presence {
+        let side = self.docs.side(id);
+        let name = match side {
+            Side::Leader => self.docs.manager().name,
+            Side::Employee => self
+                .docs
+                .discussion(id)
+                .map(|d| d.employee.name)
+                .unwrap_or_default(),
+        };
+        Presence {
+            name: if name.trim().is_empty() {
+                side.to_string()
+            } else {
+                name
+            },
+            side: Some(side),
+            focus: None,
+        }
+    }
+
+    /// Starts a live session on a discussion; returns the link to share.
+    pub fn start(&self, id: &str) -> String {
+        self.leave();
+        let room = Room::new(id, random::bytes(), random::bytes());
+        let link = format!("{}/{}", location::origin(), room.to_fragment());
+        self.run(room, None, true, link.clone());
+        link
+    }
+
+    /// Joins a live session from its link.
+    pub fn join(&self, room: Room) -> AppResult<String> {
+        let retired = self
+            .docs
+            .setting(StorageKey::RetiredRooms)
+            .unwrap_or_default();
+        if retired.split(',').any(|s| s == room.subject()) {
+            return Err(AppError::RoomEnded);
+        }
+        self.leave();
+        let id = room.discussion_id.clone();
+        let have = self.docs.discussion(&id).is_ok();
+        let arriving = (!have).then(|| Arriving::new(&id));
+        let link = format!("{}/{}", location::origin(), room.to_fragment());
+        self.run(room, arriving, false, link);
+        Ok(id)
+    }
+
+    fn run(&self, room: Room, arriving: Option<Arriving>, host: bool, link: String) {
+        let live = *self;
+        let id = room.discussion_id.clone();
+        let waiting = arriving.is_some();
+        let presence = if waiting {
+            Presence {
+                name: "joining".into(),
+                side: None,
+                focus: None,
+            }
+        } else {
+            self.presence(&id)
+        };
+        let relay = Relay::open(
+            &relay_url(&self.docs),
+            &room.subject(),
+            move |frame| live.frame(frame, Source::Relay),
+            move |status| live.relay_status(status),
+            move |warning| live.warn(warning),
+        );
+        let channel = Channel::open(&room.subject(), move |frame| {
+            live.frame(frame, Source::Channel)
+        });
+        let interval = set_interval_with_handle(move || live.tick(), Duration::from_secs(2)).ok();
+        self.rt.set_value(Some(Runtime {
+            session: Session::new(random::bytes(), presence),
+            room,
+            relay: Some(relay),
+            channel,
+            reassembler: Reassembler::default(),
+            seen: HashMap::new(),
+            seen_order: VecDeque::new(),
+            msg_id: 0,
+            arriving,
+            sync_pending: false,
+            interval,
+        }));
+        self.ended.set(None);
+        self.warnings.set(vec![]);
+        self.peers.set(vec![]);
+        self.info.set(Some(LiveInfo {
+            discussion_id: id,
+            link,
+            host,
+            waiting_for_document: waiting,
+        }));
+        self.send_with(|s| vec![s.hello()]);
+    }
+
+    /// Runs `f` on the session and sends what it produced.
+    fn send_with(&self, f: impl FnOnce(&mut Session) -> Vec<Envelope>) {
+        let envelopes = self
+            .rt
+            .try_update_value(|rt| rt.as_mut().map(|rt| f(&mut rt.session)))
+            .flatten();
+        if let Some(envelopes) = envelopes {
+            self.send(envelopes);
+        }
+    }
+
+    fn relay_status(&self, status: RelayStatus) {
+        self.status.set(match status {
+            RelayStatus::Connecting => LinkStatus::Connecting,
+            RelayStatus::Connected => LinkStatus::Live,
+            RelayStatus::Reconnecting => LinkStatus::Reconnecting,
+        });
+        if status == RelayStatus::Connected {
+            // Start over with everyone: edits made while apart are exchanged now.
+            self.send_with(|s| vec![s.hello()]);
+        }
+    }
+
+    fn warn(&self, warning: String) {
+        self.warnings.update(|w| {
+            w.push(warning);
+            let len = w.len();
+            if len > 5 {
+                w.drain(..len - 5);
+            }
+        });
+    }
+
+    /// Seals, chunks and sends envelopes on every transport.
+    fn send(&self, envelopes: Vec<Envelope>) {
+        if envelopes.is_empty() {
+            return;
+        }
+        self.rt.update_value(|rt| {
+            let Some(rt) = rt.as_mut() else { return };
+            let max = rt.relay.as_ref().map_or(256 * 1024, Relay::max_frame);
+            for env in envelopes {
+                let sealed = rt.room.seal(&env, random::bytes());
+                rt.msg_id = rt.msg_id.wrapping_add(1);
+                for frame in chunk(sealed, max, rt.msg_id) {
+                    if let Some(relay) = &rt.relay {
+                        relay.send(&frame);
+                    }
+                    if let Some(channel) = &rt.channel {
+                        channel.send(&frame);
+                    }
+                }
+            }
+        });
+    }
+
+    fn frame(&self, frame: Vec<u8>, source: Source) {
+        let opened = self
+            .rt
+            .try_update_value(|rt| -> Option<Result<Envelope, EnvelopeError>> {
+                let rt = rt.as_mut()?;
+                let whole = match rt.reassembler.push(&frame) {
+                    Ok(Some(whole)) => whole,
+                    Ok(None) => return None,
+                    Err(e) => return Some(Err(e)),
+                };
+                // The same frame through the other transport (relay and tab channel) is expected.
+                if let Some(nonce) = Room::nonce_of(&whole) {
+                    if let Some(first) = rt.seen.get(&nonce) {
+                        return (*first == source).then_some(Err(EnvelopeError::Replayed));
+                    }
+                    rt.seen.insert(nonce, source);
+                    rt.seen_order.push_back(nonce);
+                    if rt.seen_order.len() > 4096 {
+                        if let Some(old) = rt.seen_order.pop_front() {
+                            rt.seen.remove(&old);
+                        }
+                    }
+                }
+                Some(rt.room.open(&whole))
+            });
+        match opened.flatten() {
+            None => {}
+            Some(Err(e)) => self.warn(format!("Dropped {e}.")),
+            Some(Ok(env)) => guard::reading(Reading::Live, || self.receive(env)),
+        }
+    }
+
+    fn receive(&self, env: Envelope) {
+        let Some(info) = self.info.get_untracked() else {
+            return;
+        };
+        let id = info.discussion_id.clone();
+        let received: Result<Received, AppError> = if info.waiting_for_document {
+            // A joiner still assembling the document.
+            let result = self.rt.try_update_value(|rt| {
+                let rt = rt.as_mut()?;
+                let arriving = rt.arriving.as_mut()?;
+                let (received, whole) = arriving.receive(&mut rt.session, env);
+                let done = whole.then(|| rt.arriving.take()).flatten();
+                Some((received, done))
+            });
+            let Some(Some((mut received, done))) = result else {
+                return;
+            };
+            // Replies go out before anything adoption sends, so the peer sees our messages
+            // in the order of their sequence numbers.
+            if let Ok(r) = received.as_mut() {
+                let replies = std::mem::take(&mut r.replies);
+                self.send(replies);
+            }
+            if let Some(arriving) = done {
+                self.adopt(arriving);
+            }
+            received.map_err(AppError::from)
+        } else {
+            let result = self.rt.try_update_value(|rt| {
+                let rt = rt.as_mut()?;
+                let session = &mut rt.session;
+                Some(self.docs.live(
+                    &id,
+                    |ws| ws.live_receive(&id, session, env),
+                    |r: &Received| r.changed,
+                ))
+            });
+            match result.flatten() {
+                Some(r) => r,
+                None => return,
+            }
+        };
+        match received {
+            Ok(r) => {
+                if r.presence_changed {
+                    self.refresh_peers();
+                }
+                if r.ended {
+                    self.ended.set(Some(
+                        "The host ended the live session. Your copy is kept on this device.".into(),
+                    ));
+                    self.retire_room();
+                    self.stop(false);
+                    return;
+                }
+                self.send(r.replies);
+            }
+            Err(e) => self.warn(format!("Dropped {e}.")),
+        }
+    }
+
+    fn adopt(&self, arriving: Arriving) {
+        match self.docs.adopt(arriving) {
+            Ok(d) => {
+                self.info.update(|i| {
+                    if let Some(i) = i {
+                        i.waiting_for_document = false;
+                    }
+                });
+                // Now that we know who we are in this discussion, say so.
+                let presence = self.presence(&d.id);
+                self.send_with(|s| vec![s.set_presence(presence)]);
+            }
+            Err(e) => self.warn(format!("The discussion could not be stored: {e}.")),
+        }
+    }
+
+    fn refresh_peers(&self) {
+        let peers = self
+            .rt
+            .with_value(|rt| {
+                rt.as_ref().map(|rt| {
+                    rt.session
+                        .peers
+                        .values()
+                        .map(|p| p.presence.clone())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .unwrap_or_default();
+        self.peers.set(peers);
+    }
+
+    /// After a local edit in the live discussion: send soon (edits within a few
+    /// milliseconds travel together, so a fast typist does not flood the relay).
+    fn changed(&self, id: &str) {
+        let active = self.info.with_untracked(|i| {
+            i.as_ref()
+                .is_some_and(|i| i.discussion_id == id && !i.waiting_for_document)
+        });
+        if !active {
+            return;
+        }
+        let already = self
+            .rt
+            .try_update_value(|rt| {
+                rt.as_mut()
+                    .map(|rt| std::mem::replace(&mut rt.sync_pending, true))
+            })
+            .flatten();
+        if already != Some(false) {
+            return;
+        }
+        let live = *self;
+        let id = id.to_string();
+        set_timeout(
+            move || {
+                live.rt.update_value(|rt| {
+                    if let Some(rt) = rt.as_mut() {
+                        rt.sync_pending = false;
+                    }
+                });
+                live.sync_now(&id, false);
+            },
+            Duration::from_millis(15),
+        );
+    }
+
+    fn sync_now(&self, id: &str, fresh_round: bool) {
+        let envelopes = self.rt.try_update_value(|rt| {
+            let rt = rt.as_mut()?;
+            let session = &mut rt.session;
+            Some(self.docs.live(
+                id,
+                |ws| ws.live_outgoing(id, session, fresh_round, clock::now_secs()),
+                |_| false,
+            ))
+        });
+        match envelopes.flatten() {
+            Some(Ok(envelopes)) => self.send(envelopes),
+            Some(Err(e)) => self.warn(format!(
+                "Could not prepare your changes for the session: {e}."
+            )),
+            None => {}
+        }
+    }
+
+    fn tick(&self) {
+        let Some(info) = self.info.get_untracked() else {
+            return;
+        };
+        if info.waiting_for_document {
+            self.send_with(|s| {
+                if s.peers.is_empty() {
+                    vec![s.hello()]
+                } else {
+                    vec![]
+                }
+            });
+            return;
+        }
+        self.sync_now(&info.discussion_id, true);
+    }
+
+    /// Says which question this device is on.
+    pub fn focus(&self, focus: Option<String>) {
+        let Some(info) = self.info.get_untracked() else {
+            return;
+        };
+        let mut presence = self.presence(&info.discussion_id);
+        presence.focus = focus;
+        self.send_with(|s| vec![s.set_presence(presence)]);
+    }
+
+    /// Remembers that this room ended, so its link no longer joins.
+    fn retire_room(&self) {
+        let subject = self
+            .rt
+            .with_value(|rt| rt.as_ref().map(|rt| rt.room.subject()));
+        let Some(subject) = subject else { return };
+        let mut list = self
+            .docs
+            .setting(StorageKey::RetiredRooms)
+            .unwrap_or_default();
+        if !list.is_empty() {
+            list.push(',');
+        }
+        list.push_str(&subject);
+        self.messages.check(
+            "This device could not note that the session ended (its link may still join)",
+            self.docs.set_setting(StorageKey::RetiredRooms, &list),
+        );
+    }
+
+    fn stop(&self, say_bye: bool) {
+        if say_bye {
+            self.send_with(|s| vec![s.bye()]);
+        }
+        self.rt.update_value(|rt| {
+            if let Some(rt) = rt.take() {
+                if let Some(relay) = &rt.relay {
+                    relay.close();
+                }
+                if let Some(channel) = &rt.channel {
+                    channel.close();
+                }
+                if let Some(handle) = rt.interval {
+                    handle.clear();
+                }
+            }
+        });
+        self.info.set(None);
+        self.peers.set(vec![]);
+        self.docs.flush();
+    }
+
+    /// Leaves the session (others go on).
+    pub fn leave(&self) {
+        if self.info.get_untracked().is_some() {
+            self.stop(true);
+        }
+    }
+
+    /// The host ends the session for everyone and retires its key.
+    pub fn end(&self) {
+        self.send_with(|s| vec![s.end()]);
+        self.retire_room();
+        self.stop(false);
+    }
+}
+
+impl From<LiveError> for AppError {
+    fn from(e: LiveError) -> AppError {
+        AppError::Workspace(e.into())
+    }
+}

@@ -1,0 +1,154 @@
+//! Sharing: packages out (link, file, Markdown, JSON), packages in (merge or import), and
+//! signing the agreed record. Everything document-shaped happens in the core's workspace;
+//! this service names files, words messages and offers downloads.
+
+use career_core::model::discussion::Discussion;
+use career_core::reports::export;
+use career_core::share::Package;
+use career_core::storage::workspace::TakenIn;
+use career_core::Side;
+
+use super::docs::DocStore;
+use super::messages::Messages;
+use crate::error::AppResult;
+use crate::infra::{clock, download};
+
+/// What taking in a package did, to tell the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opened {
+    pub discussion_id: String,
+    /// This device's side in the discussion.
+    pub side: Side,
+    pub message: String,
+}
+
+#[derive(Clone, Copy)]
+pub struct Sharing {
+    docs: DocStore,
+    messages: Messages,
+}
+
+impl Sharing {
+    pub fn new(docs: DocStore, messages: Messages) -> Sharing {
+        Sharing { docs, messages }
+    }
+
+    /// The name of the other party, from this device's side.
+    pub fn other_party(&self, id: &str) -> String {
+        let d = self.docs.discussion(id).ok();
+        let name = match self.docs.side(id) {
+            Side::Leader => d.map(|d| d.employee.name),
+            Side::Employee => d.map(|d| d.manager.name),
+        };
+        name.filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "the other side".into())
+    }
+
+    /// A package of the shared discussion for the other side. The employee's replies carry
+    /// only what the leader lacks, unless `whole` is asked for.
+    pub fn package(&self, id: &str, whole: bool) -> AppResult<Package> {
+        self.docs.package(id, whole)
+    }
+
+    fn file_stem(&self, id: &str) -> String {
+        self.docs
+            .discussion(id)
+            .map(|d| d.employee.name.replace(' ', "-"))
+            .unwrap_or_default()
+    }
+
+    pub fn download_package(&self, id: &str, whole: bool) {
+        let result = self.package(id, whole).and_then(|p| {
+            let name = format!(
+                "career-talk-{}-{}.{}",
+                self.file_stem(id),
+                clock::today(),
+                career_core::share::FILE_EXTENSION
+            );
+            download::download(&name, &p.to_bytes(), "application/octet-stream")
+        });
+        self.messages.check("The file could not be made", result);
+    }
+
+    pub fn download_markdown(&self, id: &str) {
+        let result = self.docs.discussion(id).map_err(Into::into).and_then(|d| {
+            let name = format!("career-discussion-{}.md", self.file_stem(id));
+            download::download(&name, export::markdown(&d).as_bytes(), "text/markdown")
+        });
+        self.messages
+            .check("The Markdown could not be made", result);
+    }
+
+    pub fn download_json(&self, id: &str) {
+        let result = self.docs.discussion(id).map_err(Into::into).and_then(|d| {
+            let name = format!("career-discussion-{}.json", self.file_stem(id));
+            let json = serde_json::to_vec_pretty(&export::json(&d)).expect("JSON values serialise");
+            download::download(&name, &json, "application/json")
+        });
+        self.messages.check("The JSON could not be made", result);
+    }
+
+    /// Takes in a package from a link or file: merges it into the local copy, or imports
+    /// it as a new discussion. On any error nothing local changes.
+    pub fn take_in(&self, package: &Package) -> AppResult<Opened> {
+        let taken = self.docs.take_in(package)?;
+        let id = taken.id().to_string();
+        let message = match &taken {
+            TakenIn::Merged { new_changes: 0, .. } => {
+                format!("You already had everything from {}.", self.other_party(&id))
+            }
+            TakenIn::Merged { .. } => format!(
+                "Merged the changes from {}. Nothing of yours was replaced.",
+                self.other_party(&id)
+            ),
+            TakenIn::Imported {
+                side: Side::Employee,
+                discussion,
+                ..
+            } => format!(
+                "{} shared your career discussion with you. Reflect privately first; publish answers when you are ready.",
+                if discussion.manager.name.is_empty() { "Your leader" } else { &discussion.manager.name }
+            ),
+            TakenIn::Imported { discussion, .. } => {
+                format!("Imported the discussion with {}.", discussion.employee.name)
+            }
+        };
+        Ok(Opened {
+            side: self.docs.side(&id),
+            discussion_id: id,
+            message,
+        })
+    }
+
+    // ----- signing ------------------------------------------------------------------------
+
+    /// The name a side signs with: the names the record carries (the leader's from the
+    /// people list on the leader's device, where it can be newer).
+    pub fn signer_name(&self, d: &Discussion, side: Side) -> String {
+        let name = match side {
+            Side::Employee => d.employee.name.clone(),
+            Side::Leader if self.docs.side(&d.id) == Side::Leader => Some(self.docs.manager().name)
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| d.manager.name.clone()),
+            Side::Leader => d.manager.name.clone(),
+        };
+        if name.trim().is_empty() {
+            match side {
+                Side::Leader => "The leader".into(),
+                Side::Employee => "The employee".into(),
+            }
+        } else {
+            name
+        }
+    }
+
+    /// Signs the record as it is now, for this device's side.
+    pub fn sign(&self, id: &str) {
+        let side = self.docs.side(id);
+        let result = self.docs.discussion(id).map_err(Into::into).and_then(|d| {
+            let name = self.signer_name(&d, side);
+            self.docs.sign(id, side, &name, clock::today())
+        });
+        self.messages.check("Could not sign", result);
+    }
+}
