@@ -8,7 +8,7 @@ use career_core::live::nats::Parser;
 use career_core::share::{merge_into, Package};
 use career_core::storage::backup::Backup;
 use career_core::storage::blobs::{MemoryKv, StoredDoc};
-use career_core::storage::keys::DocName;
+use career_core::storage::keys::{BlobKind, DocName, StorageKey};
 use common::*;
 use proptest::prelude::*;
 
@@ -52,8 +52,8 @@ proptest! {
     fn stored_data_never_panics(bytes in prefixed()) {
         use base64::Engine;
         let mut kv = MemoryKv::default();
-        kv.map.insert("ct1:doc:d.00000000000000000000000000000000:s.t.00000000".into(), base64::engine::general_purpose::STANDARD.encode(&bytes));
-        kv.map.insert("ct1:doc:d.00000000000000000000000000000000:c.t.00000001".into(), String::from_utf8_lossy(&bytes).into_owned());
+        kv.map.insert(StorageKey::Blob { doc: DocName::Discussion("0".repeat(32)), kind: BlobKind::Snapshot, writer: "t".into(), seq: 0 }.key(), base64::engine::general_purpose::STANDARD.encode(&bytes));
+        kv.map.insert(StorageKey::Blob { doc: DocName::Discussion("0".repeat(32)), kind: BlobKind::Changes, writer: "t".into(), seq: 1 }.key(), String::from_utf8_lossy(&bytes).into_owned());
         let _ = StoredDoc::load(&kv, &DocName::parse("d.00000000000000000000000000000000").unwrap(), actor(1), "t");
     }
 

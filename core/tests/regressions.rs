@@ -2,18 +2,30 @@
 
 use base64::Engine;
 use career_core::storage::blobs::{MemoryKv, StoredDoc};
-use career_core::storage::keys::DocName;
+use career_core::storage::keys::{BlobKind, DocName, StorageKey};
 
 fn load_halves(data: &[u8]) -> std::thread::Result<()> {
     let (a, b) = data.split_at(data.len() / 2);
     let mut kv = MemoryKv::default();
     let b64 = base64::engine::general_purpose::STANDARD;
     kv.map.insert(
-        "ct1:doc:d.00000000000000000000000000000000:s.t.00000000".into(),
+        StorageKey::Blob {
+            doc: DocName::Discussion("0".repeat(32)),
+            kind: BlobKind::Snapshot,
+            writer: "t".into(),
+            seq: 0,
+        }
+        .key(),
         b64.encode(a),
     );
     kv.map.insert(
-        "ct1:doc:d.00000000000000000000000000000000:c.t.00000001".into(),
+        StorageKey::Blob {
+            doc: DocName::Discussion("0".repeat(32)),
+            kind: BlobKind::Changes,
+            writer: "t".into(),
+            seq: 1,
+        }
+        .key(),
         b64.encode(b),
     );
     std::panic::catch_unwind(|| {
@@ -88,7 +100,13 @@ fn stored_doc_checked_crash_1_is_an_error_not_a_crash() {
     let mut kv = MemoryKv::default();
     let b64 = base64::engine::general_purpose::STANDARD;
     kv.map.insert(
-        "ct1:doc:d.00000000000000000000000000000000:s.t.00000000".into(),
+        StorageKey::Blob {
+            doc: DocName::Discussion("0".repeat(32)),
+            kind: BlobKind::Snapshot,
+            writer: "t".into(),
+            seq: 0,
+        }
+        .key(),
         b64.encode(data),
     );
     let result = std::panic::catch_unwind(|| {

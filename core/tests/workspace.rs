@@ -166,7 +166,7 @@ fn names_on_the_people_list_edit_by_splice() {
 #[test]
 fn reading_a_reflection_stores_nothing_until_the_employee_types() {
     let (mut leader, id) = leader();
-    let package = leader.package(&id, true, NOW).unwrap();
+    let package = leader.package(&id, true).unwrap();
     let mut employee = device(MemoryKv::default(), 3);
     employee.take_in(&package, day("2026-11-27"), NOW).unwrap();
     let stored = employee.kv().clone();
@@ -195,7 +195,7 @@ fn a_package_goes_to_the_employee_and_their_answers_come_back_merged() {
         "",
         "Calm",
     );
-    let package = leader.package(&id, true, NOW).unwrap();
+    let package = leader.package(&id, true).unwrap();
     assert_eq!(package.audience, Side::Employee);
 
     // The employee's device takes it in as theirs, with a private reflection.
@@ -219,7 +219,7 @@ fn a_package_goes_to_the_employee_and_their_answers_come_back_merged() {
     employee
         .edit_discussion(&id, DiscussionEdit::Track(Track::TechnicalExpert))
         .unwrap();
-    let reply = employee.package(&id, false, NOW).unwrap();
+    let reply = employee.package(&id, false).unwrap();
     assert_eq!(reply.audience, Side::Leader);
 
     // Meanwhile the leader typed more; the merge keeps both.
@@ -241,7 +241,8 @@ fn a_package_goes_to_the_employee_and_their_answers_come_back_merged() {
         leader.take_in(&reply, day("2026-11-28"), NOW).unwrap(),
         TakenIn::Merged { new_changes: 0, .. }
     ));
-    // Everything is saved: a reload shows the same.
+    // Saved, a reload shows the same.
+    leader.save(NOW).unwrap();
     assert_eq!(reopened(&leader, 5).discussion(&id).unwrap(), d);
 }
 
@@ -256,7 +257,7 @@ fn a_package_of_an_unrelated_discussion_with_the_same_id_changes_nothing() {
         "",
         "Not yours",
     );
-    let foreign = b.package(&id, true, NOW).unwrap();
+    let foreign = b.package(&id, true).unwrap();
     a.save(NOW).unwrap();
     let before = a.kv().clone();
     assert!(a.take_in(&foreign, day("2026-11-28"), NOW).is_err());
@@ -267,7 +268,7 @@ fn a_package_of_an_unrelated_discussion_with_the_same_id_changes_nothing() {
 fn a_backup_brings_everything_to_a_new_device_and_merges_on_an_old_one() {
     let (mut laptop, id) = leader();
     type_text(&mut laptop, &answer(&id, AnswerField::Strengths), "", TEXT);
-    let backup = laptop.export_backup(day("2026-11-30"), NOW).unwrap();
+    let backup = laptop.export_backup(day("2026-11-30")).unwrap();
     let json = backup.to_json();
 
     let mut tablet = device(MemoryKv::default(), 6);
@@ -324,7 +325,7 @@ fn a_damaged_blob_is_reported_kept_and_leaves_the_rest_working() {
     assert_eq!(damaged.kv(), &kv);
     // A package for it is refused rather than merged into a copy that cannot be read.
     let (mut other, _) = leader();
-    let p = other.package(&id, true, NOW).unwrap();
+    let p = other.package(&id, true).unwrap();
     assert!(damaged.take_in(&p, day("2026-11-28"), NOW).is_err());
     assert_eq!(damaged.kv(), &kv);
 }
@@ -332,7 +333,7 @@ fn a_damaged_blob_is_reported_kept_and_leaves_the_rest_working() {
 #[test]
 fn unreadable_metadata_never_switches_an_employee_to_the_leaders_side() {
     let (mut leader, id) = leader();
-    let package = leader.package(&id, true, NOW).unwrap();
+    let package = leader.package(&id, true).unwrap();
     let mut employee = device(MemoryKv::default(), 3);
     employee.take_in(&package, day("2026-11-27"), NOW).unwrap();
     employee

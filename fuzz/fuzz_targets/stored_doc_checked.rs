@@ -5,6 +5,7 @@
 #![no_main]
 use base64::Engine;
 use career_core::storage::blobs::{MemoryKv, StoredDoc};
+use career_core::storage::keys::{BlobKind, DocName, StorageKey};
 use libfuzzer_sys::fuzz_target;
 use sha2::{Digest, Sha256};
 
@@ -46,8 +47,8 @@ fuzz_target!(|data: &[u8]| {
     fix_up(&mut data);
     let mut kv = MemoryKv::default();
     let b64 = base64::engine::general_purpose::STANDARD;
-    kv.map.insert("ct1:doc:d.x:s.t.00000000".into(), b64.encode(&data));
-    if let Ok(stored) = StoredDoc::load(&kv, "d.x", career_core::ActorId::from(&[1u8; 16][..]), "t")
+    kv.map.insert(StorageKey::Blob { doc: DocName::Discussion("0".repeat(32)), kind: BlobKind::Snapshot, writer: "t".into(), seq: 0 }.key(), b64.encode(&data));
+    if let Ok(stored) = StoredDoc::load(&kv, &DocName::Discussion("00000000000000000000000000000000".into()), career_core::ActorId::from(&[1u8; 16][..]), "t")
     {
         let _ = career_core::model::discussion::read(&stored.doc);
     }

@@ -8,7 +8,7 @@
 //! the typist (a live session, another tab), the field shows the new text with the caret
 //! and selection moved along with the text around them.
 
-use career_core::model::text::{self, InputEdit};
+use career_core::model::text::{self, InputEdit, Splice};
 use career_core::storage::workspace::TextField;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -207,9 +207,34 @@ pub fn TextInput(
     /// The accessible name when there is no visible label.
     #[prop(into, optional)]
     aria_label: String,
+    /// Spaces at either end are removed when the field loses the focus (names, roles).
+    #[prop(optional)]
+    trim: bool,
 ) -> impl IntoView {
     let aria_label = (!aria_label.is_empty()).then_some(aria_label);
     let node = NodeRef::<leptos::html::Input>::new();
+    let docs = expect_context::<DocStore>();
+    let messages = expect_context::<Messages>();
+    let trim_field = field.clone();
+    let on_blur = move |_| {
+        if !trim {
+            return;
+        }
+        let v = value.get_untracked();
+        let end = v.trim_end().len();
+        let start = v.len() - v.trim_start().len();
+        for splice in [
+            Splice::delete(end, v.len() - end),
+            Splice::delete(0, start.min(end)),
+        ] {
+            if !splice.is_noop() {
+                messages.check(
+                    "The spaces could not be removed",
+                    docs.splice(&trim_field, &splice),
+                );
+            }
+        }
+    };
     let Binding {
         before_input,
         input,
@@ -227,6 +252,7 @@ pub fn TextInput(
             on:beforeinput=before_input
             on:input=input
             on:focus=keep_in_view
+            on:blur=on_blur
         />
     }
 }

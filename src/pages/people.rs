@@ -123,7 +123,7 @@ fn ManagerName() -> impl IntoView {
     view! {
         <div class="manager-name">
             <TextInput value=name field=TextField::Roster(RosterText::ManagerName)
-                testid="manager-name" label="You (the leader):" placeholder="Your name" />
+                testid="manager-name" trim=true label="You (the leader):" placeholder="Your name" />
         </div>
     }
 }

@@ -62,9 +62,9 @@ pub fn PersonPage() -> impl IntoView {
                             <DueBadge schedule=sched />
                         </div>
                         <div class="row">
-                            <div><TextInput value=name field=field(RosterText::Name) testid="edit-name" label="Name" /></div>
-                            <div><TextInput value=text(|p| p.role.clone()) field=field(RosterText::Role) testid="edit-role" label="Role" /></div>
-                            <div><TextInput value=text(|p| p.team.clone()) field=field(RosterText::Team) testid="edit-team" label="Team" /></div>
+                            <div><TextInput value=name field=field(RosterText::Name) testid="edit-name" trim=true label="Name" /></div>
+                            <div><TextInput value=text(|p| p.role.clone()) field=field(RosterText::Role) testid="edit-role" trim=true label="Role" /></div>
+                            <div><TextInput value=text(|p| p.team.clone()) field=field(RosterText::Team) testid="edit-team" trim=true label="Team" /></div>
                             <label>"Cadence"
                                 <select data-testid="edit-cadence" on:change=move |ev| {
                                     if let Ok(months) = event_target_value(&ev).parse() {

@@ -44,17 +44,26 @@ impl Device {
             last_backup: RwSignal::new(None),
             first_use: RwSignal::new(None),
         };
-        let day = |key| docs.setting(key).and_then(|s| s.parse::<Day>().ok());
+        let day = |key| {
+            docs.setting(key)
+                .map(|s| s.and_then(|s| s.parse::<Day>().ok()))
+        };
         let today = clock::today();
+        // Unreadable: no reminder is computed from it, and nothing is written over it.
         let first = day(StorageKey::FirstUse);
-        if first.is_none() {
+        if let Ok(None) = first {
             messages.check(
                 "This device's first use could not be noted",
                 docs.set_setting(StorageKey::FirstUse, &today.to_string()),
             );
         }
-        device.last_backup.set(day(StorageKey::LastBackup));
-        device.first_use.set(first.or(Some(today)));
+        device
+            .last_backup
+            .set(day(StorageKey::LastBackup).ok().flatten());
+        device.first_use.set(match first {
+            Ok(first) => first.or(Some(today)),
+            Err(_) => None,
+        });
         docs.subscribe(move |event| {
             if *event == DocEvent::Saved {
                 device.measure_storage();
@@ -90,7 +99,8 @@ impl Device {
 
     /// On first real use, ask the browser to keep this site's data, once.
     pub fn ask_to_persist(&self) {
-        if self.docs.setting(StorageKey::PersistAsked).is_some() {
+        // Asked before, or not readable: the browser is not asked again now.
+        if !matches!(self.docs.setting(StorageKey::PersistAsked), Ok(None)) {
             return;
         }
         // If this cannot be noted, the browser is asked again next time: harmless.

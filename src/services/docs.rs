@@ -259,8 +259,8 @@ impl DocStore {
     }
 
     /// A small setting of this device.
-    pub fn setting(&self, key: StorageKey) -> Option<String> {
-        self.with(|ws| ws.get_value(&key)).ok()?.ok()?
+    pub fn setting(&self, key: StorageKey) -> AppResult<Option<String>> {
+        Ok(self.with(|ws| ws.get_value(&key))??)
     }
 
     pub fn set_setting(&self, key: StorageKey, value: &str) -> AppResult<()> {
@@ -377,30 +377,35 @@ impl DocStore {
 
     // ----- sharing ------------------------------------------------------------------------
 
+    /// A package of the discussion for the other side. Pending edits are saved first; when
+    /// storage refuses them the package is made all the same (from memory) and the save
+    /// state says what was not saved.
     pub fn package(&self, id: &str, whole: bool) -> AppResult<Package> {
-        let package = self.with(|ws| ws.package(id, whole, clock::now_secs()))??;
+        self.flush();
+        let package = self.with(|ws| ws.package(id, whole))??;
         // Filling in the leader's name may have changed the record.
         self.discussion_changed(id);
-        self.after_save(Ok(()));
         Ok(package)
     }
 
+    /// Takes in a package: on an error nothing changed; otherwise the merge is saved now
+    /// (or shown as not saved, and kept, when storage refuses it).
     pub fn take_in(&self, package: &Package) -> AppResult<TakenIn> {
         let taken = self.with(|ws| ws.take_in(package, clock::today(), clock::now_secs()))??;
         let id = taken.id().to_string();
         self.notify(Topic::Meta(id.clone()));
         self.notify(Topic::Doc(DocName::Roster));
         self.discussion_changed(&id);
-        self.after_save(Ok(()));
+        self.flush();
         Ok(taken)
     }
 
     // ----- backups ------------------------------------------------------------------------
 
+    /// Everything on this device, from memory (so unsaved edits are in it too).
     pub fn export_backup(&self, today: Day) -> AppResult<Backup> {
-        let backup = self.with(|ws| ws.export_backup(today, clock::now_secs()))??;
-        self.after_save(Ok(()));
-        Ok(backup)
+        self.flush();
+        Ok(self.with(|ws| ws.export_backup(today))??)
     }
 
     pub fn import_backup(&self, bytes: &[u8]) -> AppResult<BackupReport> {
@@ -410,7 +415,8 @@ impl DocStore {
         for trigger in topics {
             trigger.notify();
         }
-        self.after_save(Ok(()));
+        self.mark_pending();
+        self.flush();
         Ok(report)
     }
 
@@ -440,7 +446,8 @@ impl DocStore {
         self.notify(Topic::Meta(d.id.clone()));
         self.notify(Topic::Index);
         self.notify(Topic::Doc(DocName::Discussion(d.id.clone())));
-        self.after_save(Ok(()));
+        self.mark_pending();
+        self.flush();
         Ok(d)
     }
 

@@ -73,13 +73,17 @@ pub struct Live {
 }
 
 fn relay_url(docs: &DocStore) -> String {
-    docs.setting(StorageKey::Relay).unwrap_or_else(|| {
-        let host = window()
-            .location()
-            .hostname()
-            .unwrap_or_else(|_| "127.0.0.1".into());
-        format!("ws://{host}:4223")
-    })
+    // An unreadable setting means the default relay, as when none is set.
+    docs.setting(StorageKey::Relay)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| {
+            let host = window()
+                .location()
+                .hostname()
+                .unwrap_or_else(|_| "127.0.0.1".into());
+            format!("ws://{host}:4223")
+        })
 }
 
 impl Live {
@@ -136,7 +140,7 @@ impl Live {
     pub fn join(&self, room: Room) -> AppResult<String> {
         let retired = self
             .docs
-            .setting(StorageKey::RetiredRooms)
+            .setting(StorageKey::RetiredRooms)?
             .unwrap_or_default();
         if retired.split(',').any(|s| s == room.subject()) {
             return Err(AppError::RoomEnded);
@@ -467,10 +471,16 @@ impl Live {
             .rt
             .with_value(|rt| rt.as_ref().map(|rt| rt.room.subject()));
         let Some(subject) = subject else { return };
-        let mut list = self
-            .docs
-            .setting(StorageKey::RetiredRooms)
-            .unwrap_or_default();
+        let mut list = match self.docs.setting(StorageKey::RetiredRooms) {
+            Ok(list) => list.unwrap_or_default(),
+            Err(e) => {
+                self.messages.error(
+                    "This device could not note that the session ended (its link may still join)",
+                    &e,
+                );
+                return;
+            }
+        };
         if !list.is_empty() {
             list.push(',');
         }

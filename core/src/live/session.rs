@@ -19,7 +19,9 @@ use super::envelope::{Envelope, EnvelopeError, Kind, ReplayGuard};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Presence {
     pub name: String,
-    /// Their side; `None` while joining, before the discussion has arrived.
+    /// Their side; `None` while joining, before the discussion has arrived. On the wire it
+    /// is the `role` word ("leader", "employee") earlier versions send and read.
+    #[serde(rename = "role", with = "role_word", default)]
     pub side: Option<crate::Side>,
     /// The question or field they are looking at.
     pub focus: Option<String>,
@@ -189,5 +191,21 @@ impl Session {
     /// The host ends the session for everyone.
     pub fn end(&mut self) -> Envelope {
         self.envelope(None, Kind::Bye, b"end".to_vec())
+    }
+}
+
+/// A side as the `role` word of the presence message; any other word reads as unknown.
+mod role_word {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::Side;
+
+    pub fn serialize<S: Serializer>(side: &Option<Side>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(side.map_or("joining", Side::as_str))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Side>, D::Error> {
+        let word: Option<String> = Option::deserialize(d)?;
+        Ok(word.and_then(|w| Side::parse(&w)))
     }
 }

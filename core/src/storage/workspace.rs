@@ -12,7 +12,7 @@
 //! keeps it in step itself — typing patches it in the same step as the document (the
 //! model's `splice`), every other change drops it. No caller can get that wrong.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use automerge::{ActorId, AutoCommit};
 use thiserror::Error;
@@ -223,6 +223,9 @@ pub struct Workspace<K: KvStore> {
     index: Index,
     /// Discussions whose index entry this tab changed and has not written yet.
     index_changed: BTreeSet<String>,
+    /// Metadata not written yet (storage was full): written by the next save, and read
+    /// from here meanwhile.
+    pending_meta: BTreeMap<String, LocalMeta>,
     copies: Copies,
 }
 
@@ -252,6 +255,7 @@ impl<K: KvStore> Workspace<K> {
             dirty: BTreeSet::new(),
             index,
             index_changed,
+            pending_meta: BTreeMap::new(),
             copies: Copies::default(),
         }
     }
@@ -362,7 +366,8 @@ impl<K: KvStore> Workspace<K> {
         }
         let r = match self.stored(&DocName::Reflection(id.into())) {
             Ok(stored) => reflection::read(&stored.doc).map_err(|e| damaged("reflection", e))?,
-            Err(LoadError::NotFound) => Reflection::empty(id),
+            // Not kept as a copy: another tab may store one any moment.
+            Err(LoadError::NotFound) => return Ok(Reflection::empty(id)),
             Err(e) => return Err(e),
         };
         self.copies.reflections.insert(id.into(), r.clone());
@@ -371,6 +376,9 @@ impl<K: KvStore> Workspace<K> {
 
     /// What this device remembers about a discussion (`None`: nothing yet).
     pub fn meta(&self, id: &str) -> Result<Option<LocalMeta>, MetaError> {
+        if let Some(meta) = self.pending_meta.get(id) {
+            return Ok(Some(meta.clone()));
+        }
         LocalMeta::read(&self.kv, id)
     }
 
@@ -395,6 +403,14 @@ impl<K: KvStore> Workspace<K> {
     }
 
     fn inferred_side(&self, id: &str) -> Side {
+        // The index says so for every discussion this device stored (no scan of storage).
+        if let Some(entry) = self.index.discussions.get(id) {
+            return if entry.shared_with_me {
+                Side::Employee
+            } else {
+                Side::Leader
+            };
+        }
         let has = |name: DocName| {
             self.docs.get(&name).is_some_and(|d| d.is_ok())
                 || stored_names(&self.kv).is_ok_and(|names| names.contains(&name))
@@ -555,28 +571,43 @@ impl<K: KvStore> Workspace<K> {
             return Ok(false);
         }
         let name = field.doc();
+        let result = self.splice_into(field, &name, splice, now);
+        if result.is_err() {
+            // Whatever went wrong, the next read starts from the document itself.
+            self.copies.forget(&name);
+        }
+        result
+    }
+
+    fn splice_into(
+        &mut self,
+        field: &TextField,
+        name: &DocName,
+        splice: &Splice,
+        now: i64,
+    ) -> Result<bool, WorkspaceError> {
         match field {
             TextField::Discussion(id, text) => {
                 let mut copy = self.discussion(id)?;
-                let stored = self.stored(&name)?;
+                let stored = self.stored(name)?;
                 copy.splice(&mut stored.doc, text, splice)?;
                 self.copies.discussions.insert(id.clone(), copy);
             }
             TextField::Prep(id, f) => {
                 let mut copy = self.prep(id)?;
-                let stored = self.stored(&name)?;
+                let stored = self.stored(name)?;
                 copy.splice(&mut stored.doc, *f, splice)?;
                 self.copies.preps.insert(id.clone(), copy);
             }
             TextField::Draft(id, f) => {
                 let mut copy = self.reflection(id)?;
-                if matches!(self.stored(&name), Err(LoadError::NotFound)) {
+                if matches!(self.stored(name), Err(LoadError::NotFound)) {
                     // The first keystroke of a reflection stores it.
                     let mut doc = self.new_doc();
                     reflection::create(&mut doc, id)?;
-                    self.create(&name, doc, now)?;
+                    self.create(name, doc, now)?;
                 }
-                let stored = self.stored(&name)?;
+                let stored = self.stored(name)?;
                 copy.splice(&mut stored.doc, *f, splice)?;
                 self.copies.reflections.insert(id.clone(), copy);
             }
@@ -589,7 +620,7 @@ impl<K: KvStore> Workspace<K> {
                 return self.edit_roster(text.set(value));
             }
         }
-        self.mark_dirty(&name);
+        self.mark_dirty(name);
         Ok(true)
     }
 
@@ -626,15 +657,26 @@ impl<K: KvStore> Workspace<K> {
         })
     }
 
-    fn write_meta(&mut self, id: &str, meta: &LocalMeta) -> Result<(), WorkspaceError> {
-        // Unreadable metadata is kept aside before it is replaced: nothing is deleted.
-        if let Err(MetaError::Unreadable(_)) = self.meta(id) {
-            if let Some(old) = self.kv.get(&StorageKey::Meta(id.into()).key())? {
-                self.kv
-                    .set(&StorageKey::MetaSetAside(id.into()).key(), &old)?;
+    /// Notes new metadata; it is written now, or by the next save when storage refuses it
+    /// (like a document's edits, it is never lost while the tab is open).
+    fn write_meta(&mut self, id: &str, meta: LocalMeta) {
+        self.pending_meta.insert(id.to_string(), meta);
+        // An error stays pending: the save reports it.
+        let _ = self.write_pending_meta();
+    }
+
+    fn write_pending_meta(&mut self) -> Result<(), KvError> {
+        for (id, meta) in self.pending_meta.clone() {
+            // Unreadable metadata is kept aside before it is replaced: nothing is deleted.
+            if let Err(MetaError::Unreadable(_)) = LocalMeta::read(&self.kv, &id) {
+                if let Some(old) = self.kv.get(&StorageKey::Meta(id.clone()).key())? {
+                    self.kv
+                        .set(&StorageKey::MetaSetAside(id.clone()).key(), &old)?;
+                }
             }
+            meta.write(&mut self.kv, &id)?;
+            self.pending_meta.remove(&id);
         }
-        meta.write(&mut self.kv, id)?;
         Ok(())
     }
 
@@ -654,7 +696,8 @@ impl<K: KvStore> Workspace<K> {
         let mut meta = self.meta_to_change(id);
         meta.review_from = None;
         meta.review_to = None;
-        self.write_meta(id, &meta)
+        self.write_meta(id, meta);
+        Ok(())
     }
 
     // ----- sharing ------------------------------------------------------------------------
@@ -662,7 +705,7 @@ impl<K: KvStore> Workspace<K> {
     /// A package of the shared discussion for the other side: only what they lack (from
     /// the last package they sent), unless `whole`. On the leader's device their name goes
     /// into the record first, so the employee sees who is who.
-    pub fn package(&mut self, id: &str, whole: bool, now: i64) -> Result<Package, WorkspaceError> {
+    pub fn package(&mut self, id: &str, whole: bool) -> Result<Package, WorkspaceError> {
         let side = self.side(id).side;
         if side == Side::Leader {
             let manager = self.roster().map(|r| r.manager).unwrap_or_default();
@@ -671,7 +714,6 @@ impl<K: KvStore> Workspace<K> {
                 self.edit_discussion(id, DiscussionEdit::Manager(manager))?;
             }
         }
-        self.save(now)?;
         let peer = self
             .meta(id)
             .ok()
@@ -721,8 +763,7 @@ impl<K: KvStore> Workspace<K> {
                 }
             }
         }
-        self.write_meta(&id, &meta)?;
-        self.save(now)?;
+        self.write_meta(&id, meta);
         Ok(TakenIn::Merged {
             id,
             new_changes: merged.new_changes,
@@ -744,7 +785,7 @@ impl<K: KvStore> Workspace<K> {
             review_from: None,
             review_to: None,
         };
-        self.write_meta(&d.id, &meta)?;
+        self.write_meta(&d.id, meta);
         Ok(TakenIn::Imported {
             id: d.id.clone(),
             side,
@@ -797,7 +838,6 @@ impl<K: KvStore> Workspace<K> {
         entry.shared_with_me = side == Side::Employee;
         self.index.discussions.insert(id.clone(), entry);
         self.index_changed.insert(id);
-        self.save(now)?;
         Ok(())
     }
 
@@ -810,15 +850,17 @@ impl<K: KvStore> Workspace<K> {
         session: &mut Session,
         env: Envelope,
     ) -> Result<Received, WorkspaceError> {
-        let mut result = None;
-        let changed = self.change_discussion(id, |doc| {
-            let r = session.receive(doc, env);
-            let changed = matches!(&r, Ok(r) if r.changed);
-            result = Some(r);
-            Ok((changed, ()))
-        });
-        changed?;
-        Ok(result.expect("set above")?)
+        let name = DocName::Discussion(id.into());
+        let received = session.receive(&mut self.stored(&name)?.doc, env)?;
+        if received.changed {
+            self.copies.forget(&name);
+            self.mark_dirty(&name);
+            // A discussion that cannot be read after the merge shows as damaged when it is
+            // next read; the replies must go out all the same, and the index follows at the
+            // next change.
+            let _ = self.update_index(id);
+        }
+        Ok(received)
     }
 
     /// Commits pending edits and produces the messages for the session's peers: the new
@@ -851,7 +893,7 @@ impl<K: KvStore> Workspace<K> {
         self.import_new(arriving.doc, &d, Side::Employee, today, now)?;
         let mut meta = self.meta_to_change(&d.id);
         meta.perspective = Side::Employee;
-        self.write_meta(&d.id, &meta)?;
+        self.write_meta(&d.id, meta);
         Ok(d)
     }
 
@@ -859,7 +901,7 @@ impl<K: KvStore> Workspace<K> {
 
     /// Whether anything is waiting to be written.
     pub fn has_unsaved(&self) -> bool {
-        !self.dirty.is_empty() || !self.index_changed.is_empty()
+        !self.dirty.is_empty() || !self.index_changed.is_empty() || !self.pending_meta.is_empty()
     }
 
     /// Writes every dirty document (pending edits committed with `now`) and the index.
@@ -876,7 +918,7 @@ impl<K: KvStore> Workspace<K> {
             self.index.write_merged(&mut self.kv, &changed)?;
             self.index_changed.clear();
         }
-        Ok(())
+        self.write_pending_meta()
     }
 
     /// Every unsaved document as Automerge bytes, so nothing is lost when storage is full.
@@ -908,7 +950,10 @@ impl<K: KvStore> Workspace<K> {
             }
             Some(StorageKey::Blob { doc, .. }) => {
                 let Some(Ok(stored)) = self.docs.get_mut(&doc) else {
-                    return Ok(None);
+                    // Not open here: the next read loads it as stored. Views showing it
+                    // (an empty reflection, say) read again.
+                    self.copies.forget(&doc);
+                    return Ok(Some(Outside::Doc(doc)));
                 };
                 let print = fingerprint(&self.kv, &doc);
                 let mut out = None;
@@ -930,8 +975,8 @@ impl<K: KvStore> Workspace<K> {
 
     /// Every document of this device, private ones included, and the per-device metadata.
     /// Damaged documents are left out (their raw data has its own download).
-    pub fn export_backup(&mut self, today: Day, now: i64) -> Result<Backup, WorkspaceError> {
-        self.save(now)?;
+    /// Built from the documents in memory: unsaved edits (storage full) are in it too.
+    pub fn export_backup(&mut self, today: Day) -> Result<Backup, WorkspaceError> {
         let mut backup = Backup::new(today);
         for name in stored_names(&self.kv)? {
             match self.stored(&name) {
@@ -948,7 +993,10 @@ impl<K: KvStore> Workspace<K> {
         Ok(backup)
     }
 
-    /// Merges a backup into this device: nothing here is replaced or removed.
+    /// Merges a backup into this device: nothing here is replaced or removed. A backup
+    /// that cannot be read is refused before anything changes; after that, a document that
+    /// cannot be taken in is listed in the report and the rest go on. What is merged is
+    /// written by the next save.
     pub fn import_backup(
         &mut self,
         bytes: &[u8],
@@ -961,20 +1009,15 @@ impl<K: KvStore> Workspace<K> {
             people_added: 0,
             skipped: vec![],
         };
+        let mut discussions = Vec::new();
         for (key, mut incoming) in docs {
             let Some(name) = DocName::parse(&key) else {
                 report.skipped.push(key);
                 continue;
             };
             if name == DocName::Roster {
-                let incoming = people::read(&incoming)?;
-                let local = self.roster()?;
-                for person in missing_people(&local, &incoming) {
-                    self.edit_roster(RosterEdit::AddPerson(person))?;
-                    report.people_added += 1;
-                }
-                if local.manager.name.is_empty() && !incoming.manager.name.is_empty() {
-                    self.edit_roster(RosterEdit::ManagerName(incoming.manager.name.clone()))?;
+                if let Err(e) = self.merge_people(&incoming, &mut report) {
+                    report.skipped.push(format!("people list ({e})"));
                 }
                 continue;
             }
@@ -1001,22 +1044,55 @@ impl<K: KvStore> Workspace<K> {
                 Err(e) => Err(e.to_string()),
             };
             match outcome {
-                Ok(true) => report.merged += 1,
+                Ok(true) => {
+                    report.merged += 1;
+                    if let DocName::Discussion(id) = name {
+                        discussions.push(id);
+                    }
+                }
                 Ok(false) => report.skipped.push(key),
                 Err(e) => report.skipped.push(format!("{key} ({e})")),
             }
         }
-        for (id, meta) in &backup.meta {
-            if matches!(self.meta(id), Ok(None)) {
-                meta.write(&mut self.kv, id)?;
+        for (id, meta) in backup.meta {
+            if matches!(self.meta(&id), Ok(None)) {
+                self.pending_meta.insert(id, meta);
             }
         }
-        self.save(now)?;
-        let rebuilt = Index::rebuild(&self.kv, Some(&self.index))?;
-        self.index_changed
-            .extend(rebuilt.discussions.keys().cloned());
-        self.index = rebuilt;
-        self.save(now)?;
+        for id in discussions {
+            // A discussion that cannot be read after the merge shows as damaged.
+            if let Ok(d) = self.discussion(&id) {
+                let mut entry = IndexEntry::updated(&d, self.index.discussions.get(&id));
+                entry.shared_with_me = matches!(
+                    self.meta(&id),
+                    Ok(Some(LocalMeta {
+                        perspective: Side::Employee,
+                        ..
+                    }))
+                );
+                self.index.discussions.insert(id.clone(), entry);
+                self.index_changed.insert(id);
+            }
+        }
         Ok(report)
+    }
+
+    /// People of a backup's list that this device lacks, added one by one (two devices'
+    /// lists are separate documents whose histories never met).
+    fn merge_people(
+        &mut self,
+        incoming: &AutoCommit,
+        report: &mut BackupReport,
+    ) -> Result<(), WorkspaceError> {
+        let incoming = people::read(incoming)?;
+        let local = self.roster()?;
+        for person in missing_people(&local, &incoming) {
+            self.edit_roster(RosterEdit::AddPerson(person))?;
+            report.people_added += 1;
+        }
+        if local.manager.name.is_empty() && !incoming.manager.name.is_empty() {
+            self.edit_roster(RosterEdit::ManagerName(incoming.manager.name.clone()))?;
+        }
+        Ok(())
     }
 }

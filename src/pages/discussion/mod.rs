@@ -248,7 +248,8 @@ pub fn DiscussionPage() -> impl IntoView {
             </nav>
                     </Show>
         <Show when=move || disc.with(|d| d.is_ok()) && tab.get() == Tab::Meeting>
-            <meeting::Meeting />
+            // Keyed by the discussion: its fields are bound to this discussion's id.
+            {move || id.with(|_| view! { <meeting::Meeting /> })}
         </Show>
         <Show when=move || disc.with(|d| d.is_ok()) && tab.get() != Tab::Meeting>
             // Keyed by the discussion too: its fields are bound to this discussion's id.

@@ -75,7 +75,7 @@ pub fn Share() -> impl IntoView {
                         let name = Signal::derive(move || docs.manager().name);
                         view! {
                             <TextInput value=name field=TextField::Roster(RosterText::ManagerName)
-                                testid="share-manager-name" label=format!("Your name, as {} will see it", other.get_untracked()) />
+                                testid="share-manager-name" trim=true label=format!("Your name, as {} will see it", other.get_untracked()) />
                         }
                     })}
                     <button class="primary" data-testid="make-link" on:click=move |_| make(true)>"Create share link"</button>
