@@ -4,30 +4,23 @@ use base64::Engine;
 use career_core::storage::blobs::{MemoryKv, StoredDoc};
 use career_core::storage::keys::{BlobKind, DocName, StorageKey};
 
+/// The key of a blob of the test's discussion.
+fn blob(kind: BlobKind, seq: u64) -> String {
+    StorageKey::Blob {
+        doc: DocName::Discussion("0".repeat(32)),
+        kind,
+        writer: "t".into(),
+        seq,
+    }
+    .key()
+}
+
 fn load_halves(data: &[u8]) -> std::thread::Result<()> {
     let (a, b) = data.split_at(data.len() / 2);
     let mut kv = MemoryKv::default();
     let b64 = base64::engine::general_purpose::STANDARD;
-    kv.map.insert(
-        StorageKey::Blob {
-            doc: DocName::Discussion("0".repeat(32)),
-            kind: BlobKind::Snapshot,
-            writer: "t".into(),
-            seq: 0,
-        }
-        .key(),
-        b64.encode(a),
-    );
-    kv.map.insert(
-        StorageKey::Blob {
-            doc: DocName::Discussion("0".repeat(32)),
-            kind: BlobKind::Changes,
-            writer: "t".into(),
-            seq: 1,
-        }
-        .key(),
-        b64.encode(b),
-    );
+    kv.map.insert(blob(BlobKind::Snapshot, 0), b64.encode(a));
+    kv.map.insert(blob(BlobKind::Changes, 1), b64.encode(b));
     std::panic::catch_unwind(|| {
         let loaded = StoredDoc::load(
             &kv,
@@ -99,16 +92,7 @@ fn stored_doc_checked_crash_1_is_an_error_not_a_crash() {
     career_core::storage::precheck::check(data).expect("the checksums are valid");
     let mut kv = MemoryKv::default();
     let b64 = base64::engine::general_purpose::STANDARD;
-    kv.map.insert(
-        StorageKey::Blob {
-            doc: DocName::Discussion("0".repeat(32)),
-            kind: BlobKind::Snapshot,
-            writer: "t".into(),
-            seq: 0,
-        }
-        .key(),
-        b64.encode(data),
-    );
+    kv.map.insert(blob(BlobKind::Snapshot, 0), b64.encode(data));
     let result = std::panic::catch_unwind(|| {
         StoredDoc::load(
             &kv,
