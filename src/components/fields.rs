@@ -145,10 +145,16 @@ fn bind(
         } else {
             text::rebase(&splice, &before, &current)
         };
-        messages.check(
-            "What you typed could not be saved",
-            docs.splice(&field, &splice),
-        );
+        let applied = docs.splice(&field, &splice);
+        if messages
+            .check("What you typed could not be saved", applied)
+            .is_none()
+        {
+            // The field shows the document again, so what is on screen is what is kept.
+            let kept = value.get_untracked();
+            el.set_value(&kept);
+            shown.set_value(kept);
+        }
     });
     Binding {
         before_input,
