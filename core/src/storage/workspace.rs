@@ -340,23 +340,30 @@ impl<K: KvStore> Workspace<K> {
     }
 
     pub fn discussion(&mut self, id: &str) -> Result<Discussion, LoadError> {
-        if let Some(d) = self.copies.discussions.get(id) {
-            return Ok(d.clone());
+        Ok(self.discussion_copy(id)?.clone())
+    }
+
+    /// The copy of a discussion, read from its document if there is none.
+    fn discussion_copy(&mut self, id: &str) -> Result<&mut Discussion, LoadError> {
+        if !self.copies.discussions.contains_key(id) {
+            let stored = self.stored(&DocName::Discussion(id.into()))?;
+            let d = discussion::read(&stored.doc).map_err(|e| damaged("discussion", e))?;
+            self.copies.discussions.insert(id.into(), d);
         }
-        let stored = self.stored(&DocName::Discussion(id.into()))?;
-        let d = discussion::read(&stored.doc).map_err(|e| damaged("discussion", e))?;
-        self.copies.discussions.insert(id.into(), d.clone());
-        Ok(d)
+        Ok(self.copies.discussions.get_mut(id).expect("inserted above"))
     }
 
     pub fn prep(&mut self, id: &str) -> Result<Prep, LoadError> {
-        if let Some(p) = self.copies.preps.get(id) {
-            return Ok(p.clone());
+        Ok(self.prep_copy(id)?.clone())
+    }
+
+    fn prep_copy(&mut self, id: &str) -> Result<&mut Prep, LoadError> {
+        if !self.copies.preps.contains_key(id) {
+            let stored = self.stored(&DocName::Prep(id.into()))?;
+            let p = prep::read(&stored.doc).map_err(|e| damaged("preparation", e))?;
+            self.copies.preps.insert(id.into(), p);
         }
-        let stored = self.stored(&DocName::Prep(id.into()))?;
-        let p = prep::read(&stored.doc).map_err(|e| damaged("preparation", e))?;
-        self.copies.preps.insert(id.into(), p.clone());
-        Ok(p)
+        Ok(self.copies.preps.get_mut(id).expect("inserted above"))
     }
 
     /// The employee's private drafts; an empty reflection when none is stored yet.
@@ -588,15 +595,17 @@ impl<K: KvStore> Workspace<K> {
     ) -> Result<bool, WorkspaceError> {
         match field {
             TextField::Discussion(id, text) => {
-                let mut copy = self.discussion(id)?;
-                let stored = self.stored(name)?;
-                copy.splice(&mut stored.doc, text, splice)?;
+                // The copy is taken out, not cloned: a keystroke costs no copy of the
+                // discussion. On an error it stays out, and the next read starts afresh.
+                self.discussion_copy(id)?;
+                let mut copy = self.copies.discussions.remove(id).expect("just read");
+                copy.splice(&mut self.stored(name)?.doc, text, splice)?;
                 self.copies.discussions.insert(id.clone(), copy);
             }
             TextField::Prep(id, f) => {
-                let mut copy = self.prep(id)?;
-                let stored = self.stored(name)?;
-                copy.splice(&mut stored.doc, *f, splice)?;
+                self.prep_copy(id)?;
+                let mut copy = self.copies.preps.remove(id).expect("just read");
+                copy.splice(&mut self.stored(name)?.doc, *f, splice)?;
                 self.copies.preps.insert(id.clone(), copy);
             }
             TextField::Draft(id, f) => {
