@@ -4,7 +4,7 @@
 use career_core::model::discussion::Discussion;
 use career_core::model::signoff::State;
 use career_core::reports::{hr, ics};
-use career_core::{Day, Side};
+use career_core::Day;
 
 use super::docs::DocStore;
 use super::messages::Messages;
@@ -109,13 +109,9 @@ impl Reports {
                 }
                 Ok((status, None)) => match status.state {
                     State::Unsigned => "not signed yet".to_string(),
-                    State::Waiting { waiting_for, .. } => format!(
-                        "waiting for the {} to sign",
-                        match waiting_for {
-                            Side::Leader => "leader",
-                            Side::Employee => "employee",
-                        }
-                    ),
+                    State::Waiting { waiting_for, .. } => {
+                        format!("waiting for the {waiting_for} to sign")
+                    }
                     State::Agreed { .. } => "agreed".to_string(),
                 },
                 Err(e) => format!("cannot be read ({e})"),
