@@ -147,7 +147,7 @@ impl Device {
     pub fn import_backup(&self, bytes: &[u8]) -> AppResult<String> {
         let report = self.docs.import_backup(bytes)?;
         let mut message = format!(
-            "Backup of {} taken in: {} documents merged, {} people added. Nothing was replaced.",
+            "Backup of {} taken in: {} documents merged, {} people added.",
             report.created_on.human(),
             report.merged,
             report.people_added

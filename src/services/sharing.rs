@@ -97,9 +97,10 @@ impl Sharing {
             TakenIn::Merged { new_changes: 0, .. } => {
                 format!("You already had everything from {}.", self.other_party(&id))
             }
-            TakenIn::Merged { .. } => format!(
-                "Merged the changes from {}. Nothing of yours was replaced.",
-                self.other_party(&id)
+            TakenIn::Merged { new_changes, .. } => format!(
+                "Merged the changes from {}: {new_changes} new change{}.",
+                self.other_party(&id),
+                if *new_changes == 1 { "" } else { "s" }
             ),
             TakenIn::Imported {
                 side: Side::Employee,
