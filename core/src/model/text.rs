@@ -208,29 +208,12 @@ pub fn diff(old: &str, new: &str) -> Option<Splice> {
     if old == new {
         return None;
     }
-    let prefix: usize = old
-        .chars()
-        .zip(new.chars())
-        .take_while(|(a, b)| a == b)
-        .map(|(a, _)| a.len_utf8())
-        .sum();
-    let max_suffix = old.len().min(new.len()) - prefix;
-    let suffix: usize = old[prefix..]
-        .chars()
-        .rev()
-        .zip(new[prefix..].chars().rev())
-        .take_while(|(a, b)| a == b)
-        .map(|(a, _)| a.len_utf8())
-        .scan(0, |total, len| {
-            *total += len;
-            (*total <= max_suffix).then_some(len)
-        })
-        .sum();
-    Some(Splice {
-        at: prefix,
-        delete: old.len() - prefix - suffix,
-        insert: new[prefix..new.len() - suffix].to_string(),
-    })
+    let whole = Splice {
+        at: 0,
+        delete: old.len(),
+        insert: new.to_string(),
+    };
+    Some(whole.trimmed(old))
 }
 
 /// Where byte position `pos` of `base` is in `current`, a remote edit having turned one into
