@@ -209,3 +209,35 @@ mod role_word {
         Ok(word.and_then(|w| Side::parse(&w)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Presence;
+    use crate::Side;
+
+    #[test]
+    fn presence_reads_the_role_word_and_nothing_else_as_a_side() {
+        let p = |json: &str| serde_json::from_str::<Presence>(json);
+        let leader = p(r#"{"name":"Maria","role":"leader","focus":null}"#).unwrap();
+        assert_eq!(leader.side, Some(Side::Leader));
+        let joining = p(r#"{"name":"x","role":"joining","focus":null}"#).unwrap();
+        assert_eq!(joining.side, None);
+        // A word no version sends, or no role at all: unknown, not a side.
+        assert_eq!(
+            p(r#"{"name":"x","role":"admin","focus":null}"#)
+                .unwrap()
+                .side,
+            None
+        );
+        assert_eq!(p(r#"{"name":"x","focus":null}"#).unwrap().side, None);
+        // Not a word at all: refused (the session then shows a blank presence).
+        assert!(p(r#"{"name":"x","role":7,"focus":null}"#).is_err());
+        let sent = serde_json::to_string(&Presence {
+            name: "Sam".into(),
+            side: Some(Side::Employee),
+            focus: None,
+        })
+        .unwrap();
+        assert!(sent.contains(r#""role":"employee""#), "{sent}");
+    }
+}
