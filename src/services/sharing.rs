@@ -97,10 +97,9 @@ impl Sharing {
             TakenIn::Merged { new_changes: 0, .. } => {
                 format!("You already had everything from {}.", self.other_party(&id))
             }
-            TakenIn::Merged { new_changes, .. } => format!(
-                "Merged the changes from {}: {new_changes} new change{}.",
-                self.other_party(&id),
-                if *new_changes == 1 { "" } else { "s" }
+            TakenIn::Merged { .. } => format!(
+                "Merged the changes from {}. What they changed is listed above the discussion until you mark it as seen.",
+                self.other_party(&id)
             ),
             TakenIn::Imported {
                 side: Side::Employee,
