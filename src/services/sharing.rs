@@ -97,10 +97,19 @@ impl Sharing {
             TakenIn::Merged { new_changes: 0, .. } => {
                 format!("You already had everything from {}.", self.other_party(&id))
             }
-            TakenIn::Merged { .. } => format!(
-                "Merged the changes from {}. What they changed is listed above the discussion until you mark it as seen.",
-                self.other_party(&id)
-            ),
+            TakenIn::Merged { .. } => {
+                // Only what the review will list is promised.
+                let listed = self.docs.review(&id).is_ok_and(|r| !r.is_empty());
+                format!(
+                    "Merged the changes from {}.{}",
+                    self.other_party(&id),
+                    if listed {
+                        " What they changed is listed above the discussion until you mark it as seen."
+                    } else {
+                        ""
+                    }
+                )
+            }
             TakenIn::Imported {
                 side: Side::Employee,
                 discussion,
