@@ -92,7 +92,7 @@ fn main() {
         discussion::read(&local).unwrap()
     });
     time("merge review (changes_between)", || {
-        review::changes_between(&mut local, &merged.before, &after).unwrap()
+        review::changes_between(&mut local, &merged.before, &after, &|_| false).unwrap()
     });
     time(
         "origin by the object the first change made (hash_for_opid)",
@@ -110,7 +110,7 @@ fn main() {
             d
         },
     );
-    time("conflicts", || review::conflicts(&local));
+    time("conflicts", || review::conflicts(&local, &|_| false));
     time("save the merged document", || local.save().len());
     let _ = before;
 }

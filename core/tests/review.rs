@@ -5,11 +5,26 @@ mod common;
 use career_core::model::discussion::{self, Action, DiscussionEdit, Owner, Readiness, Track};
 use career_core::model::method::AnswerField;
 use career_core::reports::export;
-use career_core::share::review::{
-    changes_since, conflicts, resolve, Change, ConflictField, Segment,
-};
-use career_core::AutoCommit;
+use career_core::share::review::{changes_since, conflicts, resolve, Change, ConflictField};
+use career_core::share::tracked::Tracked;
+use career_core::share::words::Mark;
+use career_core::{ActorId, AutoCommit};
 use common::*;
+
+/// The manager's device wrote with actor 1 (see `common`).
+fn managers(actor: &ActorId) -> bool {
+    actor.to_bytes()[0] == 1
+}
+
+fn piece(mark: Mark, text: &str) -> Tracked {
+    Tracked {
+        mark,
+        text: text.into(),
+        restore: None,
+        yours: 0,
+        restored: false,
+    }
+}
 
 fn edit(doc: &mut AutoCommit, e: DiscussionEdit) {
     discussion::apply(doc, e).unwrap();
@@ -35,20 +50,16 @@ fn the_review_lists_what_the_other_side_changed_with_added_text_marked() {
 
     let looked_at = manager.get_heads();
     manager.merge(&mut employee).unwrap();
-    let changes = changes_since(&mut manager, &looked_at).unwrap();
+    let changes = changes_since(&mut manager, &looked_at, &managers)
+        .unwrap()
+        .changes;
     assert_eq!(changes.len(), 2, "{changes:#?}");
     assert_eq!(changes[0].field, "Key strengths");
     assert_eq!(
         changes[0].change,
         Change::Text(vec![
-            Segment {
-                text: "Calm in incidents".into(),
-                added: false
-            },
-            Segment {
-                text: "; teaching".into(),
-                added: true
-            },
+            piece(Mark::Same, "Calm in incidents"),
+            piece(Mark::Added, "; teaching"),
         ])
     );
     assert_eq!(changes[1].field, "Readiness");
@@ -61,7 +72,9 @@ fn the_review_lists_what_the_other_side_changed_with_added_text_marked() {
     );
     // Nothing new since now.
     let now = manager.get_heads();
-    assert!(changes_since(&mut manager, &now).unwrap().is_empty());
+    assert!(changes_since(&mut manager, &now, &managers)
+        .unwrap()
+        .is_empty());
 }
 
 #[test]
@@ -72,7 +85,7 @@ fn concurrent_track_choices_are_both_offered_and_the_pick_settles_it() {
     edit(&mut employee, DiscussionEdit::Track(Track::TechnicalExpert));
     sync(&mut manager, &mut employee);
 
-    let found = conflicts(&manager);
+    let found = conflicts(&manager, &managers);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].field, ConflictField::Track);
     let mut options = found[0].options.clone();
@@ -84,10 +97,10 @@ fn concurrent_track_choices_are_both_offered_and_the_pick_settles_it() {
     let pick = found[0].options.iter().position(|o| o != shown).unwrap();
     resolve(&mut manager, &found[0], pick).unwrap();
     manager.commit();
-    assert!(conflicts(&manager).is_empty());
+    assert!(conflicts(&manager, &managers).is_empty());
     assert_ne!(read(&manager).track.label(), shown);
     sync(&mut manager, &mut employee);
-    assert!(conflicts(&employee).is_empty());
+    assert!(conflicts(&employee, &managers).is_empty());
     assert_eq!(read(&employee).track, read(&manager).track);
 }
 
@@ -121,7 +134,7 @@ fn concurrent_action_due_dates_are_offered() {
         },
     );
     sync(&mut manager, &mut employee);
-    let found = conflicts(&manager);
+    let found = conflicts(&manager, &managers);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].field, ConflictField::ActionDue("a1".into()));
     assert_eq!(found[0].options, ["15 Jan 2027", "1 Feb 2027"]);
@@ -165,7 +178,8 @@ fn the_review_of_a_merge_leaves_out_what_this_device_wrote_after_it() {
         DiscussionEdit::Answer(AnswerField::Strengths, "Mine, written later".into()),
     );
     let changes =
-        career_core::share::review::changes_between(&mut manager, &before, &merged).unwrap();
-    let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+        career_core::share::review::changes_between(&mut manager, &before, &merged, &managers)
+            .unwrap();
+    let fields: Vec<&str> = changes.changes.iter().map(|c| c.field.as_str()).collect();
     assert_eq!(fields, vec!["Longer-term aspirations"]);
 }

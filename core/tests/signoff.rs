@@ -6,6 +6,7 @@ use career_core::model::discussion::{self, DiscussionEdit, Track};
 use career_core::model::method::AnswerField;
 use career_core::model::signoff::{self, State};
 use career_core::share::review::Change;
+use career_core::share::words::Mark;
 use career_core::AutoCommit;
 use career_core::Side;
 use common::*;
@@ -99,7 +100,9 @@ fn an_edit_after_signing_is_an_amendment_by_its_author_and_signing_again_covers_
     let Change::Text(segments) = &s.amendments[0].change else {
         panic!("a text change")
     };
-    assert!(segments.iter().any(|g| g.added && g.text == "; mentoring"));
+    assert!(segments
+        .iter()
+        .any(|g| g.mark == Mark::Added && g.text == "; mentoring"));
     assert_eq!(s.amended_by, vec!["Sam Okafor".to_string()]);
     // The agreed version (for HR) is the signed one, without the amendment.
     let (agreed, _) = signoff::agreed_version(&mut manager).unwrap().unwrap();

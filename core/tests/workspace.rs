@@ -8,9 +8,11 @@ use career_core::model::discussion::{DiscussionEdit, DiscussionText, Track};
 use career_core::model::method::{AnswerField, PrepField};
 use career_core::model::people::{Participant, Person, RosterEdit, RosterText};
 use career_core::model::text::Splice;
+use career_core::share::review::{Change, FieldChange};
+use career_core::share::words::Mark;
 use career_core::storage::blobs::{KvStore, LoadError, MemoryKv};
 use career_core::storage::keys::{DocName, StorageKey};
-use career_core::storage::workspace::{NoGuard, TakenIn, TextField, Workspace};
+use career_core::storage::workspace::{NoGuard, Publish, TakenIn, TextField, Workspace};
 use career_core::Side;
 use common::day;
 use proptest::prelude::*;
@@ -215,7 +217,9 @@ fn a_package_goes_to_the_employee_and_their_answers_come_back_merged() {
     // They draft privately, publish one answer, and reply with only what the leader lacks.
     let draft = TextField::Draft(id.clone(), AnswerField::ShortTerm);
     type_text(&mut employee, &draft, "", TEXT);
-    employee.publish(&id, AnswerField::ShortTerm).unwrap();
+    employee
+        .publish(&id, AnswerField::ShortTerm, Publish::Draft, NOW)
+        .unwrap();
     employee
         .edit_discussion(&id, DiscussionEdit::Track(Track::TechnicalExpert))
         .unwrap();
@@ -455,4 +459,315 @@ proptest! {
         let copy = ws.discussion(&id).unwrap();
         prop_assert_eq!(reopened(&ws, 9).discussion(&id).unwrap(), copy);
     }
+}
+
+// ----- two people, one record -------------------------------------------------------------
+
+const LEADERS: &str = "Lead a project, not just a component.";
+const MINE: &str = "I want to lead the card-issuing team.";
+
+/// The leader typed `LEADERS` as the short-term aspiration during the talk and shared the
+/// discussion; the employee drafted `MINE` privately.
+fn talked() -> (Workspace<MemoryKv>, Workspace<MemoryKv>, String) {
+    let (mut leader, id) = leader();
+    type_text(
+        &mut leader,
+        &answer(&id, AnswerField::ShortTerm),
+        "",
+        LEADERS,
+    );
+    let mut employee = device(MemoryKv::default(), 3);
+    employee
+        .take_in(&leader.package(&id, true).unwrap(), day("2026-11-27"), NOW)
+        .unwrap();
+    let draft = TextField::Draft(id.clone(), AnswerField::ShortTerm);
+    type_text(&mut employee, &draft, "", MINE);
+    (leader, employee, id)
+}
+
+/// The employee's reply goes to the leader; returns the review the leader sees.
+fn reply(
+    from: &mut Workspace<MemoryKv>,
+    to: &mut Workspace<MemoryKv>,
+    id: &str,
+) -> career_core::share::review::Review {
+    let package = from.package(id, false).unwrap();
+    to.take_in(&package, day("2026-11-28"), NOW).unwrap();
+    to.review(id).unwrap()
+}
+
+/// The shared short-term answer on a device.
+fn shared_short_term(ws: &mut Workspace<MemoryKv>, id: &str) -> String {
+    ws.discussion(id)
+        .unwrap()
+        .answers
+        .short_term
+        .as_str()
+        .to_string()
+}
+
+fn short_term(review: &career_core::share::review::Review) -> &FieldChange {
+    review
+        .changes
+        .iter()
+        .find(|c| c.key == "answer:short_term")
+        .expect("the short-term answer is in the review")
+}
+
+fn marked(change: &FieldChange, mark: Mark) -> String {
+    let Change::Text(pieces) = &change.change else {
+        panic!("a text change: {change:?}")
+    };
+    pieces
+        .iter()
+        .filter(|p| p.mark == mark)
+        .map(|p| p.text.as_str())
+        .collect()
+}
+
+#[test]
+fn publishing_a_draft_never_removes_the_shared_words_unless_the_employee_chose_to() {
+    let (mut leader, mut employee, id) = talked();
+    let check = employee.publish_check(&id, AnswerField::ShortTerm).unwrap();
+    assert_eq!(check.shared, LEADERS);
+    assert_eq!(check.removed_words, 7);
+    // As it is, the draft would remove the leader's words: refused, nothing changed.
+    assert!(employee
+        .publish(&id, AnswerField::ShortTerm, Publish::Draft, NOW)
+        .is_err());
+    assert_eq!(shared_short_term(&mut employee, &id), LEADERS);
+
+    // "Add mine": both kept, the employee's marked as theirs; the draft follows.
+    employee
+        .publish(&id, AnswerField::ShortTerm, Publish::AddMine, NOW)
+        .unwrap();
+    let both = format!("{LEADERS}\n\nSam Okafor: {MINE}");
+    assert_eq!(shared_short_term(&mut employee, &id), both);
+    assert_eq!(
+        employee
+            .reflection(&id)
+            .unwrap()
+            .answers
+            .short_term
+            .as_str(),
+        both
+    );
+
+    // The leader's review shows the added words and no words of theirs removed.
+    let review = reply(&mut employee, &mut leader, &id);
+    let change = short_term(&review);
+    assert_eq!(change.removed_yours, 0);
+    assert_eq!(marked(change, Mark::Removed), "");
+    assert_eq!(
+        marked(change, Mark::Added),
+        format!("\n\nSam Okafor: {MINE}")
+    );
+    assert_eq!(review.removed_yours().count(), 0);
+}
+
+#[test]
+fn a_replaced_answer_tells_the_leader_which_words_went_and_restore_brings_them_back() {
+    let (mut leader, mut employee, id) = talked();
+    employee
+        .publish(&id, AnswerField::ShortTerm, Publish::Replace, NOW)
+        .unwrap();
+    let review = reply(&mut employee, &mut leader, &id);
+    let change = short_term(&review).clone();
+    assert_eq!(change.removed_yours, 7, "{change:?}");
+    assert_eq!(
+        review.removed_yours().collect::<Vec<_>>(),
+        vec![("Short-term aspirations", 7)]
+    );
+    // Word-level tracked changes: whole words removed and added, in order.
+    let Change::Text(pieces) = &change.change else {
+        panic!()
+    };
+    let removed = pieces.iter().find(|p| p.mark == Mark::Removed).unwrap();
+    assert!(
+        removed.text.contains("project, not just a component"),
+        "{pieces:?}"
+    );
+    assert!(marked(&change, Mark::Added).contains("card-issuing team"));
+
+    // Restore: a new edit puts the words back where they were.
+    let what = removed.restore.clone().expect("restorable");
+    leader
+        .restore(&id, change.text.as_ref().unwrap(), &what)
+        .unwrap();
+    let now = shared_short_term(&mut leader, &id);
+    assert_eq!(now, format!("Lead a project, not just a component {MINE}"));
+    let again = leader.review(&id).unwrap();
+    let Change::Text(pieces) = &short_term(&again).change else {
+        panic!()
+    };
+    assert!(
+        pieces.iter().any(|p| p.restored),
+        "the run shows as restored"
+    );
+
+    // The employee receives the restored words on the next exchange.
+    employee
+        .take_in(&leader.package(&id, false).unwrap(), day("2026-11-29"), NOW)
+        .unwrap();
+    assert_eq!(shared_short_term(&mut employee, &id), now);
+}
+
+#[test]
+fn concurrent_edits_keep_every_word_nobody_deleted_and_say_who_deleted_which() {
+    let (mut leader, mut employee, id) = talked();
+    let field = answer(&id, AnswerField::ShortTerm);
+    // The leader rewords "project" while the employee deletes ", not just a component".
+    let at = LEADERS.find("project").unwrap();
+    leader
+        .splice(
+            &field,
+            &Splice {
+                at,
+                delete: 7,
+                insert: "programme".into(),
+            },
+            NOW,
+        )
+        .unwrap();
+    let cut = LEADERS.find(", not").unwrap();
+    employee
+        .splice(
+            &field,
+            &Splice {
+                at: cut,
+                delete: LEADERS.len() - cut - 1,
+                insert: String::new(),
+            },
+            NOW,
+        )
+        .unwrap();
+    let review = reply(&mut employee, &mut leader, &id);
+    let now = shared_short_term(&mut leader, &id);
+    assert_eq!(now, "Lead a programme.");
+    let change = short_term(&review);
+    // "not", "just", "a", "component": the leader's words, removed by the employee.
+    assert_eq!(change.removed_yours, 4, "{change:?}");
+    assert_eq!(marked(change, Mark::Removed), ", not just a component");
+
+    // Deleting the whole field: every word counted.
+    let (mut leader, mut employee, id) = talked();
+    let len = LEADERS.len();
+    employee
+        .splice(
+            &answer(&id, AnswerField::ShortTerm),
+            &Splice {
+                at: 0,
+                delete: len,
+                insert: String::new(),
+            },
+            NOW,
+        )
+        .unwrap();
+    let review = reply(&mut employee, &mut leader, &id);
+    assert_eq!(short_term(&review).removed_yours, 7);
+}
+
+#[test]
+fn the_leaders_own_later_edits_are_not_reported_as_removed_by_the_employee() {
+    let (mut leader, mut employee, id) = talked();
+    employee
+        .publish(&id, AnswerField::ShortTerm, Publish::AddMine, NOW)
+        .unwrap();
+    let review = reply(&mut employee, &mut leader, &id);
+    assert_eq!(review.removed_yours().count(), 0);
+    // The leader trims their own sentence after the merge: nothing of it is in the review.
+    let field = answer(&id, AnswerField::ShortTerm);
+    leader
+        .splice(
+            &field,
+            &Splice {
+                at: 0,
+                delete: 5,
+                insert: String::new(),
+            },
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(leader.review(&id).unwrap().removed_yours().count(), 0);
+}
+
+#[test]
+fn removing_an_interjected_view_is_reported_to_the_leader() {
+    use career_core::model::discussion::LeaderView;
+    use career_core::model::method::Question;
+    let (mut leader, mut employee, id) = talked();
+    leader
+        .edit_discussion(
+            &id,
+            DiscussionEdit::Interject(LeaderView {
+                id: "v1".into(),
+                question: Question::Strengths,
+                source: PrepField::Strengths,
+                text: "Calm in incidents, clear in writing".into(),
+                added_on: day("2026-11-27"),
+            }),
+        )
+        .unwrap();
+    employee
+        .take_in(&leader.package(&id, false).unwrap(), day("2026-11-27"), NOW)
+        .unwrap();
+    // The employee edits the view's words, then a second view goes entirely.
+    let view = TextField::Discussion(id.clone(), DiscussionText::LeaderView("v1".into()));
+    employee
+        .splice(
+            &view,
+            &Splice {
+                at: 17,
+                delete: 18,
+                insert: String::new(),
+            },
+            NOW,
+        )
+        .unwrap();
+    let review = reply(&mut employee, &mut leader, &id);
+    let change = review.changes.iter().find(|c| c.key == "view:v1").unwrap();
+    assert_eq!(change.removed_yours, 3, "{change:?}");
+
+    leader.dismiss_review(&id).unwrap();
+    employee
+        .edit_discussion(&id, DiscussionEdit::RemoveLeaderView { id: "v1".into() })
+        .unwrap();
+    let review = reply(&mut employee, &mut leader, &id);
+    let change = review.changes.iter().find(|c| c.key == "view:v1").unwrap();
+    assert!(matches!(change.change, Change::Removed(_)));
+    assert_eq!(change.removed_yours, 3);
+}
+
+#[test]
+fn a_conflict_says_which_value_each_side_chose_and_fields_can_be_marked_seen() {
+    let (mut leader, mut employee, id) = talked();
+    leader
+        .edit_discussion(&id, DiscussionEdit::Track(Track::SeniorLeadership))
+        .unwrap();
+    employee
+        .edit_discussion(&id, DiscussionEdit::Track(Track::TechnicalExpert))
+        .unwrap();
+    employee
+        .publish(&id, AnswerField::ShortTerm, Publish::AddMine, NOW)
+        .unwrap();
+    let review = reply(&mut employee, &mut leader, &id);
+    let conflicts = leader.conflicts(&id).unwrap();
+    assert_eq!(conflicts.len(), 1);
+    let c = &conflicts[0];
+    let yours: Vec<(&str, bool)> = c
+        .options
+        .iter()
+        .map(String::as_str)
+        .zip(c.yours.iter().copied())
+        .collect();
+    assert!(yours.contains(&("Senior leadership", true)), "{yours:?}");
+    assert!(yours.contains(&("Technical expert", false)), "{yours:?}");
+    // The review's track change is the same field as the conflict.
+    assert!(review.changes.iter().any(|ch| ch.key == c.field.key()));
+
+    // One field marked as seen leaves the review; the rest stays.
+    leader.mark_seen(&id, "answer:short_term").unwrap();
+    let after = leader.review(&id).unwrap();
+    assert!(after.changes.iter().all(|ch| ch.key != "answer:short_term"));
+    assert!(!after.is_empty());
 }

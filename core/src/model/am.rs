@@ -15,6 +15,7 @@ use autosurgeon::{hydrate_prop, reconcile_prop, Hydrate, Reconcile, Text};
 
 use crate::error::EditError;
 use crate::model::text::{diff, Splice};
+use crate::share::words::{Mark, Piece, WordDiff};
 
 /// The object at `path` (map keys from the root).
 pub(crate) fn obj_at(doc: &AutoCommit, path: &[&str]) -> Result<ObjId, EditError> {
@@ -45,11 +46,47 @@ pub(crate) fn set_text(
         }
     };
     let old = doc.text(&text)?;
-    let Some(splice) = diff(&old, value) else {
-        return Ok(false);
+    // Word by word, so the words both texts share keep their identity (and their author:
+    // a review can tell whose words were removed); one stretch when the change is huge.
+    let pieces = match crate::share::words::diff_exact(&old, value) {
+        WordDiff::Pieces(pieces) => pieces,
+        WordDiff::Large { .. } => {
+            let Some(splice) = diff(&old, value) else {
+                return Ok(false);
+            };
+            doc.splice_text(&text, splice.at, splice.delete as isize, &splice.insert)?;
+            return Ok(true);
+        }
     };
-    doc.splice_text(&text, splice.at, splice.delete as isize, &splice.insert)?;
-    Ok(true)
+    // Each change run (removed then added) becomes one splice, trimmed to the characters
+    // that differ: "a b" → "a  b" inserts one space rather than retyping the run.
+    let mut edits: Vec<Splice> = Vec::new();
+    let (mut at, mut removed) = (0, "");
+    for p in pieces.iter().chain(std::iter::once(&Piece {
+        mark: Mark::Same,
+        text: String::new(),
+    })) {
+        match p.mark {
+            Mark::Removed => removed = &p.text,
+            Mark::Added | Mark::Same => {
+                let added = if p.mark == Mark::Added {
+                    p.text.as_str()
+                } else {
+                    ""
+                };
+                edits.extend(diff(removed, added).map(|s| Splice { at: at + s.at, ..s }));
+                at += removed.len();
+                removed = "";
+                if p.mark == Mark::Same {
+                    at += p.text.len();
+                }
+            }
+        }
+    }
+    for e in edits.iter().rev() {
+        doc.splice_text(&text, e.at, e.delete as isize, &e.insert)?;
+    }
+    Ok(!edits.is_empty())
 }
 
 /// Applies what a person typed to the text at `obj[prop]`. `current` is the field's text

@@ -4,5 +4,7 @@
 
 mod package;
 pub mod review;
+pub mod tracked;
+pub mod words;
 
 pub use package::*;

@@ -6,25 +6,34 @@
 //! concurrently, Automerge keeps both values and shows one; here both are offered and the
 //! user's pick overwrites them.
 
-use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ChangeHash, ObjId, ReadDoc, ScalarValue, Value};
+use std::collections::HashMap;
 
+use automerge::transaction::Transactable;
+use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, Value};
+
+use super::tracked::{self, actor_of, Elem, History, Restore, Tracked};
+use super::words::{self, Mark, WordDiff};
 use crate::error::{DecodeError, EditError};
 use crate::model::am::{find_item, obj_at};
-use crate::model::discussion::{self, Discussion, Owner, Readiness, Track, Willing};
+use crate::model::discussion::{
+    self, Discussion, DiscussionText, Owner, Readiness, Track, Willing,
+};
 use crate::model::method::{AnswerField, Question};
 
-/// A run of text, marked when the other party added it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Segment {
-    pub text: String,
-    pub added: bool,
-}
+/// Texts longer than this (bytes, before and after together) are compared as plain text,
+/// bounded by [`words::LIMIT`], instead of character by character through the history.
+const TRACK_LIMIT: usize = 200_000;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
-    /// A text field: its new value, with what was added marked.
-    Text(Vec<Segment>),
+    /// A text field, as tracked changes: unchanged, removed and added runs in order.
+    Text(Vec<Tracked>),
+    /// A text changed over a stretch too long to show word by word; `text` is the new text.
+    Large {
+        removed: usize,
+        added: usize,
+        text: String,
+    },
     /// A single value: before and after, as shown to people.
     Value {
         before: String,
@@ -36,86 +45,145 @@ pub enum Change {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldChange {
+    /// Stable name of the field, for "mark as seen" and to match a [`Conflict`].
+    pub key: String,
     pub field: String,
     pub change: Change,
+    /// Words this device wrote that the other side removed here.
+    pub removed_yours: usize,
+    /// When the other side last changed the field (seconds), where the history says.
+    pub when: Option<i64>,
+    /// The text field, for *Restore*.
+    pub text: Option<DiscussionText>,
 }
 
-fn text_change(before: &str, after: &str) -> Option<Change> {
-    if before == after {
-        return None;
-    }
-    // A character diff is quadratic in the worst case: past a few pages of text, mark the
-    // one changed stretch instead.
-    if before.len() + after.len() > 20_000 {
-        let splice = crate::model::text::diff(before, after)?;
-        let (at, inserted) = (splice.at, splice.insert.as_str());
-        let tail = &after[at + inserted.len()..];
-        let segments = [(&after[..at], false), (inserted, true), (tail, false)]
-            .into_iter()
-            .filter(|(t, _)| !t.is_empty())
-            .map(|(t, added)| Segment {
-                text: t.to_string(),
-                added,
-            })
-            .collect();
-        return Some(Change::Text(segments));
-    }
-    let mut segments: Vec<Segment> = Vec::new();
-    for c in similar::TextDiff::from_chars(before, after).iter_all_changes() {
-        let added = match c.tag() {
-            similar::ChangeTag::Delete => continue,
-            similar::ChangeTag::Insert => true,
-            similar::ChangeTag::Equal => false,
-        };
-        match segments.last_mut() {
-            Some(last) if last.added == added => last.text.push_str(c.value()),
-            _ => segments.push(Segment {
-                text: c.value().to_string(),
-                added,
-            }),
+impl FieldChange {
+    fn new(key: String, field: String, change: Change) -> FieldChange {
+        FieldChange {
+            key,
+            field,
+            change,
+            removed_yours: 0,
+            when: None,
+            text: None,
         }
     }
-    Some(Change::Text(segments))
+}
+
+/// What a review shows: the changes, and when the other side last changed anything.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Review {
+    pub changes: Vec<FieldChange>,
+    pub latest: Option<i64>,
+}
+
+impl Review {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// Fields where the other side removed words of yours, with how many.
+    pub fn removed_yours(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.changes
+            .iter()
+            .filter(|c| c.removed_yours > 0)
+            .map(|c| (c.field.as_str(), c.removed_yours))
+    }
 }
 
 fn opt<T>(v: Option<T>, label: impl Fn(T) -> &'static str) -> String {
     v.map(label).unwrap_or("not set").to_string()
 }
 
-fn value_change(field: &str, before: String, after: String, out: &mut Vec<FieldChange>) {
+fn value_change(
+    key: String,
+    field: &str,
+    before: String,
+    after: String,
+    out: &mut Vec<FieldChange>,
+) {
     if before != after {
-        out.push(FieldChange {
-            field: field.to_string(),
-            change: Change::Value { before, after },
-        });
+        out.push(FieldChange::new(
+            key,
+            field.to_string(),
+            Change::Value { before, after },
+        ));
     }
 }
 
-/// What changed in the discussion from `since` to now, field by field.
-pub fn changes_since(
-    doc: &mut AutoCommit,
-    since: &[ChangeHash],
-) -> Result<Vec<FieldChange>, DecodeError> {
-    let before = read_at(doc, since)?;
-    Ok(compare(&before, &discussion::read(doc)?))
+/// A text field's characters at one point of the history.
+enum Chars {
+    Tracked(ObjId, Vec<Elem>),
+    Plain(Option<ObjId>, String),
 }
 
-/// What changed in the discussion from `since` to `until` (heads both in the document).
-pub fn changes_between(
-    doc: &mut AutoCommit,
-    since: &[ChangeHash],
-    until: &[ChangeHash],
-) -> Result<Vec<FieldChange>, DecodeError> {
-    let before = read_at(doc, since)?;
-    Ok(compare(&before, &read_at(doc, until)?))
+impl Chars {
+    fn text(&self) -> String {
+        match self {
+            Chars::Tracked(_, e) => e.iter().map(|(_, c)| c).collect(),
+            Chars::Plain(_, t) => t.clone(),
+        }
+    }
+    fn obj(&self) -> Option<&ObjId> {
+        match self {
+            Chars::Tracked(o, _) => Some(o),
+            Chars::Plain(o, _) => o.as_ref(),
+        }
+    }
 }
 
-/// The discussion as it was at `heads`. Reading the document in isolation at `heads` costs
-/// a tenth of forking it there (a fork replays the history up to `heads`), which made the
-/// review after a merge of 10,000 changes cost more than the merge itself.
-pub fn read_at(doc: &mut AutoCommit, heads: &[ChangeHash]) -> Result<Discussion, DecodeError> {
-    // Heads come from this device's notes on the discussion: unknown ones are an error,
-    // as they were for a fork.
+/// The discussion and its texts' characters at the heads `doc` is isolated at.
+struct Snapshot {
+    d: Discussion,
+    texts: HashMap<DiscussionText, Chars>,
+    /// Leader views and actions: the list item's object (its id is the insert operation).
+    items: HashMap<String, ObjId>,
+}
+
+/// Where the text of `field` lives.
+pub(crate) fn text_obj(doc: &AutoCommit, field: &DiscussionText) -> Result<ObjId, EditError> {
+    let (obj, prop) = match field {
+        DiscussionText::Answer(f) => (obj_at(doc, &["answers"])?, f.as_key()),
+        DiscussionText::Notes => (automerge::ROOT, "notes"),
+        DiscussionText::LeaderView(id) => (
+            find_item(doc, &obj_at(doc, &["leader_views"])?, id)?.1,
+            "text",
+        ),
+        DiscussionText::Action(id) => (find_item(doc, &obj_at(doc, &["actions"])?, id)?.1, "text"),
+    };
+    match doc.get(&obj, prop)? {
+        Some((Value::Object(ObjType::Text), text)) => Ok(text),
+        _ => Err(EditError::Missing(prop.to_string())),
+    }
+}
+
+fn item_obj(doc: &AutoCommit, list: &str, id: &str) -> Option<ObjId> {
+    find_item(doc, &obj_at(doc, &[list]).ok()?, id)
+        .ok()
+        .map(|(_, o)| o)
+}
+
+fn text_fields(d: &Discussion) -> Vec<DiscussionText> {
+    let mut out: Vec<DiscussionText> = AnswerField::ALL
+        .into_iter()
+        .map(DiscussionText::Answer)
+        .collect();
+    out.push(DiscussionText::Notes);
+    out.extend(
+        d.leader_views
+            .iter()
+            .map(|v| DiscussionText::LeaderView(v.id.clone())),
+    );
+    out.extend(
+        d.actions
+            .iter()
+            .map(|a| DiscussionText::Action(a.id.clone())),
+    );
+    out
+}
+
+fn snapshot(doc: &mut AutoCommit, heads: &[ChangeHash]) -> Result<Snapshot, DecodeError> {
+    // Heads come from this device's notes on the discussion: unknown ones are an error.
     if let Some(unknown) = heads
         .iter()
         .find(|h| doc.get_change_meta_by_hash(h).is_none())
@@ -125,74 +193,248 @@ pub fn read_at(doc: &mut AutoCommit, heads: &[ChangeHash]) -> Result<Discussion,
         )));
     }
     doc.isolate(heads);
-    let read = discussion::read(doc);
+    let read = discussion::read(doc).map(|d| {
+        let mut texts = HashMap::new();
+        for field in text_fields(&d) {
+            let Ok(obj) = text_obj(doc, &field) else {
+                continue;
+            };
+            let chars = if doc.length(&obj) > TRACK_LIMIT / 2 {
+                Chars::Plain(Some(obj.clone()), doc.text(&obj).unwrap_or_default())
+            } else {
+                Chars::Tracked(obj.clone(), tracked::elems(doc, &obj))
+            };
+            texts.insert(field, chars);
+        }
+        let mut items = HashMap::new();
+        for v in &d.leader_views {
+            items.extend(item_obj(doc, "leader_views", &v.id).map(|o| (v.id.clone(), o)));
+        }
+        for a in &d.actions {
+            items.extend(item_obj(doc, "actions", &a.id).map(|o| (a.id.clone(), o)));
+        }
+        Snapshot { d, texts, items }
+    });
     doc.integrate();
     read
 }
 
-pub fn compare(b: &Discussion, a: &Discussion) -> Vec<FieldChange> {
-    let mut out = Vec::new();
-    for q in Question::ALL {
-        let f = AnswerField::of(q);
-        if let Some(change) = text_change(b.answers.get(f), a.answers.get(f)) {
-            out.push(FieldChange {
-                field: q.title().into(),
-                change,
-            });
+/// What changed in the discussion from `since` to now, field by field; `mine` tells this
+/// device's actors (the words it wrote).
+pub fn changes_since(
+    doc: &mut AutoCommit,
+    since: &[ChangeHash],
+    mine: &dyn Fn(&ActorId) -> bool,
+) -> Result<Review, DecodeError> {
+    let now = doc.get_heads();
+    changes_between(doc, since, &now, mine)
+}
+
+/// What changed in the discussion from `since` to `until` (heads both in the document).
+/// Reading the document in isolation at the heads costs a tenth of forking it there.
+pub fn changes_between(
+    doc: &mut AutoCommit,
+    since: &[ChangeHash],
+    until: &[ChangeHash],
+    mine: &dyn Fn(&ActorId) -> bool,
+) -> Result<Review, DecodeError> {
+    let before = snapshot(doc, since)?;
+    let after = snapshot(doc, until)?;
+    let history = History::between(doc, since, until, mine);
+    let changes = compare_snapshots(&before, &after, &history, mine);
+    Ok(Review {
+        changes,
+        latest: history.latest,
+    })
+}
+
+/// The discussion as it was at `heads`.
+pub fn read_at(doc: &mut AutoCommit, heads: &[ChangeHash]) -> Result<Discussion, DecodeError> {
+    snapshot(doc, heads).map(|s| s.d)
+}
+
+fn field_key(field: &DiscussionText) -> String {
+    match field {
+        DiscussionText::Answer(f) => format!("answer:{}", f.as_key()),
+        DiscussionText::Notes => "notes".into(),
+        DiscussionText::LeaderView(id) => format!("view:{id}"),
+        DiscussionText::Action(id) => format!("action:{id}"),
+    }
+}
+
+fn field_label(d: &Discussion, field: &DiscussionText) -> String {
+    match field {
+        DiscussionText::Answer(AnswerField::NextAssignmentTiming) => {
+            "Timing of the next assignment".into()
+        }
+        DiscussionText::Answer(f) => Question::ALL
+            .into_iter()
+            .find(|q| AnswerField::of(*q) == *f)
+            .map(|q| q.title().to_string())
+            .unwrap_or_else(|| f.as_key().to_string()),
+        DiscussionText::Notes => "Shared notes".into(),
+        DiscussionText::LeaderView(id) => d
+            .leader_views
+            .iter()
+            .find(|v| &v.id == id)
+            .map(|v| format!("Leader's view on {}", v.question.title().to_lowercase()))
+            .unwrap_or_else(|| "Leader's view".into()),
+        DiscussionText::Action(_) => "Action".into(),
+    }
+}
+
+/// One text field's change, through the history where both sides have its characters.
+fn text_change(
+    b: Option<&Chars>,
+    a: &Chars,
+    history: &History,
+    mine: &dyn Fn(&ActorId) -> bool,
+) -> Option<(Change, usize)> {
+    if let (Some(Chars::Tracked(ob, eb)), Chars::Tracked(oa, ea)) = (b, a) {
+        if ob == oa {
+            if eb.len() == ea.len() && eb.iter().zip(ea).all(|(x, y)| x.0 == y.0) {
+                return None;
+            }
+            let pieces = tracked::track(eb, ea, mine, history);
+            if pieces.iter().all(|p| p.mark == Mark::Same) {
+                return None;
+            }
+            let yours = pieces.iter().map(|p| p.yours).sum();
+            return Some((Change::Text(pieces), yours));
         }
     }
-    if let Some(change) = text_change(
-        b.answers.get(AnswerField::NextAssignmentTiming),
-        a.answers.get(AnswerField::NextAssignmentTiming),
-    ) {
-        out.push(FieldChange {
-            field: "Timing of the next assignment".into(),
-            change,
-        });
+    let (before, after) = (b.map(Chars::text).unwrap_or_default(), a.text());
+    if before == after {
+        return None;
     }
+    Some(match words::diff(&before, &after) {
+        WordDiff::Pieces(pieces) => (
+            Change::Text(
+                pieces
+                    .into_iter()
+                    .map(|p| Tracked {
+                        mark: p.mark,
+                        text: p.text,
+                        restore: None,
+                        yours: 0,
+                        restored: false,
+                    })
+                    .collect(),
+            ),
+            0,
+        ),
+        WordDiff::Large { removed, added } => (
+            Change::Large {
+                removed,
+                added,
+                text: after,
+            },
+            0,
+        ),
+    })
+}
+
+/// What differs between two versions of the record, by content alone (no history).
+pub fn compare(b: &Discussion, a: &Discussion) -> Vec<FieldChange> {
+    let plain = |d: &Discussion| Snapshot {
+        texts: text_fields(d)
+            .into_iter()
+            .filter_map(|f| Some((f.clone(), Chars::Plain(None, d.text(&f)?.to_string()))))
+            .collect(),
+        items: HashMap::new(),
+        d: d.clone(),
+    };
+    compare_snapshots(&plain(b), &plain(a), &History::default(), &|_| false)
+}
+
+fn compare_snapshots(
+    before: &Snapshot,
+    after: &Snapshot,
+    history: &History,
+    mine: &dyn Fn(&ActorId) -> bool,
+) -> Vec<FieldChange> {
+    let (b, a) = (&before.d, &after.d);
+    let mut out = Vec::new();
+    let text = |field: DiscussionText, out: &mut Vec<FieldChange>| {
+        let Some(now) = after.texts.get(&field) else {
+            return;
+        };
+        if let Some((change, yours)) = text_change(before.texts.get(&field), now, history, mine) {
+            out.push(FieldChange {
+                key: field_key(&field),
+                field: field_label(a, &field),
+                change,
+                removed_yours: yours,
+                when: now.obj().and_then(|o| history.touched(o)),
+                text: Some(field),
+            });
+        }
+    };
+    for q in Question::ALL {
+        text(DiscussionText::Answer(AnswerField::of(q)), &mut out);
+    }
+    text(
+        DiscussionText::Answer(AnswerField::NextAssignmentTiming),
+        &mut out,
+    );
     value_change(
+        "willing".into(),
         "Willing to do what it takes",
         opt(b.willing, Willing::label),
         opt(a.willing, Willing::label),
         &mut out,
     );
-    if let Some(change) = text_change(b.notes.as_str(), a.notes.as_str()) {
-        out.push(FieldChange {
-            field: "Shared notes".into(),
-            change,
-        });
-    }
+    text(DiscussionText::Notes, &mut out);
+    // An item removed: its words count as yours removed when this device added it and the
+    // other side's change removed it.
+    let removed_item = |id: &str, text: &str| -> usize {
+        let Some(obj) = before.items.get(id) else {
+            return 0;
+        };
+        let by_them = tracked_removed_by_them(history, obj, mine);
+        if actor_of(obj).is_some_and(mine) && by_them {
+            words::count_words(text)
+        } else {
+            0
+        }
+    };
     for v in &a.leader_views {
+        let field = DiscussionText::LeaderView(v.id.clone());
         match b.leader_views.iter().find(|old| old.id == v.id) {
-            None => out.push(FieldChange {
-                field: format!("Leader's view on {}", v.question.title().to_lowercase()),
-                change: Change::Added(v.text.as_str().to_string()),
-            }),
-            Some(old) => {
-                if let Some(change) = text_change(old.text.as_str(), v.text.as_str()) {
-                    out.push(FieldChange {
-                        field: format!("Leader's view on {}", v.question.title().to_lowercase()),
-                        change,
-                    });
-                }
-            }
+            None => out.push(FieldChange::new(
+                field_key(&field),
+                field_label(a, &field),
+                Change::Added(v.text.as_str().to_string()),
+            )),
+            Some(_) => text(field, &mut out),
+        }
+    }
+    for old in &b.leader_views {
+        if !a.leader_views.iter().any(|v| v.id == old.id) {
+            let field = DiscussionText::LeaderView(old.id.clone());
+            let mut c = FieldChange::new(
+                field_key(&field),
+                field_label(b, &field),
+                Change::Removed(old.text.as_str().to_string()),
+            );
+            c.removed_yours = removed_item(&old.id, old.text.as_str());
+            out.push(c);
         }
     }
     for act in &a.actions {
+        let field = DiscussionText::Action(act.id.clone());
         match b.actions.iter().find(|old| old.id == act.id) {
-            None => out.push(FieldChange {
-                field: "Action".into(),
-                change: Change::Added(act.text.as_str().to_string()),
-            }),
+            None => out.push(FieldChange::new(
+                field_key(&field),
+                "Action".into(),
+                Change::Added(act.text.as_str().to_string()),
+            )),
             Some(old) => {
                 let name = format!("Action “{}”", act.text.as_str());
-                if let Some(change) = text_change(old.text.as_str(), act.text.as_str()) {
-                    out.push(FieldChange {
-                        field: "Action".into(),
-                        change,
-                    });
-                }
+                text(field, &mut out);
+                let key = |part: &str| format!("action:{}:{part}", act.id);
                 value_change(
+                    key("owner"),
                     &format!("{name}: owner"),
                     old.owner.label().into(),
                     act.owner.label().into(),
@@ -202,6 +444,7 @@ pub fn compare(b: &Discussion, a: &Discussion) -> Vec<FieldChange> {
                     d.map(|d| d.human()).unwrap_or_else(|| "not set".into())
                 };
                 value_change(
+                    key("due"),
                     &format!("{name}: due"),
                     day(old.due),
                     day(act.due),
@@ -209,6 +452,7 @@ pub fn compare(b: &Discussion, a: &Discussion) -> Vec<FieldChange> {
                 );
                 let done = |d: bool| if d { "done" } else { "open" }.to_string();
                 value_change(
+                    key("done"),
                     &format!("{name}: status"),
                     done(old.done),
                     done(act.done),
@@ -219,27 +463,64 @@ pub fn compare(b: &Discussion, a: &Discussion) -> Vec<FieldChange> {
     }
     for old in &b.actions {
         if !a.actions.iter().any(|act| act.id == old.id) {
-            out.push(FieldChange {
-                field: "Action".into(),
-                change: Change::Removed(old.text.as_str().to_string()),
-            });
+            let mut c = FieldChange::new(
+                format!("action:{}", old.id),
+                "Action".into(),
+                Change::Removed(old.text.as_str().to_string()),
+            );
+            c.removed_yours = removed_item(&old.id, old.text.as_str());
+            out.push(c);
         }
     }
     value_change(
+        "track".into(),
         "Development track",
         b.track.label().into(),
         a.track.label().into(),
         &mut out,
     );
     value_change(
+        "readiness".into(),
         "Readiness",
         opt(b.readiness, Readiness::label),
         opt(a.readiness, Readiness::label),
         &mut out,
     );
     let day = |d: Option<crate::Day>| d.map(|d| d.human()).unwrap_or_else(|| "not set".into());
-    value_change("Held on", day(b.held_on), day(a.held_on), &mut out);
+    value_change(
+        "held_on".into(),
+        "Held on",
+        day(b.held_on),
+        day(a.held_on),
+        &mut out,
+    );
     out
+}
+
+fn tracked_removed_by_them(
+    history: &History,
+    obj: &ObjId,
+    mine: &dyn Fn(&ActorId) -> bool,
+) -> bool {
+    match obj {
+        ObjId::Id(ctr, actor, _) => history
+            .removed_by
+            .get(&(*ctr, actor.clone()))
+            .is_some_and(|by| !mine(by)),
+        ObjId::Root => false,
+    }
+}
+
+/// Puts back words of yours the other side removed (see [`Tracked::restore`]): a new edit
+/// of the text `field`, placing them where they were as of `from`.
+pub fn restore(
+    doc: &mut AutoCommit,
+    field: &DiscussionText,
+    from: &[ChangeHash],
+    what: &Restore,
+) -> Result<(), EditError> {
+    let obj = text_obj(doc, field)?;
+    tracked::restore(doc, &obj, from, what)
 }
 
 /// A single-valued field both sides set concurrently.
@@ -260,10 +541,25 @@ pub struct Conflict {
     pub label: String,
     /// The competing values, as shown to people, in a stable order.
     pub options: Vec<String>,
+    /// For each option: whether this device set it (else the other side did).
+    pub yours: Vec<bool>,
     values: Vec<ScalarValue>,
 }
 
 impl ConflictField {
+    /// The [`FieldChange::key`] of the same field.
+    pub fn key(&self) -> String {
+        match self {
+            ConflictField::Track => "track".into(),
+            ConflictField::Readiness => "readiness".into(),
+            ConflictField::Willing => "willing".into(),
+            ConflictField::HeldOn => "held_on".into(),
+            ConflictField::ActionOwner(id) => format!("action:{id}:owner"),
+            ConflictField::ActionDue(id) => format!("action:{id}:due"),
+            ConflictField::ActionDone(id) => format!("action:{id}:done"),
+        }
+    }
+
     fn location(&self, doc: &AutoCommit) -> Result<(ObjId, &'static str), EditError> {
         let action = |id: &str| -> Result<ObjId, EditError> {
             let list = obj_at(doc, &["actions"])?;
@@ -315,8 +611,8 @@ impl ConflictField {
     }
 }
 
-/// Every field that currently holds concurrent values.
-pub fn conflicts(doc: &AutoCommit) -> Vec<Conflict> {
+/// Every field that currently holds concurrent values; `mine` tells this device's actors.
+pub fn conflicts(doc: &AutoCommit, mine: &dyn Fn(&ActorId) -> bool) -> Vec<Conflict> {
     let mut fields = vec![
         (ConflictField::Track, "Development track".to_string()),
         (ConflictField::Readiness, "Readiness".to_string()),
@@ -351,23 +647,33 @@ pub fn conflicts(doc: &AutoCommit) -> Vec<Conflict> {
             if all.len() < 2 {
                 return None;
             }
-            let mut values: Vec<ScalarValue> = all
+            let mut values: Vec<(ScalarValue, bool)> = all
                 .into_iter()
-                .filter_map(|(v, _)| match v {
-                    Value::Scalar(s) => Some(s.into_owned()),
+                .filter_map(|(v, id)| match v {
+                    Value::Scalar(s) => Some((s.into_owned(), actor_of(&id).is_some_and(mine))),
                     _ => None,
                 })
                 .collect();
-            values.sort_by_key(|v| v.to_string());
-            values.dedup();
+            values.sort_by_key(|(v, _)| v.to_string());
+            // The same value set by both sides is no conflict; keep one, "yours" if either.
+            values.dedup_by(|x, y| {
+                let same = x.0 == y.0;
+                if same {
+                    y.1 |= x.1;
+                }
+                same
+            });
             if values.len() < 2 {
                 return None;
             }
-            let options = values.iter().map(|v| field.show(v)).collect();
+            let options = values.iter().map(|(v, _)| field.show(v)).collect();
+            let yours = values.iter().map(|(_, m)| *m).collect();
+            let values = values.into_iter().map(|(v, _)| v).collect();
             Some(Conflict {
                 field,
                 label,
                 options,
+                yours,
                 values,
             })
         })

@@ -23,6 +23,12 @@ pub struct LocalMeta {
     /// review shows what came from the other side and not this device's later edits.
     #[serde(default)]
     pub review_to: Option<Vec<String>>,
+    /// Fields of the current review marked as seen one by one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen: Vec<String>,
+    /// Removed runs of the current review already restored (their first character's id).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restored: Vec<String>,
 }
 
 /// Heads as stored in the metadata.

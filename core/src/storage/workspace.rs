@@ -34,7 +34,9 @@ use crate::model::prep::{self, Prep, PrepEdit};
 use crate::model::reflection::{self, Reflection};
 use crate::model::signoff::{self, SignOff};
 use crate::model::text::Splice;
-use crate::share::review::{self, Conflict, FieldChange};
+use crate::share::review::{self, Conflict, Review};
+use crate::share::tracked::Restore;
+use crate::share::words::{self, WordDiff};
 use crate::share::{merge_into, origin, Package, ShareError};
 use crate::{Day, Side};
 
@@ -95,6 +97,9 @@ pub enum WorkspaceError {
     /// Boxed: Automerge's errors are large, and every workspace call returns this type.
     #[error("the edit could not be applied: {0}")]
     Edit(Box<EditError>),
+    /// Publishing the draft as it is would remove words of the shared answer.
+    #[error("publishing this draft would remove {0} words of the shared answer")]
+    WouldRemove(usize),
     #[error(transparent)]
     Share(#[from] ShareError),
     #[error(transparent)]
@@ -122,6 +127,27 @@ pub struct SideOf {
     /// The stored metadata could not be read; `side` was inferred from this device's own
     /// documents (an employee's device holds a reflection, a leader's a preparation).
     pub problem: Option<MetaError>,
+}
+
+/// How an employee's draft goes into the shared answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Publish {
+    /// The draft becomes the answer; refused when that would remove words of it.
+    Draft,
+    /// Both kept: the shared answer, then the draft marked as the employee's.
+    AddMine,
+    /// The draft replaces the answer, removed words included (the person confirmed).
+    Replace,
+}
+
+/// The shared answer and the draft, and what publishing the draft as it is would remove.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishCheck {
+    pub shared: String,
+    pub draft: String,
+    /// The shared answer changed into the draft, word by word.
+    pub removes: WordDiff,
+    pub removed_words: usize,
 }
 
 /// What taking in a package did.
@@ -435,27 +461,90 @@ impl<K: KvStore> Workspace<K> {
         }
     }
 
-    /// What the merges since the last review brought, field by field.
-    pub fn review(&mut self, id: &str) -> Result<Vec<FieldChange>, WorkspaceError> {
+    /// Whether `actor` is one of this device's (every tab's actor starts with the device's
+    /// prefix): the words it inserted are "yours" in a review.
+    fn mine(&self) -> impl Fn(&ActorId) -> bool + 'static {
+        let prefix: Vec<u8> = self.actor.to_bytes().iter().take(8).copied().collect();
+        move |actor: &ActorId| actor.to_bytes().starts_with(&prefix)
+    }
+
+    /// What the merges since the last review brought, field by field, less the fields
+    /// marked as seen.
+    pub fn review(&mut self, id: &str) -> Result<Review, WorkspaceError> {
         let Some(meta) = self.meta(id)? else {
-            return Ok(vec![]);
+            return Ok(Review::default());
         };
-        let Some(from) = meta.review_from else {
-            return Ok(vec![]);
+        let Some(from) = meta.review_from.as_ref() else {
+            return Ok(Review::default());
         };
-        let from = heads_from_strings(&from);
-        let to = meta.review_to.map(|to| heads_from_strings(&to));
+        let from = heads_from_strings(from);
+        let to = meta.review_to.as_ref().map(|to| heads_from_strings(to));
+        let mine = self.mine();
         let stored = self.stored(&DocName::Discussion(id.into()))?;
-        Ok(match &to {
-            Some(to) => review::changes_between(&mut stored.doc, &from, to)?,
-            None => review::changes_since(&mut stored.doc, &from)?,
-        })
+        let mut review = match &to {
+            Some(to) => review::changes_between(&mut stored.doc, &from, to, &mine)?,
+            None => review::changes_since(&mut stored.doc, &from, &mine)?,
+        };
+        review.changes.retain(|c| !meta.seen.contains(&c.key));
+        for c in &mut review.changes {
+            if let review::Change::Text(pieces) = &mut c.change {
+                for p in pieces {
+                    if p.restore
+                        .as_ref()
+                        .is_some_and(|r| meta.restored.contains(&r.key))
+                    {
+                        p.restored = true;
+                    }
+                }
+            }
+        }
+        Ok(review)
+    }
+
+    /// One field of the review is seen: it leaves the review.
+    pub fn mark_seen(&mut self, id: &str, key: &str) -> Result<(), WorkspaceError> {
+        let mut meta = self.meta_to_change(id);
+        if !meta.seen.iter().any(|k| k == key) {
+            meta.seen.push(key.to_string());
+        }
+        self.write_meta(id, meta);
+        Ok(())
+    }
+
+    /// Puts back words of this device that the other side removed (from the review's
+    /// [`Tracked::restore`](crate::share::tracked::Tracked::restore)), as a new edit the
+    /// other side receives like any other.
+    pub fn restore(
+        &mut self,
+        id: &str,
+        field: &DiscussionText,
+        what: &Restore,
+    ) -> Result<(), WorkspaceError> {
+        let meta = self.meta_to_change(id);
+        let Some(from) = meta.review_from.as_ref() else {
+            return Err(WorkspaceError::Edit(Box::new(EditError::Missing(
+                "the merge review".into(),
+            ))));
+        };
+        if meta.restored.contains(&what.key) {
+            return Ok(());
+        }
+        let from = heads_from_strings(from);
+        self.change_discussion(id, |doc| {
+            review::restore(doc, field, &from, what)?;
+            Ok((true, ()))
+        })?;
+        let mut meta = self.meta_to_change(id);
+        meta.restored.push(what.key.clone());
+        self.write_meta(id, meta);
+        Ok(())
     }
 
     /// Single values both sides set at once, with each side's value.
     pub fn conflicts(&mut self, id: &str) -> Result<Vec<Conflict>, LoadError> {
+        let mine = self.mine();
         let stored = self.stored(&DocName::Discussion(id.into()))?;
-        Ok(review::conflicts(&stored.doc))
+        Ok(review::conflicts(&stored.doc, &mine))
     }
 
     pub fn sign_off(&mut self, id: &str) -> Result<SignOff, WorkspaceError> {
@@ -633,10 +722,83 @@ impl<K: KvStore> Workspace<K> {
         Ok(true)
     }
 
-    /// Copies the employee's private draft of an answer into the shared record.
-    pub fn publish(&mut self, id: &str, field: AnswerField) -> Result<bool, WorkspaceError> {
+    /// What publishing a draft would do to the shared answer.
+    pub fn publish_check(
+        &mut self,
+        id: &str,
+        field: AnswerField,
+    ) -> Result<PublishCheck, WorkspaceError> {
         let draft = self.reflection(id)?.answers.get(field).to_string();
-        self.edit_discussion(id, DiscussionEdit::Answer(field, draft))
+        let shared = self.discussion(id)?.answers.get(field).to_string();
+        let removes = words::diff(&shared, &draft);
+        Ok(PublishCheck {
+            removed_words: removes.removed_words(),
+            removes,
+            shared,
+            draft,
+        })
+    }
+
+    /// Puts the employee's private draft of an answer into the shared record, `how` they
+    /// chose. Nothing of the shared answer is removed unless they chose [`Publish::Replace`].
+    pub fn publish(
+        &mut self,
+        id: &str,
+        field: AnswerField,
+        how: Publish,
+        now: i64,
+    ) -> Result<bool, WorkspaceError> {
+        let check = self.publish_check(id, field)?;
+        let (shared, draft) = (check.shared.trim_end(), check.draft.trim());
+        if draft.is_empty() {
+            return Ok(false);
+        }
+        let text = match how {
+            Publish::Draft if check.removed_words > 0 => {
+                return Err(WorkspaceError::WouldRemove(check.removed_words))
+            }
+            Publish::Draft | Publish::Replace => check.draft.clone(),
+            Publish::AddMine if shared.is_empty() => check.draft.clone(),
+            Publish::AddMine => {
+                let d = self.discussion(id)?;
+                let name = Some(d.employee.name.trim())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or("The employee")
+                    .to_string();
+                format!("{shared}\n\n{name}: {draft}")
+            }
+        };
+        let changed = self.edit_discussion(id, DiscussionEdit::Answer(field, text.clone()))?;
+        if how == Publish::AddMine {
+            // The draft follows the answer it went into: editing it on goes on from there.
+            self.set_draft(id, field, &text, now)?;
+        }
+        Ok(changed)
+    }
+
+    /// "Edit the shared answer": the draft starts over from the shared text.
+    pub fn draft_from_shared(
+        &mut self,
+        id: &str,
+        field: AnswerField,
+        now: i64,
+    ) -> Result<(), WorkspaceError> {
+        let shared = self.discussion(id)?.answers.get(field).to_string();
+        self.set_draft(id, field, &shared, now)
+    }
+
+    fn set_draft(
+        &mut self,
+        id: &str,
+        field: AnswerField,
+        text: &str,
+        now: i64,
+    ) -> Result<(), WorkspaceError> {
+        let draft = self.reflection(id)?.answers.get(field).to_string();
+        if let Some(splice) = crate::model::text::diff(&draft, text) {
+            self.splice(&TextField::Draft(id.into(), field), &splice, now)?;
+        }
+        Ok(())
     }
 
     /// Keeps the value at `choice` of a conflict.
@@ -705,6 +867,8 @@ impl<K: KvStore> Workspace<K> {
         let mut meta = self.meta_to_change(id);
         meta.review_from = None;
         meta.review_to = None;
+        meta.seen.clear();
+        meta.restored.clear();
         self.write_meta(id, meta);
         Ok(())
     }
@@ -763,6 +927,8 @@ impl<K: KvStore> Workspace<K> {
             if meta.review_from.is_none() {
                 meta.review_from = Some(heads_to_strings(&merged.before));
                 meta.review_to = Some(heads_to_strings(&merged.before));
+                meta.seen.clear();
+                meta.restored.clear();
             }
             // What the review covers: all merged so far, not this device's later edits.
             let to = meta.review_to.get_or_insert_with(Vec::new);
@@ -793,6 +959,7 @@ impl<K: KvStore> Workspace<K> {
             peer_heads: heads_to_strings(&package.sender_heads),
             review_from: None,
             review_to: None,
+            ..LocalMeta::default()
         };
         self.write_meta(&d.id, meta);
         Ok(TakenIn::Imported {
