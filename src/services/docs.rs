@@ -19,6 +19,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::time::Duration;
 
+use career_core::model::discussion::DiscussionText;
 use career_core::model::discussion::{Discussion, DiscussionEdit, NewDiscussion};
 use career_core::model::method::AnswerField;
 use career_core::model::people::{Participant, Person, Roster, RosterEdit};
@@ -26,14 +27,16 @@ use career_core::model::prep::{Prep, PrepEdit};
 use career_core::model::reflection::Reflection;
 use career_core::model::signoff::SignOff;
 use career_core::model::text::Splice;
-use career_core::share::review::{Conflict, FieldChange};
+use career_core::share::review::{Conflict, Review};
+use career_core::share::tracked::Restore;
 use career_core::share::Package;
 use career_core::storage::backup::Backup;
 use career_core::storage::blobs::{KvError, LoadError};
 use career_core::storage::index::Index;
 use career_core::storage::keys::{DocName, StorageKey};
 use career_core::storage::workspace::{
-    Arriving, BackupReport, Outside, SideOf, TakenIn, TextField, Workspace, WorkspaceError,
+    Arriving, BackupReport, Outside, Publish, PublishCheck, SideOf, TakenIn, TextField, Workspace,
+    WorkspaceError,
 };
 use career_core::{Day, Side};
 use leptos::prelude::*;
@@ -242,7 +245,7 @@ impl DocStore {
     }
 
     /// What the merges since the last review brought.
-    pub fn review(&self, id: &str) -> AppResult<Vec<FieldChange>> {
+    pub fn review(&self, id: &str) -> AppResult<Review> {
         self.track(Topic::Meta(id.into()));
         self.track(Topic::Merges(id.into()));
         Ok(self.with(|ws| ws.review(id))??)
@@ -338,15 +341,66 @@ impl DocStore {
         Ok(())
     }
 
-    pub fn publish(&self, id: &str, field: AnswerField) {
+    /// What publishing the draft would do to the shared answer.
+    pub fn publish_check(&self, id: &str, field: AnswerField) -> AppResult<PublishCheck> {
+        self.track(Topic::Doc(DocName::Discussion(id.into())));
+        self.track(Topic::Doc(DocName::Reflection(id.into())));
+        Ok(self.with(|ws| ws.publish_check(id, field))??)
+    }
+
+    /// Publishes the employee's draft the way they chose.
+    pub fn publish(&self, id: &str, field: AnswerField, how: Publish) {
         let result = (|| -> AppResult<()> {
-            if self.with(|ws| ws.publish(id, field))?? {
+            if self.with(|ws| ws.publish(id, field, how, clock::now_secs()))?? {
                 self.discussion_changed(id);
             }
+            self.draft_changed(id);
             Ok(())
         })();
         self.messages
             .check("The answer could not be published", result);
+    }
+
+    /// "Edit the shared answer": the draft starts from the shared text.
+    pub fn draft_from_shared(&self, id: &str, field: AnswerField) {
+        let result = (|| -> AppResult<()> {
+            self.with(|ws| ws.draft_from_shared(id, field, clock::now_secs()))??;
+            self.draft_changed(id);
+            Ok(())
+        })();
+        self.messages.check(
+            "The shared answer could not be copied into your draft",
+            result,
+        );
+    }
+
+    fn draft_changed(&self, id: &str) {
+        let name = DocName::Reflection(id.into());
+        self.notify(Topic::Doc(name.clone()));
+        self.edited(&name);
+    }
+
+    /// One field of the merge review is seen.
+    pub fn mark_seen(&self, id: &str, key: &str) {
+        let result = (|| -> AppResult<()> {
+            self.with(|ws| ws.mark_seen(id, key))??;
+            self.notify(Topic::Meta(id.into()));
+            Ok(())
+        })();
+        self.messages
+            .check("The review could not be updated", result);
+    }
+
+    /// Puts back words of yours the other side removed.
+    pub fn restore(&self, id: &str, field: &DiscussionText, what: &Restore) {
+        let result = (|| -> AppResult<()> {
+            self.with(|ws| ws.restore(id, field, what))??;
+            self.discussion_changed(id);
+            self.notify(Topic::Meta(id.into()));
+            Ok(())
+        })();
+        self.messages
+            .check("The removed words could not be put back", result);
     }
 
     pub fn resolve(&self, id: &str, conflict: &Conflict, choice: usize) {

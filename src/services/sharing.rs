@@ -97,19 +97,7 @@ impl Sharing {
             TakenIn::Merged { new_changes: 0, .. } => {
                 format!("You already had everything from {}.", self.other_party(&id))
             }
-            TakenIn::Merged { .. } => {
-                // Only what the review will list is promised.
-                let listed = self.docs.review(&id).is_ok_and(|r| !r.is_empty());
-                format!(
-                    "Merged the changes from {}.{}",
-                    self.other_party(&id),
-                    if listed {
-                        " What they changed is listed above the discussion until you mark it as seen."
-                    } else {
-                        ""
-                    }
-                )
-            }
+            TakenIn::Merged { .. } => self.merge_message(&id),
             TakenIn::Imported {
                 side: Side::Employee,
                 discussion,
@@ -127,6 +115,38 @@ impl Sharing {
             discussion_id: id,
             message,
         })
+    }
+
+    /// What a merge brought, from the review the core computed: which fields the other side
+    /// changed, and which words of yours they removed. Only what the review lists is said.
+    fn merge_message(&self, id: &str) -> String {
+        let other = self.other_party(id);
+        let review = match self.docs.review(id) {
+            Ok(review) if !review.is_empty() => review,
+            _ => return format!("Merged the changes from {other}."),
+        };
+        let mut fields: Vec<&str> = Vec::new();
+        for c in &review.changes {
+            if !fields.contains(&c.field.as_str()) {
+                fields.push(&c.field);
+            }
+        }
+        let list = match fields.len() {
+            1 => fields[0].to_string(),
+            2 | 3 => format!(
+                "{} and {}",
+                fields[..fields.len() - 1].join(", "),
+                fields[fields.len() - 1]
+            ),
+            n => format!("{} and {} more", fields[..2].join(", "), n - 2),
+        };
+        let mut message = format!("Merged {other}'s changes to {list}.");
+        for (field, n) in review.removed_yours() {
+            let words = if n == 1 { "word" } else { "words" };
+            message.push_str(&format!(" {other} removed {n} of your {words} in {field}."));
+        }
+        message.push_str(" What changed is shown above the discussion until you mark it as seen.");
+        message
     }
 
     // ----- signing ------------------------------------------------------------------------

@@ -53,7 +53,7 @@ test('a discussion goes to the employee as a file and comes back merged', async 
 
   // The manager takes it in from the discussion's Share tab.
   await env.page.getByTestId('open-file').setInputFiles(replyPath);
-  await env.page.getByTestId('notice').getByText(/Merged the changes from Noor Patel/).waitFor();
+  await env.page.getByTestId('notice').getByText(/Merged Noor Patel's changes/).waitFor();
   await manager.discussion().tab('conversation');
   assert.equal(await manager.discussion().value('notes'), 'Started in the meeting room; my follow-up');
   assertNoErrors(env.errors);

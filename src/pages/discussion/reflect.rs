@@ -1,10 +1,13 @@
 //! The employee's reflection: the eight questions as prompts, answered privately first.
-//! "Publish" copies a draft into the shared record; until then nobody else sees it.
+//! "Publish" puts a draft into the shared record; until then nobody else sees it. When the
+//! shared answer holds words the draft does not (the leader wrote them during the talk),
+//! the employee sees it in full and chooses: add theirs after it, edit the shared answer,
+//! or replace it after seeing exactly what goes.
 
 use career_core::model::method::{AnswerField, Question};
+use career_core::share::words::{Mark, WordDiff};
+use career_core::storage::workspace::{Publish, PublishCheck, TextField};
 use leptos::prelude::*;
-
-use career_core::storage::workspace::TextField;
 
 use super::DiscussionCtx;
 use crate::components::fields::TextArea;
@@ -12,11 +15,8 @@ use crate::services::{DocStore, Sharing};
 
 #[component]
 pub fn Reflect() -> impl IntoView {
-    let docs = expect_context::<DocStore>();
     let sharing = expect_context::<Sharing>();
     let ctx = expect_context::<DiscussionCtx>();
-    // Reading never stores anything: an employee who has typed nothing has no document yet.
-    let reflection = Memo::new(move |_| docs.reflection(&ctx.id.get()));
     view! {
         <p class="private-note" data-testid="reflection-note">
             <span class="lock">"🔒"</span>
@@ -24,29 +24,125 @@ pub fn Reflect() -> impl IntoView {
             {move || sharing.other_party(&ctx.id.get())} " to see it; send it with Share."
         </p>
         <ol class="questions">
-            {Question::ALL.into_iter().enumerate().map(|(n, q)| {
-                let f = AnswerField::of(q);
-                let draft = Memo::new(move |_| reflection.with(|r| r.as_ref().map(|r| r.answers.get(f).to_string()).unwrap_or_default()));
-                let shared = Memo::new(move |_| ctx.with(|d| d.answers.get(f).to_string()));
-                let field = TextField::Draft(ctx.id.get_untracked(), f);
-                view! {
-                    <li class="card question">
-                        <h3><span class="num">{n + 1}</span>" "{q.title()}</h3>
-                        <p class="prompt">{q.prompt()}</p>
-                        <TextArea value=draft field=field testid=format!("reflect-{}", q.as_key()) rows=3 aria_label=format!("Your private draft: {}", q.prompt()) />
-                        <div class="publish-row">
-                            <button class="small" data-testid=format!("publish-{}", q.as_key())
-                                disabled=move || draft.get().trim().is_empty() || draft.get() == shared.get()
-                                on:click=move |_| docs.publish(&ctx.id.get_untracked(), f)>"Publish"</button>
-                            <span class="sub" data-testid=format!("publish-state-{}", q.as_key())>
-                                {move || if shared.get().is_empty() { "Not shared yet".to_string() }
-                                    else if shared.get() == draft.get() { "Published".to_string() }
-                                    else { format!("Shared answer: {}", shared.get()) }}
-                            </span>
-                        </div>
-                    </li>
-                }
-            }).collect_view()}
+            {Question::ALL.into_iter().enumerate().map(|(n, q)| view! { <ReflectQuestion n=n + 1 question=q /> }).collect_view()}
         </ol>
+    }
+}
+
+#[component]
+fn ReflectQuestion(n: usize, question: Question) -> impl IntoView {
+    let docs = expect_context::<DocStore>();
+    let sharing = expect_context::<Sharing>();
+    let ctx = expect_context::<DiscussionCtx>();
+    let q = question;
+    let f = AnswerField::of(q);
+    let key = q.as_key();
+    // Reading never stores anything: an employee who has typed nothing has no document yet.
+    let reflection = Memo::new(move |_| docs.reflection(&ctx.id.get()));
+    let draft = Memo::new(move |_| {
+        reflection.with(|r| {
+            r.as_ref()
+                .map(|r| r.answers.get(f).to_string())
+                .unwrap_or_default()
+        })
+    });
+    let shared = Memo::new(move |_| ctx.with(|d| d.answers.get(f).to_string()));
+    let field = TextField::Draft(ctx.id.get_untracked(), f);
+    // The choice sheet, open when publishing would remove shared words.
+    let sheet = RwSignal::new(None::<PublishCheck>);
+    let confirm = RwSignal::new(false);
+    let close = move || {
+        sheet.set(None);
+        confirm.set(false);
+    };
+    let publish = move |_| {
+        let id = ctx.id.get_untracked();
+        match docs.publish_check(&id, f) {
+            Ok(check) if check.removed_words > 0 => sheet.set(Some(check)),
+            _ => docs.publish(&id, f, Publish::Draft),
+        }
+    };
+    let choose = move |how: Option<Publish>| {
+        let id = ctx.id.get_untracked();
+        match how {
+            Some(how) => docs.publish(&id, f, how),
+            None => docs.draft_from_shared(&id, f),
+        }
+        close();
+    };
+    let other = move || sharing.other_party(&ctx.id.get());
+    view! {
+        <li class="card question">
+            <h3><span class="num">{n}</span>" "{q.title()}</h3>
+            <p class="prompt">{q.prompt()}</p>
+            <TextArea value=draft field=field testid=format!("reflect-{key}") rows=3 aria_label=format!("Your private draft: {}", q.prompt()) />
+            <Show when=move || { let s = shared.get(); !s.trim().is_empty() && s != draft.get() }>
+                <div class="shared-answer" data-testid=format!("shared-answer-{key}")>
+                    <div class="snippet-title">"In the shared record now"</div>
+                    <p class="prose">{move || shared.get()}</p>
+                </div>
+            </Show>
+            <div class="publish-row">
+                <button data-testid=format!("publish-{key}")
+                    disabled=move || draft.get().trim().is_empty() || draft.get() == shared.get()
+                    on:click=publish>"Publish"</button>
+                <span class="sub" data-testid=format!("publish-state-{key}")>
+                    {move || if shared.get().trim().is_empty() { "Not shared yet" }
+                        else if shared.get() == draft.get() { "Published" }
+                        else { "Your draft differs from the shared answer" }}
+                </span>
+            </div>
+            {move || sheet.with(Option::is_some).then(|| {
+                let title = format!("publish-sheet-title-{key}");
+                let labelledby = title.clone();
+                view! {
+                    <div class="sheet" role="dialog" aria-labelledby=labelledby data-testid=format!("publish-sheet-{key}")
+                        on:keydown=move |e| if e.key() == "Escape" { close() }>
+                        <h4 id=title>"The shared answer has words your draft does not"</h4>
+                        <p>"How should your draft go in? Nothing is removed unless you choose to replace."</p>
+                        <Show when=move || !confirm.get() fallback=move || sheet.get().map(|check| {
+                            view! {
+                                <div class="confirm" data-testid="publish-confirm">
+                                    <p><strong>{format!("Replacing removes {} words of the shared answer:", check.removed_words)}</strong></p>
+                                    <p class="prose tracked">{removed_view(&check.removes)}</p>
+                                    <p class="help">{format!("{} will be told which words you removed when you next share.", other())}</p>
+                                    <div class="sheet-actions">
+                                        <button class="danger" data-testid="publish-replace-confirm" on:click=move |_| choose(Some(Publish::Replace))>"Replace the shared answer"</button>
+                                        <button class="secondary" data-testid="publish-cancel" on:click=move |_| confirm.set(false)>"Back"</button>
+                                    </div>
+                                </div>
+                            }
+                        })>
+                            <div class="sheet-actions">
+                                <button data-testid="publish-add" autofocus on:click=move |_| choose(Some(Publish::AddMine))>"Add mine after it"</button>
+                                <button class="secondary" data-testid="publish-edit" on:click=move |_| choose(None)>"Edit the shared answer"</button>
+                                <button class="secondary" data-testid="publish-replace" on:click=move |_| confirm.set(true)>"Replace it…"</button>
+                                <button class="link" data-testid="publish-cancel" on:click=move |_| close()>"Cancel"</button>
+                            </div>
+                        </Show>
+                    </div>
+                }
+            })}
+        </li>
+    }
+}
+
+/// The shared answer with the words a replacement removes struck through.
+fn removed_view(removes: &WordDiff) -> AnyView {
+    match removes {
+        WordDiff::Pieces(pieces) => pieces
+            .iter()
+            .filter(|p| p.mark != Mark::Added)
+            .map(|p| match p.mark {
+                Mark::Removed => {
+                    view! { <del data-testid="publish-removes">{p.text.clone()}</del> }.into_any()
+                }
+                _ => view! { <span>{p.text.clone()}</span> }.into_any(),
+            })
+            .collect_view()
+            .into_any(),
+        WordDiff::Large { removed, .. } => {
+            view! { <span>{format!("a long stretch of {removed} words")}</span> }.into_any()
+        }
     }
 }

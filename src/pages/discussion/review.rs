@@ -1,10 +1,14 @@
 //! Panels shown above a discussion after a merge: what the other side changed since you
-//! last looked, and fields both sides set at once (pick one; neither is dropped silently).
+//! last looked, as tracked changes (added words underlined, removed words struck through,
+//! *Restore* for words of yours they removed), and fields both sides set at once (each
+//! side's choice named; pick one, neither is dropped silently).
 
-use career_core::share::review::{Change, FieldChange};
+use career_core::share::review::{Change, Conflict, FieldChange};
+use career_core::share::words::Mark;
 use leptos::prelude::*;
 
 use super::DiscussionCtx;
+use crate::infra::clock;
 use crate::services::{DocStore, Sharing};
 
 #[component]
@@ -14,11 +18,12 @@ pub fn MergeReview() -> impl IntoView {
     let ctx = expect_context::<DiscussionCtx>();
     // Follows merges and the review's range, not the shown values: a merge or a pick can
     // leave them equal while the history underneath changed.
-    let changes = Memo::new(move |_| docs.review(&ctx.id.get()).map_err(|e| e.to_string()));
-    let other = move || sharing.other_party(&ctx.id.get());
+    let review = Memo::new(move |_| docs.review(&ctx.id.get()).map_err(|e| e.to_string()));
+    let conflicts = Memo::new(move |_| docs.conflicts(&ctx.id.get()).unwrap_or_default());
+    let other = Signal::derive(move || sharing.other_party(&ctx.id.get()));
     move || {
-        let list = match changes.get() {
-            Ok(list) => list,
+        let review = match review.get() {
+            Ok(review) => review,
             Err(e) => {
                 return Some(view! {
                     <p class="banner bad" role="alert" data-testid="review-error">
@@ -27,47 +32,111 @@ pub fn MergeReview() -> impl IntoView {
                 }.into_any())
             }
         };
-        (!list.is_empty()).then(|| view! {
-            <section class="card review" data-testid="merge-review">
-                <h3>{other}" changed since you last looked"</h3>
-                <ChangeList changes=list />
-                <button data-testid="dismiss-review" on:click=move |_| docs.dismiss_review(&ctx.id.get_untracked())>"Mark as seen"</button>
+        let undecided: Vec<String> = conflicts.get().iter().map(|c| c.field.key()).collect();
+        let when = review.latest.and_then(clock::human_time);
+        (!review.is_empty()).then(|| view! {
+            <section class="card review" data-testid="merge-review" aria-labelledby="review-title">
+                <div class="review-top">
+                    <h3 id="review-title">"What "{other}" changed"
+                        {when.map(|w| view! { <span class="sub">" · last change "{w}</span> })}
+                    </h3>
+                    <button class="secondary" data-testid="dismiss-review"
+                        on:click=move |_| docs.dismiss_review(&ctx.id.get_untracked())>"Mark all as seen"</button>
+                </div>
+                <p class="help">"Added words are underlined, removed words struck through."</p>
+                <ul class="review-list">
+                    {review.changes.into_iter().map(|c| {
+                        let key = c.key.clone();
+                        let data_key = c.key.clone();
+                        let open = undecided.contains(&c.key);
+                        view! {
+                            <li class="review-item" data-testid="review-item" data-key=data_key>
+                                <div class="review-head">
+                                    <strong>{c.field.clone()}</strong>
+                                    <span class="sub">" · "{other}{c.when.and_then(clock::human_time).map(|w| format!(", {w}"))}</span>
+                                    <button class="link seen" data-testid="seen-field"
+                                        on:click=move |_| docs.mark_seen(&ctx.id.get_untracked(), &key)>"Mark as seen"</button>
+                                </div>
+                                {(c.removed_yours > 0).then(|| view! {
+                                    <p class="removed-yours" data-testid="removed-yours">
+                                        {format!("{} removed {} of your {}.", other.get_untracked(), c.removed_yours, if c.removed_yours == 1 { "word" } else { "words" })}
+                                    </p>
+                                })}
+                                <ChangeBody change=c undecided=open restorable=true />
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
             </section>
         }.into_any())
     }
 }
 
-/// Field-by-field changes, with added text marked.
+/// Field-by-field changes (the record's amendments since signing).
 #[component]
 pub fn ChangeList(changes: Vec<FieldChange>) -> impl IntoView {
     view! {
-        <ul>
+        <ul class="review-list">
             {changes.into_iter().map(|c| view! {
-                <li data-testid="review-item">
-                    <strong>{c.field}</strong>": "
-                    {match c.change {
-                        Change::Text(segments) => view! {
-                            <span class="prose">{segments.into_iter().map(|s| if s.added {
-                                view! { <mark data-testid="review-added">{s.text}</mark> }.into_any()
-                            } else {
-                                view! { <span>{s.text}</span> }.into_any()
-                            }).collect_view()}</span>
-                        }.into_any(),
-                        Change::Value { before, after } => view! { <span>{before}" → "<strong>{after}</strong></span> }.into_any(),
-                        Change::Added(text) => view! { <span>"added "<mark>{text}</mark></span> }.into_any(),
-                        Change::Removed(text) => view! { <span>"removed "<del>{text}</del></span> }.into_any(),
-                    }}
+                <li class="review-item" data-testid="review-item">
+                    <strong>{c.field.clone()}</strong>
+                    <ChangeBody change=c undecided=false restorable=false />
                 </li>
             }).collect_view()}
         </ul>
     }
 }
 
+/// One field's change: tracked text, a large change's summary, or a value before → after.
+#[component]
+fn ChangeBody(change: FieldChange, undecided: bool, restorable: bool) -> impl IntoView {
+    let docs = expect_context::<DocStore>();
+    let ctx = use_context::<DiscussionCtx>();
+    let field = change.text.clone();
+    match change.change {
+        Change::Text(pieces) => view! {
+            <p class="prose tracked">
+                {pieces.into_iter().map(|p| match p.mark {
+                    Mark::Same => view! { <span>{p.text}</span> }.into_any(),
+                    Mark::Added => view! { <ins data-testid="review-added">{p.text}</ins> }.into_any(),
+                    Mark::Removed => {
+                        let restore = p.restore.clone().filter(|_| restorable);
+                        let field = field.clone();
+                        view! {
+                            <del data-testid="review-removed">{p.text}</del>
+                            {match (restore, p.restored) {
+                                (Some(_), true) => Some(view! { <span class="restored" data-testid="restored">" (restored) "</span> }.into_any()),
+                                (Some(what), false) => field.zip(ctx).map(|(field, ctx)| view! {
+                                    " "<button class="small restore" data-testid="restore"
+                                        on:click=move |_| docs.restore(&ctx.id.get_untracked(), &field, &what)>"Restore"</button>" "
+                                }.into_any()),
+                                _ => None,
+                            }}
+                        }.into_any()
+                    }
+                }).collect_view()}
+            </p>
+        }.into_any(),
+        Change::Large { removed, added, text } => view! {
+            <p data-testid="review-large">{format!("A large change: a stretch of {removed} words was replaced by one of {added} words. The text now:")}</p>
+            <p class="prose">{text}</p>
+        }.into_any(),
+        Change::Value { before, after } if undecided => view! {
+            <span data-testid="review-undecided">" undecided — both of you chose, see above ("{before}" / "{after}")"</span>
+        }.into_any(),
+        Change::Value { before, after } => view! { <span>" "{before}" → "<strong>{after}</strong></span> }.into_any(),
+        Change::Added(text) => view! { <span>" added "<ins data-testid="review-added">{text}</ins></span> }.into_any(),
+        Change::Removed(text) => view! { <span>" removed "<del data-testid="review-removed">{text}</del></span> }.into_any(),
+    }
+}
+
 #[component]
 pub fn Conflicts() -> impl IntoView {
     let docs = expect_context::<DocStore>();
+    let sharing = expect_context::<Sharing>();
     let ctx = expect_context::<DiscussionCtx>();
     let conflicts = Memo::new(move |_| docs.conflicts(&ctx.id.get()).map_err(|e| e.to_string()));
+    let other = Signal::derive(move || sharing.other_party(&ctx.id.get()));
     move || {
         let list = match conflicts.get() {
             Ok(list) => list,
@@ -84,24 +153,46 @@ pub fn Conflicts() -> impl IntoView {
         };
         (!list.is_empty()).then(|| view! {
             <section class="card conflicts" data-testid="conflicts">
-                <h3>"Both of you set these at the same time: which one stands?"</h3>
-                {list.into_iter().map(|c| {
-                    let options = c.options.clone();
-                    view! {
-                        <div class="conflict" data-testid="conflict">
-                            <strong>{c.label.clone()}</strong>": "
-                            {options.into_iter().enumerate().map(|(i, label)| {
-                                let c = c.clone();
-                                view! {
-                                    <button class="small" data-testid="conflict-choice"
-                                        on:click=move |_| docs.resolve(&ctx.id.get_untracked(), &c, i)>{label}</button>
-                                    " "
-                                }
-                            }).collect_view()}
-                        </div>
-                    }
-                }).collect_view()}
+                <h3>"You and "{other}" chose differently: which one stands?"</h3>
+                {list.into_iter().map(|c| view! { <ConflictRow conflict=c other=other /> }).collect_view()}
             </section>
         }.into_any())
+    }
+}
+
+#[component]
+fn ConflictRow(conflict: Conflict, other: Signal<String>) -> impl IntoView {
+    let docs = expect_context::<DocStore>();
+    let ctx = expect_context::<DiscussionCtx>();
+    let who = move |yours: bool| {
+        if yours {
+            "You".to_string()
+        } else {
+            other.get()
+        }
+    };
+    let said = conflict
+        .options
+        .iter()
+        .zip(&conflict.yours)
+        .map(|(label, &yours)| format!("{} chose {label}", who(yours)))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let choices = conflict.options.clone();
+    let yours = conflict.yours.clone();
+    view! {
+        <div class="conflict" data-testid="conflict" role="group" aria-label=conflict.label.clone()>
+            <p><strong>{conflict.label.clone()}</strong>": "<span data-testid="conflict-said">{said}</span></p>
+            <div class="conflict-choices">
+                {choices.into_iter().zip(yours).enumerate().map(|(i, (label, mine))| {
+                    let c = conflict.clone();
+                    let text = if mine { format!("Keep mine: {label}") } else { format!("Use {}'s: {label}", other.get_untracked()) };
+                    view! {
+                        <button class="choice" data-testid="conflict-choice"
+                            on:click=move |_| docs.resolve(&ctx.id.get_untracked(), &c, i)>{text}</button>
+                    }
+                }).collect_view()}
+            </div>
+        </div>
     }
 }
