@@ -183,3 +183,48 @@ fn the_review_of_a_merge_leaves_out_what_this_device_wrote_after_it() {
     let fields: Vec<&str> = changes.changes.iter().map(|c| c.field.as_str()).collect();
     assert_eq!(fields, vec!["Longer-term aspirations"]);
 }
+
+#[test]
+fn a_long_answer_is_reviewed_bounded() {
+    // 150 kB: past both the history-tracked size and the word-diff limit (the same paths
+    // a megabyte takes, at a cost a debug-build test can afford).
+    let big = "word ".repeat(30_000);
+    let mut manager = new_discussion();
+    edit(
+        &mut manager,
+        DiscussionEdit::Answer(AnswerField::Strengths, big.clone()),
+    );
+    let mut employee = replica(&mut manager, 2);
+    // A small edit in the middle is still shown word by word.
+    let mut edited = big.clone();
+    edited.insert_str(75_000, "NEW ");
+    edit(
+        &mut employee,
+        DiscussionEdit::Answer(AnswerField::Strengths, edited),
+    );
+    let looked_at = manager.get_heads();
+    manager.merge(&mut employee).unwrap();
+    let review = changes_since(&mut manager, &looked_at, &managers).unwrap();
+    let Change::Text(pieces) = &review.changes[0].change else {
+        panic!("a text change")
+    };
+    assert!(pieces.iter().any(|p| p.mark == Mark::Added && p.text == "NEW "));
+
+    // Everything replaced: a large change with its counts and the full new text.
+    let other = "other ".repeat(30_000);
+    edit(
+        &mut employee,
+        DiscussionEdit::Answer(AnswerField::Strengths, other.clone()),
+    );
+    let looked_at = manager.get_heads();
+    manager.merge(&mut employee).unwrap();
+    let review = changes_since(&mut manager, &looked_at, &managers).unwrap();
+    assert_eq!(
+        review.changes[0].change,
+        Change::Large {
+            removed: 30_001,
+            added: 30_000,
+            text: other
+        }
+    );
+}
