@@ -224,8 +224,9 @@ fn the_leaders_prep_stays_out_of_the_shared_record_until_interjected() {
     let d = read(&elsewhere);
     let views: Vec<_> = d.views_for(Question::LongTerm).collect();
     assert_eq!(views.len(), 1);
-    assert!(views[0].text.as_str().starts_with(secret));
-    assert!(views[0].text.as_str().contains("Indicators seen: Drive"));
+    assert_eq!(views[0].text.as_str(), secret);
+    // The ticked indicators stay private unless the leader includes them.
+    assert!(!all_content(&elsewhere).contains("Indicators"));
 }
 
 #[test]
@@ -249,6 +250,12 @@ fn an_employee_reflection_is_private_until_an_answer_is_published() {
     let d = read(&shared);
     assert_eq!(d.answers.short_term.as_str(), "Tech lead in two years");
     assert!(!all_content(&shared).contains("Not sure I want to say this yet"));
+    // What is still waiting to be published: the one draft the record lacks.
+    let r = reflection::read(&draft).unwrap();
+    assert_eq!(
+        r.unpublished(&read(&employee_shared)),
+        vec![AnswerField::DevelopmentAreas]
+    );
 }
 
 #[test]

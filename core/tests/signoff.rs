@@ -51,6 +51,9 @@ fn both_sign_on_their_own_devices_and_the_merge_is_agreed() {
     );
     assert_eq!(s.leader.as_ref().unwrap().name, "Maria Lund");
     assert!(s.amendments.is_empty());
+    // The manager has nothing left to sign; the record waits for the employee.
+    assert!(s.covers(Side::Leader) && !s.waits_for(Side::Leader));
+    assert!(s.waits_for(Side::Employee));
 
     // The employee signs the same version at the same time, on their device.
     sign(&mut employee, Side::Employee, "Sam Okafor", "2026-11-27");
@@ -64,6 +67,9 @@ fn both_sign_on_their_own_devices_and_the_merge_is_agreed() {
             }
         );
         assert!(s.amendments.is_empty(), "{:?}", s.amendments);
+        assert!(Side::BOTH
+            .into_iter()
+            .all(|p| s.covers(p) && !s.waits_for(p)));
         let s = s.employee.unwrap();
         assert_eq!((s.name.as_str(), s.on), ("Sam Okafor", day("2026-11-27")));
     }
@@ -104,6 +110,8 @@ fn an_edit_after_signing_is_an_amendment_by_its_author_and_signing_again_covers_
         .iter()
         .any(|g| g.mark == Mark::Added && g.text == "; mentoring"));
     assert_eq!(s.amended_by, vec!["Sam Okafor".to_string()]);
+    // Signing again is asked of both: neither signature covers the amended record.
+    assert!(Side::BOTH.into_iter().all(|p| s.waits_for(p)));
     // The agreed version (for HR) is the signed one, without the amendment.
     let (agreed, _) = signoff::agreed_version(&mut manager).unwrap().unwrap();
     assert_eq!(agreed.answers.strengths.as_str(), "Calm in incidents");

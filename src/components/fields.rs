@@ -162,6 +162,27 @@ fn bind(
     }
 }
 
+/// Makes a growing text area as tall as its text, where the browser cannot do it itself
+/// (CSS `field-sizing: content`, see `textarea.grow` in the style sheet).
+pub fn fit_height(el: &web_sys::HtmlTextAreaElement) {
+    let sized_by_css = window()
+        .get_computed_style(el)
+        .ok()
+        .flatten()
+        .and_then(|style| style.get_property_value("field-sizing").ok())
+        .is_some_and(|v| v == "content");
+    if sized_by_css {
+        return;
+    }
+    // Measured at its smallest, so it also shrinks when text is removed. The borders are
+    // outside the scroll height.
+    let style = web_sys::HtmlElement::style(el);
+    let borders = el.offset_height() - el.client_height();
+    // Setting a property on an element's own style does not fail.
+    let _ = style.set_property("height", "auto");
+    let _ = style.set_property("height", &format!("{}px", el.scroll_height() + borders));
+}
+
 #[component]
 pub fn TextArea(
     /// The document's value of the field.
@@ -176,6 +197,10 @@ pub fn TextArea(
     /// The accessible name when there is no visible label (e.g. a question heading).
     #[prop(into, optional)]
     aria_label: String,
+    /// The box grows and shrinks with its text instead of scrolling (`rows` is then only
+    /// where it starts in browsers that size it by script).
+    #[prop(optional)]
+    grow: bool,
 ) -> impl IntoView {
     let aria_label = (!aria_label.is_empty()).then_some(aria_label);
     let node = NodeRef::<leptos::html::Textarea>::new();
@@ -183,18 +208,34 @@ pub fn TextArea(
         before_input,
         input,
     } = bind(value, field, move || node.get().map(Editable::Area));
+    if grow {
+        // After the binding's effect (created first, so run first) has shown the value.
+        Effect::new(move |_| {
+            value.track();
+            if let Some(el) = node.get() {
+                fit_height(&el);
+            }
+        });
+    }
+    let on_input = move |ev: leptos::ev::Event| {
+        input(ev);
+        if let Some(el) = node.get_untracked().filter(|_| grow) {
+            fit_height(&el);
+        }
+    };
     let id = format!("f-{testid}");
     view! {
         {(!label.is_empty()).then(|| view! { <label class="field-label" for=id.clone()>{label.clone()}</label> })}
         <textarea
             id=id
+            class=grow.then_some("grow")
             rows=rows
             placeholder=placeholder
             aria-label=aria_label
             data-testid=testid
             node_ref=node
             on:beforeinput=before_input
-            on:input=input
+            on:input=on_input
             on:focus=keep_in_view
         ></textarea>
     }

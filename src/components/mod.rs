@@ -4,4 +4,5 @@ pub mod calendar;
 pub mod fields;
 pub mod file_picker;
 pub mod live_bar;
+pub mod sheet;
 pub mod status;

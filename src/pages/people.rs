@@ -1,15 +1,20 @@
 //! The people list: who is due for a career discussion, soonest first.
 
+use career_core::model::discussion::Owner;
 use career_core::model::people::{validate_person, Person, RosterEdit, RosterText, CADENCES};
+use career_core::model::signoff::State;
 use career_core::reports::schedule::{schedule, DueStatus, Schedule};
+use career_core::storage::index::IndexEntry;
 use career_core::storage::keys::DocName;
 use career_core::storage::workspace::TextField;
+use career_core::Side;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::calendar::CalendarDownload;
 use crate::components::fields::TextInput;
 use crate::infra::{clock, random};
+use crate::pages::discussion::{capitalise, Tab};
 use crate::services::{Device, DocStore};
 
 pub fn cadence_label(months: u64) -> String {
@@ -33,8 +38,60 @@ pub fn DueBadge(schedule: Schedule) -> impl IntoView {
     view! { <span class=class data-testid="due-badge">{text}</span> }
 }
 
+/// Home. A leader's device lists their people; a device that received discussions as the
+/// employee lists those; a device that is both (a leader who is also someone's report)
+/// shows both. An employee-only device offers the people list behind "I lead people too".
 #[component]
 pub fn PeoplePage() -> impl IntoView {
+    let docs = expect_context::<DocStore>();
+    let has_shared =
+        Memo::new(move |_| docs.with_index(|i| i.discussions.values().any(|e| e.shared_with_me)));
+    // A leader here: people in the list (or a list that cannot be read), a name as the
+    // leader, or a discussion this device started.
+    let leads = Memo::new(move |_| {
+        let roster = docs
+            .roster()
+            .map(|r| !r.people.is_empty() || !r.manager.name.trim().is_empty())
+            .unwrap_or(true);
+        roster || docs.with_index(|i| i.discussions.values().any(|e| !e.shared_with_me))
+    });
+    let employee_only = Memo::new(move |_| has_shared.get() && !leads.get());
+    let lead_too = RwSignal::new(false);
+
+    view! {
+        <Show when=move || employee_only.get()>
+            <section class="shared-home" data-testid="shared-with-me">
+                <div class="page-head"><h1>"Discussions shared with you"</h1></div>
+                <SharedWithMe />
+                <p class="lead-too">
+                    <button class="small" data-testid="lead-too" aria-controls="your-people"
+                        aria-expanded=move || lead_too.get().to_string()
+                        on:click=move |_| lead_too.update(|on| *on = !*on)>
+                        {move || if lead_too.get() { "Hide the people list" } else { "I lead people too" }}
+                    </button>
+                </p>
+            </section>
+        </Show>
+        <Show when=move || !employee_only.get() || lead_too.get()>
+            <YourPeople main=Signal::derive(move || !employee_only.get()) />
+        </Show>
+        <Show when=move || !employee_only.get() && has_shared.get()>
+            <section class="card shared-with-me" data-testid="shared-with-me">
+                <h2>"Discussions shared with you"</h2>
+                <SharedWithMe />
+            </section>
+        </Show>
+        <p class="open-file-row">
+            "Someone sent you a Career Talk file? "
+            <crate::pages::discussion::share::OpenFile />
+        </p>
+    }
+}
+
+/// The leader's part of home: who is due for a career discussion, soonest first. `main`:
+/// it is the page's heading (not below the employee's part).
+#[component]
+fn YourPeople(#[prop(into)] main: Signal<bool>) -> impl IntoView {
     let docs = expect_context::<DocStore>();
     let show_archived = RwSignal::new(false);
 
@@ -61,9 +118,13 @@ pub fn PeoplePage() -> impl IntoView {
     });
 
     view! {
-        <section class="people">
+        <section class="people" id="your-people" data-testid="your-people">
             <div class="page-head">
-                <h1>"Your people"</h1>
+                {move || if main.get() {
+                    view! { <h1>"Your people"</h1> }.into_any()
+                } else {
+                    view! { <h2>"Your people"</h2> }.into_any()
+                }}
                 <ManagerName />
             </div>
             {move || docs.roster().err().map(|e| e.to_string()).map(|e| view! {
@@ -73,7 +134,6 @@ pub fn PeoplePage() -> impl IntoView {
                     <button on:click=move |_| docs.download_raw(&DocName::Roster)>"Download its stored data"</button>
                 </div>
             })}
-                        <SharedWithMe />
             <AddPerson />
             <label class="toggle">
                 <input type="checkbox" data-testid="show-archived"
@@ -180,43 +240,137 @@ fn AddPerson() -> impl IntoView {
     }
 }
 
-/// Discussions someone shared with the person using this device (the employee's side).
+/// One discussion shared with this device, as its home lists it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct SharedRow {
+    id: String,
+    leader: String,
+    when: String,
+    signed: String,
+    /// What waits for the employee, as computed from their documents.
+    waiting: Vec<String>,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn shared_row(docs: DocStore, id: &str, entry: &IndexEntry) -> SharedRow {
+    let when = match entry.held_on {
+        Some(d) => format!("Held on {}", d.human()),
+        None => format!("Started {} · not held yet", entry.created_on.human()),
+    };
+    let Ok(d) = docs.discussion(id) else {
+        return SharedRow {
+            id: id.to_string(),
+            leader: "your leader".into(),
+            when,
+            signed: "This discussion cannot be read on this device".into(),
+            waiting: vec![],
+        };
+    };
+    let named = d.manager.name.trim().to_string();
+    let leader = if named.is_empty() {
+        "your leader".to_string()
+    } else {
+        named
+    };
+    let mut waiting = Vec::new();
+    let unpublished = docs
+        .reflection(id)
+        .map(|r| r.unpublished(&d).len())
+        .unwrap_or(0);
+    if unpublished > 0 {
+        waiting.push(format!(
+            "{} in your private reflection not published yet (Reflect)",
+            plural(unpublished, "answer", "answers")
+        ));
+    }
+    let sign_off = docs.sign_off(id).ok();
+    if let Some(s) = sign_off.as_ref().filter(|s| s.waits_for(Side::Employee)) {
+        waiting.push(match s.state {
+            State::Waiting {
+                waiting_for: Side::Employee,
+                ..
+            } if s.amendments.is_empty() => format!(
+                "{} signed the record: your signature is waiting (Record)",
+                capitalise(&leader)
+            ),
+            _ => "Changed since it was signed: your signature is waiting (Record)".to_string(),
+        });
+    }
+    let yours = d
+        .open_actions()
+        .filter(|a| a.owner == Owner::Employee)
+        .count();
+    if yours > 0 {
+        waiting.push(format!(
+            "{} of yours (Plan)",
+            plural(yours, "open action", "open actions")
+        ));
+    }
+    let signed = match sign_off {
+        None => "Sign-off cannot be read".to_string(),
+        Some(s) => match s.state {
+            State::Unsigned => "Not signed yet".to_string(),
+            State::Agreed { on } if s.amendments.is_empty() => format!("Agreed on {}", on.human()),
+            State::Agreed { .. } => "Agreed, changed since".to_string(),
+            State::Waiting {
+                signed: Side::Employee,
+                ..
+            } => "Signed by you".to_string(),
+            State::Waiting { .. } => format!("Signed by {leader}"),
+        },
+    };
+    SharedRow {
+        id: id.to_string(),
+        leader,
+        when,
+        signed,
+        waiting,
+    }
+}
+
+/// Discussions someone shared with the person using this device (the employee's side),
+/// newest first, each with what waits for them.
 #[component]
 fn SharedWithMe() -> impl IntoView {
     let docs = expect_context::<DocStore>();
-    let shared = Memo::new(move |_| {
-        docs.with_index(|i| {
-            let mut list: Vec<(String, career_core::Day)> = i
-                .discussions
+    let rows = Memo::new(move |_| {
+        let mut entries: Vec<(String, IndexEntry)> = docs.with_index(|i| {
+            i.discussions
                 .iter()
                 .filter(|(_, e)| e.shared_with_me)
-                .map(|(id, e)| (id.clone(), e.date()))
-                .collect();
-            list.sort_by_key(|item| std::cmp::Reverse(item.1));
-            list
-        })
+                .map(|(id, e)| (id.clone(), e.clone()))
+                .collect()
+        });
+        entries.sort_by_key(|(_, e)| std::cmp::Reverse(e.date()));
+        entries
+            .iter()
+            .map(|(id, e)| shared_row(docs, id, e))
+            .collect::<Vec<_>>()
     });
     view! {
-        <Show when=move || !shared.with(|s| s.is_empty())>
-            <section class="card" data-testid="shared-with-me">
-                <h2>"Shared with you"</h2>
-                <ul class="discussion-list">
-                    {move || shared.get().into_iter().map(|(id, date)| {
-                        let with = docs.discussion(&id).map(|d| d.manager.name).unwrap_or_default();
-                        let with = if with.is_empty() { "your leader".to_string() } else { with };
-                        view! {
-                            <li data-testid="shared-item">
-                                <A href=format!("/discussions/{id}/reflect")>{format!("Your career discussion with {with}")}</A>
-                                <span class="sub">{format!(" · {}", date.human())}</span>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-            </section>
-        </Show>
-        <p class="open-file-row">
-            "Someone sent you a Career Talk file? "
-            <crate::pages::discussion::share::OpenFile />
-        </p>
+        <ul class="discussion-list shared-list">
+            <For each=move || rows.get() key=|row| row.clone() let(row)>
+                <li data-testid="shared-item">
+                    <div class="shared-head">
+                        <A href=Tab::Reflect.route(&row.id)>
+                            "Your career discussion with "<span data-testid="shared-leader">{row.leader.clone()}</span>
+                        </A>
+                        <span class="sub" data-testid="shared-when">{row.when.clone()}</span>
+                        <span class="badge muted" data-testid="shared-signed">{row.signed.clone()}</span>
+                    </div>
+                    {(!row.waiting.is_empty()).then(|| view! {
+                        <div class="shared-waiting">
+                            <span class="waiting-title">"Waiting for you:"</span>
+                            <ul data-testid="shared-waiting">
+                                {row.waiting.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
+                            </ul>
+                        </div>
+                    })}
+                </li>
+            </For>
+        </ul>
     }
 }

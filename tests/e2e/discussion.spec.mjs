@@ -60,10 +60,10 @@ test('a manager holds a whole discussion and finds all of it after a reload', as
   assert.equal(await d.leaderViews('strengths').count(), 1);
   assert.equal(await d.leaderViews('strengths').getByTestId('leader-view-text').inputValue(), PREP['prep-strengths']);
   assert.ok(await env.page.getByTestId('interject-strengths-strengths').isDisabled(), 'interjecting twice is not offered');
-  await d.interject('long_term', 'potential');
+  await d.interject('long_term', 'potential', { indicators: true });
   assert.equal(
     await d.leaderViews('long_term').getByTestId('leader-view-text').inputValue(),
-    `${PREP['prep-potential']}\n(Indicators seen: Drive, Performance)`,
+    `${PREP['prep-potential']}\nIndicators seen: Drive, Performance`,
   );
   await screenshot(env.page, 'discussion-2-conversation');
 

@@ -78,8 +78,20 @@ export class DiscussionPage {
   async value(testid) {
     return this.field(testid).inputValue();
   }
-  async interject(question, source) {
+  /// Interject opens a sheet showing what would be shared; this edits it (`text`), adds
+  /// the ticked indicators (`indicators`), and adds it to the shared record.
+  async interject(question, source, { text, indicators = false } = {}) {
+    const sheet = await this.openInterject(question, source);
+    if (text !== undefined) await sheet.getByTestId('interject-text').fill(text);
+    if (indicators) await sheet.getByTestId('interject-indicators').check();
+    await sheet.getByTestId('interject-add').click();
+    await sheet.waitFor({ state: 'detached' });
+  }
+  async openInterject(question, source) {
     await this.page.getByTestId(`interject-${question}-${source}`).click();
+    const sheet = this.page.getByRole('dialog');
+    await sheet.waitFor();
+    return sheet;
   }
   leaderViews(question) {
     return this.page.getByTestId(`question-${question}`).getByTestId('leader-view');
@@ -126,8 +138,9 @@ export async function managerStarts(app, { manager, person, role = 'Engineer', t
 }
 
 /// A second device: its own browser context (own storage) on the same server.
-export async function otherDevice(env) {
-  const context = await env.browser.newContext({ viewport: { width: 1200, height: 900 } });
+/// `bypassCSP` lets a test run axe-core there too.
+export async function otherDevice(env, { bypassCSP = false } = {}) {
+  const context = await env.browser.newContext({ viewport: { width: 1200, height: 900 }, bypassCSP });
   const page = await context.newPage();
   return { context, page, app: new App(page, env.server.url) };
 }

@@ -48,6 +48,19 @@ impl PrepField {
         }
     }
 
+    /// The name of a view from this field in the shared record, which both people read
+    /// (the titles above are the leader's notes to themself).
+    pub fn shared_title(self) -> &'static str {
+        match self {
+            PrepField::Potential => "Ultimate potential",
+            PrepField::Path => "What it takes to get there",
+            PrepField::Strengths => "Key strengths",
+            PrepField::Needs => "Immediate development needs",
+            PrepField::NextAssignment => "A realistic next assignment",
+            PrepField::Timing => "When the next assignment could happen",
+        }
+    }
+
     pub fn question(self) -> &'static str {
         match self {
             PrepField::Potential => {

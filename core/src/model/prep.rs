@@ -91,23 +91,52 @@ impl Prep {
         }
     }
 
-    /// The text an interjection of `field` brings into the shared record. The potential
-    /// answer carries the indicators the leader ticked, since they are its evidence.
+    /// The text an interjection of `field` starts from: the prepared answer alone. The
+    /// leader sees it, may edit it, and only then adds it to the shared record. The
+    /// indicators are private evidence: they join only when the leader includes them
+    /// ([`Prep::indicators_line`]), since the list also tells which one was *not* seen.
     pub fn interjection_text(&self, field: PrepField) -> String {
-        let text = self.get(field).trim().to_string();
-        if field != PrepField::Potential {
-            return text;
-        }
+        self.get(field).trim().to_string()
+    }
+
+    /// The indicators of potential the leader ticked, as one line the leader may add to
+    /// their view of the ultimate potential; `None` when none is ticked.
+    pub fn indicators_line(&self) -> Option<String> {
         let seen: Vec<&str> = Indicator::ALL
             .into_iter()
             .filter(|i| self.indicators.get(*i))
             .map(|i| i.label())
             .collect();
-        if seen.is_empty() {
-            text
-        } else {
-            format!("{text}\n(Indicators seen: {})", seen.join(", "))
+        (!seen.is_empty()).then(|| format!("Indicators seen: {}", seen.join(", ")))
+    }
+
+    /// Whether `text` is what interjecting `field` offers, unedited: the prepared answer,
+    /// alone or (for the ultimate potential) with the indicators line. An edited view is
+    /// not, so the leader can still bring in what the preparation says.
+    pub fn is_unedited_interjection(&self, field: PrepField, text: &str) -> bool {
+        let plain = self.interjection_text(field);
+        let text = text.trim();
+        if plain.is_empty() {
+            return false;
         }
+        text == plain
+            || (field == PrepField::Potential
+                && self
+                    .indicators_line()
+                    .is_some_and(|line| text == with_line(&plain, &line, true)))
+    }
+}
+
+/// `text` with `line` added as its last line (`include`), or with every line equal to
+/// `line` taken out: what ticking and unticking "Include indicators" does to the text the
+/// leader is about to share, whatever else they typed.
+pub fn with_line(text: &str, line: &str, include: bool) -> String {
+    let kept: Vec<&str> = text.split('\n').filter(|l| l.trim() != line).collect();
+    let rest = kept.join("\n").trim_end().to_string();
+    match (include, rest.is_empty()) {
+        (false, _) => rest,
+        (true, true) => line.to_string(),
+        (true, false) => format!("{rest}\n{line}"),
     }
 }
 
@@ -149,5 +178,77 @@ pub fn apply(doc: &mut AutoCommit, edit: PrepEdit) -> Result<bool, EditError> {
             let obj = obj_at(doc, &["indicators"])?;
             set_value(doc, &obj, i.as_key(), &on)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prep(potential: &str, drive: bool, performance: bool) -> Prep {
+        Prep {
+            kind: KIND.into(),
+            schema: SCHEMA_VERSION,
+            discussion_id: "d1".into(),
+            potential: Text::with_value(potential),
+            indicators: Indicators {
+                drive,
+                willingness: false,
+                performance,
+            },
+            path: Text::default(),
+            strengths: Text::with_value("  Calm in incidents \n"),
+            needs: Text::default(),
+            next_assignment: Text::default(),
+            timing: Text::default(),
+        }
+    }
+
+    #[test]
+    fn an_interjection_never_carries_the_indicators_by_itself() {
+        let p = prep("Head of platform", true, true);
+        assert_eq!(
+            p.interjection_text(PrepField::Potential),
+            "Head of platform"
+        );
+        assert_eq!(
+            p.interjection_text(PrepField::Strengths),
+            "Calm in incidents"
+        );
+        assert_eq!(
+            p.indicators_line().as_deref(),
+            Some("Indicators seen: Drive, Performance")
+        );
+        assert_eq!(
+            prep("Head of platform", false, false).indicators_line(),
+            None
+        );
+    }
+
+    #[test]
+    fn including_the_indicators_adds_one_line_and_unticking_takes_it_out() {
+        let line = "Indicators seen: Drive";
+        let with = with_line("Head of platform\n", line, true);
+        assert_eq!(with, "Head of platform\nIndicators seen: Drive");
+        // Ticking twice adds it once; what the leader typed around it stays.
+        assert_eq!(with_line(&with, line, true), with);
+        assert_eq!(
+            with_line(&format!("{with}\nwithin 3 years"), line, false),
+            "Head of platform\nwithin 3 years"
+        );
+        assert_eq!(with_line("", line, true), line);
+        assert_eq!(with_line(line, line, false), "");
+    }
+
+    #[test]
+    fn only_unedited_text_counts_as_already_interjected() {
+        let p = prep("Head of platform", true, false);
+        let f = PrepField::Potential;
+        assert!(p.is_unedited_interjection(f, "Head of platform"));
+        assert!(p.is_unedited_interjection(f, "Head of platform\nIndicators seen: Drive"));
+        assert!(!p.is_unedited_interjection(f, "Head of platform, in time"));
+        assert!(p.is_unedited_interjection(PrepField::Strengths, "Calm in incidents"));
+        // Nothing prepared: nothing was interjected from it.
+        assert!(!p.is_unedited_interjection(PrepField::Needs, ""));
     }
 }

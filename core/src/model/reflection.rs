@@ -7,7 +7,7 @@ use autosurgeon::{Hydrate, Reconcile};
 
 use crate::error::{DecodeError, EditError};
 use crate::model::am::{obj_at, set_text, splice_text};
-use crate::model::discussion::{self, Answers, DiscussionEdit};
+use crate::model::discussion::{self, Answers, Discussion, DiscussionEdit};
 use crate::model::method::AnswerField;
 use crate::model::schema::{decode, SCHEMA_VERSION};
 use crate::model::text::Splice;
@@ -41,6 +41,18 @@ impl Reflection {
             discussion_id: discussion_id.into(),
             answers: Answers::default(),
         }
+    }
+
+    /// The answers drafted here that the shared record does not carry as they are: what
+    /// "Publish" would still send. An empty draft is nothing to publish.
+    pub fn unpublished(&self, shared: &Discussion) -> Vec<AnswerField> {
+        AnswerField::ALL
+            .into_iter()
+            .filter(|f| {
+                let draft = self.answers.get(*f);
+                !draft.trim().is_empty() && draft != shared.answers.get(*f)
+            })
+            .collect()
     }
 
     /// Applies what was typed to `doc` and to this copy of it in one step (see

@@ -138,6 +138,23 @@ impl SignOff {
             Side::Employee => self.employee.as_ref(),
         }
     }
+
+    /// Whether `party`'s signature covers the record as it is now: nothing is left for
+    /// them to sign.
+    pub fn covers(&self, party: Side) -> bool {
+        self.amendments.is_empty()
+            && match self.state {
+                State::Agreed { .. } => true,
+                State::Waiting { signed, .. } => signed == party,
+                State::Unsigned => false,
+            }
+    }
+
+    /// Whether the record waits for `party` to sign: someone has signed, and `party`'s
+    /// signature does not cover the record as it is now.
+    pub fn waits_for(&self, party: Side) -> bool {
+        self.state != State::Unsigned && !self.covers(party)
+    }
 }
 
 /// At most this many changes after a signature are examined one by one to say who made

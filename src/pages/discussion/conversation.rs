@@ -1,13 +1,19 @@
-//! Step 2: the eight questions for the employee. Beside each, the leader's matching
-//! preparation (private) with "Interject", which brings it into the shared record.
+//! Step 2: the eight questions for the employee, answered in the shared record.
+//!
+//! On the leader's device each question has the matching preparation beside it (private)
+//! with "Interject", which shows the text that would be shared, lets the leader edit it,
+//! and only then adds it to the shared record as the leader's view. On the employee's
+//! device the leader's views are read-only text and nothing of the preparation exists.
 
 use career_core::model::discussion::{DiscussionEdit, DiscussionText, LeaderView, Willing};
 use career_core::model::method::{AnswerField, PrepField, Question};
+use career_core::model::prep::with_line;
 use career_core::Side;
 use leptos::prelude::*;
 
-use super::DiscussionCtx;
-use crate::components::fields::{Choice, TextArea, TextInput};
+use super::{capitalise, DiscussionCtx};
+use crate::components::fields::{fit_height, Choice, TextArea, TextInput};
+use crate::components::sheet::Sheet;
 use crate::infra::{clock, random};
 use crate::services::{DocStore, Live};
 
@@ -15,15 +21,43 @@ use crate::services::{DocStore, Live};
 pub fn Conversation() -> impl IntoView {
     let ctx = expect_context::<DiscussionCtx>();
     let (notes, notes_field) = ctx.text(DiscussionText::Notes);
+    let leader = ctx.leader_name();
+    let employee = ctx.employee_name();
+    let side = ctx.perspective.get_untracked();
+
+    let intro = move || {
+        match side {
+        Side::Leader => "Ask each question and listen. Your preparation is on the right, on this device only. \
+             Interject shows what would be shared and lets you edit it; only what you then add becomes part of the shared record."
+            .to_string(),
+        Side::Employee => format!(
+            "The questions of your career discussion. What you write here goes into the shared record, \
+             which {} sees when you send it with Share or work together live. {}'s views appear under the question they belong to. \
+             To draft an answer privately first, use Reflect.",
+            leader.get(),
+            capitalise(&leader.get()),
+        ),
+    }
+    };
+    let notes_help = move || match side {
+        Side::Leader => format!(
+            "Free-form notes from the conversation. Shared with {}.",
+            employee.get()
+        ),
+        Side::Employee => format!(
+            "Free-form notes from the conversation. Shared with {}.",
+            leader.get()
+        ),
+    };
 
     view! {
-        <p class="intro">"Ask each question and listen. Refer to your preparation on the right and interject your view where it helps; interjected views become part of the shared record."</p>
+        <p class="intro" data-testid="conversation-intro">{intro}</p>
         <ol class="questions">
             {Question::ALL.into_iter().enumerate().map(|(n, q)| view! { <QuestionCard n=n + 1 question=q /> }).collect_view()}
         </ol>
         <section class="card notes">
             <h3>"Shared notes"</h3>
-            <p class="help">"Free-form notes from the conversation. Shared with the employee."</p>
+            <p class="help" data-testid="notes-help">{notes_help}</p>
             <TextArea value=notes field=notes_field testid="notes" rows=6 aria_label="Shared notes" />
         </section>
     }
@@ -70,7 +104,8 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
     });
 
     view! {
-                <li class="card question conversation" data-testid=format!("question-{q}")
+        <li class="card question conversation" data-testid=format!("question-{q}")
+            class:solo=ctx.perspective.get_untracked() == Side::Employee
             on:focusin=move |_| live.focus(Some(q.to_string()))>
             <div class="employee-side">
                 <h3><span class="num">{n}</span>" "{question.title()}</h3>
@@ -80,7 +115,7 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
                     <LeaderViewItem id=vid />
                 </For>
             </div>
-                        {(ctx.perspective.get_untracked() == Side::Leader).then(|| view! {
+            {(ctx.perspective.get_untracked() == Side::Leader).then(|| view! {
                 <aside class="leader-side" data-testid=format!("prep-aside-{q}")>
                     <h4><span class="lock">"🔒"</span>" Your preparation"</h4>
                     {question.leader_sources().iter().map(|f| view! { <PrepSnippet question=question field=*f /> }).collect_view()}
@@ -90,34 +125,28 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
     }
 }
 
+/// One preparation answer beside a question, on the leader's device, with "Interject".
 #[component]
 pub fn PrepSnippet(question: Question, field: PrepField) -> impl IntoView {
-    let docs = expect_context::<DocStore>();
     let ctx = expect_context::<DiscussionCtx>();
     let text = Memo::new(move |_| ctx.with_prep(|p| p.interjection_text(field)));
-    let already = Memo::new(move |_| {
-        let t = text.get();
+    // The views already brought in from this answer for this question.
+    let shared = Memo::new(move |_| {
         ctx.with(|d| {
             d.views_for(question)
-                .any(|v| v.source == field && v.text.as_str() == t)
+                .filter(|v| v.source == field)
+                .map(|v| v.text.as_str().to_string())
+                .collect::<Vec<_>>()
         })
     });
-    let interject = move |_| {
-        let t = text.get_untracked();
-        if t.trim().is_empty() {
-            return;
-        }
-        docs.edit_discussion(
-            &ctx.id.get_untracked(),
-            DiscussionEdit::Interject(LeaderView {
-                id: random::new_id(),
-                question,
-                source: field,
-                text: t.into(),
-                added_on: clock::today(),
-            }),
-        );
-    };
+    // "Interjected" only while a shared view says what the preparation says: after an
+    // edit (there or in the preparation) the leader may bring it in again.
+    let already = Memo::new(move |_| {
+        shared.with(|views| {
+            ctx.with_prep(|p| views.iter().any(|v| p.is_unedited_interjection(field, v)))
+        })
+    });
+    let open = RwSignal::new(false);
     view! {
         <div class="prep-snippet">
             <div class="snippet-title">{field.title()}</div>
@@ -130,32 +159,148 @@ pub fn PrepSnippet(question: Question, field: PrepField) -> impl IntoView {
                 }
             }}
             <button class="small" data-testid=format!("interject-{}-{}", question.as_key(), field.as_key())
+                aria-haspopup="dialog"
                 disabled=move || text.with(|t| t.trim().is_empty()) || already.get()
-                on:click=interject>
-                {move || if already.get() { "Interjected" } else { "Interject" }}
+                on:click=move |_| open.set(true)>
+                {move || if already.get() {
+                    "Interjected"
+                } else if shared.with(|s| !s.is_empty()) {
+                    "Interject again…"
+                } else {
+                    "Interject…"
+                }}
             </button>
+            <Show when=move || open.get()>
+                <InterjectSheet question=question field=field on_close=Callback::new(move |_| open.set(false)) />
+            </Show>
         </div>
     }
 }
 
+/// What an interjection will share, shown before it is shared: the preparation text in an
+/// editable box, the ticked indicators only when the leader includes them.
+#[component]
+fn InterjectSheet(question: Question, field: PrepField, on_close: Callback<()>) -> impl IntoView {
+    let docs = expect_context::<DocStore>();
+    let ctx = expect_context::<DiscussionCtx>();
+    let (plain, indicators) = untrack(|| {
+        ctx.with_prep(|p| {
+            (
+                p.interjection_text(field),
+                p.indicators_line()
+                    .filter(|_| field == PrepField::Potential),
+            )
+        })
+    });
+    let employee = untrack(|| ctx.employee_name().get());
+    let draft = RwSignal::new(plain);
+    let include = RwSignal::new(false);
+    let node = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        draft.track();
+        if let Some(el) = node.get() {
+            fit_height(&el);
+        }
+    });
+    let add = move |ev: leptos::ev::MouseEvent| {
+        let text = draft.get_untracked().trim().to_string();
+        if text.is_empty() {
+            // Keeps the sheet open: there is nothing to add.
+            ev.prevent_default();
+            return;
+        }
+        docs.edit_discussion(
+            &ctx.id.get_untracked(),
+            DiscussionEdit::Interject(LeaderView {
+                id: random::new_id(),
+                question,
+                source: field,
+                text: text.into(),
+                added_on: clock::today(),
+            }),
+        );
+    };
+    let key = format!("{}-{}", question.as_key(), field.as_key());
+    let title_id = format!("interject-title-{key}");
+    let text_id = format!("interject-text-{key}");
+    view! {
+        <Sheet labelled_by=title_id.clone() testid="interject-sheet" on_close=on_close>
+            <h2 id=title_id>"Share your view: "{field.title()}</h2>
+            <p class="help">
+                {format!("What you add becomes part of the shared record, under “{}”, and {employee} will see it. ", question.title())}
+                "Edit it first if you like. Your preparation itself stays private and unchanged."
+            </p>
+            <label class="field-label" for=text_id.clone()>{format!("The text {employee} will see")}</label>
+            <textarea id=text_id class="grow" rows=4 autofocus data-testid="interject-text" node_ref=node
+                prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+            {indicators.map(|line| {
+                let offered = line.clone();
+                view! {
+                    <label class="toggle interject-indicators">
+                        <input type="checkbox" data-testid="interject-indicators"
+                            prop:checked=move || include.get()
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                include.set(on);
+                                draft.update(|t| *t = with_line(t, &line, on));
+                            } />
+                        "Include indicators"
+                        <span class="sub">{format!("(adds “{offered}”)")}</span>
+                    </label>
+                }
+            })}
+            <div class="sheet-actions">
+                <button type="submit" value="cancel" data-testid="interject-cancel">"Cancel"</button>
+                <button type="submit" value="add" class="primary" data-testid="interject-add"
+                    disabled=move || draft.with(|t| t.trim().is_empty())
+                    on:click=add>"Add to the shared record"</button>
+            </div>
+        </Sheet>
+    }
+}
+
+/// A view the leader brought in: theirs to edit or withdraw on their device, read-only
+/// text on the employee's.
 #[component]
 fn LeaderViewItem(id: String) -> impl IntoView {
     let docs = expect_context::<DocStore>();
     let ctx = expect_context::<DiscussionCtx>();
     let vid = StoredValue::new(id.clone());
-    let find = move || {
-        vid.with_value(|id| ctx.with(|d| d.leader_views.iter().find(|v| &v.id == id).cloned()))
-    };
+    let source = Memo::new(move |_| {
+        vid.with_value(|id| {
+            ctx.with(|d| {
+                d.leader_views
+                    .iter()
+                    .find(|v| &v.id == id)
+                    .map(|v| v.source.shared_title())
+                    .unwrap_or_default()
+            })
+        })
+    });
     let (text, field) = ctx.text(DiscussionText::LeaderView(id));
-    let source = move || find().map(|v| v.source.title()).unwrap_or_default();
-    view! {
-        <div class="leader-view" data-testid="leader-view">
+    let body = match ctx.perspective.get_untracked() {
+        Side::Leader => view! {
             <div class="leader-view-head">
-                <span class="badge leader">"Leader's view"</span>
+                <span class="badge leader">"Your view, shared"</span>
                 <span class="sub">{source}</span>
-                <button class="link" on:click=move |_| docs.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::RemoveLeaderView { id: vid.get_value() })>"Withdraw"</button>
+                <button class="link" data-testid="withdraw-view"
+                    on:click=move |_| docs.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::RemoveLeaderView { id: vid.get_value() })>"Withdraw"</button>
             </div>
-             <TextArea value=text field=field testid="leader-view-text" rows=2 aria_label="Leader's view" />
-        </div>
-    }
+            <TextArea value=text field=field testid="leader-view-text" rows=2 grow=true aria_label="Your shared view" />
+        }
+        .into_any(),
+        Side::Employee => {
+            let leader = ctx.leader_name();
+            view! {
+                <div class="leader-view-head">
+                    <span class="badge leader">{move || format!("{}'s view", capitalise(&leader.get()))}</span>
+                    <span class="sub">{source}</span>
+                </div>
+                <p class="prose leader-view-text" data-testid="leader-view-text">{text}</p>
+            }
+            .into_any()
+        }
+    };
+    view! { <div class="leader-view" data-testid="leader-view">{body}</div> }
 }

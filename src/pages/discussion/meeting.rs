@@ -12,7 +12,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::conversation::PrepSnippet;
-use super::DiscussionCtx;
+use super::{capitalise, DiscussionCtx};
 use crate::components::fields::{Choice, TextArea, TextInput};
 use crate::services::DocStore;
 
@@ -148,6 +148,18 @@ fn MeetingQuestion(question: Question) -> impl IntoView {
     let ctx = expect_context::<DiscussionCtx>();
     let field = AnswerField::of(question);
     let (value, text_field) = ctx.text(DiscussionText::Answer(field));
+    let side = ctx.perspective.get_untracked();
+    let leader = ctx.leader_name();
+    let (answer_label, view_badge) = match side {
+        Side::Leader => (
+            "Answer, in the employee's words".to_string(),
+            Signal::derive(|| "Your view".to_string()),
+        ),
+        Side::Employee => (
+            "Your answer, in your words".to_string(),
+            Signal::derive(move || format!("{}'s view", capitalise(&leader.get()))),
+        ),
+    };
     let views = Memo::new(move |_| {
         ctx.with(|d| {
             d.views_for(question)
@@ -164,13 +176,13 @@ fn MeetingQuestion(question: Question) -> impl IntoView {
                 let set = Callback::new(move |w: Willing| docs.edit_discussion(&ctx.id.get_untracked(), DiscussionEdit::Willing(Some(w))));
                 view! { <Choice options=Willing::ALL.map(|w| (w, w.label())).to_vec() value=willing on_change=set testid="meeting-willing" legend="Answer" /> }
             })}
-            <TextArea value=value field=text_field testid="meeting-answer" label="Answer, in the employee's words" rows=7 />
+            <TextArea value=value field=text_field testid="meeting-answer" label=answer_label rows=7 />
             {(question == Question::NextAssignment).then(|| {
                 let (timing, timing_field) = ctx.text(DiscussionText::Answer(AnswerField::NextAssignmentTiming));
                 view! { <TextInput value=timing field=timing_field testid="meeting-timing" label="When?" /> }
             })}
             {move || views.get().into_iter().map(|v| view! {
-                <blockquote class="leader-view"><span class="badge leader">"Leader's view"</span>" "{v}</blockquote>
+                <blockquote class="leader-view"><span class="badge leader">{view_badge}</span>" "{v}</blockquote>
             }).collect_view()}
         </section>
     }

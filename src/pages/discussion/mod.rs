@@ -46,9 +46,10 @@ impl Tab {
         Tab::Share,
         Tab::Record,
     ];
-    const EMPLOYEE: [Tab; 5] = [
+    const EMPLOYEE: [Tab; 6] = [
         Tab::Reflect,
         Tab::Conversation,
+        Tab::Gap,
         Tab::Plan,
         Tab::Share,
         Tab::Record,
@@ -95,8 +96,7 @@ impl Tab {
             (Tab::Conversation, Side::Leader) => "2 · Conversation",
             (Tab::Conversation, Side::Employee) => "2 · Discussion",
             (Tab::Gap, _) => "3 · Gap view",
-            (Tab::Plan, Side::Leader) => "4 · Plan",
-            (Tab::Plan, Side::Employee) => "3 · Plan",
+            (Tab::Plan, _) => "4 · Plan",
             (Tab::Share, _) => "Share",
             (Tab::Record, _) => "Record",
             (Tab::Meeting, _) => "Meeting",
@@ -106,6 +106,15 @@ impl Tab {
     pub fn route(self, discussion_id: &str) -> String {
         format!("/discussions/{discussion_id}/{}", self.slug())
     }
+}
+
+/// "your leader" → "Your leader"; a name stays as it is.
+pub fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// What every step of a discussion page reads.
@@ -138,6 +147,29 @@ impl DiscussionCtx {
             value.into(),
             TextField::Prep(self.id.get_untracked(), field),
         )
+    }
+
+    /// The leader's name as the record carries it, or "your leader" (for sentences on the
+    /// employee's device, where it never starts the sentence).
+    pub fn leader_name(&self) -> Memo<String> {
+        self.name_or(|d| &d.manager.name, "your leader")
+    }
+
+    /// The employee's name as the record carries it, or "the employee".
+    pub fn employee_name(&self) -> Memo<String> {
+        self.name_or(|d| &d.employee.name, "the employee")
+    }
+
+    fn name_or(&self, name: fn(&Discussion) -> &String, fallback: &'static str) -> Memo<String> {
+        let ctx = *self;
+        Memo::new(move |_| {
+            let name = ctx.with(|d| name(d).trim().to_string());
+            if name.is_empty() {
+                fallback.to_string()
+            } else {
+                name
+            }
+        })
     }
 
     /// Reads from the discussion, or a default when it is unavailable.
@@ -205,7 +237,7 @@ pub fn DiscussionPage() -> impl IntoView {
                         <strong>"This discussion cannot be opened: "</strong>{e}
                         ". Its stored data is kept unchanged; your other discussions are not affected. "
                         <button on:click=move |_| docs.download_raw(&name)>"Download its stored data"</button>
-                        " " <A href="/">"Back to your people"</A>
+                        " " <A href="/">"Back to the start"</A>
                     </div>
                 }.into_any()
             }
@@ -220,7 +252,7 @@ pub fn DiscussionPage() -> impl IntoView {
                 let crumb = name.clone();
                 view! {
                     <nav class="crumbs">
-                        <A href="/">"People"</A>" › "
+                        <A href="/">{if employee_side { "Home" } else { "People" }}</A>" › "
                         {(!employee_side).then(|| view! { <A href=format!("/people/{person_id}")>{crumb}</A>" › " })}
                         "Discussion"
                     </nav>
@@ -232,7 +264,11 @@ pub fn DiscussionPage() -> impl IntoView {
             }
         }}
                 <Show when=move || disc.with(|d| d.is_ok()) && tab.get() != Tab::Meeting>
-            <A href=move || format!("{}?q=1", Tab::Meeting.route(&id.get())) attr:class="meeting-start" attr:data-testid="start-meeting">"Start the meeting on this device (one question per screen)"</A>
+            <A href=move || format!("{}?q=1", Tab::Meeting.route(&id.get())) attr:class="meeting-start" attr:data-testid="start-meeting">{move || if perspective.get() == Side::Leader {
+                "Start the meeting on this device (one question per screen)"
+            } else {
+                "Go through the questions one per screen (for the meeting)"
+            }}</A>
             <review::Conflicts />
             <review::MergeReview />
                         <nav class="tabs" aria-label="Steps of the discussion">
@@ -255,7 +291,7 @@ pub fn DiscussionPage() -> impl IntoView {
             // Keyed by the discussion too: its fields are bound to this discussion's id.
             {move || match (id.with(|_| tab.get()), perspective.get()) {
                 (Tab::Conversation, _) => view! { <conversation::Conversation /> }.into_any(),
-                (Tab::Gap, Side::Leader) => view! { <gap::GapView /> }.into_any(),
+                (Tab::Gap, _) => view! { <gap::GapView /> }.into_any(),
                 (Tab::Plan, _) => view! { <plan::Plan /> }.into_any(),
                 (Tab::Share, _) => view! { <share::Share /> }.into_any(),
                 (Tab::Record, _) => view! { <record::Record /> }.into_any(),

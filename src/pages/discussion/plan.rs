@@ -6,10 +6,10 @@ use career_core::model::discussion::{
     carry_over_candidates, Action, DiscussionEdit, DiscussionText, Owner, Readiness, Track,
 };
 use career_core::reports::schedule::next_due_after;
-use career_core::Day;
+use career_core::{Day, Side};
 use leptos::prelude::*;
 
-use super::DiscussionCtx;
+use super::{capitalise, DiscussionCtx};
 use crate::components::fields::{Choice, TextInput};
 use crate::infra::{clock, random};
 use crate::services::DocStore;
@@ -45,8 +45,18 @@ pub fn Plan() -> impl IntoView {
         ctx.with(|d| docs.person(&d.person_id).map(|p| p.cadence_months))
             .unwrap_or(12)
     });
+    let employee_side = ctx.perspective.get_untracked() == Side::Employee;
+    let leader = ctx.leader_name();
 
     view! {
+        {employee_side.then(|| view! {
+            <p class="intro" data-testid="plan-intro">
+                {move || format!(
+                    "Your development plan with {}. It is part of the shared record: both of you can change it, and Share sends your changes.",
+                    leader.get()
+                )}
+            </p>
+        })}
         <section class="card">
             <h3>"Actions for the next 12 months"</h3>
             <Show when=move || !action_ids.with(|a| a.is_empty()) fallback=|| view! { <p class="muted">"No actions yet."</p> }>
@@ -82,12 +92,25 @@ pub fn Plan() -> impl IntoView {
             " "
             <button class="small" data-testid="held-today" on:click=move |_| edit(DiscussionEdit::HeldOn(Some(clock::today())))>"Held today"</button>
             <p data-testid="next-discussion">
-                {move || match held_on.get() {
-                    Some(h) => format!("Next discussion due {} (every {} months).", next_due_after(h, cadence.get()).human(), cadence.get()),
-                    None => "Set the date it was held to schedule the next discussion.".to_string(),
+                {move || match (held_on.get(), employee_side) {
+                    // How often the leader meets this person is in the leader's people list,
+                    // which this device does not have.
+                    (Some(h), true) => format!("Held on {}.", h.human()),
+                    (None, true) => "Not held yet.".to_string(),
+                    (Some(h), false) => format!("Next discussion due {} (every {} months).", next_due_after(h, cadence.get()).human(), cadence.get()),
+                    (None, false) => "Set the date it was held to schedule the next discussion.".to_string(),
                 }}
             </p>
         </section>
+    }
+}
+
+/// Who owns an action, as this device says it: on the employee's, "You" or their leader.
+fn owner_label(ctx: DiscussionCtx, owner: Owner, leader: &str) -> String {
+    match (ctx.perspective.get_untracked(), owner) {
+        (Side::Leader, o) => o.label().to_string(),
+        (Side::Employee, Owner::Employee) => "You".to_string(),
+        (Side::Employee, Owner::Manager) => capitalise(leader),
     }
 }
 
@@ -103,6 +126,8 @@ fn ActionRow(id: String) -> impl IntoView {
     let (text, field) = ctx.text(DiscussionText::Action(aid.get_value()));
     let edit = move |e: DiscussionEdit| docs.edit_discussion(&ctx.id.get_untracked(), e);
     let id = move || aid.get_value();
+    let leader = ctx.leader_name();
+    let owner_label = move |o| owner_label(ctx, o, &leader.get_untracked());
     view! {
         <tr data-testid="action-row">
             <td><input type="checkbox" data-testid="action-done" aria-label="Done"
@@ -115,8 +140,8 @@ fn ActionRow(id: String) -> impl IntoView {
                     let owner = if event_target_value(&ev) == "manager" { Owner::Manager } else { Owner::Employee };
                     edit(DiscussionEdit::ActionOwner { id: id(), owner })
                 }>
-                <option value="employee" selected=move || get().is_some_and(|a| a.owner == Owner::Employee)>{Owner::Employee.label()}</option>
-                <option value="manager" selected=move || get().is_some_and(|a| a.owner == Owner::Manager)>{Owner::Manager.label()}</option>
+                <option value="employee" selected=move || get().is_some_and(|a| a.owner == Owner::Employee)>{owner_label(Owner::Employee)}</option>
+                <option value="manager" selected=move || get().is_some_and(|a| a.owner == Owner::Manager)>{owner_label(Owner::Manager)}</option>
             </select></td>
             <td><input type="date" data-testid="action-due" aria-label="Due date"
                 prop:value=move || get().and_then(|a| a.due).map(|d| d.to_string()).unwrap_or_default()
@@ -131,6 +156,7 @@ fn ActionRow(id: String) -> impl IntoView {
 fn CarryOver() -> impl IntoView {
     let docs = expect_context::<DocStore>();
     let ctx = expect_context::<DiscussionCtx>();
+    let leader = ctx.leader_name();
     let previous = Memo::new(move |_| {
         let current = ctx.disc.get().ok()?;
         let prev_id = docs.with_index(|i| {
@@ -170,7 +196,7 @@ fn CarryOver() -> impl IntoView {
                         view! {
                             <li>
                                 <span>{a.text.as_str().to_string()}</span>" "
-                                <span class="sub">{a.owner.label()}</span>" "
+                                <span class="sub">{owner_label(ctx, a.owner, &leader.get_untracked())}</span>" "
                                 <button class="small" data-testid="carry-over-action" on:click=move |_| carry(a2.clone())>"Carry over"</button>
                             </li>
                         }

@@ -57,11 +57,7 @@ pub fn SignOffPanel() -> impl IntoView {
                 ),
             ),
         };
-        let i_signed_latest = match &s.state {
-            State::Agreed { .. } => s.amendments.is_empty(),
-            State::Waiting { signed, .. } => *signed == me && s.amendments.is_empty(),
-            State::Unsigned => false,
-        };
+        let i_signed_latest = s.covers(me);
         let button = if s.of(me).is_some() {
             format!("Sign again as {my_name}")
         } else {
