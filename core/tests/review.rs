@@ -208,7 +208,9 @@ fn a_long_answer_is_reviewed_bounded() {
     let Change::Text(pieces) = &review.changes[0].change else {
         panic!("a text change")
     };
-    assert!(pieces.iter().any(|p| p.mark == Mark::Added && p.text == "NEW "));
+    assert!(pieces
+        .iter()
+        .any(|p| p.mark == Mark::Added && p.text == "NEW "));
 
     // Everything replaced: a large change with its counts and the full new text.
     let other = "other ".repeat(30_000);
