@@ -24,10 +24,10 @@ const STRENGTHS = 'Calm in incidents.';
 const MINE_SHORT = 'I want to lead the card-issuing team.';
 const MINE_LONG = 'Head of engineering, one day.';
 
-async function both(page, name) {
+async function both(page, name, options) {
   for (const [w, h] of [[768, 1024], [1024, 768]]) {
     await page.setViewportSize({ width: w, height: h });
-    await screenshot(page, `${name}-${w}x${h}`);
+    await screenshot(page, `${name}-${w}x${h}`, options);
   }
 }
 
@@ -52,7 +52,8 @@ test('the employee publishes with each choice; the manager reads exactly what ch
   await other.page.getByTestId('publish-short_term').click();
   const sheet = other.page.getByTestId('publish-sheet-short_term');
   await sheet.waitFor();
-  await both(other.page, 'two-sides-1-employee-publish-choice');
+  await both(other.page, 'two-sides-1-employee-publish-choice', { fullPage: false });
+  assert.equal(await other.page.evaluate(() => document.activeElement?.dataset.testid), 'publish-add', 'the default choice has the focus');
   await sheet.getByTestId('publish-add').click();
   await other.page.getByTestId('publish-state-short_term').getByText('Published').waitFor();
   assert.equal(await ed.value('reflect-short_term'), `${SHORT}\n\nSam Okafor: ${MINE_SHORT}`);
@@ -65,7 +66,7 @@ test('the employee publishes with each choice; the manager reads exactly what ch
   await confirm.waitFor();
   assert.match(await confirm.textContent(), /Replacing removes 5 words of the shared answer/);
   assert.match((await confirm.getByTestId('publish-removes').allTextContents()).join(''), /Principal engineer within five years/);
-  await both(other.page, 'two-sides-2-employee-replace-confirm');
+  await both(other.page, 'two-sides-2-employee-replace-confirm', { fullPage: false });
   await confirm.getByTestId('publish-replace-confirm').click();
   await other.page.getByTestId('publish-state-long_term').getByText('Published').waitFor();
 

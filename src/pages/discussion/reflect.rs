@@ -11,6 +11,7 @@ use leptos::prelude::*;
 
 use super::DiscussionCtx;
 use crate::components::fields::TextArea;
+use crate::components::sheet::Sheet;
 use crate::services::{DocStore, Sharing};
 
 #[component]
@@ -62,13 +63,13 @@ fn ReflectQuestion(n: usize, question: Question) -> impl IntoView {
             _ => docs.publish(&id, f, Publish::Draft),
         }
     };
+    // The sheet closes itself after a submit button's handler (see `Sheet`).
     let choose = move |how: Option<Publish>| {
         let id = ctx.id.get_untracked();
         match how {
             Some(how) => docs.publish(&id, f, how),
             None => docs.draft_from_shared(&id, f),
         }
-        close();
     };
     let other = move || sharing.other_party(&ctx.id.get());
     view! {
@@ -94,33 +95,31 @@ fn ReflectQuestion(n: usize, question: Question) -> impl IntoView {
             </div>
             {move || sheet.with(Option::is_some).then(|| {
                 let title = format!("publish-sheet-title-{key}");
-                let labelledby = title.clone();
                 view! {
-                    <div class="sheet" role="dialog" aria-labelledby=labelledby data-testid=format!("publish-sheet-{key}")
-                        on:keydown=move |e| if e.key() == "Escape" { close() }>
-                        <h4 id=title>"The shared answer has words your draft does not"</h4>
-                        <p>"How should your draft go in? Nothing is removed unless you choose to replace."</p>
-                        <Show when=move || !confirm.get() fallback=move || sheet.get().map(|check| {
-                            view! {
-                                <div class="confirm" data-testid="publish-confirm">
-                                    <p><strong>{format!("Replacing removes {} words of the shared answer:", check.removed_words)}</strong></p>
-                                    <p class="prose tracked">{removed_view(&check.removes)}</p>
-                                    <p class="help">{format!("{} will be told which words you removed when you next share.", other())}</p>
-                                    <div class="sheet-actions">
-                                        <button class="danger" data-testid="publish-replace-confirm" on:click=move |_| choose(Some(Publish::Replace))>"Replace the shared answer"</button>
-                                        <button class="secondary" data-testid="publish-cancel" on:click=move |_| confirm.set(false)>"Back"</button>
-                                    </div>
+                    <Sheet labelled_by=title.clone() testid=format!("publish-sheet-{key}") on_close=Callback::new(move |_| close())>
+                        <h2 id=title>"The shared answer has words your draft does not"</h2>
+                        <Show when=move || !confirm.get() fallback=move || sheet.get().map(|check| view! {
+                            <div class="confirm" data-testid="publish-confirm">
+                                <p><strong>{format!("Replacing removes {} words of the shared answer:", check.removed_words)}</strong></p>
+                                <p class="prose tracked">{removed_view(&check.removes)}</p>
+                                <p class="help">{format!("{} will be told which words you removed when you next share.", other())}</p>
+                                <div class="sheet-actions">
+                                    <button type="button" class="secondary" data-testid="publish-back" on:click=move |_| confirm.set(false)>"Back"</button>
+                                    <button type="submit" class="danger" autofocus data-testid="publish-replace-confirm" on:click=move |_| choose(Some(Publish::Replace))>"Replace the shared answer"</button>
                                 </div>
-                            }
+                            </div>
                         })>
+                            <p class="help">"In the shared record now:"</p>
+                            <p class="prose shared-now">{move || shared.get()}</p>
+                            <p>"How should your draft go in? Nothing is removed unless you choose to replace."</p>
                             <div class="sheet-actions">
-                                <button data-testid="publish-add" autofocus on:click=move |_| choose(Some(Publish::AddMine))>"Add mine after it"</button>
-                                <button class="secondary" data-testid="publish-edit" on:click=move |_| choose(None)>"Edit the shared answer"</button>
-                                <button class="secondary" data-testid="publish-replace" on:click=move |_| confirm.set(true)>"Replace it…"</button>
-                                <button class="link" data-testid="publish-cancel" on:click=move |_| close()>"Cancel"</button>
+                                <button type="submit" class="primary" autofocus data-testid="publish-add" on:click=move |_| choose(Some(Publish::AddMine))>"Add mine after it"</button>
+                                <button type="submit" data-testid="publish-edit" on:click=move |_| choose(None)>"Edit the shared answer"</button>
+                                <button type="button" data-testid="publish-replace" on:click=move |_| confirm.set(true)>"Replace it…"</button>
+                                <button type="submit" value="cancel" data-testid="publish-cancel">"Cancel"</button>
                             </div>
                         </Show>
-                    </div>
+                    </Sheet>
                 }
             })}
         </li>

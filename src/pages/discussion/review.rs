@@ -188,7 +188,7 @@ fn ConflictRow(conflict: Conflict, other: Signal<String>) -> impl IntoView {
                     let c = conflict.clone();
                     let text = if mine { format!("Keep mine: {label}") } else { format!("Use {}'s: {label}", other.get_untracked()) };
                     view! {
-                        <button class="choice" data-testid="conflict-choice"
+                        <button class="conflict-pick" data-testid="conflict-choice"
                             on:click=move |_| docs.resolve(&ctx.id.get_untracked(), &c, i)>{text}</button>
                     }
                 }).collect_view()}
