@@ -240,12 +240,34 @@ pub fn changes_between(
 ) -> Result<Review, DecodeError> {
     let before = snapshot(doc, since)?;
     let after = snapshot(doc, until)?;
-    let history = History::between(doc, since, until, mine);
+    let removals = removes_mine(&before, &after, mine);
+    let history = History::between(doc, since, until, mine, removals);
     let changes = compare_snapshots(&before, &after, &history, mine);
     Ok(Review {
         changes,
         latest: history.latest,
     })
+}
+
+/// Whether anything this device wrote (a character, a leader view, an action) is gone from
+/// `after`: only then is it worth reading who removed what.
+fn removes_mine(before: &Snapshot, after: &Snapshot, mine: &dyn Fn(&ActorId) -> bool) -> bool {
+    let ours = |id: &ObjId| actor_of(id).is_some_and(mine);
+    let items = before
+        .items
+        .iter()
+        .any(|(id, obj)| ours(obj) && !after.items.contains_key(id));
+    items
+        || before.texts.iter().any(|(field, chars)| {
+            let Chars::Tracked(_, b) = chars else {
+                return false;
+            };
+            let kept: std::collections::HashSet<&ObjId> = match after.texts.get(field) {
+                Some(Chars::Tracked(_, a)) => a.iter().map(|(id, _)| id).collect(),
+                _ => return false,
+            };
+            b.iter().any(|(id, _)| ours(id) && !kept.contains(id))
+        })
 }
 
 /// The discussion as it was at `heads`.
@@ -365,7 +387,7 @@ fn compare_snapshots(
                 field: field_label(a, &field),
                 change,
                 removed_yours: yours,
-                when: now.obj().and_then(|o| history.touched(o)),
+                when: when_changed(before.texts.get(&field), now, history),
                 text: Some(field),
             });
         }
@@ -495,6 +517,24 @@ fn compare_snapshots(
         &mut out,
     );
     out
+}
+
+/// When the other side last changed a text: its latest inserted character, or its latest
+/// operation on the text where the removals were read.
+fn when_changed(before: Option<&Chars>, now: &Chars, history: &History) -> Option<i64> {
+    let touched = now.obj().and_then(|o| history.touched(o));
+    let Chars::Tracked(_, a) = now else {
+        return touched.or(history.latest);
+    };
+    let had: std::collections::HashSet<&ObjId> = match before {
+        Some(Chars::Tracked(_, b)) => b.iter().map(|(id, _)| id).collect(),
+        _ => Default::default(),
+    };
+    a.iter()
+        .filter(|(id, _)| !had.contains(id))
+        .filter_map(|(id, _)| history.time_of(id))
+        .chain(touched)
+        .max()
 }
 
 fn tracked_removed_by_them(

@@ -42,12 +42,15 @@ pub(crate) fn actor_of(id: &ObjId) -> Option<&ActorId> {
 /// a review covers.
 #[derive(Default)]
 pub(crate) struct History {
-    /// A removed character's id (as `ctr@actor`) → the actor whose change removed it.
+    /// A character removed by the other side (its insert operation) → the actor whose
+    /// change removed it. This device's own removals are not read.
     pub removed_by: HashMap<(u64, ActorId), ActorId>,
     /// An object's id → the time of the latest change by the other side that touched it.
     pub touched: HashMap<(u64, ActorId), i64>,
     /// The time of the latest change by the other side.
     pub latest: Option<i64>,
+    /// The other side's changes by actor: (first op, last op, time), sorted.
+    ops: HashMap<ActorId, Vec<(u64, u64, i64)>>,
 }
 
 fn key_of(id: &ObjId) -> Option<(u64, ActorId)> {
@@ -58,52 +61,81 @@ fn key_of(id: &ObjId) -> Option<(u64, ActorId)> {
 }
 
 impl History {
-    /// Reads the changes in the history of `to` that are not in the history of `from`.
+    /// Reads the changes in the history of `to` that are not in the history of `from`:
+    /// their times from the changes' metadata and, when `removals` is asked for (some
+    /// removed words were this device's), who removed what from the decoded operations.
     pub(crate) fn between(
         doc: &mut AutoCommit,
         from: &[ChangeHash],
         to: &[ChangeHash],
         mine: &dyn Fn(&ActorId) -> bool,
+        removals: bool,
     ) -> History {
-        let since: HashMap<ChangeHash, automerge::Change> = doc
-            .get_changes(from)
+        let metas: HashMap<ChangeHash, (ActorId, u64, u64, i64, Vec<ChangeHash>)> = doc
+            .get_changes_meta(from)
             .into_iter()
-            .map(|c| (c.hash(), c))
+            .map(|m| {
+                let actor = m.actor.into_owned();
+                (m.hash, (actor, m.start_op, m.max_op, m.timestamp, m.deps))
+            })
             .collect();
         let mut seen = HashSet::new();
         let mut stack: Vec<ChangeHash> = to.to_vec();
         let mut out = History::default();
+        let mut theirs: Vec<ChangeHash> = Vec::new();
         while let Some(h) = stack.pop() {
             if !seen.insert(h) {
                 continue;
             }
-            let Some(change) = since.get(&h) else {
+            let Some((actor, start, max, time, deps)) = metas.get(&h) else {
                 continue;
             };
-            stack.extend(change.deps().iter().copied());
-            let expanded = change.decode();
-            let theirs = !mine(&expanded.actor_id);
-            if theirs {
-                out.latest = Some(out.latest.map_or(expanded.time, |t| t.max(expanded.time)));
+            stack.extend(deps.iter().copied());
+            // Only the other side's changes matter: what this device removed, it knows.
+            if mine(actor) {
+                continue;
             }
-            for op in &expanded.operations {
+            theirs.push(h);
+            out.latest = Some(out.latest.map_or(*time, |t| t.max(*time)));
+            out.ops
+                .entry(actor.clone())
+                .or_default()
+                .push((*start, *max, *time));
+        }
+        for ranges in out.ops.values_mut() {
+            ranges.sort_unstable();
+        }
+        if !removals {
+            return out;
+        }
+        for h in theirs {
+            let Some(change) = doc.get_change_by_hash(&h).map(|c| c.decode()) else {
+                continue;
+            };
+            for op in &change.operations {
                 use automerge::legacy::{ElementId, Key, ObjectId, OpType};
-                if theirs {
-                    if let ObjectId::Id(o) = &op.obj {
-                        let t = out
-                            .touched
-                            .entry((o.0, o.1.clone()))
-                            .or_insert(expanded.time);
-                        *t = (*t).max(expanded.time);
-                    }
+                if let ObjectId::Id(o) = &op.obj {
+                    let t = out.touched.entry((o.0, o.1.clone())).or_insert(change.time);
+                    *t = (*t).max(change.time);
                 }
                 if let (OpType::Delete, Key::Seq(ElementId::Id(e))) = (&op.action, &op.key) {
                     out.removed_by
-                        .insert((e.0, e.1.clone()), expanded.actor_id.clone());
+                        .insert((e.0, e.1.clone()), change.actor_id.clone());
                 }
             }
         }
         out
+    }
+
+    /// When the other side's operation `id` was made (for an inserted character).
+    pub(crate) fn time_of(&self, id: &ObjId) -> Option<i64> {
+        let ObjId::Id(ctr, actor, _) = id else {
+            return None;
+        };
+        let ranges = self.ops.get(actor)?;
+        let i = ranges.partition_point(|(start, _, _)| start <= ctr);
+        let (start, max, time) = ranges.get(i.checked_sub(1)?)?;
+        (start <= ctr && ctr <= max).then_some(*time)
     }
 
     pub(crate) fn touched(&self, obj: &ObjId) -> Option<i64> {

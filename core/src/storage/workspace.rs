@@ -253,7 +253,13 @@ pub struct Workspace<K: KvStore> {
     /// from here meanwhile.
     pending_meta: BTreeMap<String, LocalMeta>,
     copies: Copies,
+    /// The last review computed: (discussion, from, to) → the review. Heads name fixed
+    /// points of the history, so the same range always gives the same review.
+    reviewed: Option<Reviewed>,
 }
+
+/// A computed review and the range it covers: (discussion, from, to).
+type Reviewed = (String, Vec<String>, Option<Vec<String>>, Review);
 
 fn damaged(what: &str, e: DecodeError) -> LoadError {
     LoadError::Damaged(format!("the stored {what} cannot be read ({e})"))
@@ -283,6 +289,7 @@ impl<K: KvStore> Workspace<K> {
             index_changed,
             pending_meta: BTreeMap::new(),
             copies: Copies::default(),
+            reviewed: None,
         }
     }
 
@@ -477,13 +484,28 @@ impl<K: KvStore> Workspace<K> {
         let Some(from) = meta.review_from.as_ref() else {
             return Ok(Review::default());
         };
-        let from = heads_from_strings(from);
-        let to = meta.review_to.as_ref().map(|to| heads_from_strings(to));
-        let mine = self.mine();
-        let stored = self.stored(&DocName::Discussion(id.into()))?;
-        let mut review = match &to {
-            Some(to) => review::changes_between(&mut stored.doc, &from, to, &mine)?,
-            None => review::changes_since(&mut stored.doc, &from, &mine)?,
+        let cached = self.reviewed.as_ref().filter(|(i, f, t, _)| {
+            i == id && f == from && t.as_ref() == meta.review_to.as_ref() && t.is_some()
+        });
+        let mut review = match cached {
+            Some((.., review)) => review.clone(),
+            None => {
+                let heads = heads_from_strings(from);
+                let to = meta.review_to.as_ref().map(|to| heads_from_strings(to));
+                let mine = self.mine();
+                let stored = self.stored(&DocName::Discussion(id.into()))?;
+                let review = match &to {
+                    Some(to) => review::changes_between(&mut stored.doc, &heads, to, &mine)?,
+                    None => review::changes_since(&mut stored.doc, &heads, &mine)?,
+                };
+                self.reviewed = Some((
+                    id.to_string(),
+                    from.clone(),
+                    meta.review_to.clone(),
+                    review.clone(),
+                ));
+                review
+            }
         };
         review.changes.retain(|c| !meta.seen.contains(&c.key));
         for c in &mut review.changes {
