@@ -496,6 +496,32 @@ fn reply(
     to.review(id).unwrap()
 }
 
+/// Replaces `delete` bytes at `at` of a field with `insert`, as one edit.
+fn edit_at(
+    ws: &mut Workspace<MemoryKv>,
+    field: &TextField,
+    at: usize,
+    delete: usize,
+    insert: &str,
+) {
+    let splice = Splice {
+        at,
+        delete,
+        insert: insert.into(),
+    };
+    assert!(ws.splice(field, &splice, NOW).unwrap());
+}
+
+/// The employee's private short-term draft.
+fn draft_short_term(ws: &mut Workspace<MemoryKv>, id: &str) -> String {
+    ws.reflection(id)
+        .unwrap()
+        .answers
+        .short_term
+        .as_str()
+        .to_string()
+}
+
 /// The shared short-term answer on a device.
 fn shared_short_term(ws: &mut Workspace<MemoryKv>, id: &str) -> String {
     ws.discussion(id)
@@ -504,6 +530,24 @@ fn shared_short_term(ws: &mut Workspace<MemoryKv>, id: &str) -> String {
         .short_term
         .as_str()
         .to_string()
+}
+
+/// The employee publishes their short-term draft with "Add mine" and replies.
+fn add_mine_and_reply(
+    employee: &mut Workspace<MemoryKv>,
+    leader: &mut Workspace<MemoryKv>,
+    id: &str,
+) -> career_core::share::review::Review {
+    employee
+        .publish(id, AnswerField::ShortTerm, Publish::AddMine, NOW)
+        .unwrap();
+    reply(employee, leader, id)
+}
+
+/// The leader's changes go to the employee.
+fn send_back(leader: &mut Workspace<MemoryKv>, employee: &mut Workspace<MemoryKv>, id: &str) {
+    let package = leader.package(id, false).unwrap();
+    employee.take_in(&package, day("2026-11-29"), NOW).unwrap();
 }
 
 fn short_term(review: &career_core::share::review::Review) -> &FieldChange {
@@ -543,15 +587,7 @@ fn publishing_a_draft_never_removes_the_shared_words_unless_the_employee_chose_t
         .unwrap();
     let both = format!("{LEADERS}\n\nSam Okafor: {MINE}");
     assert_eq!(shared_short_term(&mut employee, &id), both);
-    assert_eq!(
-        employee
-            .reflection(&id)
-            .unwrap()
-            .answers
-            .short_term
-            .as_str(),
-        both
-    );
+    assert_eq!(draft_short_term(&mut employee, &id), both);
 
     // The leader's review shows the added words and no words of theirs removed.
     let review = reply(&mut employee, &mut leader, &id);
@@ -606,9 +642,7 @@ fn a_replaced_answer_tells_the_leader_which_words_went_and_restore_brings_them_b
     );
 
     // The employee receives the restored words on the next exchange.
-    employee
-        .take_in(&leader.package(&id, false).unwrap(), day("2026-11-29"), NOW)
-        .unwrap();
+    send_back(&mut leader, &mut employee, &id);
     assert_eq!(shared_short_term(&mut employee, &id), now);
 }
 
@@ -630,17 +664,7 @@ fn concurrent_edits_keep_every_word_nobody_deleted_and_say_who_deleted_which() {
         )
         .unwrap();
     let cut = LEADERS.find(", not").unwrap();
-    employee
-        .splice(
-            &field,
-            &Splice {
-                at: cut,
-                delete: LEADERS.len() - cut - 1,
-                insert: String::new(),
-            },
-            NOW,
-        )
-        .unwrap();
+    edit_at(&mut employee, &field, cut, LEADERS.len() - cut - 1, "");
     let review = reply(&mut employee, &mut leader, &id);
     let now = shared_short_term(&mut leader, &id);
     assert_eq!(now, "Lead a programme.");
@@ -670,24 +694,11 @@ fn concurrent_edits_keep_every_word_nobody_deleted_and_say_who_deleted_which() {
 #[test]
 fn the_leaders_own_later_edits_are_not_reported_as_removed_by_the_employee() {
     let (mut leader, mut employee, id) = talked();
-    employee
-        .publish(&id, AnswerField::ShortTerm, Publish::AddMine, NOW)
-        .unwrap();
-    let review = reply(&mut employee, &mut leader, &id);
+    let review = add_mine_and_reply(&mut employee, &mut leader, &id);
     assert_eq!(review.removed_yours().count(), 0);
     // The leader trims their own sentence after the merge: nothing of it is in the review.
     let field = answer(&id, AnswerField::ShortTerm);
-    leader
-        .splice(
-            &field,
-            &Splice {
-                at: 0,
-                delete: 5,
-                insert: String::new(),
-            },
-            NOW,
-        )
-        .unwrap();
+    edit_at(&mut leader, &field, 0, 5, "");
     assert_eq!(leader.review(&id).unwrap().removed_yours().count(), 0);
 }
 
@@ -713,17 +724,7 @@ fn removing_an_interjected_view_is_reported_to_the_leader() {
         .unwrap();
     // The employee edits the view's words, then a second view goes entirely.
     let view = TextField::Discussion(id.clone(), DiscussionText::LeaderView("v1".into()));
-    employee
-        .splice(
-            &view,
-            &Splice {
-                at: 17,
-                delete: 18,
-                insert: String::new(),
-            },
-            NOW,
-        )
-        .unwrap();
+    edit_at(&mut employee, &view, 17, 18, "");
     let review = reply(&mut employee, &mut leader, &id);
     let change = review.changes.iter().find(|c| c.key == "view:v1").unwrap();
     assert_eq!(change.removed_yours, 3, "{change:?}");
@@ -747,10 +748,7 @@ fn a_conflict_says_which_value_each_side_chose_and_fields_can_be_marked_seen() {
     employee
         .edit_discussion(&id, DiscussionEdit::Track(Track::TechnicalExpert))
         .unwrap();
-    employee
-        .publish(&id, AnswerField::ShortTerm, Publish::AddMine, NOW)
-        .unwrap();
-    let review = reply(&mut employee, &mut leader, &id);
+    let review = add_mine_and_reply(&mut employee, &mut leader, &id);
     let conflicts = leader.conflicts(&id).unwrap();
     assert_eq!(conflicts.len(), 1);
     let c = &conflicts[0];
@@ -770,4 +768,146 @@ fn a_conflict_says_which_value_each_side_chose_and_fields_can_be_marked_seen() {
     let after = leader.review(&id).unwrap();
     assert!(after.changes.iter().all(|ch| ch.key != "answer:short_term"));
     assert!(!after.is_empty());
+}
+
+#[test]
+fn a_field_marked_as_seen_comes_back_when_a_later_merge_changes_it() {
+    let (mut leader, mut employee, id) = talked();
+    add_mine_and_reply(&mut employee, &mut leader, &id);
+    leader.mark_seen(&id, "answer:short_term").unwrap();
+    assert!(leader.review(&id).unwrap().is_empty());
+    // The employee then deletes the leader's sentence: the field is back, with the count.
+    let field = answer(&id, AnswerField::ShortTerm);
+    edit_at(&mut employee, &field, 0, LEADERS.len(), "");
+    let package = employee.package(&id, false).unwrap();
+    let taken = leader.take_in(&package, day("2026-11-29"), NOW).unwrap();
+    let TakenIn::Merged {
+        review: this_merge, ..
+    } = taken
+    else {
+        panic!()
+    };
+    assert_eq!(short_term(&this_merge).removed_yours, 7);
+    assert_eq!(short_term(&leader.review(&id).unwrap()).removed_yours, 7);
+}
+
+#[test]
+fn the_leaders_own_edits_that_come_back_with_the_reply_are_not_the_employees() {
+    let (mut leader, mut employee, id) = talked();
+    add_mine_and_reply(&mut employee, &mut leader, &id);
+    // Before looking, the leader deletes "Lead " and shares; the employee replies.
+    let field = answer(&id, AnswerField::ShortTerm);
+    edit_at(&mut leader, &field, 0, 5, "");
+    send_back(&mut leader, &mut employee, &id);
+    type_text(
+        &mut employee,
+        &answer(&id, AnswerField::Strengths),
+        "",
+        "Teaching",
+    );
+    let review = reply(&mut employee, &mut leader, &id);
+    let change = short_term(&review);
+    assert!(
+        !marked(change, Mark::Removed).contains("Lead"),
+        "{change:?}"
+    );
+    assert_eq!(change.removed_yours, 0);
+}
+
+#[test]
+fn publishing_choices_never_duplicate_or_drop_a_draft() {
+    let (_, mut employee, id) = talked();
+    // A draft that only adds words to the shared answer removes nothing: it just goes in.
+    let draft = TextField::Draft(id.clone(), AnswerField::ShortTerm);
+    let grown = "Lead a project, not just a component, and grow the team.";
+    edit_at(&mut employee, &draft, 0, MINE.len(), grown);
+    assert_eq!(
+        employee
+            .publish_check(&id, AnswerField::ShortTerm)
+            .unwrap()
+            .removed_words,
+        0
+    );
+    employee
+        .publish(&id, AnswerField::ShortTerm, Publish::Draft, NOW)
+        .unwrap();
+    assert_eq!(shared_short_term(&mut employee, &id), grown);
+
+    // "Edit the shared answer" keeps what was drafted, below the shared text.
+    let (_, mut employee, id) = talked();
+    employee
+        .draft_from_shared(&id, AnswerField::ShortTerm, NOW)
+        .unwrap();
+    assert_eq!(
+        draft_short_term(&mut employee, &id),
+        format!("{LEADERS}\n\n{MINE}")
+    );
+
+    // "Add mine" twice, the leader editing in between: nothing is added a second time.
+    let (mut leader, mut employee, id) = talked();
+    add_mine_and_reply(&mut employee, &mut leader, &id);
+    let field = answer(&id, AnswerField::ShortTerm);
+    edit_at(&mut leader, &field, 0, 4, "Run");
+    send_back(&mut leader, &mut employee, &id);
+    let draft_now = draft_short_term(&mut employee, &id);
+    let end = draft_now.len();
+    edit_at(&mut employee, &draft, end, 0, " Soon.");
+    employee
+        .publish(&id, AnswerField::ShortTerm, Publish::AddMine, NOW)
+        .unwrap();
+    let now = shared_short_term(&mut employee, &id);
+    assert_eq!(now.matches("card-issuing").count(), 1, "{now:?}");
+    assert!(
+        now.contains("Run") && now.contains("Lead") && now.ends_with("Soon."),
+        "{now:?}"
+    );
+}
+
+#[test]
+fn restore_puts_back_exactly_what_went_for_pure_deletions_and_cjk() {
+    for (leaders, kept, restored) in [
+        (
+            "Alpha beta gamma. Ok. Delta epsilon zeta.",
+            " Ok. ",
+            "Alpha beta gamma. Ok. Delta epsilon zeta.",
+        ),
+        ("日本語を話す", "日本人を話す", "日本語人を話す"),
+    ] {
+        let (mut leader, id) = leader();
+        let field = answer(&id, AnswerField::LongTerm);
+        type_text(&mut leader, &field, "", leaders);
+        let mut employee = device(MemoryKv::default(), 3);
+        employee
+            .take_in(&leader.package(&id, true).unwrap(), day("2026-11-27"), NOW)
+            .unwrap();
+        employee
+            .edit_discussion(
+                &id,
+                DiscussionEdit::Answer(AnswerField::LongTerm, kept.into()),
+            )
+            .unwrap();
+        let review = reply(&mut employee, &mut leader, &id);
+        let change = review
+            .changes
+            .iter()
+            .find(|c| c.key == "answer:long_term")
+            .unwrap();
+        let Change::Text(pieces) = &change.change else {
+            panic!()
+        };
+        for p in pieces.iter().filter(|p| p.restore.is_some()) {
+            leader
+                .restore(
+                    &id,
+                    change.text.as_ref().unwrap(),
+                    p.restore.as_ref().unwrap(),
+                )
+                .unwrap();
+        }
+        assert_eq!(
+            leader.discussion(&id).unwrap().answers.long_term.as_str(),
+            restored,
+            "{pieces:?}"
+        );
+    }
 }

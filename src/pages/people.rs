@@ -64,7 +64,7 @@ pub fn PeoplePage() -> impl IntoView {
                 <div class="page-head"><h1>"Discussions shared with you"</h1></div>
                 <SharedWithMe />
                 <p class="lead-too">
-                    <button class="small" data-testid="lead-too" aria-controls="your-people"
+                    <button class="small" data-testid="lead-too"
                         aria-expanded=move || lead_too.get().to_string()
                         on:click=move |_| lead_too.update(|on| *on = !*on)>
                         {move || if lead_too.get() { "Hide the people list" } else { "I lead people too" }}

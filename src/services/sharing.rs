@@ -4,6 +4,7 @@
 
 use career_core::model::discussion::Discussion;
 use career_core::reports::export;
+use career_core::share::review::Review;
 use career_core::share::Package;
 use career_core::storage::workspace::TakenIn;
 use career_core::Side;
@@ -97,7 +98,7 @@ impl Sharing {
             TakenIn::Merged { new_changes: 0, .. } => {
                 format!("You already had everything from {}.", self.other_party(&id))
             }
-            TakenIn::Merged { .. } => self.merge_message(&id),
+            TakenIn::Merged { review, .. } => self.merge_message(&id, review),
             TakenIn::Imported {
                 side: Side::Employee,
                 discussion,
@@ -119,12 +120,12 @@ impl Sharing {
 
     /// What a merge brought, from the review the core computed: which fields the other side
     /// changed, and which words of yours they removed. Only what the review lists is said.
-    fn merge_message(&self, id: &str) -> String {
+    /// The review is of this merge alone: earlier merges were told when they happened.
+    fn merge_message(&self, id: &str, review: &Review) -> String {
         let other = self.other_party(id);
-        let review = match self.docs.review(id) {
-            Ok(review) if !review.is_empty() => review,
-            _ => return format!("Merged the changes from {other}."),
-        };
+        if review.is_empty() {
+            return format!("Merged the changes from {other}.");
+        }
         let mut fields: Vec<&str> = Vec::new();
         for c in &review.changes {
             if !fields.contains(&c.field.as_str()) {

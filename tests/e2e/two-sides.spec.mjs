@@ -14,6 +14,7 @@ before(async () => {
   other = await otherDevice(env);
   employee = other.app;
   other.page.on('pageerror', (e) => errors.push(e));
+  other.page.on('console', (m) => { if (m.type() === 'error') console.log('EMPLOYEE', m.text().slice(0, 1500)); });
   env.page.on('pageerror', (e) => errors.push(e));
 });
 after(async () => env.tearDown());
@@ -64,8 +65,10 @@ test('the employee publishes with each choice; the manager reads exactly what ch
   await other.page.getByTestId('publish-sheet-long_term').getByTestId('publish-replace').click();
   const confirm = other.page.getByTestId('publish-confirm');
   await confirm.waitFor();
+  assert.equal(await other.page.evaluate(() => document.activeElement?.dataset.testid), 'publish-replace-confirm');
   assert.match(await confirm.textContent(), /Replacing removes 5 words of the shared answer/);
-  assert.match((await confirm.getByTestId('publish-removes').allTextContents()).join(''), /Principal engineer within five years/);
+  assert.deepEqual(await confirm.getByTestId('publish-removes').allTextContents(), ['Principal', 'engineer', 'within', 'five', 'years']);
+  assert.equal(await confirm.locator('.tracked').textContent(), LONG, 'the shared answer, in full');
   await both(other.page, 'two-sides-2-employee-replace-confirm', { fullPage: false });
   await confirm.getByTestId('publish-replace-confirm').click();
   await other.page.getByTestId('publish-state-long_term').getByText('Published').waitFor();
@@ -74,7 +77,7 @@ test('the employee publishes with each choice; the manager reads exactly what ch
   await ed.fill('reflect-strengths', 'Teaching');
   await other.page.getByTestId('publish-strengths').click();
   await other.page.getByTestId('publish-sheet-strengths').getByTestId('publish-edit').click();
-  assert.equal(await ed.value('reflect-strengths'), STRENGTHS);
+  assert.equal(await ed.value('reflect-strengths'), `${STRENGTHS}\n\nTeaching`, 'the draft is kept below the shared text');
   await ed.fill('reflect-strengths', `${STRENGTHS} Teaching others.`);
   await other.page.getByTestId('publish-strengths').click();
   await other.page.getByTestId('publish-state-strengths').getByText('Published').waitFor();

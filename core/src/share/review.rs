@@ -420,9 +420,19 @@ fn compare_snapshots(
             0
         }
     };
+    // Items this device added or removed itself (sent, and back with the other side's
+    // changes) are not the other side's doing.
+    let added_by_me = |id: &str| after.items.get(id).and_then(actor_of).is_some_and(mine);
+    let removed_by_me = |id: &str| {
+        before
+            .items
+            .get(id)
+            .is_some_and(|o| history.removed_by_me(o))
+    };
     for v in &a.leader_views {
         let field = DiscussionText::LeaderView(v.id.clone());
         match b.leader_views.iter().find(|old| old.id == v.id) {
+            None if added_by_me(&v.id) => {}
             None => out.push(FieldChange::new(
                 field_key(&field),
                 field_label(a, &field),
@@ -432,7 +442,7 @@ fn compare_snapshots(
         }
     }
     for old in &b.leader_views {
-        if !a.leader_views.iter().any(|v| v.id == old.id) {
+        if !a.leader_views.iter().any(|v| v.id == old.id) && !removed_by_me(&old.id) {
             let field = DiscussionText::LeaderView(old.id.clone());
             let mut c = FieldChange::new(
                 field_key(&field),
@@ -446,6 +456,7 @@ fn compare_snapshots(
     for act in &a.actions {
         let field = DiscussionText::Action(act.id.clone());
         match b.actions.iter().find(|old| old.id == act.id) {
+            None if added_by_me(&act.id) => {}
             None => out.push(FieldChange::new(
                 field_key(&field),
                 "Action".into(),
@@ -484,7 +495,7 @@ fn compare_snapshots(
         }
     }
     for old in &b.actions {
-        if !a.actions.iter().any(|act| act.id == old.id) {
+        if !a.actions.iter().any(|act| act.id == old.id) && !removed_by_me(&old.id) {
             let mut c = FieldChange::new(
                 format!("action:{}", old.id),
                 "Action".into(),

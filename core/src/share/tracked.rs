@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ReadDoc, ValueRef};
 
-use super::words::{tokenize, Mark, Token};
+use super::words::{fold_runs, needs_space, tokenize, Absorb, Mark, Replaced, Run, Token};
 use crate::error::EditError;
 
 /// One character of a text and the operation that inserted it.
@@ -51,6 +51,8 @@ pub(crate) struct History {
     pub latest: Option<i64>,
     /// The other side's changes by actor: (first op, last op, time), sorted.
     ops: HashMap<ActorId, Vec<(u64, u64, i64)>>,
+    /// Characters (and list items) this device's own changes in the range removed.
+    removed_by_me: HashSet<(u64, ActorId)>,
 }
 
 fn key_of(id: &ObjId) -> Option<(u64, ActorId)> {
@@ -82,7 +84,7 @@ impl History {
         let mut seen = HashSet::new();
         let mut stack: Vec<ChangeHash> = to.to_vec();
         let mut out = History::default();
-        let mut theirs: Vec<ChangeHash> = Vec::new();
+        let (mut theirs, mut ours) = (Vec::new(), Vec::new());
         while let Some(h) = stack.pop() {
             if !seen.insert(h) {
                 continue;
@@ -91,8 +93,8 @@ impl History {
                 continue;
             };
             stack.extend(deps.iter().copied());
-            // Only the other side's changes matter: what this device removed, it knows.
             if mine(actor) {
+                ours.push(h);
                 continue;
             }
             theirs.push(h);
@@ -104,6 +106,19 @@ impl History {
         }
         for ranges in out.ops.values_mut() {
             ranges.sort_unstable();
+        }
+        // This device's own changes in the range (sent, and back with the other side's):
+        // what they removed is not the other side's doing.
+        for h in ours {
+            let Some(change) = doc.get_change_by_hash(&h).map(|c| c.decode()) else {
+                continue;
+            };
+            for op in &change.operations {
+                use automerge::legacy::{ElementId, Key, OpType};
+                if let (OpType::Delete, Key::Seq(ElementId::Id(e))) = (&op.action, &op.key) {
+                    out.removed_by_me.insert((e.0, e.1.clone()));
+                }
+            }
         }
         if !removals {
             return out;
@@ -125,6 +140,12 @@ impl History {
             }
         }
         out
+    }
+
+    /// Whether this device removed `id` itself (and the other side did not).
+    pub(crate) fn removed_by_me(&self, id: &ObjId) -> bool {
+        key_of(id)
+            .is_some_and(|k| self.removed_by_me.contains(&k) && !self.removed_by.contains_key(&k))
     }
 
     /// When the other side's operation `id` was made (for an inserted character).
@@ -200,14 +221,32 @@ pub(crate) fn track(
     mine: &dyn Fn(&ActorId) -> bool,
     history: &History,
 ) -> Vec<Tracked> {
-    let before: String = a.iter().map(|(_, c)| c).collect();
-    let after: String = b.iter().map(|(_, c)| c).collect();
-    let (ta, tb) = (tokenize(&before), tokenize(&after));
-    let (tok_a, tok_b) = (token_of(a, &before, &ta), token_of(b, &after, &tb));
+    // What this device itself did in the range (edits it sent that came back with the
+    // other side's) is not the other side's change: counted as done before the review.
+    let ops = align(a, b);
+    let own = |op: &Op| match *op {
+        Op::Del(i) => history.removed_by_me(&a[i].0),
+        Op::Ins(j) => actor_of(&b[j].0).is_some_and(mine),
+        Op::Keep(..) => false,
+    };
+    if ops.iter().any(own) {
+        let before: Vec<Elem> = ops
+            .iter()
+            .filter_map(|op| match *op {
+                Op::Keep(i, _) => Some(a[i].clone()),
+                Op::Del(i) => (!own(op)).then(|| a[i].clone()),
+                Op::Ins(j) => own(op).then(|| b[j].clone()),
+            })
+            .collect();
+        return track_aligned(&before, b, align(&before, b), mine, history);
+    }
+    track_aligned(a, b, ops, mine, history)
+}
+
+/// Characters kept appear in the same order on both sides (Automerge's list order).
+fn align(a: &[Elem], b: &[Elem]) -> Vec<Op> {
     let in_a: HashSet<&ObjId> = a.iter().map(|(id, _)| id).collect();
     let in_b: HashSet<&ObjId> = b.iter().map(|(id, _)| id).collect();
-
-    // Characters kept appear in the same order on both sides (Automerge's list order).
     let mut ops = Vec::with_capacity(a.len().max(b.len()));
     let (mut i, mut j) = (0, 0);
     loop {
@@ -227,6 +266,21 @@ pub(crate) fn track(
             break;
         }
     }
+    ops
+}
+
+fn track_aligned(
+    a: &[Elem],
+    b: &[Elem],
+    ops: Vec<Op>,
+    mine: &dyn Fn(&ActorId) -> bool,
+    history: &History,
+) -> Vec<Tracked> {
+    let before: String = a.iter().map(|(_, c)| c).collect();
+    let after: String = b.iter().map(|(_, c)| c).collect();
+    let (ta, tb) = (tokenize(&before), tokenize(&after));
+    let (tok_a, tok_b) = (token_of(a, &before, &ta), token_of(b, &after, &tb));
+    let in_b: HashSet<&ObjId> = b.iter().map(|(id, _)| id).collect();
 
     // A token is shown as changed when any of its characters changed or a change falls
     // inside it; a kept character joins the tokens on both sides, so a changed token on
@@ -286,7 +340,7 @@ pub(crate) fn track(
 
     // Emit tokens in order: unchanged ones once, changed ones as removed then added runs,
     // each run remembering the last unchanged character before it (where Restore puts it).
-    let mut runs: Vec<Run> = Vec::new();
+    let mut runs: Vec<Run<Credit>> = Vec::new();
     let (mut next_a, mut next_b) = (0usize, 0usize);
     let mut anchor: Option<usize> = None;
     for op in &ops {
@@ -311,163 +365,100 @@ pub(crate) fn track(
                 continue;
             }
         }
-        if !matches!(runs.last(), Some(Run::Change { .. })) {
-            runs.push(Run::Change {
-                removed: String::new(),
-                added: String::new(),
-                yours: 0,
-                restorable: false,
-                anchor: anchor.map(|i| a[i].0.to_string()),
-                key: None,
-            });
+        if !matches!(runs.last(), Some(Run::Change(_))) {
+            runs.push(Run::Change(Stretch {
+                extra: Credit {
+                    anchor: anchor.map(|i| a[i].0.to_string()),
+                    ..Credit::default()
+                },
+                ..Stretch::default()
+            }));
         }
-        let Some(Run::Change {
-            removed,
-            added,
-            yours,
-            restorable,
-            key,
-            ..
-        }) = runs.last_mut()
-        else {
+        let Some(Run::Change(c)) = runs.last_mut() else {
             unreachable!("a change run was just pushed")
         };
         if let Some(x) = x.filter(|&x| x >= next_a) {
-            removed.push_str(text_a(x));
+            c.removed.push_str(text_a(x));
+            c.words += usize::from(ta[x].kind.is_word());
             let gone: Vec<usize> = tok_range(&tok_a, x)
                 .filter(|&i| !in_b.contains(&a[i].0))
                 .collect();
             if gone.iter().any(|&i| yours_removed(i)) {
-                *restorable = true;
+                c.extra.restorable = true;
                 if ta[x].kind.is_word() {
-                    *yours += 1;
+                    c.extra.yours += 1;
                 }
             }
-            if key.is_none() {
-                *key = gone.first().map(|&i| a[i].0.to_string());
+            if c.extra.key.is_none() {
+                c.extra.key = gone.first().map(|&i| a[i].0.to_string());
             }
             next_a = x + 1;
         }
         if let Some(y) = y.filter(|&y| y >= next_b) {
-            added.push_str(text_b(y));
+            c.added.push_str(text_b(y));
+            c.words += usize::from(tb[y].kind.is_word());
             next_b = y + 1;
         }
     }
     render(fold_runs(runs))
 }
 
-/// A stretch of the tracked text: unchanged, or one change (removed then added).
-enum Run {
-    Same(String),
-    Change {
-        removed: String,
-        added: String,
-        yours: usize,
-        restorable: bool,
-        /// The last unchanged character before the change (`ctr@actor`).
-        anchor: Option<String>,
-        /// The first removed character: names the run for "restored".
-        key: Option<String>,
-    },
+/// What a change of the tracked text carries besides its text: whose words it removed and
+/// what Restore needs.
+#[derive(Default)]
+struct Credit {
+    yours: usize,
+    restorable: bool,
+    /// The last unchanged character before the change (`ctr@actor`).
+    anchor: Option<String>,
+    /// The first removed character: names the run for "restored".
+    key: Option<String>,
 }
 
-fn run_words(r: &Run) -> usize {
-    match r {
-        Run::Same(_) => 0,
-        Run::Change { removed, added, .. } => {
-            super::words::count_words(removed) + super::words::count_words(added)
+impl Absorb for Credit {
+    fn absorb(&mut self, next: Credit) {
+        self.yours += next.yours;
+        self.restorable |= next.restorable;
+        if self.key.is_none() {
+            self.key = next.key;
         }
     }
 }
 
-/// Folds short unchanged stretches between changes into them, as [`super::words::diff`]
-/// does, so a rewritten sentence reads as one removal and one addition.
-fn fold_runs(runs: Vec<Run>) -> Vec<Run> {
-    let mut out: Vec<Run> = Vec::with_capacity(runs.len());
-    let mut it = runs.into_iter().peekable();
-    while let Some(run) = it.next() {
-        if let Run::Same(same) = &run {
-            let left = out.last().map_or(0, run_words);
-            let right = it.peek().map_or(0, run_words);
-            let between = matches!(out.last(), Some(Run::Change { .. }))
-                && matches!(it.peek(), Some(Run::Change { .. }));
-            if between && super::words::folds(same, left, right) {
-                let Some(Run::Change {
-                    removed: r2,
-                    added: a2,
-                    yours: y2,
-                    restorable: s2,
-                    key: k2,
-                    ..
-                }) = it.next()
-                else {
-                    unreachable!("peeked a change")
-                };
-                if let Some(Run::Change {
-                    removed,
-                    added,
-                    yours,
-                    restorable,
-                    key,
-                    ..
-                }) = out.last_mut()
-                {
-                    removed.push_str(same);
-                    removed.push_str(&r2);
-                    added.push_str(same);
-                    added.push_str(&a2);
-                    *yours += y2;
-                    *restorable |= s2;
-                    if key.is_none() {
-                        *key = k2;
-                    }
-                }
-                continue;
-            }
-        }
-        out.push(run);
-    }
-    out
-}
+type Stretch = Replaced<Credit>;
 
-fn render(runs: Vec<Run>) -> Vec<Tracked> {
+fn render(runs: Vec<Run<Credit>>) -> Vec<Tracked> {
     let mut out = Vec::new();
     for run in runs {
-        match run {
-            Run::Same(text) => push_same(&mut out, &text),
-            Run::Change {
-                removed,
-                added,
-                yours,
-                restorable,
-                anchor,
-                key,
-            } => {
-                if !removed.is_empty() {
-                    // Put back before what replaced it, with a space between words.
-                    let sep = !added.is_empty()
-                        && !removed.ends_with(char::is_whitespace)
-                        && !added.starts_with(char::is_whitespace);
-                    out.push(Tracked {
-                        restore: (restorable && yours > 0).then(|| Restore {
-                            after: anchor,
-                            text: if sep {
-                                format!("{removed} ")
-                            } else {
-                                removed.clone()
-                            },
-                            key: key.unwrap_or_default(),
-                        }),
-                        mark: Mark::Removed,
-                        text: removed,
-                        yours,
-                        restored: false,
-                    });
-                }
-                if !added.is_empty() {
-                    out.push(Tracked::new(Mark::Added, added));
-                }
+        let c = match run {
+            Run::Same(text) => {
+                push_same(&mut out, &text);
+                continue;
             }
+            Run::Change(c) => c,
+        };
+        if !c.removed.is_empty() {
+            // Put back before what replaced it.
+            let text = if needs_space(&c.removed, &c.added) {
+                format!("{} ", c.removed)
+            } else {
+                c.removed.clone()
+            };
+            let credit = c.extra;
+            out.push(Tracked {
+                restore: (credit.restorable && credit.yours > 0).then(|| Restore {
+                    after: credit.anchor,
+                    text,
+                    key: credit.key.unwrap_or_default(),
+                }),
+                mark: Mark::Removed,
+                text: c.removed,
+                yours: credit.yours,
+                restored: false,
+            });
+        }
+        if !c.added.is_empty() {
+            out.push(Tracked::new(Mark::Added, c.added));
         }
     }
     out

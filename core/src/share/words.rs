@@ -94,6 +94,13 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     out
 }
 
+/// Whether `before` followed directly by `after` needs a space between them: two words of a
+/// space-separated script would run together (CJK needs none).
+pub(crate) fn needs_space(before: &str, after: &str) -> bool {
+    let spaced = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && !is_cjk(c));
+    spaced(before.chars().next_back()) && spaced(after.chars().next())
+}
+
 /// How many words `text` has.
 pub fn count_words(text: &str) -> usize {
     tokenize(text).iter().filter(|t| t.kind.is_word()).count()
@@ -186,44 +193,116 @@ pub fn diff(before: &str, after: &str) -> WordDiff {
 
 /// Whether an unchanged stretch `same` between changes of `left` and `right` words is
 /// better shown as part of the change.
-pub(crate) fn folds(same: &str, left: usize, right: usize) -> bool {
+fn folds(same: &str, left: usize, right: usize) -> bool {
     let words = count_words(same);
     words == 0 && same.chars().count() <= 3 || words <= 2 && left > 2 * words && right > 2 * words
 }
 
-/// Folds short unchanged stretches between changes into them (see [`diff`]).
-fn fold(pieces: Vec<Piece>) -> Vec<Piece> {
-    let changed = |p: &Piece| p.mark != Mark::Same;
-    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
-    let mut i = 0;
-    while i < pieces.len() {
-        let p = &pieces[i];
-        let between = p.mark == Mark::Same
-            && out.last().is_some_and(changed)
-            && pieces.get(i + 1).is_some_and(changed);
-        if between {
-            let words = |ps: &mut dyn Iterator<Item = &Piece>| -> usize {
-                ps.map(|p| count_words(&p.text)).sum()
-            };
-            let left = words(&mut out.iter().rev().take_while(|p| changed(p)));
-            let right = words(&mut pieces[i + 1..].iter().take_while(|p| changed(p)));
-            if folds(&p.text, left, right) {
-                out.push(Piece {
-                    mark: Mark::Removed,
-                    text: p.text.clone(),
-                });
-                out.push(Piece {
-                    mark: Mark::Added,
-                    text: p.text.clone(),
-                });
-                i += 1;
-                continue;
+/// One change between unchanged stretches: what it removed and added, the words in both
+/// (kept up to date when changes fold together, so folding stays linear), and what else
+/// the caller tracks about it.
+#[derive(Default)]
+pub(crate) struct Replaced<X> {
+    pub removed: String,
+    pub added: String,
+    pub words: usize,
+    pub extra: X,
+}
+
+/// What a caller tracks about a change, combined when two changes fold into one.
+pub(crate) trait Absorb {
+    fn absorb(&mut self, next: Self);
+}
+
+impl Absorb for () {
+    fn absorb(&mut self, _: ()) {}
+}
+
+impl<X: Absorb> Replaced<X> {
+    fn replaces(&self) -> bool {
+        !self.removed.is_empty() && !self.added.is_empty()
+    }
+
+    /// Takes in the unchanged stretch `same` and the change after it.
+    fn absorb(&mut self, same: &str, next: Replaced<X>) {
+        self.removed.push_str(same);
+        self.removed.push_str(&next.removed);
+        self.added.push_str(same);
+        self.added.push_str(&next.added);
+        self.words += next.words + 2 * count_words(same);
+        self.extra.absorb(next.extra);
+    }
+}
+
+/// A stretch of a compared text: unchanged, or one change.
+pub(crate) enum Run<X> {
+    Same(String),
+    Change(Replaced<X>),
+}
+
+/// Folds a short unchanged stretch between two replacements (each removing and adding
+/// something) into one change, so a rewritten sentence reads as one removal and one
+/// addition. Pure removals and additions keep their neighbours: folding those would show
+/// kept words as removed and added.
+pub(crate) fn fold_runs<X: Absorb>(runs: Vec<Run<X>>) -> Vec<Run<X>> {
+    let mut out: Vec<Run<X>> = Vec::with_capacity(runs.len());
+    let mut it = runs.into_iter().peekable();
+    while let Some(run) = it.next() {
+        if let Run::Same(same) = &run {
+            if let (Some(Run::Change(left)), Some(Run::Change(right))) = (out.last(), it.peek()) {
+                if left.replaces() && right.replaces() && folds(same, left.words, right.words) {
+                    let Some(Run::Change(next)) = it.next() else {
+                        unreachable!("peeked a change")
+                    };
+                    if let Some(Run::Change(left)) = out.last_mut() {
+                        left.absorb(same, next);
+                    }
+                    continue;
+                }
             }
         }
-        out.push(p.clone());
-        i += 1;
+        out.push(run);
     }
-    tidy(out)
+    out
+}
+
+/// Folds short unchanged stretches between changes into them (see [`diff`]).
+fn fold(pieces: Vec<Piece>) -> Vec<Piece> {
+    let mut runs: Vec<Run<()>> = Vec::new();
+    for p in pieces {
+        let words = count_words(&p.text);
+        match (p.mark, runs.last_mut()) {
+            (Mark::Same, _) => runs.push(Run::Same(p.text)),
+            (Mark::Added, Some(Run::Change(c))) if c.added.is_empty() => {
+                c.added = p.text;
+                c.words += words;
+            }
+            (mark, _) => {
+                let (removed, added) = if mark == Mark::Removed {
+                    (p.text, String::new())
+                } else {
+                    (String::new(), p.text)
+                };
+                runs.push(Run::Change(Replaced {
+                    removed,
+                    added,
+                    words,
+                    extra: (),
+                }))
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for run in fold_runs(runs) {
+        match run {
+            Run::Same(text) => push_piece(&mut out, Mark::Same, &text),
+            Run::Change(c) => {
+                push_piece(&mut out, Mark::Removed, &c.removed);
+                push_piece(&mut out, Mark::Added, &c.added);
+            }
+        }
+    }
+    out
 }
 
 /// Compares `before` with `after` word by word, keeping every unchanged token unchanged

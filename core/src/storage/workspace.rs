@@ -36,7 +36,7 @@ use crate::model::signoff::{self, SignOff};
 use crate::model::text::Splice;
 use crate::share::review::{self, Conflict, Review};
 use crate::share::tracked::Restore;
-use crate::share::words::{self, WordDiff};
+use crate::share::words::{self, Mark, WordDiff};
 use crate::share::{merge_into, origin, Package, ShareError};
 use crate::{Day, Side};
 
@@ -140,6 +140,40 @@ pub enum Publish {
     Replace,
 }
 
+/// Whether a draft is mostly the shared answer's words (an edit of it, not a new text).
+fn grew_from(removes: &WordDiff) -> bool {
+    let WordDiff::Pieces(pieces) = removes else {
+        return false;
+    };
+    let count = |mark: Mark| -> usize {
+        pieces
+            .iter()
+            .filter(|p| p.mark == mark)
+            .map(|p| words::count_words(&p.text))
+            .sum()
+    };
+    let (same, added) = (count(Mark::Same), count(Mark::Added));
+    same > 0 && same >= added
+}
+
+/// Every word of the shared answer and of the draft, in order (a removed word stays, with
+/// what replaced it after it).
+fn both_kept(removes: &WordDiff) -> String {
+    let WordDiff::Pieces(pieces) = removes else {
+        return String::new();
+    };
+    let mut out = String::new();
+    let mut last = Mark::Same;
+    for p in pieces {
+        if last == Mark::Removed && p.mark == Mark::Added && words::needs_space(&out, &p.text) {
+            out.push(' ');
+        }
+        out.push_str(&p.text);
+        last = p.mark;
+    }
+    out
+}
+
 /// The shared answer and the draft, and what publishing the draft as it is would remove.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublishCheck {
@@ -153,8 +187,13 @@ pub struct PublishCheck {
 /// What taking in a package did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TakenIn {
-    /// Merged into the discussion this device has: `new_changes` of the other side's.
-    Merged { id: String, new_changes: usize },
+    /// Merged into the discussion this device has: `new_changes` of the other side's, and
+    /// what this merge (only this one) changed, for the notice.
+    Merged {
+        id: String,
+        new_changes: usize,
+        review: Box<Review>,
+    },
     /// A discussion this device did not have, now stored, from `side`'s view.
     Imported {
         id: String,
@@ -752,7 +791,8 @@ impl<K: KvStore> Workspace<K> {
     ) -> Result<PublishCheck, WorkspaceError> {
         let draft = self.reflection(id)?.answers.get(field).to_string();
         let shared = self.discussion(id)?.answers.get(field).to_string();
-        let removes = words::diff(&shared, &draft);
+        // Exact, not folded for reading: a word kept between two additions is not removed.
+        let removes = words::diff_exact(&shared, &draft);
         Ok(PublishCheck {
             removed_words: removes.removed_words(),
             removes,
@@ -781,6 +821,10 @@ impl<K: KvStore> Workspace<K> {
             }
             Publish::Draft | Publish::Replace => check.draft.clone(),
             Publish::AddMine if shared.is_empty() => check.draft.clone(),
+            // A draft that grew out of the shared answer (mostly its words): every word of
+            // both, in the draft's order — the shared answer with the draft's additions.
+            Publish::AddMine if grew_from(&check.removes) => both_kept(&check.removes),
+            // Otherwise the draft goes after the shared answer, marked as the employee's.
             Publish::AddMine => {
                 let d = self.discussion(id)?;
                 let name = Some(d.employee.name.trim())
@@ -798,7 +842,8 @@ impl<K: KvStore> Workspace<K> {
         Ok(changed)
     }
 
-    /// "Edit the shared answer": the draft starts over from the shared text.
+    /// "Edit the shared answer": the draft starts from the shared text, with what the
+    /// employee had drafted kept below it (nothing they wrote is dropped).
     pub fn draft_from_shared(
         &mut self,
         id: &str,
@@ -806,7 +851,13 @@ impl<K: KvStore> Workspace<K> {
         now: i64,
     ) -> Result<(), WorkspaceError> {
         let shared = self.discussion(id)?.answers.get(field).to_string();
-        self.set_draft(id, field, &shared, now)
+        let draft = self.reflection(id)?.answers.get(field).to_string();
+        let text = if draft.trim().is_empty() || shared.contains(draft.trim()) {
+            shared
+        } else {
+            format!("{}\n\n{}", shared.trim_end(), draft.trim())
+        };
+        self.set_draft(id, field, &text, now)
     }
 
     fn set_draft(
@@ -943,8 +994,21 @@ impl<K: KvStore> Workspace<K> {
             let merged = merge_into(doc, package)?;
             Ok((merged.new_changes > 0, merged))
         })?;
+        // What this merge brought, on its own: what the notice says.
+        let review = if merged.new_changes > 0 {
+            let mine = self.mine();
+            let mut to = merged.before.clone();
+            to.extend(package.sender_heads.iter().copied());
+            let stored = self.stored(&name)?;
+            review::changes_between(&mut stored.doc, &merged.before, &to, &mine).unwrap_or_default()
+        } else {
+            Review::default()
+        };
         let mut meta = self.meta_to_change(&id);
         meta.peer_heads = heads_to_strings(&package.sender_heads);
+        // A field marked as seen that this merge changed again is to be seen again.
+        meta.seen
+            .retain(|k| !review.changes.iter().any(|c| &c.key == k));
         if merged.new_changes > 0 {
             if meta.review_from.is_none() {
                 meta.review_from = Some(heads_to_strings(&merged.before));
@@ -964,6 +1028,7 @@ impl<K: KvStore> Workspace<K> {
         Ok(TakenIn::Merged {
             id,
             new_changes: merged.new_changes,
+            review: Box::new(review),
         })
     }
 

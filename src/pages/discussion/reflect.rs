@@ -52,6 +52,13 @@ fn ReflectQuestion(n: usize, question: Question) -> impl IntoView {
     // The choice sheet, open when publishing would remove shared words.
     let sheet = RwSignal::new(None::<PublishCheck>);
     let confirm = RwSignal::new(false);
+    // The confirmation replaces the focused button: the focus moves to its own button.
+    let confirm_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let (true, Some(button)) = (confirm.get(), confirm_button.get()) {
+            let _ = button.focus();
+        }
+    });
     let close = move || {
         sheet.set(None);
         confirm.set(false);
@@ -105,7 +112,7 @@ fn ReflectQuestion(n: usize, question: Question) -> impl IntoView {
                                 <p class="help">{format!("{} will be told which words you removed when you next share.", other())}</p>
                                 <div class="sheet-actions">
                                     <button type="button" class="secondary" data-testid="publish-back" on:click=move |_| confirm.set(false)>"Back"</button>
-                                    <button type="submit" class="danger" autofocus data-testid="publish-replace-confirm" on:click=move |_| choose(Some(Publish::Replace))>"Replace the shared answer"</button>
+                                    <button type="submit" class="danger" data-testid="publish-replace-confirm" node_ref=confirm_button on:click=move |_| choose(Some(Publish::Replace))>"Replace the shared answer"</button>
                                 </div>
                             </div>
                         })>

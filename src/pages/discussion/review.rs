@@ -54,7 +54,7 @@ pub fn MergeReview() -> impl IntoView {
                                 <div class="review-head">
                                     <strong>{c.field.clone()}</strong>
                                     <span class="sub">" · "{other}{c.when.and_then(clock::human_time).map(|w| format!(", {w}"))}</span>
-                                    <button class="link seen" data-testid="seen-field"
+                                    <button class="link seen" data-testid="seen-field" aria-label=format!("Mark as seen: {}", c.field)
                                         on:click=move |_| docs.mark_seen(&ctx.id.get_untracked(), &key)>"Mark as seen"</button>
                                 </div>
                                 {(c.removed_yours > 0).then(|| view! {
@@ -102,12 +102,13 @@ fn ChangeBody(change: FieldChange, undecided: bool, restorable: bool) -> impl In
                     Mark::Removed => {
                         let restore = p.restore.clone().filter(|_| restorable);
                         let field = field.clone();
+                        let label = format!("Restore “{}”", p.text.trim());
                         view! {
                             <del data-testid="review-removed">{p.text}</del>
                             {match (restore, p.restored) {
                                 (Some(_), true) => Some(view! { <span class="restored" data-testid="restored">" (restored) "</span> }.into_any()),
                                 (Some(what), false) => field.zip(ctx).map(|(field, ctx)| view! {
-                                    " "<button class="small restore" data-testid="restore"
+                                    " "<button class="small restore" data-testid="restore" aria-label=label.clone()
                                         on:click=move |_| docs.restore(&ctx.id.get_untracked(), &field, &what)>"Restore"</button>" "
                                 }.into_any()),
                                 _ => None,
