@@ -1000,10 +1000,12 @@ impl<K: KvStore> Workspace<K> {
             let mut to = merged.before.clone();
             to.extend(package.sender_heads.iter().copied());
             let stored = self.stored(&name)?;
-            review::changes_between(&mut stored.doc, &merged.before, &to, &mine).unwrap_or_default()
+            review::changes_between(&mut stored.doc, &merged.before, &to, &mine).ok()
         } else {
-            Review::default()
+            Some(Review::default())
         };
+        let computed = review.is_some();
+        let review = review.unwrap_or_default();
         let mut meta = self.meta_to_change(&id);
         meta.peer_heads = heads_to_strings(&package.sender_heads);
         // A field marked as seen that this merge changed again is to be seen again.
@@ -1017,10 +1019,18 @@ impl<K: KvStore> Workspace<K> {
                 meta.restored.clear();
             }
             // What the review covers: all merged so far, not this device's later edits.
+            let first = meta.review_to.as_ref() == meta.review_from.as_ref();
             let to = meta.review_to.get_or_insert_with(Vec::new);
             for h in heads_to_strings(&package.sender_heads) {
                 if !to.contains(&h) {
                     to.push(h);
+                }
+            }
+            // The first merge of a review is the whole review: computed once.
+            if first && computed {
+                if let Some(from) = meta.review_from.clone() {
+                    self.reviewed =
+                        Some((id.clone(), from, meta.review_to.clone(), review.clone()));
                 }
             }
         }
