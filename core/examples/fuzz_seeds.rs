@@ -61,6 +61,33 @@ fn main() {
     };
     let sealed = room.seal(&env, [4; 12]);
     write("envelope", "whole", &sealed);
+    // What a live peer sends first: a sync message with the whole discussion's changes.
+    {
+        use automerge::sync::SyncDoc;
+        let mut state = automerge::sync::State::new();
+        let mut empty = AutoCommit::new();
+        let mut empty_state = automerge::sync::State::new();
+        let hello = empty
+            .sync()
+            .generate_sync_message(&mut empty_state)
+            .expect("a first message");
+        doc.sync()
+            .receive_sync_message(&mut state, hello)
+            .expect("an empty peer's message");
+        let reply = doc
+            .sync()
+            .generate_sync_message(&mut state)
+            .expect("a reply");
+        write("live_sync", "changes", &reply.encode());
+        let first = doc
+            .sync()
+            .generate_sync_message(&mut automerge::sync::State::new());
+        write(
+            "live_sync",
+            "first",
+            &first.expect("a first message").encode(),
+        );
+    }
     write(
         "envelope",
         "chunks",

@@ -38,6 +38,10 @@ pub enum LiveError {
     Envelope(#[from] EnvelopeError),
     #[error("a sync message that could not be read")]
     BadSync,
+    #[error("a sync message whose changes do not make a valid discussion (they were undone)")]
+    Invalid,
+    #[error("a history unrelated to this discussion (nothing of it was kept)")]
+    Unrelated,
 }
 
 /// What receiving a message did.
@@ -162,6 +166,9 @@ impl Session {
                 }
             }
             Kind::Sync => {
+                // The same check as stored bytes, links and files, before Automerge reads
+                // anything: Automerge panics or asks for gigabytes on some malformed input.
+                crate::storage::precheck::check_sync(&env.bytes).map_err(|_| LiveError::BadSync)?;
                 let message = crate::model::schema::contained(|| sync::Message::decode(&env.bytes))
                     .ok_or(LiveError::BadSync)?
                     .map_err(|_| LiveError::BadSync)?;
@@ -186,6 +193,13 @@ impl Session {
             }
         }
         Ok(out)
+    }
+
+    /// Starts the sync with `peer` over (after this device undid what it sent).
+    pub fn restart_peer(&mut self, peer: [u8; 16]) {
+        if let Some(p) = self.peers.get_mut(&peer) {
+            p.state = sync::State::new();
+        }
     }
 
     /// The host ends the session for everyone.

@@ -118,10 +118,12 @@ pub fn json(records: &[AgreedRecord]) -> String {
     .expect("plain data serializes")
 }
 
-/// One CSV field: quoted, and a leading `=`, `+`, `-`, `@`, tab or carriage return made
-/// inert so a spreadsheet does not run it as a formula.
+/// One CSV field: quoted, and one that a spreadsheet would read as a formula made inert: a
+/// leading `=`, `+`, `-`, `@` (also after spaces, and their full-width forms), tab or
+/// carriage return.
 fn field(s: &str) -> String {
-    let inert = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    const FORMULA: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+    let inert = if s.starts_with(['\t', '\r']) || s.trim_start().starts_with(FORMULA) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -199,4 +201,31 @@ pub fn csv(records: &[AgreedRecord]) -> String {
         out.push_str("\r\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn formulas_are_inert_however_they_start() {
+        for formula in [
+            "=1+1",
+            " =1+1",
+            "\u{3000}=1",
+            "＝1+1",
+            "+1",
+            "－1",
+            "@SUM(A1)",
+            "\t=1",
+        ] {
+            assert!(
+                field(formula).starts_with("\"'"),
+                "{formula:?} → {}",
+                field(formula)
+            );
+        }
+        assert_eq!(field("Calm, \"clear\""), "\"Calm, \"\"clear\"\"\"");
+        assert_eq!(field("a = b"), "\"a = b\"");
+    }
 }

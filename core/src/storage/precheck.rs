@@ -116,6 +116,79 @@ pub fn check(bytes: &[u8]) -> Result<(), ChunkError> {
     Ok(())
 }
 
+/// A sync message's bytes, read field by field without trusting any count.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn rest(&self) -> usize {
+        self.bytes.len() - self.at
+    }
+
+    fn number(&mut self) -> Result<usize, ChunkError> {
+        let (n, size) = leb128(&self.bytes[self.at..]).ok_or(ChunkError::Truncated)?;
+        self.at += size;
+        usize::try_from(n).map_err(|_| ChunkError::Truncated)
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ChunkError> {
+        let end = self.at.checked_add(n).ok_or(ChunkError::Truncated)?;
+        let out = self.bytes.get(self.at..end).ok_or(ChunkError::Truncated)?;
+        self.at = end;
+        Ok(out)
+    }
+
+    /// A count of items at least `size` bytes each: never more than the bytes left allow.
+    fn count(&mut self, size: usize) -> Result<usize, ChunkError> {
+        let n = self.number()?;
+        if n.checked_mul(size).is_none_or(|need| need > self.rest()) {
+            return Err(ChunkError::Truncated);
+        }
+        Ok(n)
+    }
+
+    fn hashes(&mut self) -> Result<(), ChunkError> {
+        let n = self.count(32)?;
+        self.take(n * 32).map(|_| ())
+    }
+
+    fn bytes(&mut self) -> Result<&'a [u8], ChunkError> {
+        let n = self.number()?;
+        self.take(n)
+    }
+}
+
+/// The first byte of an Automerge sync message (version 1 or 2).
+const SYNC_V1: u8 = 0x42;
+const SYNC_V2: u8 = 0x43;
+
+/// Checks a sync message from a live peer before Automerge decodes it: every count fits
+/// the bytes that follow, and every change (or document) it carries passes [`check`].
+pub fn check_sync(bytes: &[u8]) -> Result<(), ChunkError> {
+    let mut r = Reader { bytes, at: 1 };
+    match bytes.first() {
+        Some(&SYNC_V1 | &SYNC_V2) => {}
+        _ => return Err(ChunkError::NoHeader(0)),
+    }
+    r.hashes()?; // heads
+    r.hashes()?; // need
+    let haves = r.count(2)?;
+    for _ in 0..haves {
+        r.hashes()?; // last sync
+        r.bytes()?; // bloom filter: Automerge reads it within these bytes
+    }
+    let changes = r.count(1)?;
+    for _ in 0..changes {
+        check(r.bytes()?)?;
+    }
+    if r.rest() > 0 {
+        r.bytes()?; // flags
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

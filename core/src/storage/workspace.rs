@@ -1124,13 +1124,39 @@ impl<K: KvStore> Workspace<K> {
         env: Envelope,
     ) -> Result<Received, WorkspaceError> {
         let name = DocName::Discussion(id.into());
-        let received = session.receive(&mut self.stored(&name)?.doc, env)?;
+        let from = env.from;
+        let stored = self.stored(&name)?;
+        let before = stored.doc.get_heads();
+        let received = session.receive(&mut stored.doc, env)?;
         if received.changed {
             self.copies.forget(&name);
+            // A change with no parent is the start of another history: a peer with the same
+            // discussion id but not the same discussion (a crafted link). Changes that leave
+            // no valid discussion are refused too. Either way the document goes back to what
+            // it was, and the sync with that peer starts over.
+            let stored = self.stored(&name)?;
+            let unrelated = stored
+                .doc
+                .get_changes_meta(&before)
+                .iter()
+                .any(|c| c.deps.is_empty());
+            let problem = if unrelated {
+                Some(LiveError::Unrelated)
+            } else if self.discussion(id).is_err() {
+                Some(LiveError::Invalid)
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                let stored = self.stored(&name)?;
+                let actor = stored.doc.get_actor().clone();
+                let back = stored.doc.fork_at(&before).map_err(EditError::from)?;
+                stored.doc = back.with_actor(actor);
+                self.copies.forget(&name);
+                session.restart_peer(from);
+                return Err(problem.into());
+            }
             self.mark_dirty(&name);
-            // A discussion that cannot be read after the merge shows as damaged when it is
-            // next read; the replies must go out all the same, and the index follows at the
-            // next change.
             let _ = self.update_index(id);
         }
         Ok(received)

@@ -15,7 +15,13 @@ pub fn actor(n: u8) -> ActorId {
 
 /// A new discussion between Maria (manager) and Sam, on the manager's device.
 pub fn new_discussion() -> AutoCommit {
-    let mut doc = AutoCommit::new().with_actor(actor(1));
+    new_discussion_by(1)
+}
+
+/// The same discussion (same id and names) created independently on device `n`: another
+/// history.
+pub fn new_discussion_by(n: u8) -> AutoCommit {
+    let mut doc = AutoCommit::new().with_actor(actor(n));
     discussion::create(
         &mut doc,
         NewDiscussion {

@@ -1,0 +1,21 @@
+//! Sync messages from a live peer: the check, then Automerge's decoding and applying.
+#![no_main]
+use career_core::live::envelope::{Envelope, Kind};
+use career_core::live::session::{Presence, Session};
+use libfuzzer_sys::fuzz_target;
+
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    common::judge_panics();
+    let mut doc = career_core::AutoCommit::new();
+    let mut session = Session::new([1; 16], Presence::default());
+    let env = Envelope {
+        from: [9; 16],
+        to: None,
+        kind: Kind::Sync,
+        seq: 1,
+        bytes: data.to_vec(),
+    };
+    let _ = session.receive(&mut doc, env);
+});
