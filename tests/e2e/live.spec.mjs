@@ -125,6 +125,58 @@ test('garbage and tampered messages from the relay are dropped with a warning; t
   await waitValue(employeePage, 'answer-knows_what_it_takes', 'Yes, after the warning');
 });
 
+/// Seals `bytes` as a sync message from `from` the way a peer holding the room key would
+/// (core `envelope.rs`: "CTL1", 0, sender, nonce, AES-256-GCM over the envelope with the
+/// room id and sender as associated data).
+async function sealedSync(link, bytes, seq) {
+  const crypto = await import('node:crypto');
+  const [, room, key] = link.split('#live=')[1].split('.');
+  const roomId = Buffer.from(room, 'hex');
+  const from = crypto.randomBytes(16);
+  const nonce = crypto.randomBytes(12);
+  const head = Buffer.alloc(1 + 16 + 1 + 8 + 4);
+  head[0] = 1; // sync
+  from.copy(head, 1);
+  head[17] = 0; // to everyone
+  head.writeBigUInt64BE(BigInt(seq), 18);
+  head.writeUInt32BE(bytes.length, 26);
+  const cipher = crypto.createCipheriv('aes-256-gcm', Buffer.from(key, 'base64url'), nonce);
+  cipher.setAAD(Buffer.concat([roomId, from]));
+  const sealed = Buffer.concat([cipher.update(Buffer.concat([head, bytes])), cipher.final(), cipher.getAuthTag()]);
+  return Buffer.concat([Buffer.from('CTL1'), Buffer.from([0]), from, nonce, sealed]);
+}
+
+test('a key holder sending bytes that crash Automerge is dropped; the app and its storage are unharmed', async () => {
+  const fs = await import('node:fs');
+  const crash = fs.readFileSync(new URL('../../core/tests/regressions/stored_doc_crash_1', import.meta.url));
+  const oom = fs.readFileSync(new URL('../../core/tests/regressions/stored_doc_oom_1', import.meta.url));
+  const stored = () => env.page.evaluate(() => JSON.stringify(Object.entries(localStorage).filter(([k]) => k.startsWith('ct1:doc:')).sort()));
+  await manager.waitSaved();
+  const before = await stored();
+  const room = liveLink.split('#live=')[1].split('.')[1];
+  const net = await import('node:net');
+  const s = net.connect(relay.port, '127.0.0.1');
+  await new Promise((r) => s.once('connect', r));
+  s.write('CONNECT {"verbose":false}\r\n');
+  // As the raw chunk, and inside a sync message (no heads, needs or filters; one change).
+  const inMessage = (chunk) => Buffer.concat([Buffer.from([0x42, 0, 0, 0, 1]), Buffer.from([chunk.length & 0x7f | 0x80, chunk.length >> 7]), chunk]);
+  let seq = 1;
+  for (const bytes of [crash, oom, inMessage(crash), inMessage(oom)]) {
+    const frame = await sealedSync(liveLink, bytes, seq++);
+    s.write(`PUB ctalk.${room} ${frame.length}\r\n`);
+    s.write(frame);
+    s.write('\r\n');
+  }
+  s.write('PING\r\n');
+  await env.page.getByTestId('live-warning').getByText(/Dropped a sync message that could not be read/).waitFor({ timeout: 10000 });
+  s.destroy();
+  // Still live, nothing stored changed until the next edit, and that edit arrives.
+  assert.equal(await env.page.getByTestId('crashed').count(), 0, 'the app did not crash');
+  assert.equal(await stored(), before, 'stored documents changed');
+  await manager.discussion().field('answer-knows_what_it_takes').fill('Yes, after the crash attempt');
+  await waitValue(employeePage, 'answer-knows_what_it_takes', 'Yes, after the crash attempt');
+});
+
 test('a peer that drops and rejoins ten times loses nothing', async () => {
   const words = [];
   for (let i = 0; i < 10; i++) {
