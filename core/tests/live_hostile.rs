@@ -188,3 +188,41 @@ fn a_peer_with_the_same_id_but_another_history_plants_nothing() {
     );
     assert_eq!(employee.discussion(&id).unwrap(), before);
 }
+
+/// Found by the `live_sync` fuzz target.
+#[test]
+fn live_sync_crash_1_is_an_error_not_a_crash() {
+    let data = include_bytes!("regressions/live_sync_crash_1");
+    let mut doc = AutoCommit::new();
+    let mut s = session();
+    let r = s.receive(&mut doc, sync(data.to_vec(), 1));
+    assert!(r.is_err(), "taken in");
+}
+
+/// Found by the `live_sync` fuzz target: Bloom filters that make Automerge divide by zero
+/// (entries but no bits) or size a vector by billions of probes.
+#[test]
+fn bloom_filters_automerge_cannot_take_are_refused() {
+    let with_bloom = |bloom: &[u8]| {
+        let mut m = vec![0x42, 0, 0, 1, 0];
+        leb(&mut m, bloom.len() as u64);
+        m.extend_from_slice(bloom);
+        m.push(0); // no changes
+        m
+    };
+    let mut billions = vec![1, 10];
+    leb(&mut billions, u64::from(u32::MAX));
+    billions.extend([0, 0]);
+    let no_bits = [5, 0, 7];
+    for bloom in [&billions[..], &no_bits[..]] {
+        let bytes = with_bloom(bloom);
+        assert!(check_sync(&bytes).is_err(), "{bloom:?} passed the check");
+        let mut doc = new_discussion();
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            session().receive(&mut doc, sync(bytes, 1)).err()
+        }));
+        assert_eq!(r.ok(), Some(Some(LiveError::BadSync)));
+    }
+    // A filter as Automerge writes it passes.
+    assert!(check_sync(&with_bloom(&[1, 10, 7, 0, 0])).is_ok());
+}

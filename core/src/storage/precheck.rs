@@ -160,6 +160,38 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The most probes and bits per entry a Bloom filter may ask for (Automerge writes 7 and
+/// 10): Automerge allocates a vector of `probes` for every hash it tests.
+const MAX_PROBES: usize = 64;
+const MAX_BITS_PER_ENTRY: usize = 64;
+
+/// A Bloom filter of a sync message: empty, or entries, bits per entry and probes within
+/// bounds and the bits they call for present (Automerge divides by their number, and
+/// sizes a vector by the probes, without checking either).
+fn check_bloom(bytes: &[u8]) -> Result<(), ChunkError> {
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    let mut r = Reader { bytes, at: 0 };
+    let entries = r.number()?;
+    let bits_per_entry = r.number()?;
+    let probes = r.number()?;
+    let bits = entries
+        .checked_mul(bits_per_entry)
+        .ok_or(ChunkError::Truncated)?
+        .div_ceil(8);
+    if entries == 0
+        || bits == 0
+        || probes == 0
+        || probes > MAX_PROBES
+        || bits_per_entry > MAX_BITS_PER_ENTRY
+        || u32::try_from(entries).is_err()
+    {
+        return Err(ChunkError::Truncated);
+    }
+    r.take(bits).map(|_| ())
+}
+
 /// The first byte of an Automerge sync message (version 1 or 2).
 const SYNC_V1: u8 = 0x42;
 const SYNC_V2: u8 = 0x43;
@@ -177,7 +209,7 @@ pub fn check_sync(bytes: &[u8]) -> Result<(), ChunkError> {
     let haves = r.count(2)?;
     for _ in 0..haves {
         r.hashes()?; // last sync
-        r.bytes()?; // bloom filter: Automerge reads it within these bytes
+        check_bloom(r.bytes()?)?;
     }
     let changes = r.count(1)?;
     for _ in 0..changes {
