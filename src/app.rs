@@ -19,10 +19,10 @@ use crate::pages::settings::SettingsPage;
 use crate::pages::team::TeamPage;
 use crate::services::{self, Live, Messages, Sharing};
 
-/// Opening a share or live link: takes in the package (or joins the session) from the
-/// fragment and returns where to go. On start this runs before the router reads the
-/// address; the caller then replaces the address (fragment included) in the history, so
-/// the shared data does not linger there.
+/// Opening a share or live link: removes the fragment from the address and the history
+/// first, then takes in the package (or joins the session) and returns where to go. On
+/// start this runs before the router reads the address; the caller then puts the target
+/// in the address.
 fn take_in_link(sharing: Sharing, live: Live, messages: Messages) -> Option<String> {
     let hash = location::hash();
     let here = || {
@@ -31,7 +31,14 @@ fn take_in_link(sharing: Sharing, live: Live, messages: Messages) -> Option<Stri
             .pathname()
             .unwrap_or_else(|_| "/".into())
     };
-    if hash.starts_with(career_core::live::envelope::LINK_PREFIX) {
+    let live_link = hash.starts_with(career_core::live::envelope::LINK_PREFIX);
+    if !live_link && !hash.starts_with(LINK_PREFIX) {
+        return None;
+    }
+    // The shared data (or the session's key) leaves the address bar and the history before
+    // any other work: even if reading it stops the app, it does not linger there.
+    location::replace_with(&here());
+    if live_link {
         let joined = career_core::live::envelope::Room::from_fragment(&hash)
             .ok_or(AppError::BadLiveLink)
             .and_then(|room| live.join(room));
@@ -44,9 +51,6 @@ fn take_in_link(sharing: Sharing, live: Live, messages: Messages) -> Option<Stri
                 here()
             }
         });
-    }
-    if !hash.starts_with(LINK_PREFIX) {
-        return None;
     }
     let opened = open_package(sharing, messages, Reading::Link, "This link", || {
         Package::from_fragment(&hash)
