@@ -226,3 +226,32 @@ fn bloom_filters_automerge_cannot_take_are_refused() {
     // A filter as Automerge writes it passes.
     assert!(check_sync(&with_bloom(&[1, 10, 7, 0, 0])).is_ok());
 }
+
+#[test]
+fn a_peer_that_said_goodbye_cannot_be_replayed() {
+    let mut doc = new_discussion();
+    let mut s = session();
+    let hello = Envelope {
+        from: PEER,
+        to: None,
+        kind: Kind::Presence,
+        seq: 5,
+        bytes: b"{}".to_vec(),
+    };
+    s.receive(&mut doc, hello.clone()).unwrap();
+    let bye = Envelope {
+        kind: Kind::Bye,
+        seq: 6,
+        bytes: vec![],
+        ..hello.clone()
+    };
+    s.receive(&mut doc, bye).unwrap();
+    // The relay replays the peer's old presence: still a replay after the goodbye.
+    assert!(matches!(
+        s.receive(&mut doc, hello),
+        Err(LiveError::Envelope(
+            career_core::live::envelope::EnvelopeError::Replayed
+        ))
+    ));
+    assert!(s.peers.is_empty(), "the peer came back from a replay");
+}

@@ -59,6 +59,8 @@ pub enum EnvelopeError {
     TooLarge,
     #[error("a replayed message")]
     Replayed,
+    #[error("a message numbered too far ahead of its sender's last")]
+    SeqJump,
 }
 
 /// A live room: its id (the relay subject) and key (only in the link).
@@ -228,21 +230,34 @@ impl Room {
     }
 }
 
-/// Splits a frame into pieces of at most `max` bytes each (whole if it fits).
+/// The chunk header: magic, kind 1, the sender (as in the frame), message id, index, count.
+const CHUNK_HEAD: usize = 4 + 1 + 16 + 4 + 2 + 2;
+/// Incomplete chunked messages kept per sender.
+const MAX_PENDING_PER_SENDER: usize = 4;
+/// Largest step a sender's sequence number may take: a bigger jump would let one message
+/// shut out that sender's next ones as replays.
+pub const MAX_SEQ_STEP: u64 = 1 << 20;
+
+/// Splits a frame into pieces of at most `max` bytes each (whole if it fits). Each piece
+/// names the frame's sender, so pieces of two senders never mix.
 pub fn chunk(frame: Vec<u8>, max: usize, msg_id: u32) -> Vec<Vec<u8>> {
-    const HEAD: usize = 4 + 1 + 4 + 2 + 2;
     if frame.len() <= max {
         return vec![frame];
     }
-    let piece = max.saturating_sub(HEAD).max(1);
+    let sender: [u8; 16] = frame
+        .get(5..21)
+        .and_then(|s| s.try_into().ok())
+        .unwrap_or([0; 16]);
+    let piece = max.saturating_sub(CHUNK_HEAD).max(1);
     let count = frame.len().div_ceil(piece);
     frame
         .chunks(piece)
         .enumerate()
         .map(|(i, part)| {
-            let mut out = Vec::with_capacity(HEAD + part.len());
+            let mut out = Vec::with_capacity(CHUNK_HEAD + part.len());
             out.extend_from_slice(MAGIC);
             out.push(1);
+            out.extend_from_slice(&sender);
             out.extend_from_slice(&msg_id.to_be_bytes());
             out.extend_from_slice(&(i as u16).to_be_bytes());
             out.extend_from_slice(&(count as u16).to_be_bytes());
@@ -256,13 +271,26 @@ pub fn chunk(frame: Vec<u8>, max: usize, msg_id: u32) -> Vec<Vec<u8>> {
 /// their total size.
 type Partial = (u16, Vec<Option<Vec<u8>>>, usize);
 
-/// Puts chunked frames back together, per sender connection, within fixed limits.
+/// Puts chunked frames back together, per sender and message id, within fixed limits: a
+/// few pending messages per sender, and all pending pieces together no larger than one
+/// whole message.
 #[derive(Default)]
 pub struct Reassembler {
-    pending: BTreeMap<u32, Partial>,
+    pending: BTreeMap<([u8; 16], u32), Partial>,
+    /// Arrival order of the pending messages, oldest first.
+    order: Vec<([u8; 16], u32)>,
 }
 
 impl Reassembler {
+    fn drop_partial(&mut self, key: &([u8; 16], u32)) {
+        self.pending.remove(key);
+        self.order.retain(|k| k != key);
+    }
+
+    fn pending_bytes(&self) -> usize {
+        self.pending.values().map(|p| p.2).sum()
+    }
+
     /// Returns a whole frame when `frame` is one, or completes one.
     pub fn push(&mut self, frame: &[u8]) -> Result<Option<Vec<u8>>, EnvelopeError> {
         if frame.len() < 5 || &frame[..4] != MAGIC {
@@ -270,40 +298,70 @@ impl Reassembler {
         }
         match frame[4] {
             0 => Ok(Some(frame.to_vec())),
-            1 if frame.len() >= 13 => {
-                let id = u32::from_be_bytes(frame[5..9].try_into().expect("4 bytes"));
-                let index = u16::from_be_bytes(frame[9..11].try_into().expect("2 bytes"));
-                let count = u16::from_be_bytes(frame[11..13].try_into().expect("2 bytes"));
-                let part = &frame[13..];
+            1 if frame.len() >= CHUNK_HEAD => {
+                let sender: [u8; 16] = frame[5..21].try_into().expect("16 bytes");
+                let id = u32::from_be_bytes(frame[21..25].try_into().expect("4 bytes"));
+                let index = u16::from_be_bytes(frame[25..27].try_into().expect("2 bytes"));
+                let count = u16::from_be_bytes(frame[27..29].try_into().expect("2 bytes"));
+                let part = &frame[CHUNK_HEAD..];
                 if count == 0
                     || index >= count
                     || (count as usize) * part.len().max(1) > MAX_MESSAGE * 2
                 {
                     return Err(EnvelopeError::Malformed);
                 }
-                if !self.pending.contains_key(&id) && self.pending.len() >= MAX_PENDING {
-                    let oldest = *self.pending.keys().next().expect("not empty");
-                    self.pending.remove(&oldest);
+                let key = (sender, id);
+                if !self.pending.contains_key(&key) {
+                    // Room for a new message: within this sender's share, then overall.
+                    let mine: Vec<_> = self
+                        .order
+                        .iter()
+                        .filter(|k| k.0 == sender)
+                        .copied()
+                        .collect();
+                    if mine.len() >= MAX_PENDING_PER_SENDER {
+                        self.drop_partial(&mine[0]);
+                    }
+                    if self.pending.len() >= MAX_PENDING {
+                        let oldest = self.order[0];
+                        self.drop_partial(&oldest);
+                    }
+                    self.order.push(key);
                 }
                 let entry = self
                     .pending
-                    .entry(id)
+                    .entry(key)
                     .or_insert_with(|| (count, vec![None; count as usize], 0));
                 if entry.0 != count {
-                    self.pending.remove(&id);
+                    self.drop_partial(&key);
                     return Err(EnvelopeError::Malformed);
                 }
                 if entry.1[index as usize].is_none() {
                     entry.2 += part.len();
+                    entry.1[index as usize] = Some(part.to_vec());
                     if entry.2 > MAX_MESSAGE {
-                        self.pending.remove(&id);
+                        self.drop_partial(&key);
                         return Err(EnvelopeError::TooLarge);
                     }
-                    entry.1[index as usize] = Some(part.to_vec());
+                    // All pending pieces together stay within one whole message: the
+                    // oldest other messages go first.
+                    while self.pending_bytes() > MAX_MESSAGE {
+                        let Some(oldest) = self.order.iter().find(|k| **k != key).copied() else {
+                            break;
+                        };
+                        self.drop_partial(&oldest);
+                    }
                 }
+                let entry = self.pending.get(&key).expect("present");
                 if entry.1.iter().all(Option::is_some) {
-                    let (_, parts, _) = self.pending.remove(&id).expect("present");
-                    return Ok(Some(parts.into_iter().flatten().flatten().collect()));
+                    let (_, parts, _) = self.pending.remove(&key).expect("present");
+                    self.order.retain(|k| *k != key);
+                    let whole: Vec<u8> = parts.into_iter().flatten().flatten().collect();
+                    // The pieces' sender must be the frame's.
+                    if whole.get(5..21) != Some(&sender[..]) {
+                        return Err(EnvelopeError::Malformed);
+                    }
+                    return Ok(Some(whole));
                 }
                 Ok(None)
             }
@@ -312,7 +370,9 @@ impl Reassembler {
     }
 }
 
-/// Drops messages whose sequence number a sender has already used.
+/// Drops messages whose sequence number a sender has already used, or that jump further
+/// ahead than any real gap. A sender that said goodbye is remembered (its old messages
+/// stay replays); one that rejoins does so under a new id.
 #[derive(Default)]
 pub struct ReplayGuard {
     last: HashMap<[u8; 16], u64>,
@@ -324,13 +384,11 @@ impl ReplayGuard {
         if env.seq <= *last {
             return Err(EnvelopeError::Replayed);
         }
+        if env.seq - *last > MAX_SEQ_STEP {
+            return Err(EnvelopeError::SeqJump);
+        }
         *last = env.seq;
         Ok(())
-    }
-
-    /// A peer that rejoins starts a new sequence under a new id; forget old ones on `bye`.
-    pub fn forget(&mut self, peer: &[u8; 16]) {
-        self.last.remove(peer);
     }
 }
 
@@ -390,6 +448,49 @@ mod tests {
             }
         }
         assert_eq!(room().open(&whole.unwrap()).unwrap().bytes, big);
+    }
+
+    #[test]
+    fn two_senders_with_the_same_message_id_both_arrive() {
+        let big: Vec<u8> = (0..20_000u32).map(|i| (i % 251) as u8).collect();
+        let mut second = env(1, &big);
+        second.from = [2; 16];
+        let a = chunk(room().seal(&env(1, &big), [3; 12]), 4096, 7);
+        let b = chunk(room().seal(&second, [4; 12]), 4096, 7);
+        let mut r = Reassembler::default();
+        let mut whole = vec![];
+        for (x, y) in a.iter().zip(&b) {
+            whole.extend(r.push(x).unwrap());
+            whole.extend(r.push(y).unwrap());
+        }
+        let senders: Vec<[u8; 16]> = whole.iter().map(|f| room().open(f).unwrap().from).collect();
+        assert_eq!(senders, vec![[1; 16], [2; 16]]);
+    }
+
+    #[test]
+    fn pieces_claiming_another_sender_do_not_make_a_message() {
+        let big: Vec<u8> = (0..20_000u32).map(|i| (i % 251) as u8).collect();
+        let mut pieces = chunk(room().seal(&env(1, &big), [3; 12]), 4096, 7);
+        for p in &mut pieces {
+            p[5..21].copy_from_slice(&[9; 16]);
+        }
+        let mut r = Reassembler::default();
+        let results: Vec<_> = pieces.iter().map(|p| r.push(p)).collect();
+        assert_eq!(results.last(), Some(&Err(EnvelopeError::Malformed)));
+    }
+
+    #[test]
+    fn a_sequence_number_far_ahead_cannot_shut_a_sender_out() {
+        let mut guard = ReplayGuard::default();
+        assert!(guard.check(&env(1, b"a")).is_ok());
+        assert_eq!(
+            guard.check(&env(u64::MAX, b"x")),
+            Err(EnvelopeError::SeqJump)
+        );
+        assert!(
+            guard.check(&env(2, b"b")).is_ok(),
+            "the sender's next message"
+        );
     }
 
     #[test]

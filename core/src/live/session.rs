@@ -187,7 +187,6 @@ impl Session {
             }
             Kind::Bye => {
                 self.peers.remove(&env.from);
-                self.guard.forget(&env.from);
                 out.presence_changed = true;
                 out.ended = env.bytes == b"end";
             }
