@@ -147,6 +147,9 @@ impl Room {
         plain.extend_from_slice(&env.seq.to_be_bytes());
         plain.extend_from_slice(&(env.bytes.len() as u32).to_be_bytes());
         plain.extend_from_slice(&env.bytes);
+        // Padded to a size bucket: the relay sees the bucket, not how many characters a
+        // keystroke or an answer had.
+        plain.resize(padded(plain.len()), 0);
         let sealed = self
             .cipher()
             .encrypt(
@@ -195,9 +198,10 @@ impl Room {
                 },
             )
             .map_err(|_| EnvelopeError::BadSeal)?;
-        let mut at = 0;
+        let mut at: usize = 0;
         let mut take = |n: usize| -> Result<&[u8], EnvelopeError> {
-            let part = plain.get(at..at + n).ok_or(EnvelopeError::Malformed)?;
+            let end = at.checked_add(n).ok_or(EnvelopeError::Malformed)?;
+            let part = plain.get(at..end).ok_or(EnvelopeError::Malformed)?;
             at += n;
             Ok(part)
         };
@@ -227,6 +231,17 @@ impl Room {
             seq,
             bytes,
         })
+    }
+}
+
+/// The size a sealed envelope's plaintext is padded to: powers of two from 256 bytes to
+/// 64 KiB, then whole multiples of 64 KiB. (What follows the declared length is ignored.)
+pub fn padded(len: usize) -> usize {
+    const STEP: usize = 64 * 1024;
+    if len <= STEP {
+        len.next_power_of_two().max(256)
+    } else {
+        len.div_ceil(STEP) * STEP
     }
 }
 
@@ -420,6 +435,23 @@ mod tests {
         assert_eq!(wrong_key.open(&sealed), Err(EnvelopeError::BadSeal));
         let other_room = Room::new("0123456789abcdef0123456789abcdef", [6; 16], [9; 32]);
         assert_eq!(other_room.open(&sealed), Err(EnvelopeError::BadSeal));
+    }
+
+    #[test]
+    fn sealed_sizes_show_a_bucket_not_the_length() {
+        let size = |n: usize| room().seal(&env(1, &vec![b'x'; n]), [3; 12]).len();
+        assert_eq!(size(1), size(200), "a keystroke and a sentence look alike");
+        assert!(size(300) > size(200));
+        assert_eq!(size(300), size(400));
+        assert_eq!(
+            room()
+                .open(&room().seal(&env(1, b"Zo\xc3\xab"), [3; 12]))
+                .unwrap()
+                .bytes,
+            "Zoë".as_bytes()
+        );
+        assert_eq!(padded(70_000), 128 * 1024);
+        assert_eq!(padded(200_000), 256 * 1024);
     }
 
     #[test]
