@@ -126,6 +126,8 @@ fn changes_that_leave_no_valid_discussion_are_undone() {
     leader
         .take_in(&bundle, day("2026-11-27"), 1_795_000_000)
         .unwrap();
+    leader.save(1_795_000_000).unwrap();
+    let stored = leader.kv().clone();
     let before = leader.discussion(&id).unwrap();
     let heads_before = leader.package(&id, true).unwrap().sender_heads;
 
@@ -142,6 +144,8 @@ fn changes_that_leave_no_valid_discussion_are_undone() {
         leader.package(&id, true).unwrap().sender_heads,
         heads_before
     );
+    leader.save(1_795_000_000).unwrap();
+    assert_eq!(leader.kv(), &stored, "storage changed");
 }
 
 #[test]
@@ -154,6 +158,8 @@ fn a_peer_with_the_same_id_but_another_history_plants_nothing() {
     employee
         .take_in(&package, day("2026-11-27"), 1_795_000_000)
         .unwrap();
+    employee.save(1_795_000_000).unwrap();
+    let stored = employee.kv().clone();
     let before = employee.discussion(&id).unwrap();
 
     // A stranger makes a discussion with the same id from scratch and syncs it.
@@ -187,6 +193,8 @@ fn a_peer_with_the_same_id_but_another_history_plants_nothing() {
         result.err()
     );
     assert_eq!(employee.discussion(&id).unwrap(), before);
+    employee.save(1_795_000_000).unwrap();
+    assert_eq!(employee.kv(), &stored, "storage changed");
 }
 
 /// Found by the `live_sync` fuzz target.
