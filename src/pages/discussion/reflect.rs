@@ -5,7 +5,9 @@
 //! or replace it after seeing exactly what goes.
 
 use career_core::model::method::{AnswerField, Question};
+use career_core::model::reflection::Reflection;
 use career_core::share::words::{Mark, WordDiff};
+use career_core::storage::blobs::LoadError;
 use career_core::storage::workspace::{Publish, PublishCheck, TextField};
 use leptos::prelude::*;
 
@@ -16,8 +18,12 @@ use crate::services::{DocStore, Sharing};
 
 #[component]
 pub fn Reflect() -> impl IntoView {
+    let docs = expect_context::<DocStore>();
     let sharing = expect_context::<Sharing>();
     let ctx = expect_context::<DiscussionCtx>();
+    // One read for all eight questions. Reading never stores anything: an employee who has
+    // typed nothing has no document yet.
+    let reflection = Memo::new(move |_| docs.reflection(&ctx.id.get()));
     view! {
         <p class="private-note" data-testid="reflection-note">
             <span class="lock">"🔒"</span>
@@ -25,21 +31,23 @@ pub fn Reflect() -> impl IntoView {
             {move || sharing.other_party(&ctx.id.get())} " to see it; send it with Share."
         </p>
         <ol class="questions">
-            {Question::ALL.into_iter().enumerate().map(|(n, q)| view! { <ReflectQuestion n=n + 1 question=q /> }).collect_view()}
+            {Question::ALL.into_iter().enumerate().map(|(n, q)| view! { <ReflectQuestion n=n + 1 question=q reflection=reflection /> }).collect_view()}
         </ol>
     }
 }
 
 #[component]
-fn ReflectQuestion(n: usize, question: Question) -> impl IntoView {
+fn ReflectQuestion(
+    n: usize,
+    question: Question,
+    reflection: Memo<Result<Reflection, LoadError>>,
+) -> impl IntoView {
     let docs = expect_context::<DocStore>();
     let sharing = expect_context::<Sharing>();
     let ctx = expect_context::<DiscussionCtx>();
     let q = question;
     let f = AnswerField::of(q);
     let key = q.as_key();
-    // Reading never stores anything: an employee who has typed nothing has no document yet.
-    let reflection = Memo::new(move |_| docs.reflection(&ctx.id.get()));
     let draft = Memo::new(move |_| {
         reflection.with(|r| {
             r.as_ref()
@@ -109,7 +117,7 @@ fn ReflectQuestion(n: usize, question: Question) -> impl IntoView {
                             <div class="confirm" data-testid="publish-confirm">
                                 <p><strong>{format!("Replacing removes {} words of the shared answer:", check.removed_words)}</strong></p>
                                 <p class="prose tracked">{removed_view(&check.removes)}</p>
-                                <p class="help">{format!("{} will be told which words you removed when you next share.", other())}</p>
+                                <p class="help">{format!("When {} takes in what you share, their review shows these words struck through.", other())}</p>
                                 <div class="sheet-actions">
                                     <button type="button" class="secondary" data-testid="publish-back" on:click=move |_| confirm.set(false)>"Back"</button>
                                     <button type="submit" class="danger" data-testid="publish-replace-confirm" node_ref=confirm_button on:click=move |_| choose(Some(Publish::Replace))>"Replace the shared answer"</button>
