@@ -247,19 +247,7 @@ impl Discussion {
     ) -> Result<(), EditError> {
         let missing = || EditError::NoSuchItem(format!("{field:?}"));
         let current = self.text(field).ok_or_else(missing)?;
-        let obj = match field {
-            DiscussionText::Answer(_) => obj_at(doc, &["answers"])?,
-            DiscussionText::Notes => automerge::ROOT,
-            DiscussionText::LeaderView(id) => {
-                find_item(doc, &obj_at(doc, &["leader_views"])?, id)?.1
-            }
-            DiscussionText::Action(id) => find_item(doc, &obj_at(doc, &["actions"])?, id)?.1,
-        };
-        let prop = match field {
-            DiscussionText::Answer(f) => f.as_key(),
-            DiscussionText::Notes => "notes",
-            DiscussionText::LeaderView(_) | DiscussionText::Action(_) => "text",
-        };
+        let (obj, prop) = field.location(doc)?;
         splice_text(doc, &obj, prop, current, splice)?;
         let slot = self.text_mut(field).ok_or_else(missing)?;
         let mut value = slot.as_str().to_string();
@@ -278,6 +266,26 @@ pub enum DiscussionText {
     LeaderView(String),
     /// The text of an action, by its id.
     Action(String),
+}
+
+impl DiscussionText {
+    /// The object and property holding this text in a discussion document.
+    pub(crate) fn location(
+        &self,
+        doc: &AutoCommit,
+    ) -> Result<(automerge::ObjId, &'static str), EditError> {
+        Ok(match self {
+            DiscussionText::Answer(f) => (obj_at(doc, &["answers"])?, f.as_key()),
+            DiscussionText::Notes => (automerge::ROOT, "notes"),
+            DiscussionText::LeaderView(id) => (
+                find_item(doc, &obj_at(doc, &["leader_views"])?, id)?.1,
+                "text",
+            ),
+            DiscussionText::Action(id) => {
+                (find_item(doc, &obj_at(doc, &["actions"])?, id)?.1, "text")
+            }
+        })
+    }
 }
 
 pub struct NewDiscussion {

@@ -142,15 +142,7 @@ struct Snapshot {
 
 /// Where the text of `field` lives.
 pub(crate) fn text_obj(doc: &AutoCommit, field: &DiscussionText) -> Result<ObjId, EditError> {
-    let (obj, prop) = match field {
-        DiscussionText::Answer(f) => (obj_at(doc, &["answers"])?, f.as_key()),
-        DiscussionText::Notes => (automerge::ROOT, "notes"),
-        DiscussionText::LeaderView(id) => (
-            find_item(doc, &obj_at(doc, &["leader_views"])?, id)?.1,
-            "text",
-        ),
-        DiscussionText::Action(id) => (find_item(doc, &obj_at(doc, &["actions"])?, id)?.1, "text"),
-    };
+    let (obj, prop) = field.location(doc)?;
     match doc.get(&obj, prop)? {
         Some((Value::Object(ObjType::Text), text)) => Ok(text),
         _ => Err(EditError::Missing(prop.to_string())),
