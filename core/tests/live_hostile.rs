@@ -114,7 +114,13 @@ fn the_fuzzers_crashing_and_oom_inputs_are_refused_before_automerge_reads_them()
 #[test]
 fn changes_that_leave_no_valid_discussion_are_undone() {
     use automerge::transaction::Transactable;
-    let mut leader = Workspace::open(MemoryKv::default(), [1; 16], "t1", Box::new(NoGuard));
+    let mut leader = Workspace::open(
+        MemoryKv::default(),
+        [1; 16],
+        "t1",
+        [1; 32],
+        Box::new(NoGuard),
+    );
     let mut base = new_discussion();
     let id = read(&base).id;
     // The stranger's change on top of the shared history: the record's kind is wrecked.
@@ -126,10 +132,11 @@ fn changes_that_leave_no_valid_discussion_are_undone() {
     leader
         .take_in(&bundle, day("2026-11-27"), 1_795_000_000)
         .unwrap();
+    // Making a package records this device's key the first time: done before the snapshot.
+    let heads_before = leader.package(&id, true).unwrap().sender_heads;
     leader.save(1_795_000_000).unwrap();
     let stored = leader.kv().clone();
     let before = leader.discussion(&id).unwrap();
-    let heads_before = leader.package(&id, true).unwrap().sender_heads;
 
     let mut s = session();
     let change = evil.get_last_local_change().unwrap().raw_bytes().to_vec();
@@ -150,7 +157,13 @@ fn changes_that_leave_no_valid_discussion_are_undone() {
 
 #[test]
 fn a_peer_with_the_same_id_but_another_history_plants_nothing() {
-    let mut employee = Workspace::open(MemoryKv::default(), [3; 16], "t3", Box::new(NoGuard));
+    let mut employee = Workspace::open(
+        MemoryKv::default(),
+        [3; 16],
+        "t3",
+        [3; 32],
+        Box::new(NoGuard),
+    );
     let mut real = new_discussion();
     let id = read(&real).id;
     let package =

@@ -4,7 +4,8 @@ mod common;
 
 use career_core::model::discussion::{self, DiscussionEdit, Track};
 use career_core::model::method::AnswerField;
-use career_core::model::signoff::{self, State};
+use career_core::model::signoff::{self, Check, State};
+use career_core::model::trust::{DeviceKey, Trust};
 use career_core::share::review::Change;
 use career_core::share::words::Mark;
 use career_core::AutoCommit;
@@ -16,8 +17,23 @@ fn edit(doc: &mut AutoCommit, e: DiscussionEdit) {
     doc.commit();
 }
 
+fn key(party: Side) -> DeviceKey {
+    DeviceKey::from_seed(match party {
+        Side::Leader => [1; 32],
+        Side::Employee => [2; 32],
+    })
+}
+
+/// Each party's real device key, as both devices pinned it.
+fn trust() -> Trust {
+    Trust {
+        leader: vec![key(Side::Leader).public()],
+        employee: vec![key(Side::Employee).public()],
+    }
+}
+
 fn sign(doc: &mut AutoCommit, party: Side, name: &str, on: &str) {
-    signoff::sign(doc, party, name, day(on)).unwrap();
+    signoff::sign(doc, party, name, day(on), &key(party)).unwrap();
     doc.commit();
 }
 
@@ -36,12 +52,12 @@ fn two_sides() -> (AutoCommit, AutoCommit) {
 fn both_sign_on_their_own_devices_and_the_merge_is_agreed() {
     let (mut manager, mut employee) = two_sides();
     assert_eq!(
-        signoff::status(&mut manager).unwrap().state,
+        signoff::status(&mut manager, &trust()).unwrap().state,
         State::Unsigned
     );
 
     sign(&mut manager, Side::Leader, "Maria Lund", "2026-11-26");
-    let s = signoff::status(&mut manager).unwrap();
+    let s = signoff::status(&mut manager, &trust()).unwrap();
     assert_eq!(
         s.state,
         State::Waiting {
@@ -59,7 +75,7 @@ fn both_sign_on_their_own_devices_and_the_merge_is_agreed() {
     sign(&mut employee, Side::Employee, "Sam Okafor", "2026-11-27");
     sync(&mut manager, &mut employee);
     for doc in [&mut manager, &mut employee] {
-        let s = signoff::status(doc).unwrap();
+        let s = signoff::status(doc, &trust()).unwrap();
         assert_eq!(
             s.state,
             State::Agreed {
@@ -83,7 +99,7 @@ fn an_edit_after_signing_is_an_amendment_by_its_author_and_signing_again_covers_
     sign(&mut employee, Side::Employee, "Sam Okafor", "2026-11-26");
     sync(&mut manager, &mut employee);
     assert!(matches!(
-        signoff::status(&mut manager).unwrap().state,
+        signoff::status(&mut manager, &trust()).unwrap().state,
         State::Agreed { .. }
     ));
 
@@ -96,7 +112,7 @@ fn an_edit_after_signing_is_an_amendment_by_its_author_and_signing_again_covers_
         ),
     );
     sync(&mut manager, &mut employee);
-    let s = signoff::status(&mut manager).unwrap();
+    let s = signoff::status(&mut manager, &trust()).unwrap();
     assert!(
         matches!(s.state, State::Agreed { .. }),
         "the signed version is still agreed"
@@ -113,13 +129,15 @@ fn an_edit_after_signing_is_an_amendment_by_its_author_and_signing_again_covers_
     // Signing again is asked of both: neither signature covers the amended record.
     assert!(Side::BOTH.into_iter().all(|p| s.waits_for(p)));
     // The agreed version (for HR) is the signed one, without the amendment.
-    let (agreed, _) = signoff::agreed_version(&mut manager).unwrap().unwrap();
+    let (agreed, _) = signoff::agreed_version(&mut manager, &trust())
+        .unwrap()
+        .unwrap();
     assert_eq!(agreed.answers.strengths.as_str(), "Calm in incidents");
 
     // The employee signs again: now waiting for the manager, who has not seen it signed.
     sign(&mut employee, Side::Employee, "Sam Okafor", "2026-11-28");
     sync(&mut manager, &mut employee);
-    let s = signoff::status(&mut manager).unwrap();
+    let s = signoff::status(&mut manager, &trust()).unwrap();
     assert_eq!(
         s.state,
         State::Waiting {
@@ -131,16 +149,20 @@ fn an_edit_after_signing_is_an_amendment_by_its_author_and_signing_again_covers_
         s.amendments.is_empty(),
         "the newest signature covers the amendment"
     );
-    assert!(signoff::agreed_version(&mut manager).unwrap().is_none());
+    assert!(signoff::agreed_version(&mut manager, &trust())
+        .unwrap()
+        .is_none());
     sign(&mut manager, Side::Leader, "Maria Lund", "2026-11-29");
-    let s = signoff::status(&mut manager).unwrap();
+    let s = signoff::status(&mut manager, &trust()).unwrap();
     assert_eq!(
         s.state,
         State::Agreed {
             on: day("2026-11-29")
         }
     );
-    let (agreed, _) = signoff::agreed_version(&mut manager).unwrap().unwrap();
+    let (agreed, _) = signoff::agreed_version(&mut manager, &trust())
+        .unwrap()
+        .unwrap();
     assert_eq!(
         agreed.answers.strengths.as_str(),
         "Calm in incidents; mentoring"
@@ -154,7 +176,7 @@ fn a_concurrent_edit_merged_after_signing_shows_as_an_amendment() {
     edit(&mut employee, DiscussionEdit::Track(Track::TechnicalExpert));
     sign(&mut manager, Side::Leader, "Maria Lund", "2026-11-26");
     sync(&mut manager, &mut employee);
-    let s = signoff::status(&mut manager).unwrap();
+    let s = signoff::status(&mut manager, &trust()).unwrap();
     assert_eq!(s.amendments.len(), 1, "{:?}", s.amendments);
     assert_eq!(s.amendments[0].field, "Development track");
     assert_eq!(s.amended_by, vec!["another device".to_string()]);
@@ -173,7 +195,7 @@ fn a_signature_that_cannot_be_read_counts_as_none() {
         manager.put(automerge::ROOT, "signed_leader", junk).unwrap();
         manager.commit();
         assert_eq!(
-            signoff::status(&mut manager).unwrap().state,
+            signoff::status(&mut manager, &trust()).unwrap().state,
             State::Unsigned,
             "{junk}"
         );
@@ -182,8 +204,7 @@ fn a_signature_that_cannot_be_read_counts_as_none() {
 
 #[test]
 fn the_hr_record_holds_the_signed_version_only_and_is_safe_in_a_spreadsheet() {
-    use career_core::model::people::Person;
-    use career_core::reports::hr::{self, AgreedRecord};
+    use career_core::reports::hr;
     let (mut manager, mut employee) = two_sides();
     edit(
         &mut manager,
@@ -202,21 +223,10 @@ fn the_hr_record_holds_the_signed_version_only_and_is_safe_in_a_spreadsheet() {
         &mut manager,
         DiscussionEdit::Answer(AnswerField::Strengths, "UNSIGNED amendment".into()),
     );
-    let (agreed, status) = signoff::agreed_version(&mut manager).unwrap().unwrap();
-    let record = AgreedRecord {
-        person: Person {
-            id: "p1".into(),
-            name: "Sam Okafor".into(),
-            role: "Engineer".into(),
-            team: "Platform".into(),
-            cadence_months: 12,
-            archived: false,
-            added_on: day("2026-01-01"),
-        },
-        discussion: agreed,
-        leader: status.leader.unwrap(),
-        employee: status.employee.unwrap(),
-    };
+    let (agreed, status) = signoff::agreed_version(&mut manager, &trust())
+        .unwrap()
+        .unwrap();
+    let record = sams_record(agreed, status);
     let csv = hr::csv(std::slice::from_ref(&record));
     assert!(csv.contains("\"Calm in incidents\""), "{csv}");
     assert!(!csv.contains("UNSIGNED"));
@@ -233,4 +243,180 @@ fn the_hr_record_holds_the_signed_version_only_and_is_safe_in_a_spreadsheet() {
     let json: serde_json::Value = serde_json::from_str(&hr::json(&[record])).unwrap();
     assert_eq!(json["records"][0]["employee"]["signed_on"], "2026-11-27");
     assert!(!json.to_string().contains("UNSIGNED"));
+}
+
+// ----- what a signature proves ---------------------------------------------------------------
+
+/// Sam's HR record of the agreed version.
+fn sams_record(
+    agreed: career_core::model::discussion::Discussion,
+    status: signoff::SignOff,
+) -> career_core::reports::hr::AgreedRecord {
+    career_core::reports::hr::AgreedRecord {
+        person: career_core::model::people::Person {
+            id: "p1".into(),
+            name: "Sam Okafor".into(),
+            role: "Engineer".into(),
+            team: "Platform".into(),
+            cadence_months: 12,
+            archived: false,
+            added_on: day("2026-01-01"),
+        },
+        discussion: agreed,
+        leader: status.leader.unwrap(),
+        employee: status.employee.unwrap(),
+    }
+}
+
+fn both_signed() -> (AutoCommit, AutoCommit) {
+    let (mut manager, mut employee) = two_sides();
+    sign(&mut manager, Side::Leader, "Maria Lund", "2026-11-26");
+    sync(&mut manager, &mut employee);
+    sign(&mut employee, Side::Employee, "Sam Okafor", "2026-11-27");
+    sync(&mut manager, &mut employee);
+    (manager, employee)
+}
+
+#[test]
+fn a_signature_written_by_the_other_party_s_device_is_not_verified() {
+    let (mut manager, _) = two_sides();
+    sign(&mut manager, Side::Leader, "Maria Lund", "2026-11-26");
+    // The manager's device writes the employee's signature too, with its own key.
+    signoff::sign(
+        &mut manager,
+        Side::Employee,
+        "Sam Okafor",
+        day("2026-11-26"),
+        &key(Side::Leader),
+    )
+    .unwrap();
+    manager.commit();
+    let s = signoff::status(&mut manager, &trust()).unwrap();
+    assert_eq!(s.employee.as_ref().unwrap().check, Check::UnknownKey);
+    assert_eq!(
+        s.state,
+        State::Waiting {
+            signed: Side::Leader,
+            waiting_for: Side::Employee
+        },
+        "a forged signature never makes the record agreed"
+    );
+    assert!(signoff::agreed_version(&mut manager, &trust())
+        .unwrap()
+        .is_none());
+}
+
+#[test]
+fn a_signature_made_with_a_key_nobody_pinned_is_not_verified() {
+    let (mut manager, mut employee) = two_sides();
+    sign(&mut manager, Side::Leader, "Maria Lund", "2026-11-26");
+    sync(&mut manager, &mut employee);
+    // A second browser profile (a new key) signs as the employee.
+    signoff::sign(
+        &mut employee,
+        Side::Employee,
+        "Sam Okafor",
+        day("2026-11-27"),
+        &DeviceKey::from_seed([99; 32]),
+    )
+    .unwrap();
+    employee.commit();
+    sync(&mut manager, &mut employee);
+    let s = signoff::status(&mut manager, &trust()).unwrap();
+    assert_eq!(s.employee.unwrap().check, Check::UnknownKey);
+    assert!(!matches!(s.state, State::Agreed { .. }));
+    // A device that has no key for the employee yet cannot verify it either.
+    let none = Trust {
+        leader: trust().leader,
+        employee: vec![],
+    };
+    let s = signoff::status(&mut manager, &none).unwrap();
+    assert_eq!(s.employee.unwrap().check, Check::NoKnownKey);
+}
+
+#[test]
+fn tampered_heads_names_or_bytes_do_not_verify() {
+    use automerge::transaction::Transactable;
+    use automerge::{ReadDoc, ScalarValue, Value};
+    let (mut manager, _) = both_signed();
+    let Ok(Some((Value::Scalar(s), _))) = manager.get(automerge::ROOT, "signed_employee") else {
+        panic!("a signature")
+    };
+    let ScalarValue::Str(json) = s.as_ref() else {
+        panic!("a string")
+    };
+    let good: serde_json::Value = serde_json::from_str(json).unwrap();
+    // The heads of an earlier version (one that exists: the discussion's first change).
+    let first = manager.get_changes(&[]).first().unwrap().hash().to_string();
+    let tamper = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = good.clone();
+        f(&mut v);
+        v.to_string()
+    };
+    for (what, forged) in [
+        (
+            "heads",
+            tamper(&|v| v["heads"] = serde_json::json!([first])),
+        ),
+        ("name", tamper(&|v| v["name"] = "Someone Else".into())),
+        ("day", tamper(&|v| v["on"] = "2027-01-01".into())),
+        (
+            "signature",
+            tamper(&|v| {
+                let mut sig = v["sig"].as_str().unwrap().to_string();
+                let flipped = if sig.ends_with('0') { "1" } else { "0" };
+                sig.replace_range(sig.len() - 1.., flipped);
+                v["sig"] = sig.into();
+            }),
+        ),
+        ("no signature", tamper(&|v| v["sig"] = "".into())),
+    ] {
+        let mut doc = manager.fork();
+        doc.put(automerge::ROOT, "signed_employee", forged).unwrap();
+        doc.commit();
+        let s = signoff::status(&mut doc, &trust()).unwrap();
+        let check = s.employee.as_ref().unwrap().check;
+        assert!(!check.is_verified(), "{what}: {check:?}");
+        assert!(!matches!(s.state, State::Agreed { .. }), "{what}");
+    }
+}
+
+#[test]
+fn the_hr_record_verifies_without_the_app_and_refuses_any_change() {
+    use career_core::reports::hr::{self, VerifyError};
+    let (mut manager, _) = both_signed();
+    let (agreed, status) = signoff::agreed_version(&mut manager, &trust())
+        .unwrap()
+        .unwrap();
+    let record = sams_record(agreed, status);
+    let json = hr::json(&[record]);
+    let checked = hr::verify(&json).unwrap();
+    assert_eq!(checked.len(), 1);
+    assert_eq!(checked[0].employee, "Sam Okafor");
+    assert_eq!(
+        checked[0].employee_key,
+        key(Side::Employee).public().to_hex()
+    );
+    // Any change to what was signed, or to who signed it, is caught.
+    for (from, to) in [
+        ("Calm in incidents", "Calm in all incidents"),
+        ("\"Sam Okafor\"", "\"Sam Okafor-Smith\""),
+        ("2026-11-27", "2026-11-28"),
+        (
+            &key(Side::Employee).public().to_hex(),
+            &key(Side::Leader).public().to_hex(),
+        ),
+    ] {
+        assert!(json.contains(from), "{from}");
+        let altered = json.replace(from, to);
+        assert!(
+            matches!(hr::verify(&altered), Err(VerifyError::BadSignature { .. })),
+            "{from} → {to}: {:?}",
+            hr::verify(&altered)
+        );
+    }
+    assert!(matches!(
+        hr::verify("{\"format\":\"other\"}"),
+        Err(VerifyError::NotARecord(_))
+    ));
 }

@@ -7,6 +7,7 @@ mod common;
 use career_core::model::discussion::{DiscussionEdit, DiscussionText, Track};
 use career_core::model::method::{AnswerField, PrepField};
 use career_core::model::people::{Participant, Person, RosterEdit, RosterText};
+use career_core::model::signoff::{Check, State};
 use career_core::model::text::Splice;
 use career_core::share::review::{Change, FieldChange};
 use career_core::share::words::Mark;
@@ -21,7 +22,7 @@ const NOW: i64 = 1_795_000_000;
 const TEXT: &str = "Zoë 👩🏽‍💻 naïve — 日本";
 
 fn device(kv: MemoryKv, n: u8) -> Workspace<MemoryKv> {
-    Workspace::open(kv, [n; 16], &format!("tab{n}"), Box::new(NoGuard))
+    Workspace::open(kv, [n; 16], &format!("tab{n}"), [n; 32], Box::new(NoGuard))
 }
 
 /// A leader's device with Sam on the people list and one discussion with him.
@@ -386,6 +387,7 @@ fn two_tabs_take_in_each_others_saved_typing() {
             storage.clone(),
             [n; 16],
             &format!("tab{n}"),
+            [n; 32],
             Box::new(NoGuard),
         )
     };
@@ -910,4 +912,111 @@ fn restore_puts_back_exactly_what_went_for_pure_deletions_and_cjk() {
             "{pieces:?}"
         );
     }
+}
+
+// ----- device keys ---------------------------------------------------------------------------
+
+#[test]
+fn each_device_pins_the_other_s_key_and_both_see_the_same_safety_code() {
+    let (mut leader, mut employee, id) = talked();
+    // The employee's device pinned the leader's key from the first package.
+    let on_employee = employee.keys_of(&id).unwrap();
+    assert_eq!(
+        on_employee.pinned,
+        Some(leader.device_keys().current.public())
+    );
+    reply(&mut employee, &mut leader, &id);
+    let on_leader = leader.keys_of(&id).unwrap();
+    assert_eq!(
+        on_leader.pinned,
+        Some(employee.device_keys().current.public())
+    );
+    assert!(!on_leader.changed());
+    let code = on_leader.safety_code().unwrap();
+    assert_eq!(Some(code), employee.keys_of(&id).unwrap().safety_code());
+
+    // Both sign on their own devices: agreed on both, every signature verified.
+    leader
+        .sign(&id, Side::Leader, "Maria Lund", day("2026-11-28"))
+        .unwrap();
+    send_back(&mut leader, &mut employee, &id);
+    employee
+        .sign(&id, Side::Employee, "Sam Okafor", day("2026-11-28"))
+        .unwrap();
+    reply(&mut employee, &mut leader, &id);
+    for ws in [&mut leader, &mut employee] {
+        let s = ws.sign_off(&id).unwrap();
+        assert!(matches!(s.state, State::Agreed { .. }), "{:?}", s.state);
+        assert!(s.leader.unwrap().check.is_verified());
+        assert!(s.employee.unwrap().check.is_verified());
+    }
+    // The stored key is used on the next start (the seed offered then is not).
+    leader.save(NOW).unwrap();
+    let next_start = Workspace::open(
+        leader.kv().clone(),
+        [1; 16],
+        "t",
+        [77; 32],
+        Box::new(NoGuard),
+    );
+    assert_eq!(next_start.device_keys(), leader.device_keys());
+}
+
+#[test]
+fn a_signature_from_a_second_profile_is_not_verified_and_its_key_is_a_change_to_confirm() {
+    let (mut leader, mut employee, id) = talked();
+    reply(&mut employee, &mut leader, &id);
+    leader
+        .sign(&id, Side::Leader, "Maria Lund", day("2026-11-28"))
+        .unwrap();
+    // The leader opens their own employee link in another profile (a new device) and signs
+    // there as the employee.
+    let mut second = device(MemoryKv::default(), 9);
+    second
+        .take_in(&leader.package(&id, true).unwrap(), day("2026-11-28"), NOW)
+        .unwrap();
+    second
+        .sign(&id, Side::Employee, "Sam Okafor", day("2026-11-28"))
+        .unwrap();
+    reply(&mut second, &mut leader, &id);
+    let s = leader.sign_off(&id).unwrap();
+    assert_eq!(s.employee.as_ref().unwrap().check, Check::UnknownKey);
+    assert!(!matches!(s.state, State::Agreed { .. }));
+    assert!(leader.agreed_version(&id).unwrap().1.is_none());
+    // The record now names another key for the employee: shown, not taken.
+    let keys = leader.keys_of(&id).unwrap();
+    assert!(keys.changed());
+    assert_eq!(keys.pinned, Some(employee.device_keys().current.public()));
+    // Accepting it (after comparing codes) is the person's choice, and only then verifies.
+    leader.accept_key(&id).unwrap();
+    assert!(!leader.keys_of(&id).unwrap().changed());
+    assert!(leader
+        .sign_off(&id)
+        .unwrap()
+        .employee
+        .unwrap()
+        .check
+        .is_verified());
+}
+
+#[test]
+fn a_backup_carries_the_device_key_so_a_new_device_still_verifies_its_own_signatures() {
+    let (mut leader, mut employee, id) = talked();
+    reply(&mut employee, &mut leader, &id);
+    leader
+        .sign(&id, Side::Leader, "Maria Lund", day("2026-11-28"))
+        .unwrap();
+    leader.save(NOW).unwrap();
+    let backup = leader.export_backup(day("2026-11-29")).unwrap().to_json();
+    let mut new_device = device(MemoryKv::default(), 5);
+    new_device.import_backup(backup.as_bytes(), NOW).unwrap();
+    assert!(new_device
+        .device_keys()
+        .owns(&leader.device_keys().current.public()));
+    let s = new_device.sign_off(&id).unwrap();
+    assert!(s.leader.unwrap().check.is_verified());
+    new_device.save(NOW).unwrap();
+    assert!(reopened(&new_device, 5)
+        .device_keys()
+        .owns(&leader.device_keys().current.public()));
 }

@@ -92,7 +92,13 @@ impl DocStore {
     pub fn open(messages: Messages) -> DocStore {
         let kv = BrowserKv::open();
         let writer = random::new_id()[..8].to_string();
-        let ws = Workspace::open(kv, random::new_actor(), &writer, Box::new(CrashGuard));
+        let ws = Workspace::open(
+            kv,
+            random::new_actor(),
+            &writer,
+            random::bytes(),
+            Box::new(CrashGuard),
+        );
         let store = DocStore {
             ws: StoredValue::new_local(ws),
             triggers: StoredValue::new_local(HashMap::new()),

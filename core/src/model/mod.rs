@@ -21,3 +21,4 @@ pub mod schema;
 pub mod side;
 pub mod signoff;
 pub mod text;
+pub mod trust;

@@ -6,6 +6,12 @@
 //! signature is one scalar under its own root key, so both can sign at the same time on
 //! their own devices and the merge keeps both.
 //!
+//! Each signature is also an Ed25519 signature by the signing device's key (see `trust`) over
+//! the discussion id, the party, the name, the day, the sorted heads and a digest of the
+//! signed content ([`signed_content`]). Every read checks it against the key this device
+//! accepts for that party; a signature that does not verify is shown as *not verified* and
+//! never counts towards an agreed record, whatever the document says.
+//!
 //! Edits after a signature are amendments: what differs between the signed version and now
 //! (the same field-by-field comparison as the merge review), and by whom. The record is
 //! agreed when both signatures cover the same content; signing again covers amendments.
@@ -17,6 +23,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{DecodeError, EditError};
 use crate::model::discussion::{self, Discussion};
 use crate::model::ids::{from_hex, to_hex};
+use crate::model::method::{AnswerField, Question};
+use crate::model::trust::{DeviceKey, PublicKey, Trust};
 use crate::share::review::{compare, FieldChange};
 use crate::{Day, Side};
 
@@ -35,6 +43,46 @@ pub struct Signature {
     pub heads: Vec<ChangeHash>,
     /// Hex of the signing device's actor prefix.
     pub device: String,
+    /// The key it says it was made with, and the signature bytes (empty for a signature
+    /// written before signatures were made).
+    pub key: Option<PublicKey>,
+    pub signature: Vec<u8>,
+    /// Whether it verifies against the key this device accepts for the party.
+    pub check: Check,
+}
+
+/// What checking a signature found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    Verified,
+    /// Made with a key this device does not accept for that party: another device's, or
+    /// one made up by whoever wrote it.
+    UnknownKey,
+    /// No key is known yet for that party on this device.
+    NoKnownKey,
+    /// The signature bytes do not match what it claims to sign (altered or forged).
+    Invalid,
+    /// Written without a device signature (an older version of the app).
+    Unsigned,
+}
+
+impl Check {
+    pub fn is_verified(self) -> bool {
+        self == Check::Verified
+    }
+
+    /// Why a signature is not verified, in words for the person reading the record.
+    pub fn problem(self) -> Option<&'static str> {
+        match self {
+            Check::Verified => None,
+            Check::UnknownKey => {
+                Some("it was made on a device whose key this device does not know for that person")
+            }
+            Check::NoKnownKey => Some("this device has not yet received that person's device key"),
+            Check::Invalid => Some("its signature does not match what it claims to sign"),
+            Check::Unsigned => Some("it was made without a device signature"),
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -43,6 +91,115 @@ struct Stored {
     on: String,
     heads: Vec<String>,
     device: String,
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    sig: String,
+}
+
+/// What a signature covers besides the heads: the record's content in the form the HR
+/// record shows it, so HR can check a record without the app or its history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedContent {
+    pub discussion_started: Day,
+    pub held_on: Option<Day>,
+    pub answers: Vec<(String, String)>,
+    pub willing: Option<String>,
+    pub leader_views: Vec<(String, String)>,
+    pub notes: String,
+    pub track: String,
+    pub readiness: Option<String>,
+    pub actions: Vec<SignedAction>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedAction {
+    pub text: String,
+    pub owner: String,
+    pub due: Option<Day>,
+    pub done: bool,
+}
+
+/// The answers in the method's order, with their questions.
+pub fn answers(d: &Discussion) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Question::ALL
+        .into_iter()
+        .map(|q| {
+            (
+                q.title().to_string(),
+                d.answers.get(AnswerField::of(q)).to_string(),
+            )
+        })
+        .collect();
+    out.push((
+        "Timing of the next assignment".into(),
+        d.answers.get(AnswerField::NextAssignmentTiming).to_string(),
+    ));
+    out
+}
+
+/// The content a signature covers.
+pub fn signed_content(d: &Discussion) -> SignedContent {
+    SignedContent {
+        discussion_started: d.created_on,
+        held_on: d.held_on,
+        answers: answers(d),
+        willing: d.willing.map(|w| w.label().to_string()),
+        leader_views: d
+            .leader_views
+            .iter()
+            .map(|v| (v.question.title().to_string(), v.text.as_str().to_string()))
+            .collect(),
+        notes: d.notes.as_str().to_string(),
+        track: d.track.label().to_string(),
+        readiness: d.readiness.map(|r| r.label().to_string()),
+        actions: d
+            .actions
+            .iter()
+            .map(|a| SignedAction {
+                text: a.text.as_str().to_string(),
+                owner: a.owner.label().to_string(),
+                due: a.due,
+                done: a.done,
+            })
+            .collect(),
+    }
+}
+
+impl SignedContent {
+    /// SHA-256 of its canonical JSON.
+    pub fn digest(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(serde_json::to_vec(self).expect("plain data serializes")).into()
+    }
+}
+
+fn party_name(party: Side) -> &'static str {
+    match party {
+        Side::Leader => "leader",
+        Side::Employee => "employee",
+    }
+}
+
+/// The bytes a sign-off signature signs: every part on its own line, heads sorted.
+pub fn signed_message(
+    discussion_id: &str,
+    party: Side,
+    name: &str,
+    on: Day,
+    heads: &[String],
+    content: &[u8; 32],
+) -> Vec<u8> {
+    let mut heads = heads.to_vec();
+    heads.sort();
+    format!(
+        "career-talk/sign-off/v1\n{discussion_id}\n{}\n{}\n{on}\n{}\n{}",
+        party_name(party),
+        name.escape_default(),
+        heads.join(","),
+        to_hex(content)
+    )
+    .into_bytes()
 }
 
 /// The device part of an actor id: the app makes every actor id of one device start with
@@ -56,15 +213,33 @@ fn parse_hash(s: &str) -> Option<ChangeHash> {
     Some(ChangeHash(from_hex(s)?.try_into().ok()?))
 }
 
-/// Records `party`'s signature on the discussion as it is now.
-pub fn sign(doc: &mut AutoCommit, party: Side, name: &str, on: Day) -> Result<(), EditError> {
-    discussion::read(doc).map_err(|e| EditError::Missing(format!("readable discussion ({e})")))?;
-    let heads = doc.get_heads();
+/// Records `party`'s signature on the discussion as it is now, signed with `key`.
+pub fn sign(
+    doc: &mut AutoCommit,
+    party: Side,
+    name: &str,
+    on: Day,
+    key: &DeviceKey,
+) -> Result<(), EditError> {
+    let now = discussion::read(doc)
+        .map_err(|e| EditError::Missing(format!("readable discussion ({e})")))?;
+    let heads: Vec<String> = doc.get_heads().iter().map(|h| to_hex(h.as_ref())).collect();
+    let name: String = name.chars().take(200).collect();
+    let message = signed_message(
+        &now.id,
+        party,
+        &name,
+        on,
+        &heads,
+        &signed_content(&now).digest(),
+    );
     let stored = Stored {
-        name: name.to_string(),
+        name,
         on: on.to_string(),
-        heads: heads.iter().map(|h| to_hex(h.as_ref())).collect(),
+        heads,
         device: device_of(doc.get_actor()),
+        key: key.public().to_hex(),
+        sig: to_hex(&key.sign(&message)),
     };
     let json = serde_json::to_string(&stored).expect("plain data serializes");
     doc.put(automerge::ROOT, signature_key(party), json)?;
@@ -72,8 +247,8 @@ pub fn sign(doc: &mut AutoCommit, party: Side, name: &str, on: Day) -> Result<()
 }
 
 /// `party`'s signature, if there is one that can be read (one that cannot, say from a
-/// damaged or hostile document, counts as none).
-pub fn signature(doc: &AutoCommit, party: Side) -> Option<Signature> {
+/// damaged or hostile document, counts as none), checked against the keys `trust` accepts.
+pub fn signature(doc: &mut AutoCommit, party: Side, trust: &Trust) -> Option<Signature> {
     let Ok(Some((Value::Scalar(s), _))) = doc.get(automerge::ROOT, signature_key(party)) else {
         return None;
     };
@@ -87,11 +262,40 @@ pub fn signature(doc: &AutoCommit, party: Side) -> Option<Signature> {
     if heads.iter().any(|h| doc.get_change_by_hash(h).is_none()) {
         return None;
     }
+    let name: String = stored.name.chars().take(200).collect();
+    let on: Day = stored.on.parse().ok()?;
+    let key = PublicKey::from_hex(&stored.key);
+    let signature = from_hex(&stored.sig).unwrap_or_default();
+    let check = match key {
+        _ if stored.sig.is_empty() => Check::Unsigned,
+        None => Check::Invalid,
+        Some(_) if trust.of(party).is_empty() => Check::NoKnownKey,
+        Some(k) if !trust.of(party).contains(&k) => Check::UnknownKey,
+        Some(k) => {
+            let hex: Vec<String> = heads.iter().map(|h| to_hex(h.as_ref())).collect();
+            let content = version_at(doc, &heads).map(|d| signed_content(&d).digest());
+            let id = discussion::read(doc).map(|d| d.id);
+            match (content, id) {
+                (Ok(content), Ok(id))
+                    if k.verifies(
+                        &signed_message(&id, party, &stored.name, on, &hex, &content),
+                        &signature,
+                    ) =>
+                {
+                    Check::Verified
+                }
+                _ => Check::Invalid,
+            }
+        }
+    };
     Some(Signature {
-        name: stored.name.chars().take(200).collect(),
-        on: stored.on.parse().ok()?,
+        name,
+        on,
         heads,
         device: stored.device.chars().take(16).collect(),
+        key,
+        signature,
+        check,
     })
 }
 
@@ -161,10 +365,10 @@ impl SignOff {
 /// the amendments; past it, the rest are attributed by device without that check.
 const ATTRIBUTE_LIMIT: usize = 200;
 
-pub fn status(doc: &mut AutoCommit) -> Result<SignOff, DecodeError> {
+pub fn status(doc: &mut AutoCommit, trust: &Trust) -> Result<SignOff, DecodeError> {
     let now = discussion::read(doc)?;
-    let leader = signature(doc, Side::Leader);
-    let employee = signature(doc, Side::Employee);
+    let leader = signature(doc, Side::Leader, trust);
+    let employee = signature(doc, Side::Employee, trust);
     let mut out = SignOff {
         leader: leader.clone(),
         employee: employee.clone(),
@@ -173,17 +377,19 @@ pub fn status(doc: &mut AutoCommit) -> Result<SignOff, DecodeError> {
         amendments: vec![],
         amended_by: vec![],
     };
-    let (reference, state) = match (&leader, &employee) {
+    // Only signatures that verify count; the others are shown, marked, and nothing more.
+    let verified = |s: &Option<Signature>| s.clone().filter(|s| s.check.is_verified());
+    let (reference, state) = match (&verified(&leader), &verified(&employee)) {
         (None, None) => return Ok(out),
         (Some(l), None) => (
-            l,
+            l.clone(),
             State::Waiting {
                 signed: Side::Leader,
                 waiting_for: Side::Employee,
             },
         ),
         (None, Some(e)) => (
-            e,
+            e.clone(),
             State::Waiting {
                 signed: Side::Employee,
                 waiting_for: Side::Leader,
@@ -191,9 +397,9 @@ pub fn status(doc: &mut AutoCommit) -> Result<SignOff, DecodeError> {
         ),
         (Some(l), Some(e)) => {
             let (vl, ve) = (version_at(doc, &l.heads)?, version_at(doc, &e.heads)?);
-            if compare(&vl, &ve).is_empty() {
+            if signed_content(&vl).digest() == signed_content(&ve).digest() {
                 let later = if l.on >= e.on { l } else { e };
-                (later, State::Agreed { on: l.on.max(e.on) })
+                (later.clone(), State::Agreed { on: l.on.max(e.on) })
             } else {
                 // The one who signed the newer version (the one that contains the other's
                 // changes) is waiting for the other to sign again.
@@ -205,7 +411,7 @@ pub fn status(doc: &mut AutoCommit) -> Result<SignOff, DecodeError> {
                 };
                 let reference = if e_newer { e } else { l };
                 (
-                    reference,
+                    reference.clone(),
                     State::Waiting {
                         signed,
                         waiting_for,
@@ -262,8 +468,11 @@ fn amended_by(
 }
 
 /// The agreed version, when both signed the same content: what goes to HR.
-pub fn agreed_version(doc: &mut AutoCommit) -> Result<Option<(Discussion, SignOff)>, DecodeError> {
-    let status = status(doc)?;
+pub fn agreed_version(
+    doc: &mut AutoCommit,
+    trust: &Trust,
+) -> Result<Option<(Discussion, SignOff)>, DecodeError> {
+    let status = status(doc, trust)?;
     match (&status.state, &status.signed_heads) {
         (State::Agreed { .. }, Some(heads)) => {
             let heads = heads.clone();

@@ -1,14 +1,20 @@
 //! The record for HR: for each discussion both sides signed, the shared fields as they were
 //! signed — never the leader's private preparation, never the employee's private drafts
 //! (neither is in the discussion document), and never edits made after the signatures.
+//! Only versions both parties' device keys signed reach it; the JSON carries the keys and
+//! signatures, and [`verify`] checks a file without the app
+//! (`cargo run -p career-core --example verify_hr_record -- record.json`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::discussion::Discussion;
-use crate::model::method::{AnswerField, Question};
+use crate::model::ids::{from_hex, to_hex};
+use crate::model::method::Question;
 use crate::model::people::Person;
-use crate::model::signoff::Signature;
-use crate::Day;
+pub use crate::model::signoff::answers;
+use crate::model::signoff::{signed_content, signed_message, Signature, SignedContent};
+use crate::model::trust::PublicKey;
+use crate::{Day, Side};
 
 /// One agreed discussion: `discussion` is the signed version.
 #[derive(Clone, Debug)]
@@ -19,92 +25,48 @@ pub struct AgreedRecord {
     pub employee: Signature,
 }
 
-#[derive(Serialize)]
-struct JsonAction {
-    text: String,
-    owner: &'static str,
-    due: Option<Day>,
-    done: bool,
-}
-
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 struct JsonSignature {
     name: String,
     signed_on: Day,
+    /// The signing device's public key, the heads of the signed version and the Ed25519
+    /// signature (hex), as [`signed_message`] lays them out.
+    key: String,
+    heads: Vec<String>,
+    signature: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 struct JsonRecord {
     person: String,
     role: String,
     team: String,
-    discussion_started: Day,
-    held_on: Option<Day>,
+    discussion_id: String,
+    #[serde(flatten)]
+    content: SignedContent,
     leader: JsonSignature,
     employee: JsonSignature,
-    answers: Vec<(String, String)>,
-    willing: Option<&'static str>,
-    leader_views: Vec<(String, String)>,
-    notes: String,
-    track: &'static str,
-    readiness: Option<&'static str>,
-    actions: Vec<JsonAction>,
 }
 
-/// The answers in the method's order, with their questions.
-pub fn answers(d: &Discussion) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Question::ALL
-        .into_iter()
-        .map(|q| {
-            (
-                q.title().to_string(),
-                d.answers.get(AnswerField::of(q)).to_string(),
-            )
-        })
-        .collect();
-    out.push((
-        "Timing of the next assignment".into(),
-        d.answers.get(AnswerField::NextAssignmentTiming).to_string(),
-    ));
-    out
+fn json_signature(s: &Signature) -> JsonSignature {
+    JsonSignature {
+        name: s.name.clone(),
+        signed_on: s.on,
+        key: s.key.map(|k| k.to_hex()).unwrap_or_default(),
+        heads: s.heads.iter().map(|h| to_hex(h.as_ref())).collect(),
+        signature: to_hex(&s.signature),
+    }
 }
 
 fn json_record(r: &AgreedRecord) -> JsonRecord {
-    let d = &r.discussion;
     JsonRecord {
         person: r.person.name.clone(),
         role: r.person.role.clone(),
         team: r.person.team.clone(),
-        discussion_started: d.created_on,
-        held_on: d.held_on,
-        leader: JsonSignature {
-            name: r.leader.name.clone(),
-            signed_on: r.leader.on,
-        },
-        employee: JsonSignature {
-            name: r.employee.name.clone(),
-            signed_on: r.employee.on,
-        },
-        answers: answers(d),
-        willing: d.willing.map(|w| w.label()),
-        leader_views: d
-            .leader_views
-            .iter()
-            .map(|v| (v.question.title().to_string(), v.text.as_str().to_string()))
-            .collect(),
-        notes: d.notes.as_str().to_string(),
-        track: d.track.label(),
-        readiness: d.readiness.map(|r| r.label()),
-        actions: d
-            .actions
-            .iter()
-            .map(|a| JsonAction {
-                text: a.text.as_str().to_string(),
-                owner: a.owner.label(),
-                due: a.due,
-                done: a.done,
-            })
-            .collect(),
+        discussion_id: r.discussion.id.clone(),
+        content: signed_content(&r.discussion),
+        leader: json_signature(&r.leader),
+        employee: json_signature(&r.employee),
     }
 }
 
@@ -112,10 +74,101 @@ pub fn json(records: &[AgreedRecord]) -> String {
     let list: Vec<JsonRecord> = records.iter().map(json_record).collect();
     serde_json::to_string_pretty(&serde_json::json!({
         "format": "career-talk-hr-record",
-        "version": 1,
+        "version": 2,
         "records": list,
     }))
     .expect("plain data serializes")
+}
+
+/// One record of an HR file, as checked by [`verify`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedRecord {
+    pub person: String,
+    pub discussion_id: String,
+    pub leader: String,
+    pub leader_key: String,
+    pub employee: String,
+    pub employee_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    #[error("this is not a Career Talk HR record (version 2): {0}")]
+    NotARecord(String),
+    #[error("record {index} ({person}): the {party}'s signature does not verify")]
+    BadSignature {
+        index: usize,
+        person: String,
+        party: &'static str,
+    },
+    #[error("record {index} ({person}): both signatures are made with the same key")]
+    SameKey { index: usize, person: String },
+}
+
+/// Checks an HR record file without the app: every record's two signatures verify, with
+/// the public keys the record carries, over the content as the record shows it. What this
+/// proves: each party's device key signed exactly this content. That the keys belong to
+/// the people named is what the two compared in the room (the safety code); HR can keep
+/// the keys from an earlier record and check that they stay the same.
+pub fn verify(json: &str) -> Result<Vec<CheckedRecord>, VerifyError> {
+    #[derive(Deserialize)]
+    struct File {
+        format: String,
+        version: u64,
+        records: Vec<JsonRecord>,
+    }
+    let file: File =
+        serde_json::from_str(json).map_err(|e| VerifyError::NotARecord(e.to_string()))?;
+    if file.format != "career-talk-hr-record" || file.version != 2 {
+        return Err(VerifyError::NotARecord(format!(
+            "format {:?} version {}",
+            file.format, file.version
+        )));
+    }
+    let mut out = vec![];
+    for (index, r) in file.records.iter().enumerate() {
+        let digest = r.content.digest();
+        let check = |s: &JsonSignature, party: Side| -> Result<(), VerifyError> {
+            let key = PublicKey::from_hex(&s.key);
+            let sig = from_hex(&s.signature).unwrap_or_default();
+            let message = signed_message(
+                &r.discussion_id,
+                party,
+                &s.name,
+                s.signed_on,
+                &s.heads,
+                &digest,
+            );
+            match key {
+                Some(k) if !s.heads.is_empty() && k.verifies(&message, &sig) => Ok(()),
+                _ => Err(VerifyError::BadSignature {
+                    index: index + 1,
+                    person: r.person.clone(),
+                    party: match party {
+                        Side::Leader => "leader",
+                        Side::Employee => "employee",
+                    },
+                }),
+            }
+        };
+        check(&r.leader, Side::Leader)?;
+        check(&r.employee, Side::Employee)?;
+        if r.leader.key == r.employee.key {
+            return Err(VerifyError::SameKey {
+                index: index + 1,
+                person: r.person.clone(),
+            });
+        }
+        out.push(CheckedRecord {
+            person: r.person.clone(),
+            discussion_id: r.discussion_id.clone(),
+            leader: r.leader.name.clone(),
+            leader_key: r.leader.key.clone(),
+            employee: r.employee.name.clone(),
+            employee_key: r.employee.key.clone(),
+        });
+    }
+    Ok(out)
 }
 
 /// One CSV field: quoted, and one that a spreadsheet would read as a formula made inert: a

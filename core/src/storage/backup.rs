@@ -31,6 +31,10 @@ pub struct Backup {
     pub documents: BTreeMap<String, String>,
     #[serde(default)]
     pub meta: BTreeMap<String, LocalMeta>,
+    /// The device's signing keys (secret, like the private preparation beside them): a
+    /// device that imports the backup can still verify the signatures made with them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_keys: Option<String>,
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -62,7 +66,7 @@ pub fn kind_of(name: &str) -> Option<&'static str> {
     }
 }
 
-fn check_kind(name: &str, doc: &AutoCommit) -> Result<(), String> {
+pub(crate) fn check_kind(name: &str, doc: &AutoCommit) -> Result<(), String> {
     match kind_of(name) {
         Some(k) if k == people::KIND => people::read(doc).map(|_| ()),
         Some(k) if k == discussion::KIND => discussion::read(doc).map(|_| ()),
@@ -81,6 +85,7 @@ impl Backup {
             created_on,
             documents: BTreeMap::new(),
             meta: BTreeMap::new(),
+            device_keys: None,
         }
     }
 

@@ -107,6 +107,8 @@ pub enum StorageKey {
     MetaSetAside(String),
     /// This device's random prefix of every actor id.
     Device,
+    /// This device's signing keys (secret; see `model::trust`).
+    DeviceKeys,
     /// The relay address, when set by hand.
     Relay,
     /// Live sessions that were ended, so their links no longer join.
@@ -122,9 +124,10 @@ pub enum StorageKey {
     CrashReloads,
 }
 
-const FIXED: [(StorageKey, &str); 10] = [
+const FIXED: [(StorageKey, &str); 11] = [
     (StorageKey::Index, "index"),
     (StorageKey::Device, "device"),
+    (StorageKey::DeviceKeys, "device-keys"),
     (StorageKey::Relay, "relay"),
     (StorageKey::RetiredRooms, "retired-rooms"),
     (StorageKey::LastBackup, "last-backup"),

@@ -29,6 +29,9 @@ pub struct LocalMeta {
     /// Removed runs of the current review already restored (their first character's id).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub restored: Vec<String>,
+    /// The other party's device key (hex), pinned the first time this device saw it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<String>,
 }
 
 /// Heads as stored in the metadata.

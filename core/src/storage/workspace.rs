@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use automerge::{ActorId, AutoCommit};
 use thiserror::Error;
 
-use super::backup::{missing_people, Backup, BackupError};
+use super::backup::{check_kind, missing_people, Backup, BackupError};
 use super::blobs::{
     fingerprint, raw_entries, stored_names, KvError, KvStore, LoadError, StoredDoc,
 };
@@ -34,6 +34,7 @@ use crate::model::prep::{self, Prep, PrepEdit};
 use crate::model::reflection::{self, Reflection};
 use crate::model::signoff::{self, SignOff};
 use crate::model::text::Splice;
+use crate::model::trust::{self, DeviceKey, DeviceKeys, PublicKey, Trust};
 use crate::share::review::{self, Conflict, Review};
 use crate::share::tracked::Restore;
 use crate::share::words::{self, Mark, WordDiff};
@@ -295,6 +296,39 @@ pub struct Workspace<K: KvStore> {
     /// The last review computed: (discussion, from, to) → the review. Heads name fixed
     /// points of the history, so the same range always gives the same review.
     reviewed: Option<Reviewed>,
+    /// This device's signing keys; `keys_unsaved` when storing new ones failed (the next
+    /// save tries again).
+    keys: DeviceKeys,
+    keys_unsaved: bool,
+}
+
+/// The two parties' device keys for one discussion, as this device sees them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyState {
+    pub side: Side,
+    /// This device's key.
+    pub mine: PublicKey,
+    /// The other party's key this device pinned, if it has seen one.
+    pub pinned: Option<PublicKey>,
+    /// The other party's key the discussion records now.
+    pub recorded: Option<PublicKey>,
+}
+
+impl KeyState {
+    /// The other party's recorded key differs from the one pinned: not accepted until the
+    /// person confirms it.
+    pub fn changed(&self) -> bool {
+        matches!((self.pinned, self.recorded), (Some(p), Some(r)) if p != r)
+    }
+
+    /// The code both people compare: leader's key first, the same on both devices.
+    pub fn safety_code(&self) -> Option<String> {
+        let other = self.pinned?;
+        Some(match self.side {
+            Side::Leader => trust::safety_code(&self.mine, &other),
+            Side::Employee => trust::safety_code(&other, &self.mine),
+        })
+    }
 }
 
 /// A computed review and the range it covers: (discussion, from, to).
@@ -307,7 +341,31 @@ fn damaged(what: &str, e: DecodeError) -> LoadError {
 impl<K: KvStore> Workspace<K> {
     /// Opens the documents in `kv`. `actor` names this tab's changes (unique per tab: two
     /// tabs must never share one), `writer` its blobs.
-    pub fn open(kv: K, actor: [u8; 16], writer: &str, guard: Box<dyn Guard>) -> Workspace<K> {
+    ///
+    /// `seed` (32 random bytes) makes this device's signing key the first time; later the
+    /// stored key is used. A stored key that cannot be read is kept aside, never replaced
+    /// silently: the device then signs with a new key and its old signatures no longer
+    /// verify on this device (its own earlier signatures show as not verified).
+    pub fn open(
+        mut kv: K,
+        actor: [u8; 16],
+        writer: &str,
+        seed: [u8; 32],
+        guard: Box<dyn Guard>,
+    ) -> Workspace<K> {
+        let key_name = StorageKey::DeviceKeys.key();
+        let stored_keys = kv.get(&key_name).ok().flatten();
+        let (keys, keys_unsaved) = match stored_keys.as_deref().map(DeviceKeys::from_stored) {
+            Some(Some(keys)) => (keys, false),
+            unreadable => {
+                if let (Some(None), Some(old)) = (unreadable, &stored_keys) {
+                    let _ = kv.set(&format!("{key_name}-damaged"), old);
+                }
+                let keys = DeviceKeys::new(DeviceKey::from_seed(seed));
+                let unsaved = kv.set(&key_name, &keys.to_stored()).is_err();
+                (keys, unsaved)
+            }
+        };
         let stored = Index::read(&kv).ok().flatten();
         let (index, index_changed) = match stored {
             Some(index) => (index, BTreeSet::new()),
@@ -329,7 +387,90 @@ impl<K: KvStore> Workspace<K> {
             pending_meta: BTreeMap::new(),
             copies: Copies::default(),
             reviewed: None,
+            keys,
+            keys_unsaved,
         }
+    }
+
+    /// This device's signing keys.
+    pub fn device_keys(&self) -> &DeviceKeys {
+        &self.keys
+    }
+
+    /// Which keys this device accepts for each party of a discussion.
+    fn trust(&self, id: &str) -> Trust {
+        let mine: Vec<PublicKey> = self.keys.all().collect();
+        let pinned: Vec<PublicKey> = self
+            .meta(id)
+            .ok()
+            .flatten()
+            .and_then(|m| m.pinned)
+            .and_then(|k| PublicKey::from_hex(&k))
+            .into_iter()
+            .collect();
+        match self.side(id).side {
+            Side::Leader => Trust {
+                leader: mine,
+                employee: pinned,
+            },
+            Side::Employee => Trust {
+                leader: pinned,
+                employee: mine,
+            },
+        }
+    }
+
+    /// Both parties' keys for a discussion, as this device sees them.
+    pub fn keys_of(&mut self, id: &str) -> Result<KeyState, WorkspaceError> {
+        let side = self.side(id).side;
+        let pinned = self
+            .meta(id)?
+            .and_then(|m| m.pinned)
+            .and_then(|k| PublicKey::from_hex(&k));
+        let mine = self.keys.current.public();
+        let stored = self.stored(&DocName::Discussion(id.into()))?;
+        Ok(KeyState {
+            side,
+            mine,
+            pinned,
+            recorded: trust::recorded_key(&stored.doc, side.other()),
+        })
+    }
+
+    /// The person compared safety codes and accepts the other party's new key.
+    pub fn accept_key(&mut self, id: &str) -> Result<(), WorkspaceError> {
+        let state = self.keys_of(id)?;
+        if let Some(recorded) = state.recorded.filter(|k| !self.keys.owns(k)) {
+            let mut meta = self.meta_to_change(id);
+            meta.pinned = Some(recorded.to_hex());
+            self.write_meta(id, meta);
+        }
+        Ok(())
+    }
+
+    /// After something from the other side was merged: pins their key the first time one
+    /// is recorded (never one of this device's own keys, and never over a pinned one).
+    fn pin_other_key(&mut self, id: &str) {
+        let Ok(state) = self.keys_of(id) else { return };
+        if state.pinned.is_some() {
+            return;
+        }
+        if let Some(recorded) = state.recorded.filter(|k| !self.keys.owns(k)) {
+            let mut meta = self.meta_to_change(id);
+            meta.pinned = Some(recorded.to_hex());
+            self.write_meta(id, meta);
+        }
+    }
+
+    /// Records this device's key as its party's in the discussion, when it is not already.
+    fn record_my_key(&mut self, id: &str) -> Result<(), WorkspaceError> {
+        let side = self.side(id).side;
+        let key = self.keys.current.public();
+        let stored = self.stored(&DocName::Discussion(id.into()))?;
+        if trust::recorded_key(&stored.doc, side) == Some(key) {
+            return Ok(());
+        }
+        self.change_discussion(id, |doc| Ok((trust::record_key(doc, side, &key)?, ())))
     }
 
     /// The store, for the app's own small settings (read with [`StorageKey`]s).
@@ -609,8 +750,9 @@ impl<K: KvStore> Workspace<K> {
     }
 
     pub fn sign_off(&mut self, id: &str) -> Result<SignOff, WorkspaceError> {
+        let trust = self.trust(id);
         let stored = self.stored(&DocName::Discussion(id.into()))?;
-        Ok(signoff::status(&mut stored.doc)?)
+        Ok(signoff::status(&mut stored.doc, &trust)?)
     }
 
     /// The version both signed, with the signatures, if there is one.
@@ -618,9 +760,10 @@ impl<K: KvStore> Workspace<K> {
         &mut self,
         id: &str,
     ) -> Result<(SignOff, Option<(Discussion, SignOff)>), WorkspaceError> {
+        let trust = self.trust(id);
         let stored = self.stored(&DocName::Discussion(id.into()))?;
-        let status = signoff::status(&mut stored.doc)?;
-        let agreed = signoff::agreed_version(&mut stored.doc)?;
+        let status = signoff::status(&mut stored.doc, &trust)?;
+        let agreed = signoff::agreed_version(&mut stored.doc, &trust)?;
         Ok((status, agreed))
     }
 
@@ -895,8 +1038,10 @@ impl<K: KvStore> Workspace<K> {
         name: &str,
         on: Day,
     ) -> Result<(), WorkspaceError> {
+        self.record_my_key(id)?;
+        let key = self.keys.current.clone();
         self.change_discussion(id, |doc| {
-            signoff::sign(doc, side, name, on)?;
+            signoff::sign(doc, side, name, on, &key)?;
             Ok((true, ()))
         })
     }
@@ -960,6 +1105,8 @@ impl<K: KvStore> Workspace<K> {
                 self.edit_discussion(id, DiscussionEdit::Manager(manager))?;
             }
         }
+        // The other device pins the key it finds here the first time.
+        self.record_my_key(id)?;
         let peer = self
             .meta(id)
             .ok()
@@ -1035,6 +1182,7 @@ impl<K: KvStore> Workspace<K> {
             }
         }
         self.write_meta(&id, meta);
+        self.pin_other_key(&id);
         Ok(TakenIn::Merged {
             id,
             new_changes: merged.new_changes,
@@ -1059,6 +1207,7 @@ impl<K: KvStore> Workspace<K> {
             ..LocalMeta::default()
         };
         self.write_meta(&d.id, meta);
+        self.pin_other_key(&d.id);
         Ok(TakenIn::Imported {
             id: d.id.clone(),
             side,
@@ -1158,6 +1307,7 @@ impl<K: KvStore> Workspace<K> {
             }
             self.mark_dirty(&name);
             let _ = self.update_index(id);
+            self.pin_other_key(id);
         }
         Ok(received)
     }
@@ -1172,6 +1322,11 @@ impl<K: KvStore> Workspace<K> {
         fresh_round: bool,
         now: i64,
     ) -> Result<Vec<Envelope>, WorkspaceError> {
+        if fresh_round {
+            // The other device pins the key it finds here; a discussion that cannot take it
+            // (unreadable) still syncs.
+            let _ = self.record_my_key(id);
+        }
         let stored = self.stored(&DocName::Discussion(id.into()))?;
         stored.commit(now);
         Ok(if fresh_round {
@@ -1193,6 +1348,7 @@ impl<K: KvStore> Workspace<K> {
         let mut meta = self.meta_to_change(&d.id);
         meta.perspective = Side::Employee;
         self.write_meta(&d.id, meta);
+        self.pin_other_key(&d.id);
         Ok(d)
     }
 
@@ -1200,7 +1356,10 @@ impl<K: KvStore> Workspace<K> {
 
     /// Whether anything is waiting to be written.
     pub fn has_unsaved(&self) -> bool {
-        !self.dirty.is_empty() || !self.index_changed.is_empty() || !self.pending_meta.is_empty()
+        !self.dirty.is_empty()
+            || !self.index_changed.is_empty()
+            || !self.pending_meta.is_empty()
+            || self.keys_unsaved
     }
 
     /// Writes every dirty document (pending edits committed with `now`) and the index.
@@ -1216,6 +1375,11 @@ impl<K: KvStore> Workspace<K> {
             let changed = self.index_changed.clone();
             self.index.write_merged(&mut self.kv, &changed)?;
             self.index_changed.clear();
+        }
+        if self.keys_unsaved {
+            self.kv
+                .set(&StorageKey::DeviceKeys.key(), &self.keys.to_stored())?;
+            self.keys_unsaved = false;
         }
         self.write_pending_meta()
     }
@@ -1277,6 +1441,7 @@ impl<K: KvStore> Workspace<K> {
     /// Built from the documents in memory: unsaved edits (storage full) are in it too.
     pub fn export_backup(&mut self, today: Day) -> Result<Backup, WorkspaceError> {
         let mut backup = Backup::new(today);
+        backup.device_keys = Some(self.keys.to_stored());
         for name in stored_names(&self.kv)? {
             match self.stored(&name) {
                 Ok(stored) => backup.add(&name.key(), &stored.to_bytes()),
@@ -1302,6 +1467,14 @@ impl<K: KvStore> Workspace<K> {
         now: i64,
     ) -> Result<BackupReport, WorkspaceError> {
         let (backup, docs) = Backup::parse(bytes)?;
+        if let Some(keys) = backup
+            .device_keys
+            .as_deref()
+            .and_then(DeviceKeys::from_stored)
+        {
+            self.keys.adopt(&keys);
+            self.keys_unsaved = true;
+        }
         let mut report = BackupReport {
             created_on: backup.created_on,
             merged: 0,
@@ -1325,12 +1498,21 @@ impl<K: KvStore> Workspace<K> {
                     if origin(&mut stored.doc) != origin(&mut incoming) {
                         Ok(false)
                     } else {
-                        match stored.doc.merge(&mut incoming) {
-                            Ok(_) => {
+                        // Merged into a trial copy first: the copy here changes only when
+                        // the result is still a document of its kind.
+                        let mut trial = stored.doc.fork();
+                        let merged = trial
+                            .merge(&mut incoming)
+                            .map_err(|e| e.to_string())
+                            .and_then(|_| check_kind(&key, &trial));
+                        match merged {
+                            Ok(()) => {
+                                let actor = stored.doc.get_actor().clone();
+                                stored.doc = trial.with_actor(actor);
                                 self.mark_dirty(&name);
                                 Ok(true)
                             }
-                            Err(e) => Err(e.to_string()),
+                            Err(e) => Err(e),
                         }
                     }
                 }

@@ -1,0 +1,289 @@
+//! Device keys, and what they let the two people check.
+//!
+//! Each device holds an Ed25519 key pair, made from 32 random bytes the shell supplies on
+//! first use and kept with the device's data. A discussion records each party's public key
+//! (`key_leader`, `key_employee` at its root) when that party first shares, publishes or
+//! signs from a device. The other device pins that key the first time it sees it (trust on
+//! first use, in its own metadata, never in the shared document); a later, different key is
+//! shown as a change to confirm, never taken silently. A short safety code made from both
+//! keys lets the two people see, in the room, that each device pinned the other's real key.
+//!
+//! What a key proves: a signature that verifies against the pinned key was made on the
+//! device that first took part as that party. It says nothing about who held the device.
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ReadDoc, ScalarValue, Value};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::EditError;
+use crate::model::ids::{from_hex, to_hex};
+use crate::Side;
+
+/// A device's secret signing key. Never printed.
+#[derive(Clone)]
+pub struct DeviceKey(SigningKey);
+
+impl std::fmt::Debug for DeviceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("DeviceKey").field(&self.public()).finish()
+    }
+}
+
+impl PartialEq for DeviceKey {
+    fn eq(&self, other: &DeviceKey) -> bool {
+        self.public() == other.public()
+    }
+}
+
+impl DeviceKey {
+    /// The key made from 32 random bytes.
+    pub fn from_seed(seed: [u8; 32]) -> DeviceKey {
+        DeviceKey(SigningKey::from_bytes(&seed))
+    }
+
+    pub fn public(&self) -> PublicKey {
+        PublicKey(self.0.verifying_key().to_bytes())
+    }
+
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.0.sign(message).to_bytes()
+    }
+
+    fn to_secret_hex(&self) -> String {
+        to_hex(&self.0.to_bytes())
+    }
+
+    fn from_secret_hex(s: &str) -> Option<DeviceKey> {
+        Some(DeviceKey::from_seed(from_hex(s)?.try_into().ok()?))
+    }
+}
+
+/// A public key, as recorded in documents and HR records (64 hex characters).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PublicKey([u8; 32]);
+
+impl std::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PublicKey({})", &self.to_hex()[..8])
+    }
+}
+
+impl PublicKey {
+    pub fn from_bytes(bytes: [u8; 32]) -> PublicKey {
+        PublicKey(bytes)
+    }
+
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    pub fn to_hex(&self) -> String {
+        to_hex(&self.0)
+    }
+
+    /// A key from hex; `None` for anything that is not a valid Ed25519 public key.
+    pub fn from_hex(s: &str) -> Option<PublicKey> {
+        let bytes: [u8; 32] = from_hex(s)?.try_into().ok()?;
+        VerifyingKey::from_bytes(&bytes).ok()?;
+        Some(PublicKey(bytes))
+    }
+
+    /// Whether `signature` is this key's signature of `message` (strict verification: no
+    /// weak keys, no malleable signatures).
+    pub fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
+        let Ok(key) = VerifyingKey::from_bytes(&self.0) else {
+            return false;
+        };
+        let Ok(bytes) = <[u8; 64]>::try_from(signature) else {
+            return false;
+        };
+        let signature = ed25519_dalek::Signature::from_bytes(&bytes);
+        key.verify_strict(message, &signature).is_ok()
+    }
+}
+
+/// The code both people compare in the room: the same on both devices when each holds the
+/// other's real key. 20 digits in groups of four, from a hash of both keys (leader first).
+pub fn safety_code(leader: &PublicKey, employee: &PublicKey) -> String {
+    let mut hash = Sha256::new();
+    hash.update(b"career-talk/safety-code/v1");
+    hash.update(leader.bytes());
+    hash.update(employee.bytes());
+    let digest = hash.finalize();
+    let digits: String = digest
+        .chunks(3)
+        .take(5)
+        .map(|c| {
+            let n = u32::from_be_bytes([0, c[0], c[1], c[2]]);
+            format!("{:04}", n % 10_000)
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    digits
+}
+
+/// The keys of this device: the one it signs with, and earlier ones (from a backup of
+/// another device this one took over), whose signatures are still this person's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeviceKeys {
+    pub current: DeviceKey,
+    pub earlier: Vec<DeviceKey>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredKeys {
+    current: String,
+    #[serde(default)]
+    earlier: Vec<String>,
+}
+
+impl DeviceKeys {
+    pub fn new(current: DeviceKey) -> DeviceKeys {
+        DeviceKeys {
+            current,
+            earlier: vec![],
+        }
+    }
+
+    /// Whether `key` is one of this device's keys.
+    pub fn owns(&self, key: &PublicKey) -> bool {
+        self.all().any(|k| k == *key)
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = PublicKey> + '_ {
+        std::iter::once(&self.current)
+            .chain(&self.earlier)
+            .map(DeviceKey::public)
+    }
+
+    /// Takes in the keys of another device (a backup): they become earlier keys.
+    pub fn adopt(&mut self, other: &DeviceKeys) {
+        for key in std::iter::once(&other.current).chain(&other.earlier) {
+            if !self.owns(&key.public()) {
+                self.earlier.push(key.clone());
+            }
+        }
+    }
+
+    /// The stored form (secret: stored only on this device and in its full backups).
+    pub fn to_stored(&self) -> String {
+        serde_json::to_string(&StoredKeys {
+            current: self.current.to_secret_hex(),
+            earlier: self.earlier.iter().map(DeviceKey::to_secret_hex).collect(),
+        })
+        .expect("plain data serializes")
+    }
+
+    pub fn from_stored(s: &str) -> Option<DeviceKeys> {
+        let stored: StoredKeys = serde_json::from_str(s).ok()?;
+        let earlier: Option<Vec<DeviceKey>> = stored
+            .earlier
+            .iter()
+            .take(64)
+            .map(|k| DeviceKey::from_secret_hex(k))
+            .collect();
+        Some(DeviceKeys {
+            current: DeviceKey::from_secret_hex(&stored.current)?,
+            earlier: earlier?,
+        })
+    }
+}
+
+/// Which keys this device accepts as each party's, for one discussion: its own keys for its
+/// own side, the pinned key for the other.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trust {
+    pub leader: Vec<PublicKey>,
+    pub employee: Vec<PublicKey>,
+}
+
+impl Trust {
+    pub fn of(&self, party: Side) -> &[PublicKey] {
+        match party {
+            Side::Leader => &self.leader,
+            Side::Employee => &self.employee,
+        }
+    }
+}
+
+fn key_field(party: Side) -> &'static str {
+    match party {
+        Side::Leader => "key_leader",
+        Side::Employee => "key_employee",
+    }
+}
+
+/// The public key the discussion records for `party`, if a readable one.
+pub fn recorded_key(doc: &AutoCommit, party: Side) -> Option<PublicKey> {
+    let Ok(Some((Value::Scalar(s), _))) = doc.get(automerge::ROOT, key_field(party)) else {
+        return None;
+    };
+    match s.as_ref() {
+        ScalarValue::Str(hex) => PublicKey::from_hex(hex),
+        _ => None,
+    }
+}
+
+/// Records `key` as `party`'s in the discussion; `false` when it already was.
+pub fn record_key(doc: &mut AutoCommit, party: Side, key: &PublicKey) -> Result<bool, EditError> {
+    if recorded_key(doc, party) == Some(*key) {
+        return Ok(false);
+    }
+    doc.put(automerge::ROOT, key_field(party), key.to_hex())?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_sign_and_verify_and_survive_storage() {
+        let key = DeviceKey::from_seed([7; 32]);
+        let sig = key.sign(b"hello");
+        assert!(key.public().verifies(b"hello", &sig));
+        assert!(!key.public().verifies(b"hellO", &sig));
+        assert!(!DeviceKey::from_seed([8; 32])
+            .public()
+            .verifies(b"hello", &sig));
+        assert!(!key.public().verifies(b"hello", &sig[..63]));
+        let mut keys = DeviceKeys::new(key.clone());
+        keys.adopt(&DeviceKeys::new(DeviceKey::from_seed([9; 32])));
+        keys.adopt(&DeviceKeys::new(key.clone()));
+        let back = DeviceKeys::from_stored(&keys.to_stored()).unwrap();
+        assert_eq!(back, keys);
+        assert_eq!(back.earlier.len(), 1);
+        assert!(back.owns(&DeviceKey::from_seed([9; 32]).public()));
+        assert_eq!(DeviceKeys::from_stored("{\"current\":\"zz\"}"), None);
+        assert!(!format!("{key:?}").contains(&to_hex(&[7; 32])));
+    }
+
+    #[test]
+    fn safety_codes_depend_on_both_keys_in_order() {
+        let (a, b, c) = (
+            DeviceKey::from_seed([1; 32]).public(),
+            DeviceKey::from_seed([2; 32]).public(),
+            DeviceKey::from_seed([3; 32]).public(),
+        );
+        let code = safety_code(&a, &b);
+        assert_eq!(code.len(), 24);
+        assert!(code.split(' ').all(|g| g.len() == 4));
+        assert_eq!(code, safety_code(&a, &b));
+        assert_ne!(code, safety_code(&b, &a));
+        assert_ne!(code, safety_code(&a, &c));
+    }
+
+    #[test]
+    fn a_key_that_is_not_a_curve_point_is_refused() {
+        // About half of all 32-byte strings are not the encoding of a curve point.
+        let refused = (0u8..=255)
+            .filter(|b| PublicKey::from_hex(&to_hex(&[*b; 32])).is_none())
+            .count();
+        assert!(refused > 50, "{refused}");
+        assert_eq!(PublicKey::from_hex("ab"), None);
+        let k = DeviceKey::from_seed([1; 32]).public();
+        assert_eq!(PublicKey::from_hex(&k.to_hex()), Some(k));
+    }
+}
