@@ -4,8 +4,11 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
+use career_core::live::envelope::Room;
 use career_core::share::{Package, LINK_PREFIX};
+use career_core::Side;
 
+use crate::components::sheet::Sheet;
 use crate::components::status::{DeviceBanners, MessageList, SaveBanner, SaveIndicator};
 use crate::error::AppError;
 use crate::infra::guard::{self, Reading};
@@ -17,83 +20,196 @@ use crate::pages::people::PeoplePage;
 use crate::pages::person::PersonPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::team::TeamPage;
-use crate::services::{self, Live, Messages, Sharing};
+use crate::services::{self, DocStore, Live, Messages, Sharing};
 
-/// Opening a share or live link: removes the fragment from the address and the history
-/// first, then takes in the package (or joins the session) and returns where to go. On
-/// start this runs before the router reads the address; the caller then puts the target
-/// in the address.
-fn take_in_link(sharing: Sharing, live: Live, messages: Messages) -> Option<String> {
+/// A link waiting for the person's yes: nothing is stored and no session joined before it.
+#[derive(Clone)]
+enum Opening {
+    Live(Room),
+    Share(Package),
+}
+
+#[derive(Clone)]
+struct LinkQuestion {
+    opening: Opening,
+    question: String,
+    detail: String,
+    yes: &'static str,
+}
+
+/// The link opened in this tab that waits for an answer.
+#[derive(Clone, Copy)]
+struct PendingLink(RwSignal<Option<LinkQuestion>>);
+
+/// Opening a share or live link: reads the fragment and removes it from the address and
+/// the history before any other work, checks it, and asks before anything is joined or
+/// stored. A link that cannot be read is reported at once.
+fn read_link(docs: DocStore, messages: Messages, pending: PendingLink) {
     let hash = location::hash();
-    let here = || {
-        leptos::prelude::window()
-            .location()
-            .pathname()
-            .unwrap_or_else(|_| "/".into())
-    };
     let live_link = hash.starts_with(career_core::live::envelope::LINK_PREFIX);
     if !live_link && !hash.starts_with(LINK_PREFIX) {
-        return None;
+        return;
     }
-    // The shared data (or the session's key) leaves the address bar and the history before
-    // any other work: even if reading it stops the app, it does not linger there.
-    location::replace_with(&here());
-    if live_link {
-        let joined = career_core::live::envelope::Room::from_fragment(&hash)
-            .ok_or(AppError::BadLiveLink)
-            .and_then(|room| live.join(room));
-        return Some(match joined {
-            Ok(id) => Tab::Conversation.route(&id),
+    // The shared data (or the session's key) leaves the address bar and the history first:
+    // even if reading it stops the app, it does not linger there.
+    let here = leptos::prelude::window()
+        .location()
+        .pathname()
+        .unwrap_or_else(|_| "/".into());
+    location::replace_with(&here);
+    // Which discussion of this device a link is for, by name.
+    let known = |id: &str| {
+        docs.discussion(id).ok().map(|d| {
+            format!(
+                "{}'s career discussion (started {})",
+                d.employee.name,
+                d.created_on.human()
+            )
+        })
+    };
+    let question = if live_link {
+        let Some(room) = Room::from_fragment(&hash) else {
+            messages.problem(format!(
+                "This live link could not be opened: {}. Nothing on this device was changed.",
+                AppError::BadLiveLink
+            ));
+            return;
+        };
+        let (question, detail) = match known(&room.discussion_id) {
+            Some(name) => (
+                format!("Join the live session on {name}?"),
+                "What you both change is merged as you type. Only a session on this same discussion (the same first change) is merged; anything else is refused.".to_string(),
+            ),
+            None => (
+                "Join a live session on a discussion this device does not have?".to_string(),
+                "The discussion arrives from the person who shared the link once you join, and is kept on this device.".to_string(),
+            ),
+        };
+        LinkQuestion {
+            opening: Opening::Live(room),
+            question,
+            detail,
+            yes: "Join",
+        }
+    } else {
+        let decoded = guard::reading(Reading::Link, || {
+            Package::from_fragment(&hash).map_err(AppError::from)
+        });
+        let package = match decoded {
+            Ok(p) => p,
             Err(e) => {
                 messages.problem(format!(
-                    "This live link could not be opened: {e}. Nothing on this device was changed."
+                    "This link could not be opened: {e}. Nothing on this device was changed."
                 ));
-                here()
+                return;
             }
-        });
+        };
+        let (question, detail) = match known(&package.discussion_id) {
+            Some(name) => (
+                format!("Take in what was sent for {name}?"),
+                "It is merged into your copy; you see what changed before anything else. A link for another discussion with the same id is refused.",
+            ),
+            None if package.audience == Side::Employee => (
+                "Open the career discussion your manager shared with you?".to_string(),
+                "It is saved on this device. What you write in your reflection stays private until you publish it.",
+            ),
+            None => (
+                "Take in a career discussion shared with you?".to_string(),
+                "It is saved on this device, with you as the leader.",
+            ),
+        };
+        LinkQuestion {
+            opening: Opening::Share(package),
+            question,
+            detail: detail.to_string(),
+            yes: "Take it in",
+        }
+    };
+    pending.0.set(Some(question));
+}
+
+/// Asks about a link just opened; on yes, joins or takes in and goes there.
+#[component]
+fn LinkPrompt() -> impl IntoView {
+    let (sharing, live, messages, pending) = (
+        expect_context::<Sharing>(),
+        expect_context::<Live>(),
+        expect_context::<Messages>(),
+        expect_context::<PendingLink>(),
+    );
+    let navigate = leptos_router::hooks::use_navigate();
+    let answer = move |_| {
+        let Some(q) = pending.0.get_untracked() else {
+            return;
+        };
+        pending.0.set(None);
+        let target = match q.opening {
+            Opening::Live(room) => match live.join(room) {
+                Ok(id) => Some(Tab::Conversation.route(&id)),
+                Err(e) => {
+                    messages.problem(format!(
+                        "This live link could not be opened: {e}. Nothing on this device was changed."
+                    ));
+                    None
+                }
+            },
+            Opening::Share(package) => {
+                open_package(sharing, messages, Reading::Link, "This link", || {
+                    Ok(package)
+                })
+            }
+        };
+        if let Some(target) = target {
+            navigate(&target, Default::default());
+        }
+    };
+    // Held by the reactive owner: the sheet's content must be `Send`, the router's navigate
+    // is not.
+    let answer = StoredValue::new_local(answer);
+    move || {
+        pending.0.get().map(|q| {
+            view! {
+                // Closing any other way (Not now, Escape) is a no.
+                <Sheet labelled_by="link-question" testid="link-prompt" on_close=Callback::new(move |_| pending.0.set(None))>
+                    <h2 id="link-question">{q.question}</h2>
+                    <p>{q.detail}</p>
+                    <div class="sheet-actions">
+                        <button type="submit" class="secondary" data-testid="link-no">"Not now"</button>
+                        <button type="submit" class="primary" autofocus data-testid="link-yes" on:click=move |e| answer.with_value(|a| a(e))>{q.yes}</button>
+                    </div>
+                </Sheet>
+            }
+        })
     }
-    let opened = open_package(sharing, messages, Reading::Link, "This link", || {
-        Package::from_fragment(&hash)
-    });
-    Some(opened.unwrap_or_else(here))
 }
 
 /// A link opened in a tab where the app already runs only changes the fragment.
 #[component]
 fn LinkWatcher() -> impl IntoView {
-    let (sharing, live, messages) = (
-        expect_context::<Sharing>(),
-        expect_context::<Live>(),
+    let (docs, messages, pending) = (
+        expect_context::<DocStore>(),
         expect_context::<Messages>(),
+        expect_context::<PendingLink>(),
     );
-    let navigate = leptos_router::hooks::use_navigate();
     let handle = window_event_listener(leptos::ev::hashchange, move |_| {
-        if let Some(target) = take_in_link(sharing, live, messages) {
-            location::replace_with(&target);
-            navigate(
-                &target,
-                leptos_router::NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
-        }
+        read_link(docs, messages, pending)
     });
     on_cleanup(move || handle.remove());
 }
 
 #[component]
 pub fn App() -> impl IntoView {
-    let (_, sharing, live, messages) = services::provide();
+    let (docs, _, _, messages) = services::provide();
     if let Some(text) = guard::take_notice() {
         messages.problem(text);
     }
-    if let Some(target) = take_in_link(sharing, live, messages) {
-        location::replace_with(&target);
-    }
+    let pending = PendingLink(RwSignal::new(None));
+    provide_context(pending);
+    read_link(docs, messages, pending);
     view! {
                 <Router>
             <LinkWatcher />
+            <LinkPrompt />
             <header class="topbar">
                 <A href="/" attr:class="brand">"Career Talk"</A>
                 <span class="tagline">"Career conversations, kept on your device"</span>

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, accessibilityProblems } from './harness.mjs';
-import { App } from './pages.mjs';
+import { App, openLink } from './pages.mjs';
 
 let env, app;
 before(async () => {
@@ -75,7 +75,7 @@ test('every page passes axe with no serious or critical violations', async () =>
   const share = await env.page.getByTestId('share-link').inputValue();
     const ctx = await env.browser.newContext({ bypassCSP: true });
   const page = await ctx.newPage();
-  await page.goto(share);
+  await openLink(page, share);
   await page.getByTestId('tab-reflect').waitFor();
   const problems = await accessibilityProblems(page);
   assert.deepEqual(problems, [], `employee reflect: ${problems.join('\n')}`);

@@ -9,7 +9,7 @@ import zlib from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setUp, screenshot, ARTIFACTS } from './harness.mjs';
-import { App, newDiscussionWithNote } from './pages.mjs';
+import { App, answerIfAsked, newDiscussionWithNote } from './pages.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CRASH = fs.readFileSync(path.join(HERE, '../../core/tests/regressions/stored_doc_checked_crash_1'));
@@ -91,6 +91,7 @@ test('a link or a file carrying such bytes is refused with nothing changed', asy
   await app.open('/');
   const before = await storage();
   await app.open('/' + crashingFragment(1));
+  await answerIfAsked(env.page);
   await env.page.getByTestId('notice').filter({ hasText: 'could not' }).waitFor();
   assert.equal(new URL(env.page.url()).hash, '', 'the link stays in the address bar');
   assert.equal(await storage(), before);

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, screenshot, accessibilityProblems } from './harness.mjs';
-import { App, assertNoErrors, managerStarts, otherDevice, shareLink } from './pages.mjs';
+import { App, assertNoErrors, managerStarts, otherDevice, shareLink, openLink } from './pages.mjs';
 
 let env, employeePage, manager, employee;
 const employeeErrors = [];
@@ -122,7 +122,7 @@ test('the leader previews and edits an interjection; the employee sees only what
   const link = await shareLink(env.page);
 
   // Sam opens it; his start page is his own: no people list, the discussion with Maria.
-  await employeePage.goto(link);
+  await openLink(employeePage, link);
   await employeePage.getByTestId('tab-reflect').waitFor();
   const ed = employee.discussion();
   await ed.fill('reflect-development_areas', 'Saying no to side projects');
@@ -219,7 +219,7 @@ test('"I lead people too" shows the people list; a leader who is also someone\'s
   await managerStarts(ola, { manager: 'Ola Berg', person: 'Maria Lund', role: 'Engineering manager' });
   const link = await shareLink(ola.page);
   await ctx.close();
-  await env.page.goto(link);
+  await openLink(env.page, link);
   await env.page.getByTestId('tab-reflect').waitFor();
   await manager.open('/');
   assert.equal(await env.page.getByRole('heading', { level: 1 }).textContent(), 'Your people');

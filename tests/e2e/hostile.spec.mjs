@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setUp, screenshot, ARTIFACTS } from './harness.mjs';
-import { App, assertNoErrors } from './pages.mjs';
+import { App, assertNoErrors, openLink } from './pages.mjs';
 
 const PAYLOADS = [
   '<script>window.__pwned = "script"</script>',
@@ -67,7 +67,7 @@ test('script payloads in every field stay text, here and on the other device', a
   const ctx = await env.browser.newContext();
   await ctx.addInitScript(() => { window.alert = () => { window.__pwned = 'alert'; }; });
   const page = await ctx.newPage();
-  await page.goto(link);
+  await openLink(page, link);
   await page.getByTestId('tab-reflect').waitFor();
   await visitTabs(page);
   assert.equal(await pwned(page), null);
@@ -123,7 +123,7 @@ test('the same payloads typed in a live session stay text on the peer', async ()
   await tabA.getByTestId('start-live').click();
   const link = await tabA.getByTestId('live-link').inputValue();
   const tabB = await ctx.newPage();
-  await tabB.goto(link);
+  await openLink(tabB, link);
   await tabB.getByTestId('live-bar').waitFor();
   await tabB.getByTestId('live-peers').getByText(/iframe/).waitFor({ timeout: 10000 });
   await a.discussion().tab('conversation');

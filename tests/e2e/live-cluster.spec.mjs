@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp } from './harness.mjs';
-import { App, assertNoErrors } from './pages.mjs';
+import { App, assertNoErrors, openLink } from './pages.mjs';
 import { startRelay, freePort } from './relay.mjs';
 
 let env, nodeA, nodeB;
@@ -37,7 +37,7 @@ test('peers on two nodes of a relay cluster sync through the routes', async () =
   const ctx = await env.browser.newContext();
   await ctx.addInitScript((url) => localStorage.setItem('ct1:relay', url), nodeB.url);
   const page = await ctx.newPage();
-  await page.goto(link);
+  await openLink(page, link);
   await page.getByTestId('answer-strengths').waitFor({ timeout: 20000 });
   await manager.discussion().tab('conversation');
   await manager.discussion().fill('answer-strengths', 'Through node A');
@@ -62,7 +62,7 @@ test('two tabs hold a live session with no relay at all', async () => {
   await tabA.getByTestId('start-live').click();
   const link = await tabA.getByTestId('live-link').inputValue();
   const tabB = await ctx.newPage();
-  await tabB.goto(link);
+  await openLink(tabB, link);
   await tabB.getByTestId('live-bar').waitFor();
   // Presence travels only over the live session's transports: the tabs see each other.
   await tabA.getByTestId('live-peers').getByText(/Uma Vance \(employee\)|leader/).waitFor({ timeout: 10000 });

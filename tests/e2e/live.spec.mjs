@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, screenshot } from './harness.mjs';
-import { App, assertNoErrors, managerStarts } from './pages.mjs';
+import { App, assertNoErrors, managerStarts, openLink } from './pages.mjs';
 import { startRelay, tap, freePort } from './relay.mjs';
 
 let env, relay, manager, employee, employeePage, employeeCtx, sniffer, liveLink;
@@ -43,7 +43,7 @@ test('a live session through the relay: both see each other type, encrypted end 
   assert.match(link, /\/#live=[0-9a-f]{32}\.[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/);
   await live(env.page).getByText('Live').waitFor();
 
-  await employeePage.goto(link);
+  await openLink(employeePage, link);
   await live(employeePage).getByText('Live').waitFor();
   await employeePage.getByTestId('answer-strengths').waitFor({ timeout: 15000 });
   assert.equal(await employeePage.evaluate(() => location.hash), '');
@@ -184,7 +184,7 @@ test('a peer that drops and rejoins ten times loses nothing', async () => {
     await employeePage.goto(env.server.url + '/');
     const word = `rejoin${i}`;
     words.push(word);
-    await employeePage.goto(liveLink);
+    await openLink(employeePage, liveLink);
     await employeePage.getByTestId('answer-short_term').waitFor({ timeout: 15000 });
     const field = employeePage.getByTestId('answer-short_term');
     await field.press('End');
@@ -205,6 +205,6 @@ test('ending the session tells the others, and the old link no longer joins', as
   // The employee's copy stays, and the retired link is refused.
   assert.equal(await employeePage.getByTestId('answer-strengths').inputValue(), 'Calm under pressure');
   await employeePage.goto(env.server.url + '/');
-  await employeePage.goto(liveLink);
+  await openLink(employeePage, liveLink);
   await employeePage.getByTestId('notice').getByText(/this live session has ended/).waitFor();
 });

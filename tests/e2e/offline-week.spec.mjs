@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp } from './harness.mjs';
-import { App, assertNoErrors, managerStarts, otherDevice, shareLink } from './pages.mjs';
+import { App, assertNoErrors, managerStarts, otherDevice, shareLink, openLink } from './pages.mjs';
 
 let env, manager, employee, employeePage;
 before(async () => {
@@ -21,7 +21,7 @@ test('a week apart, offline, editing the same answers: both converge, conflicts 
   const md = await managerStarts(manager, { manager: 'Maria Lund', person: 'Sam Okafor' });
   await md.tab('conversation');
   await md.fill('answer-strengths', 'Calm in incidents.');
-  await employeePage.goto(await shareLink(env.page));
+  await openLink(employeePage, await shareLink(env.page));
   await employeePage.getByTestId('tab-reflect').waitFor();
   const ed = employee.discussion();
 
@@ -44,9 +44,9 @@ test('a week apart, offline, editing the same answers: both converge, conflicts 
   await employee.waitSaved();
 
   // Back together: the employee's changes to the manager, then the merged record back.
-  await env.page.goto(await shareLink(employeePage));
+  await openLink(env.page, await shareLink(employeePage));
   await env.page.getByTestId('notice').waitFor();
-  await employeePage.goto(await shareLink(env.page));
+  await openLink(employeePage, await shareLink(env.page));
   await employeePage.getByTestId('notice').waitFor();
 
   await md.tab('conversation');
@@ -70,7 +70,7 @@ test('a week apart, offline, editing the same answers: both converge, conflicts 
   // The pick on one side stands on both once it travels.
   await env.page.getByTestId('conflict').filter({ hasText: 'Development track' })
     .getByTestId('conflict-choice').filter({ hasText: 'Technical expert' }).click();
-  await employeePage.goto(await shareLink(env.page));
+  await openLink(employeePage, await shareLink(env.page));
   await employeePage.getByTestId('notice').waitFor();
   await ed.tab('plan');
   assert.ok(await ed.isChosen('track', 1));

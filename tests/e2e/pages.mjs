@@ -145,6 +145,26 @@ export async function otherDevice(env, { bypassCSP = false } = {}) {
   return { context, page, app: new App(page, env.server.url) };
 }
 
+/// Opens a share or live link and says yes when the app asks before taking it in.
+export async function openLink(page, link) {
+  await page.goto(link);
+  await page.getByTestId('link-yes').click();
+}
+
+/// Opens a link that may be refused before the question (unreadable) or after it (yes is
+/// said when asked).
+export async function openLinkMaybe(page, link) {
+  await page.goto(link);
+  await answerIfAsked(page);
+}
+
+/// Says yes to the link question if it comes before a notice does.
+export async function answerIfAsked(page) {
+  const asked = page.getByTestId('link-yes');
+  await asked.or(page.getByTestId('notice')).first().waitFor();
+  if (await asked.isVisible()) await asked.click();
+}
+
 /// Makes a share link from a discussion's Share tab.
 export async function shareLink(page) {
   await page.getByTestId('tab-share').click();

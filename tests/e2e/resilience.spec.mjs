@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp } from './harness.mjs';
-import { App, assertNoErrors } from './pages.mjs';
+import { App, assertNoErrors, openLink } from './pages.mjs';
 
 let env;
 before(async () => { env = await setUp(); });
@@ -63,7 +63,7 @@ test('a device whose clock is a year off still merges correctly, with sensible d
   const ctx = await env.browser.newContext();
   const page = await ctx.newPage();
   await page.clock.setFixedTime(new Date(Date.now() + 365 * 24 * 3600 * 1000));
-  await page.goto(link);
+  await openLink(page, link);
   await page.getByTestId('tab-reflect').waitFor();
   await page.getByTestId('tab-conversation').click();
   await page.getByTestId('answer-long_term').fill('Written on a device a year ahead');
@@ -72,7 +72,7 @@ test('a device whose clock is a year off still merges correctly, with sensible d
   const reply = await page.getByTestId('share-link').inputValue();
   await ctx.close();
 
-  await env.page.goto(reply);
+  await openLink(env.page, reply);
   await env.page.getByTestId('notice').getByText(/Merged .*changes/).waitFor();
   assert.equal(await manager.discussion().value('answer-long_term'), 'Written on a device a year ahead');
   // The discussion keeps the date it was started here; nothing jumped a year.

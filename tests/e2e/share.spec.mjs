@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, screenshot } from './harness.mjs';
-import { App, assertNoErrors, managerStarts } from './pages.mjs';
+import { App, assertNoErrors, managerStarts, openLink, openLinkMaybe } from './pages.mjs';
 
 let env, employeeContext, employeePage, manager, employee;
 const employeeErrors = [];
@@ -45,8 +45,20 @@ test('share by link, answer apart, send back, and merge with nothing lost', asyn
   await env.page.getByTestId('share-qr').locator('svg').waitFor();
   await screenshot(env.page, 'share-1-manager-link');
 
-  // The employee opens it on their own device.
+  // The employee opens it on their own device. The app asks first; "Not now" stores
+  // nothing and leaves no trace of the link.
+  await employee.open('/');
+  const untouched = await storageDump(employeePage);
   await employeePage.goto(link);
+  const prompt = employeePage.getByTestId('link-prompt');
+  await prompt.waitFor();
+  assert.match(await prompt.textContent(), /Open the career discussion your manager shared with you\?/);
+  assert.equal(await employeePage.evaluate(() => location.hash), '', 'the fragment is removed before asking');
+  await screenshot(employeePage, 'share-2a-employee-asked', { fullPage: false });
+  await employeePage.getByTestId('link-no').click();
+  await prompt.waitFor({ state: 'detached' });
+  assert.equal(await storageDump(employeePage), untouched, 'nothing stored before the yes');
+  await openLink(employeePage, link);
   await employeePage.getByTestId('notice').waitFor();
   assert.match(await employeePage.getByTestId('notice').textContent(), /Maria Lund shared your career discussion/);
   assert.equal(await employeePage.evaluate(() => location.hash), '', 'the fragment is removed');
@@ -90,7 +102,7 @@ test('share by link, answer apart, send back, and merge with nothing lost', asyn
   }
 
   // The manager opens the reply.
-  await env.page.goto(reply);
+  await openLink(env.page, reply);
   await env.page.getByTestId('notice').waitFor();
   assert.match(await env.page.getByTestId('notice').textContent(), /Merged Sam Okafor's changes to/);
   assert.equal(await env.page.evaluate(() => location.hash), '');
@@ -152,7 +164,7 @@ test('a broken or foreign link changes nothing on this device', async () => {
     for (const dismiss of await env.page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).all()) {
       await dismiss.click();
     }
-    await env.page.goto(link);
+    await openLinkMaybe(env.page, link);
     const notice = env.page.getByTestId('notice');
     await notice.waitFor();
     assert.match(await notice.textContent(), /could not be opened: .*Nothing on this device was changed/, name);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, screenshot, accessibilityProblems } from './harness.mjs';
-import { App, assertNoErrors, managerStarts, otherDevice, shareLink } from './pages.mjs';
+import { App, assertNoErrors, managerStarts, otherDevice, shareLink, openLink } from './pages.mjs';
 
 let env, other, manager, employee;
 const errors = [];
@@ -43,7 +43,7 @@ test('the employee publishes with each choice; the manager reads exactly what ch
   const link = await shareLink(env.page);
 
   // The employee opens it: the shared answers are shown in full beside their drafts.
-  await other.page.goto(link);
+  await openLink(other.page, link);
   await other.page.getByTestId('notice').waitFor();
   const ed = employee.discussion();
   assert.equal(await other.page.getByTestId('shared-answer-short_term').locator('.prose').textContent(), SHORT);
@@ -93,7 +93,7 @@ test('the employee publishes with each choice; the manager reads exactly what ch
   const reply = await shareLink(other.page);
 
   // The manager's notice is computed: which fields, and whose words went.
-  await env.page.goto(reply);
+  await openLink(env.page, reply);
   const notice = env.page.getByTestId('notice');
   await notice.waitFor();
   const said = await notice.textContent();
@@ -143,7 +143,7 @@ test('the employee publishes with each choice; the manager reads exactly what ch
 
   // The employee receives the restored words on the next exchange.
   const back = await shareLink(env.page);
-  await other.page.goto(back);
+  await openLink(other.page, back);
   await other.page.getByTestId('notice').waitFor();
   assert.match(await other.page.getByTestId('notice').textContent(), /Merged Maria Lund's changes to Longer-term aspirations/);
   await ed.tab('conversation');

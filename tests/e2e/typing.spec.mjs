@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp } from './harness.mjs';
-import { App, assertNoErrors, managerStarts } from './pages.mjs';
+import { App, assertNoErrors, managerStarts, openLink } from './pages.mjs';
 import { startRelay } from './relay.mjs';
 
 const TEXT = 'Zoë 👩🏽‍💻 naïve — 日本';
@@ -57,7 +57,7 @@ test('the caret stays where the typist left it while the other side types, in ev
   await d.tab('share');
   await env.page.getByTestId('start-live').click();
   const link = await env.page.getByTestId('live-link').inputValue();
-  await employeePage.goto(link);
+  await openLink(employeePage, link);
   await employeePage.getByTestId('answer-strengths').waitFor({ timeout: 15000 });
 
   // A single-line field: an action's text on the Plan tab of both devices.

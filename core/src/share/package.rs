@@ -68,6 +68,7 @@ impl From<DecodeError> for ShareError {
 }
 
 /// A decoded, checked package.
+#[derive(Clone)]
 pub struct Package {
     pub contents: Contents,
     pub audience: Side,
