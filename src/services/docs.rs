@@ -35,8 +35,8 @@ use career_core::storage::blobs::{KvError, LoadError};
 use career_core::storage::index::Index;
 use career_core::storage::keys::{DocName, StorageKey};
 use career_core::storage::workspace::{
-    Arriving, BackupReport, Outside, Publish, PublishCheck, SideOf, TakenIn, TextField, Workspace,
-    WorkspaceError,
+    Arriving, BackupReport, KeyState, Outside, Publish, PublishCheck, SideOf, TakenIn, TextField,
+    Workspace, WorkspaceError,
 };
 use career_core::{Day, Side};
 use leptos::prelude::*;
@@ -257,14 +257,36 @@ impl DocStore {
         Ok(self.with(|ws| ws.review(id))??)
     }
 
+    /// Signatures are checked against the keys this device pinned (its metadata), so both
+    /// merges and metadata are followed.
     pub fn sign_off(&self, id: &str) -> AppResult<SignOff> {
         self.track(Topic::Merges(id.into()));
+        self.track(Topic::Meta(id.into()));
         Ok(self.with(|ws| ws.sign_off(id))??)
     }
 
     pub fn agreed_version(&self, id: &str) -> AppResult<(SignOff, Option<(Discussion, SignOff)>)> {
         self.track(Topic::Merges(id.into()));
+        self.track(Topic::Meta(id.into()));
         Ok(self.with(|ws| ws.agreed_version(id))??)
+    }
+
+    /// Both parties' device keys for a discussion, as this device sees them.
+    pub fn keys_of(&self, id: &str) -> AppResult<KeyState> {
+        self.track(Topic::Merges(id.into()));
+        self.track(Topic::Meta(id.into()));
+        Ok(self.with(|ws| ws.keys_of(id))??)
+    }
+
+    /// The person compared safety codes and accepts the other party's new key.
+    pub fn accept_key(&self, id: &str) {
+        let result = (|| -> AppResult<()> {
+            self.with(|ws| ws.accept_key(id))??;
+            self.notify(Topic::Meta(id.into()));
+            Ok(())
+        })();
+        self.messages
+            .check("The new key could not be accepted", result);
     }
 
     /// A small setting of this device.

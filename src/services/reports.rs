@@ -109,9 +109,13 @@ impl Reports {
                 }
                 Ok((status, None)) => match status.state {
                     State::Unsigned => "not signed yet".to_string(),
-                    State::Waiting { waiting_for, .. } => {
-                        format!("waiting for the {waiting_for} to sign")
-                    }
+                    // A signature that does not verify never reaches HR; say why.
+                    State::Waiting { waiting_for, .. } => match status.of(waiting_for) {
+                        Some(sig) if !sig.check.is_verified() => {
+                            format!("the {waiting_for}'s signature is not verified")
+                        }
+                        _ => format!("waiting for the {waiting_for} to sign"),
+                    },
                     State::Agreed { .. } => "agreed".to_string(),
                 },
                 Err(e) => format!("cannot be read ({e})"),

@@ -3,8 +3,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { setUp, screenshot } from './harness.mjs';
-import { App, assertNoErrors, managerStarts, otherDevice, shareLink } from './pages.mjs';
+import { App, assertNoErrors, managerStarts, otherDevice, shareLink, openLink } from './pages.mjs';
 
 let env, employeePage, manager, employee;
 before(async () => {
@@ -39,14 +42,14 @@ test('the HR record has the signed shared fields only, as page, CSV and JSON', a
   await env.page.getByTestId('signoff-state').getByText(/Waiting for Sam Okafor/).waitFor();
 
   // The employee keeps a private draft, signs, and sends the signature back.
-  await employeePage.goto(await shareLink(env.page));
+  await openLink(employeePage, await shareLink(env.page));
   await employeePage.getByTestId('tab-reflect').waitFor();
   await employee.discussion().fill('reflect-development_areas', DRAFT);
   await employee.discussion().tab('record');
   await employeePage.getByTestId('sign').click();
   await employeePage.getByTestId('signoff-state').getByText(/Agreed on/).waitFor();
   await employee.waitSaved();
-  await env.page.goto(await shareLink(employeePage));
+  await openLink(env.page, await shareLink(employeePage));
   await env.page.getByTestId('notice').waitFor();
 
   // After both signed, the manager changes an answer without signing again.
@@ -93,5 +96,21 @@ test('the HR record has the signed shared fields only, as page, CSV and JSON', a
   assert.equal(parsed.records.length, 1);
   assert.equal(parsed.records[0].employee.name, 'Sam Okafor');
   assert.equal(parsed.records[0].track, 'Technical expert');
+  assert.match(parsed.records[0].employee.key, /^[0-9a-f]{64}$/);
+  assert.notEqual(parsed.records[0].employee.key, parsed.records[0].leader.key);
+
+  // HR checks the file without the app: the core's example verifies every signature, and
+  // refuses the file once a signed answer is changed.
+  const file = path.join(os.tmpdir(), `hr-${process.pid}.json`);
+  fs.writeFileSync(file, json);
+  const verify = (f) => spawnSync('cargo', ['run', '-q', '-p', 'career-core', '--example', 'verify_hr_record', '--', f], { encoding: 'utf8' });
+  const ok = verify(file);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /1 record\(s\): every signature verifies/);
+  fs.writeFileSync(file, json.replace('Calm in incidents', 'Calm in every incident'));
+  const altered = verify(file);
+  assert.equal(altered.status, 1, altered.stdout);
+  assert.match(altered.stderr, /NOT VERIFIED: record 1 \(Sam Okafor\): the (leader|employee)'s signature does not verify/);
+  fs.rmSync(file);
   assertNoErrors(env.errors);
 });

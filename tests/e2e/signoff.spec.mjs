@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, screenshot } from './harness.mjs';
-import { App, assertNoErrors, managerStarts, otherDevice, shareLink } from './pages.mjs';
+import { App, assertNoErrors, managerStarts, otherDevice, shareLink, openLink } from './pages.mjs';
 
 let env, employeePage, manager, employee;
 before(async () => {
@@ -32,7 +32,7 @@ test('both sign on their own devices and both see "agreed"; a later edit is an a
 
   // The employee gets the record and signs it on their device.
   const link = await shareLink(env.page);
-  await employeePage.goto(link);
+  await openLink(employeePage, link);
   await employeePage.getByTestId('tab-reflect').waitFor();
   await employee.discussion().tab('record');
   assert.match(await signoffState(employeePage), /Waiting for Sam Okafor/);
@@ -42,7 +42,7 @@ test('both sign on their own devices and both see "agreed"; a later edit is an a
 
   // The signature travels back; the manager sees the same.
   const reply = await shareLink(employeePage);
-  await env.page.goto(reply);
+  await openLink(env.page, reply);
   await env.page.getByTestId('notice').waitFor();
   await md.tab('record');
   await env.page.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
@@ -78,5 +78,79 @@ test('both sign on their own devices and both see "agreed"; a later edit is an a
   await manager.open('/');
   await manager.people().openPerson('Sam Okafor');
   assert.equal(await env.page.getByTestId('signed-badge').textContent(), 'Signed by one side');
+  assertNoErrors(env.errors);
+});
+
+test('a signature made in the employee\'s name on another device is "not verified", never agreed, and left out of the HR record', async () => {
+  const md = await managerStarts(manager, { manager: 'Maria Lund', person: 'Ana Costa', role: 'Analyst' });
+  await md.tab('conversation');
+  await md.fill('answer-strengths', 'Clear writing');
+  await manager.waitSaved();
+  await md.tab('record');
+  await env.page.getByTestId('sign').click();
+  await env.page.getByTestId('signoff-state').getByText(/Waiting for Ana Costa/).waitFor();
+  // Before anything came back, no key is known for Ana.
+  assert.match(await env.page.getByTestId('keys').textContent(), /Ana Costa's device key arrives with the first thing they send back/);
+  const link = await shareLink(env.page);
+
+  // Ana signs on her device and sends it back: both devices now hold both keys.
+  await openLink(employeePage, link);
+  await employeePage.getByTestId('tab-reflect').waitFor();
+  await employee.discussion().tab('record');
+  await employeePage.getByTestId('sign').click();
+  await employeePage.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
+  const reply = await shareLink(employeePage);
+  await openLink(env.page, reply);
+  await env.page.getByTestId('notice').waitFor();
+  await md.tab('record');
+  await env.page.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
+  await employee.discussion().tab('record');
+  const code = (await env.page.getByTestId('safety-code').textContent()).trim();
+  assert.match(code, /^\d{4} \d{4} \d{4} \d{4} \d{4}$/);
+  assert.equal((await employeePage.getByTestId('safety-code').textContent()).trim(), code, 'the same safety code on both devices');
+  // Both people's screens at tablet sizes, as they compare the codes.
+  for (const [w, h] of [[768, 1024], [1024, 768]]) {
+    for (const [who, page] of [['manager', env.page], ['employee', employeePage]]) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.getByTestId('keys').scrollIntoViewIfNeeded();
+      await screenshot(page, `keys-${who}-safety-code-${w}x${h}`, { fullPage: false });
+    }
+  }
+  for (const page of [env.page, employeePage]) await page.setViewportSize({ width: 1200, height: 900 });
+
+  // The manager edits, then opens their own link in another browser profile and signs there
+  // as Ana; the reply comes back to the manager's device.
+  await md.tab('conversation');
+  await md.fill('answer-strengths', 'Clear writing; ready to lead');
+  await manager.waitSaved();
+  await md.tab('record');
+  await env.page.getByTestId('sign').click();
+  const forgedLink = await shareLink(env.page);
+  const { context: second, page: secondPage, app: secondApp } = await otherDevice(env);
+  await openLink(secondPage, forgedLink);
+  await secondPage.getByTestId('tab-reflect').waitFor();
+  await secondApp.discussion().tab('record');
+  await secondPage.getByTestId('sign').click();
+  await secondPage.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
+  const forgedReply = await shareLink(secondPage);
+  await second.close();
+  await openLink(env.page, forgedReply);
+  await env.page.getByTestId('notice').waitFor();
+  await md.tab('record');
+  const warning = env.page.getByTestId('signature-unverified');
+  await warning.waitFor();
+  assert.match(await warning.textContent(), /as Ana Costa \(employee\) .* is not verified: it was made on a device whose key this device does not know/);
+  assert.match(await signoffState(env.page), /Waiting for Ana Costa/);
+  assert.doesNotMatch(await signoffState(env.page), /Agreed/);
+  assert.match(await env.page.getByTestId('key-changed').textContent(), /Ana Costa's device key has changed/);
+  await screenshot(env.page, 'keys-manager-forged-signature');
+
+  // HR: the record Ana really signed earlier is superseded by the amendment; the forged
+  // signature on the new version does not make it agreed, so nothing for Ana goes to HR.
+  await manager.open('/');
+  await env.page.getByTestId('open-hr').click();
+  await env.page.getByTestId('hr-left-out').waitFor();
+  assert.match(await env.page.getByTestId('hr-left-out').textContent(), /Ana Costa, discussion of .*: the employee's signature is not verified/);
+  assert.equal(await env.page.locator('[data-testid=hr-record][data-person="Ana Costa"]').count(), 0);
   assertNoErrors(env.errors);
 });

@@ -2,6 +2,7 @@
 
 use career_core::model::method::{AnswerField, Question};
 use career_core::model::signoff::{SignOff, State};
+use career_core::model::trust::safety_code;
 use career_core::Side;
 use leptos::prelude::*;
 
@@ -30,6 +31,20 @@ pub fn SignOffPanel() -> impl IntoView {
             s.of(p)
                 .map(|sig| format!("{} ({}) on {}", sig.name, p.as_str(), sig.on.human()))
         };
+        // Signatures that do not verify are shown, and said not to count.
+        let unverified: Vec<String> = Side::BOTH
+            .into_iter()
+            .filter_map(|p| {
+                let sig = s.of(p)?;
+                let why = sig.check.problem()?;
+                Some(format!(
+                    "A signature as {} ({}) on {} is not verified: {why}. It does not count.",
+                    sig.name,
+                    p.as_str(),
+                    sig.on.human()
+                ))
+            })
+            .collect();
         let (class, headline) = match &s.state {
             State::Unsigned => (
                 "signoff",
@@ -57,7 +72,7 @@ pub fn SignOffPanel() -> impl IntoView {
                 ),
             ),
         };
-        let i_signed_latest = s.covers(me);
+        let i_signed_latest = s.covers(me) && s.of(me).is_some_and(|sig| sig.check.is_verified());
         let button = if s.of(me).is_some() {
             format!("Sign again as {my_name}")
         } else {
@@ -75,6 +90,7 @@ pub fn SignOffPanel() -> impl IntoView {
             <section class=format!("card {class}") data-testid="signoff">
                 <h3>"Sign-off"</h3>
                 <p data-testid="signoff-state">{headline}</p>
+                {unverified.into_iter().map(|line| view! { <p class="warning" data-testid="signature-unverified">{line}</p> }).collect_view()}
                 {amended}
                 {(!i_signed_latest).then(|| view! {
                     <button class="primary no-print" data-testid="sign" on:click=move |_| sharing.sign(&ctx.id.get_untracked())>{button.clone()}</button>
@@ -82,6 +98,49 @@ pub fn SignOffPanel() -> impl IntoView {
                 {waiting_for_other.then(|| view! {
                     <p class="hint no-print">{format!("Send the record to {other_name} (Share) so they can sign too.")}</p>
                 })}
+            </section>
+        })
+    }
+}
+
+/// Both device keys: the safety code to compare in the room, and a changed key to confirm.
+#[component]
+pub fn KeysPanel() -> impl IntoView {
+    let docs = expect_context::<DocStore>();
+    let sharing = expect_context::<Sharing>();
+    let ctx = expect_context::<DiscussionCtx>();
+    move || {
+        let d = ctx.disc.get().ok()?;
+        let keys = docs.keys_of(&d.id).ok()?;
+        let other = sharing.signer_name(&d, keys.side.other());
+        let code_of = |other_key| match keys.side {
+            Side::Leader => safety_code(&keys.mine, &other_key),
+            Side::Employee => safety_code(&other_key, &keys.mine),
+        };
+        let body = match (keys.pinned, keys.recorded) {
+            (None, _) => view! {
+                <p>{format!("{other}'s device key arrives with the first thing they send back (a reply, a live session or their signature). Until then their signature cannot be verified here.")}</p>
+            }.into_any(),
+            (Some(pinned), recorded) if keys.changed() => {
+                let new_code = recorded.map(code_of).unwrap_or_default();
+                let id = d.id.clone();
+                view! {
+                    <p class="warning" data-testid="key-changed">{format!("{other}'s device key has changed. That happens when they use a new device or browser — or when someone else signed or wrote in their name. Signatures made with the new key are not verified until you accept it.")}</p>
+                    <p>"Code with the key you had: " <code>{code_of(pinned)}</code></p>
+                    <p>"Code with the new key: " <code data-testid="new-safety-code">{new_code}</code></p>
+                    <p>{format!("Ask {other} to read out the code on their screen. Accept the new key only if it matches the new code.")}</p>
+                    <button class="no-print" data-testid="accept-key" on:click=move |_| docs.accept_key(&id)>"Accept the new key"</button>
+                }.into_any()
+            }
+            (Some(pinned), _) => view! {
+                <p>"Safety code: " <code data-testid="safety-code">{code_of(pinned)}</code></p>
+                <p class="hint">{format!("{other}'s screen shows the same code when each device holds the other's real key. Compare them once, in the room; signatures are then checked against these keys.")}</p>
+            }.into_any(),
+        };
+        Some(view! {
+            <section class="card keys" data-testid="keys">
+                <h3>"Device keys"</h3>
+                {body}
             </section>
         })
     }
@@ -128,6 +187,7 @@ pub fn Record() -> impl IntoView {
     };
     view! {
         <SignOffPanel />
+        <KeysPanel />
         {record}
     }
 }
