@@ -133,7 +133,10 @@ fn changes_that_leave_no_valid_discussion_are_undone() {
         .take_in(&bundle, day("2026-11-27"), 1_795_000_000)
         .unwrap();
     // Making a package records this device's key the first time: done before the snapshot.
-    let heads_before = leader.package(&id, true).unwrap().sender_heads;
+    let heads_before = leader
+        .package(&id, true, 1_795_000_000)
+        .unwrap()
+        .sender_heads;
     leader.save(1_795_000_000).unwrap();
     let stored = leader.kv().clone();
     let before = leader.discussion(&id).unwrap();
@@ -148,7 +151,10 @@ fn changes_that_leave_no_valid_discussion_are_undone() {
     );
     assert_eq!(leader.discussion(&id).unwrap(), before);
     assert_eq!(
-        leader.package(&id, true).unwrap().sender_heads,
+        leader
+            .package(&id, true, 1_795_000_000)
+            .unwrap()
+            .sender_heads,
         heads_before
     );
     leader.save(1_795_000_000).unwrap();

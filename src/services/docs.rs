@@ -459,14 +459,26 @@ impl DocStore {
 
     // ----- sharing ------------------------------------------------------------------------
 
+    /// Before a discussion leaves this device by another way than a package (a live
+    /// session): the first time, it gets a fresh history (see the workspace).
+    pub fn before_sharing(&self, id: &str) -> AppResult<()> {
+        self.flush();
+        self.with(|ws| ws.before_sharing(id, clock::now_secs()))??;
+        self.discussion_changed(id);
+        self.notify(Topic::Meta(id.into()));
+        Ok(())
+    }
+
     /// A package of the discussion for the other side. Pending edits are saved first; when
     /// storage refuses them the package is made all the same (from memory) and the save
     /// state says what was not saved.
     pub fn package(&self, id: &str, whole: bool) -> AppResult<Package> {
         self.flush();
-        let package = self.with(|ws| ws.package(id, whole))??;
-        // Filling in the leader's name may have changed the record.
+        let package = self.with(|ws| ws.package(id, whole, clock::now_secs()))??;
+        // Filling in the leader's name, the device key or a fresh history (the first time it
+        // leaves this device) may have changed the record; the save writes the metadata too.
         self.discussion_changed(id);
+        self.notify(Topic::Meta(id.into()));
         Ok(package)
     }
 

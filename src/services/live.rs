@@ -130,6 +130,11 @@ impl Live {
     /// Starts a live session on a discussion; returns the link to share.
     pub fn start(&self, id: &str) -> String {
         self.leave();
+        // Before any peer can ask for it: the first time it leaves, a fresh history.
+        self.messages.check(
+            "This discussion could not be prepared for sharing",
+            self.docs.before_sharing(id),
+        );
         let room = Room::new(id, random::bytes(), random::bytes());
         let link = format!("{}/{}", location::origin(), room.to_fragment());
         self.run(room, None, true, link.clone());
@@ -148,6 +153,9 @@ impl Live {
         self.leave();
         let id = room.discussion_id.clone();
         let have = self.docs.discussion(&id).is_ok();
+        if have {
+            self.docs.before_sharing(&id)?;
+        }
         let arriving = (!have).then(|| Arriving::new(&id));
         let link = format!("{}/{}", location::origin(), room.to_fragment());
         self.run(room, arriving, false, link);

@@ -173,3 +173,42 @@ test('a broken or foreign link changes nothing on this device', async () => {
   }
   assertNoErrors(env.errors);
 });
+
+test('a view interjected and withdrawn, and words typed and deleted, are nowhere in the first link', async () => {
+  const TAKEN_BACK = 'Not ready to lead the card team before 2028';
+  const DELETED = 'Wants to leave within the year';
+  const md = await managerStarts(manager, { manager: 'Maria Lund', person: 'Tom Reyes', role: 'Engineer' });
+  await md.fill('prep-strengths', TAKEN_BACK);
+  await md.tab('conversation');
+  await md.interject('strengths', 'strengths');
+  await md.leaderViews('strengths').first().waitFor();
+  await manager.waitSaved();
+  await env.page.getByTestId('withdraw-view').click();
+  await md.leaderViews('strengths').first().waitFor({ state: 'detached' });
+  await md.fill('notes', `${DELETED}. Calm in incidents.`);
+  await manager.waitSaved();
+  await md.fill('notes', 'Calm in incidents.');
+  await manager.waitSaved();
+
+  await md.tab('share');
+  const link = await makeLink(env.page);
+  const bytes = Buffer.from(link.split('#ct=')[1], 'base64url');
+  const heads = bytes[22];
+  const payload = bytes.subarray(4 + 1 + 1 + 16 + 1 + 32 * heads + 4);
+  const Automerge = await import('@automerge/automerge');
+  const doc = Automerge.load(new Uint8Array(payload));
+  assert.equal(Automerge.toJS(doc).notes, 'Calm in incidents.');
+  // Every character ever inserted is an op value; every version is a view of the history.
+  const changes = Automerge.getAllChanges(doc).map((c) => Automerge.decodeChange(c));
+  const inserted = changes.flatMap((c) => c.ops).map((op) => (typeof op.value === 'string' ? op.value : '')).join('');
+  const json = (v) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? String(x) : x));
+  const versions = changes.map((c) => json(Automerge.view(doc, [c.hash]))).join('');
+  for (const secret of [TAKEN_BACK, DELETED]) {
+    assert.ok(!inserted.includes(secret), `"${secret}" travels in the link's changes`);
+    assert.ok(!versions.includes(secret), `"${secret}" is in a version of the link's history`);
+  }
+  assert.ok(inserted.includes('Calm in incidents.'), 'the check reads the link\'s text');
+  // Nor the time of each edit: one moment, when the link was made.
+  assert.equal(new Set(changes.map((c) => c.time)).size, 1);
+  assertNoErrors(env.errors);
+});

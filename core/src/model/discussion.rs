@@ -320,6 +320,22 @@ pub fn create(doc: &mut AutoCommit, new: NewDiscussion) -> Result<(), EditError>
     Ok(())
 }
 
+/// Writes a whole discussion into a new, empty document (a fresh history of it).
+pub fn write_whole(doc: &mut AutoCommit, d: &Discussion) -> Result<(), EditError> {
+    // A text read from a document is tied to that document's history: each one is made
+    // anew from its value.
+    let mut d = d.clone();
+    let fresh = |t: &mut Text| *t = Text::with_value(t.as_str());
+    for f in AnswerField::ALL {
+        fresh(d.answers.get_mut(f));
+    }
+    fresh(&mut d.notes);
+    d.leader_views.iter_mut().for_each(|v| fresh(&mut v.text));
+    d.actions.iter_mut().for_each(|a| fresh(&mut a.text));
+    autosurgeon::reconcile(doc, &d)?;
+    Ok(())
+}
+
 pub fn read(doc: &AutoCommit) -> Result<Discussion, DecodeError> {
     decode(doc, KIND)
 }

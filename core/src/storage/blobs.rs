@@ -294,12 +294,28 @@ impl StoredDoc {
     /// Merges in what other tabs have stored since this one last looked. Returns whether
     /// the document changed. A damaged store leaves the document in memory as it was.
     pub fn refresh(&mut self, kv: &dyn KvStore) -> Result<bool, LoadError> {
+        let keys = blob_keys(kv, &self.name)?;
+        // Every blob this tab knew is gone: another tab compacted the document, or gave it
+        // a fresh history before it was first shared (`replace`). A fresh history is taken
+        // as it is, never merged with the old one (that would bring the old one back).
+        let all_gone =
+            !self.known.is_empty() && !keys.iter().any(|(_, k)| self.known.contains_key(k));
+        if all_gone {
+            let (mut stored, known) = read_blobs(kv, &self.name)?;
+            if crate::share::origin(&mut stored) != crate::share::origin(&mut self.doc) {
+                let actor = self.doc.get_actor().clone();
+                self.doc = stored.with_actor(actor);
+                self.saved_heads = self.doc.get_heads();
+                self.known = known;
+                return Ok(true);
+            }
+        }
         // Only blobs this tab has not seen: blob keys are never reused, so a known blob is
         // already in the document. (Reading them all again made every save that compacts
         // reload the whole history.)
         let mut bytes = Vec::new();
         let mut known = BTreeMap::new();
-        for (kind, key) in blob_keys(kv, &self.name)? {
+        for (kind, key) in keys {
             if let Some(&seen) = self.known.get(&key) {
                 known.insert(key, seen);
                 continue;
@@ -347,6 +363,38 @@ impl StoredDoc {
         }
         debug_assert!(self.known.contains_key(&new_key));
         Ok(())
+    }
+
+    /// Replaces the document with `doc`, a new history of the same content: written as a
+    /// snapshot, then the old blobs are removed (their history is what must not remain).
+    /// On a storage error the document and its blobs stay as they were.
+    pub fn replace(&mut self, kv: &mut dyn KvStore, doc: AutoCommit) -> Result<(), KvError> {
+        if let Err(LoadError::Storage(e)) = self.refresh(kv) {
+            return Err(e);
+        }
+        let old_keys: Vec<String> = self.known.keys().cloned().collect();
+        let old = std::mem::replace(&mut self.doc, doc);
+        let old_known = std::mem::take(&mut self.known);
+        match self.write_blob(kv, BlobKind::Snapshot) {
+            Ok(new_key) => {
+                self.saved_heads = self.doc.get_heads();
+                let old_keys = old_keys.into_iter().filter(|k| *k != new_key);
+                // Removing never needs space; should the store still refuse, the caller
+                // hears of it (the old history would otherwise stay beside the new one).
+                let mut result = Ok(());
+                for key in old_keys {
+                    if let Err(e) = kv.remove(&key) {
+                        result = Err(e);
+                    }
+                }
+                result
+            }
+            Err(e) => {
+                self.doc = old;
+                self.known = old_known;
+                Err(e)
+            }
+        }
     }
 
     /// The whole document as Automerge bytes (for export when storage fails).

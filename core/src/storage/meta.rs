@@ -32,6 +32,9 @@ pub struct LocalMeta {
     /// The other party's device key (hex), pinned the first time this device saw it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<String>,
+    /// The discussion has left this device (link, file or live session) at least once.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shared: bool,
 }
 
 /// Heads as stored in the metadata.

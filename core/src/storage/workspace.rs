@@ -1093,10 +1093,81 @@ impl<K: KvStore> Workspace<K> {
 
     // ----- sharing ------------------------------------------------------------------------
 
+    /// The first time a discussion leaves this device, it leaves as a fresh document: the
+    /// same id and content, a new history holding only the current state, which this device
+    /// adopts in place of the old one. So nothing typed and deleted before (an interjection
+    /// taken back, a name corrected) nor the time of each edit travels. Only a history made
+    /// entirely on this device is replaced: once anything came from elsewhere, the other
+    /// side shares that history and a new one could not merge with theirs. A signature of
+    /// this device that covers the content is made again on the new history.
+    pub fn before_sharing(&mut self, id: &str, now: i64) -> Result<(), WorkspaceError> {
+        self.fresh_history_before_first_share(id, now)
+    }
+
+    /// See [`Workspace::before_sharing`].
+    fn fresh_history_before_first_share(
+        &mut self,
+        id: &str,
+        now: i64,
+    ) -> Result<(), WorkspaceError> {
+        let meta = self.meta(id).ok().flatten();
+        if meta
+            .as_ref()
+            .is_some_and(|m| m.shared || !m.peer_heads.is_empty())
+        {
+            return Ok(());
+        }
+        let side = self.side(id).side;
+        let trust = self.trust(id);
+        let mine = self.mine();
+        let key = self.keys.current.clone();
+        let name = DocName::Discussion(id.into());
+        let kv = &mut self.kv;
+        let Some(Ok(stored)) = self.docs.get_mut(&name) else {
+            // Not loaded yet: load it, then look again.
+            self.stored(&name)?;
+            return self.fresh_history_before_first_share(id, now);
+        };
+        if let Err(LoadError::Storage(e)) = stored.refresh(kv) {
+            return Err(e.into());
+        }
+        stored.commit(now);
+        let travelled = stored
+            .doc
+            .get_changes_meta(&[])
+            .iter()
+            .any(|c| !mine(&c.actor));
+        if !travelled {
+            let d = discussion::read(&stored.doc)?;
+            let status = signoff::status(&mut stored.doc, &trust)?;
+            let mut fresh = AutoCommit::new().with_actor(stored.doc.get_actor().clone());
+            discussion::write_whole(&mut fresh, &d)?;
+            if let Some(k) = trust::recorded_key(&stored.doc, side) {
+                trust::record_key(&mut fresh, side, &k)?;
+            }
+            fresh.commit_with(automerge::transaction::CommitOptions::default().with_time(now));
+            if let Some(sig) = status.of(side).filter(|s| s.check.is_verified()) {
+                if status.covers(side) {
+                    signoff::sign(&mut fresh, side, &sig.name, sig.on, &key)?;
+                    fresh.commit_with(
+                        automerge::transaction::CommitOptions::default().with_time(now),
+                    );
+                }
+            }
+            stored.replace(kv, fresh)?;
+            self.copies.forget(&name);
+            self.reviewed = None;
+        }
+        let mut meta = self.meta_to_change(id);
+        meta.shared = true;
+        self.write_meta(id, meta);
+        Ok(())
+    }
+
     /// A package of the shared discussion for the other side: only what they lack (from
     /// the last package they sent), unless `whole`. On the leader's device their name goes
     /// into the record first, so the employee sees who is who.
-    pub fn package(&mut self, id: &str, whole: bool) -> Result<Package, WorkspaceError> {
+    pub fn package(&mut self, id: &str, whole: bool, now: i64) -> Result<Package, WorkspaceError> {
         let side = self.side(id).side;
         if side == Side::Leader {
             let manager = self.roster().map(|r| r.manager).unwrap_or_default();
@@ -1105,6 +1176,7 @@ impl<K: KvStore> Workspace<K> {
                 self.edit_discussion(id, DiscussionEdit::Manager(manager))?;
             }
         }
+        self.fresh_history_before_first_share(id, now)?;
         // The other device pins the key it finds here the first time.
         self.record_my_key(id)?;
         let peer = self
@@ -1114,6 +1186,7 @@ impl<K: KvStore> Workspace<K> {
             .map(|m| heads_from_strings(&m.peer_heads))
             .unwrap_or_default();
         let stored = self.stored(&DocName::Discussion(id.into()))?;
+        stored.commit(now);
         let package = if whole {
             Package::whole(&mut stored.doc, side.other())
         } else {
@@ -1323,6 +1396,8 @@ impl<K: KvStore> Workspace<K> {
         now: i64,
     ) -> Result<Vec<Envelope>, WorkspaceError> {
         if fresh_round {
+            // A session is a way out of this device too (see the first share).
+            self.fresh_history_before_first_share(id, now)?;
             // The other device pins the key it finds here; a discussion that cannot take it
             // (unreadable) still syncs.
             let _ = self.record_my_key(id);
