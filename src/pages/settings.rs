@@ -65,7 +65,7 @@ pub fn SettingsPage() -> impl IntoView {
             <button class="primary" data-testid="export-everything" on:click=move |_| device.export_everything()>"Export everything"</button>
             " "<FilePicker label="Import a backup" accept=".json,application/json" testid="import-backup"
                 max_bytes=MAX_BACKUP_BYTES on_file=on_backup_file />
-            <p class="help">"Importing merges the backup into what is here, document by document, and adds the people you lack. The backup holds your private preparation too: keep it to yourself."</p>
+            <p class="help">"Importing merges the backup into what is here, document by document, and adds the people you lack. The backup holds your private preparation and this device's signing key too: keep it to yourself (whoever has it can sign as you). A device that imports it can still verify the signatures made here."</p>
         </section>
         <section class="card" data-testid="install-help">
             <h2>"Use it as an app, offline"</h2>
