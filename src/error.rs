@@ -16,7 +16,7 @@ pub enum AppError {
     Storage(#[from] KvError),
     #[error(transparent)]
     Share(#[from] ShareError),
-    #[error("the live link is incomplete or altered")]
+    #[error("the live link is incomplete, altered, or from an earlier version of the app; ask for a new link")]
     BadLiveLink,
     #[error("this live session has ended; ask for a new link")]
     RoomEnded,

@@ -13,7 +13,12 @@ use common::*;
 use proptest::prelude::*;
 
 fn room() -> Room {
-    Room::new("0123456789abcdef0123456789abcdef", [1; 16], [2; 32])
+    Room::new(
+        "0123456789abcdef0123456789abcdef",
+        [1; 16],
+        [2; 32],
+        [3; 16],
+    )
 }
 
 /// Bytes that start like the real thing, so decoders get past their first check.
@@ -21,7 +26,7 @@ fn prefixed() -> impl Strategy<Value = Vec<u8>> {
     (
         prop_oneof![
             Just(b"CTK1".to_vec()),
-            Just(b"CTL1".to_vec()),
+            Just(b"CTL2".to_vec()),
             Just(b"MSG a 1 ".to_vec()),
             Just(vec![0x85, 0x6f, 0x4a, 0x83]),
             Just(vec![])

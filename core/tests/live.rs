@@ -4,7 +4,7 @@
 
 mod common;
 
-use career_core::live::envelope::{chunk, Envelope, Reassembler, Room};
+use career_core::live::envelope::{chunk, Envelope, Reassembler, Room, SenderKey};
 use career_core::live::session::{Presence, Session};
 use career_core::model::discussion::{self, DiscussionEdit};
 use career_core::model::method::AnswerField;
@@ -19,15 +19,25 @@ struct Device {
     online: bool,
 }
 
+/// Device `i`'s key for the session; device 0 hosts it.
+fn key(i: usize) -> SenderKey {
+    SenderKey::from_seed([i as u8 + 1; 32])
+}
+
 fn room() -> Room {
-    Room::new("0123456789abcdef0123456789abcdef", [5; 16], [6; 32])
+    Room::new(
+        "0123456789abcdef0123456789abcdef",
+        [5; 16],
+        [6; 32],
+        key(0).id(),
+    )
 }
 
 /// Seals and chunks like the app does (small chunks, to exercise reassembly).
-fn wire(env: &Envelope, nonce: u64) -> Vec<Vec<u8>> {
+fn wire(env: &Envelope, key: &SenderKey, nonce: u64) -> Vec<Vec<u8>> {
     let mut n = [0u8; 12];
     n[..8].copy_from_slice(&nonce.to_be_bytes());
-    chunk(room().seal(env, n), 512, nonce as u32)
+    chunk(room().seal(env, key, n), 512, nonce as u32)
 }
 
 fn append(d: &mut Device, field: AnswerField, word: &str) {
@@ -68,7 +78,8 @@ fn run(steps: Vec<Step>) {
     let mut devices: Vec<Device> = (0..2)
         .map(|i| Device {
             session: Session::new(
-                [i as u8 + 1; 16],
+                key(i),
+                room().host,
                 Presence {
                     name: format!("p{i}"),
                     ..Default::default()
@@ -82,10 +93,11 @@ fn run(steps: Vec<Step>) {
     // In flight: (to device, frame).
     let mut net: Vec<(usize, Vec<u8>)> = Vec::new();
     let mut nonce = 0u64;
+    let keys = [key(0), key(1)];
     let mut send = |net: &mut Vec<(usize, Vec<u8>)>, from: usize, envs: Vec<Envelope>| {
         for env in envs {
             nonce += 1;
-            for frame in wire(&env, nonce) {
+            for frame in wire(&env, &keys[from], nonce) {
                 net.push((1 - from, frame));
             }
         }

@@ -1,21 +1,29 @@
 //! A peer in a live session sends sync messages that would crash Automerge, ask it for
 //! gigabytes, or carry changes that leave no valid discussion: each is refused or undone,
-//! and the document is exactly as it was.
+//! and the document is exactly as it was. Someone holding the link's key tries to speak as
+//! another peer, shut one out, replay it, or end the session: the signatures stop them.
 
 mod common;
 
-use career_core::live::envelope::{Envelope, Kind};
-use career_core::live::session::{LiveError, Presence, Session};
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Key, Nonce};
+use career_core::live::envelope::{
+    chunk, sender_id, Envelope, EnvelopeError, Kind, Reassembler, Room, SenderKey, MAX_SEQ_STEP,
+};
+use career_core::live::session::{LiveError, Presence, Received, Session};
+use career_core::model::trust::DeviceKey;
 use career_core::storage::blobs::MemoryKv;
 use career_core::storage::precheck::{check_sync, ChunkError};
 use career_core::storage::workspace::{NoGuard, Workspace, WorkspaceError};
 use career_core::AutoCommit;
 use common::*;
+use sha2::{Digest, Sha256};
 
 const PEER: [u8; 16] = [9; 16];
+const HOST: [u8; 16] = [2; 16];
 
 fn session() -> Session {
-    Session::new([1; 16], Presence::default())
+    Session::new(SenderKey::from_seed([1; 32]), HOST, Presence::default())
 }
 
 fn sync(bytes: Vec<u8>, seq: u64) -> Envelope {
@@ -276,9 +284,276 @@ fn a_peer_that_said_goodbye_cannot_be_replayed() {
     // The relay replays the peer's old presence: still a replay after the goodbye.
     assert!(matches!(
         s.receive(&mut doc, hello),
-        Err(LiveError::Envelope(
-            career_core::live::envelope::EnvelopeError::Replayed
-        ))
+        Err(LiveError::Envelope(EnvelopeError::Replayed))
     ));
     assert!(s.peers.is_empty(), "the peer came back from a replay");
+}
+
+// ----- speaking as someone else -------------------------------------------------------
+
+const ROOM_KEY: [u8; 32] = [6; 32];
+const ROOM_ID: [u8; 16] = [5; 16];
+
+/// Maria hosts, Sam joins; Mallory has the link (and so the room key) too.
+fn maria() -> SenderKey {
+    SenderKey::from_seed([21; 32])
+}
+fn sam() -> SenderKey {
+    SenderKey::from_seed([22; 32])
+}
+fn mallory() -> SenderKey {
+    SenderKey::from_seed([23; 32])
+}
+
+fn room() -> Room {
+    Room::new("d1", ROOM_ID, ROOM_KEY, maria().id())
+}
+
+/// One device's side of the wire, as the app has it: reassembly, opening, the session.
+struct Device {
+    session: Session,
+    doc: AutoCommit,
+    reassembler: Reassembler,
+}
+
+impl Device {
+    /// A device in the room that has already heard hello from `peers`.
+    fn new(key: SenderKey, peers: &[(SenderKey, &str)]) -> Device {
+        let mut device = Device {
+            session: Session::new(key, room().host, Presence::default()),
+            doc: new_discussion(),
+            reassembler: Reassembler::default(),
+        };
+        for (peer, name) in peers {
+            device.accept(&sealed(peer, Kind::Hello, 1, &presence(name)));
+        }
+        device
+    }
+
+    /// Takes in one frame from the relay: `None` while a chunked message is incomplete.
+    fn take(&mut self, frame: &[u8]) -> Option<Result<Received, LiveError>> {
+        let whole = match self.reassembler.push(frame) {
+            Ok(Some(whole)) => whole,
+            Ok(None) => return None,
+            Err(e) => return Some(Err(e.into())),
+        };
+        Some(match room().open(&whole) {
+            Ok(env) => self.session.receive(&mut self.doc, env),
+            Err(e) => Err(e.into()),
+        })
+    }
+
+    fn accept(&mut self, frame: &[u8]) -> Received {
+        self.take(frame).expect("a whole frame").expect("taken in")
+    }
+
+    /// Why a whole frame was dropped.
+    fn refuse(&mut self, frame: &[u8]) -> EnvelopeError {
+        match self.take(frame).expect("a whole frame") {
+            Err(LiveError::Envelope(e)) => e,
+            other => panic!("not dropped as an envelope: {:?}", other.map(|r| r.ended)),
+        }
+    }
+
+    fn names(&self) -> Vec<String> {
+        let peers = self.session.peers.values();
+        peers.map(|p| p.presence.name.clone()).collect()
+    }
+}
+
+fn envelope(from: &SenderKey, kind: Kind, seq: u64, bytes: &[u8]) -> Envelope {
+    Envelope {
+        from: from.id(),
+        to: None,
+        kind,
+        seq,
+        bytes: bytes.to_vec(),
+    }
+}
+
+fn presence(name: &str) -> Vec<u8> {
+    format!(r#"{{"name":"{name}","role":"leader","focus":null}}"#).into_bytes()
+}
+
+/// A frame sealed as the app seals it.
+fn sealed(key: &SenderKey, kind: Kind, seq: u64, bytes: &[u8]) -> Vec<u8> {
+    room().seal(&envelope(key, kind, seq, bytes), key, [seq as u8; 12])
+}
+
+fn cipher() -> Aes256Gcm {
+    Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&ROOM_KEY))
+}
+
+/// The plaintext of a frame, which everyone holding the room key can read.
+fn plaintext(frame: &[u8]) -> Vec<u8> {
+    let aad = [&ROOM_ID[..], &frame[5..21]].concat();
+    let nonce = Nonce::from_slice(&frame[21..33]);
+    let msg = &frame[33..];
+    cipher().decrypt(nonce, Payload { msg, aad: &aad }).unwrap()
+}
+
+/// A frame a key holder writes by hand: any sender in the frame, any public key, any
+/// signature, over a body in the documented layout (`envelope.rs`).
+fn forged(
+    sender: [u8; 16],
+    public: [u8; 32],
+    sign: impl Fn(&[u8]) -> [u8; 64],
+    body: Envelope,
+) -> Vec<u8> {
+    let mut signed = vec![match body.kind {
+        Kind::Hello => 0,
+        Kind::Sync => 1,
+        Kind::Presence => 2,
+        Kind::Bye => 3,
+    }];
+    signed.extend_from_slice(&body.from);
+    signed.push(0);
+    signed.extend_from_slice(&body.seq.to_be_bytes());
+    signed.extend_from_slice(&(body.bytes.len() as u32).to_be_bytes());
+    signed.extend_from_slice(&body.bytes);
+    signed.resize(256 - 96, 0);
+    let mut hash = Sha256::new();
+    hash.update(b"career-talk/live-message/v1");
+    hash.update(ROOM_ID);
+    hash.update(&signed);
+    let digest = hash.finalize();
+    let plain = [&public[..], &sign(&digest)[..], &signed[..]].concat();
+    let aad = [&ROOM_ID[..], &sender].concat();
+    let nonce = [0xEE; 12];
+    let msg = &plain[..];
+    let sealed = cipher()
+        .encrypt(Nonce::from_slice(&nonce), Payload { msg, aad: &aad })
+        .unwrap();
+    [&b"CTL2\0"[..], &sender, &nonce, &sealed].concat()
+}
+
+/// Mallory's own key: she can sign with it, only never as anyone else.
+fn mallorys() -> DeviceKey {
+    DeviceKey::from_seed([23; 32])
+}
+
+/// A frame naming `sender`, carrying Mallory's own key and her valid signature.
+fn signed_by_mallory(sender: [u8; 16], body: Envelope) -> Vec<u8> {
+    let own = mallorys();
+    forged(sender, *own.public().bytes(), |d| own.sign(d), body)
+}
+
+#[test]
+fn what_a_key_holder_writes_by_hand_in_the_documented_layout_opens() {
+    // The layout the forgeries below use is the real one: signed properly, it is taken in.
+    let body = envelope(&mallory(), Kind::Presence, 1, &presence("Mallory"));
+    let frame = signed_by_mallory(mallory().id(), body);
+    assert_eq!(sender_id(&mallorys().public()), mallory().id());
+    assert_eq!(room().open(&frame).unwrap().from, mallory().id());
+}
+
+#[test]
+fn a_key_holder_cannot_speak_as_another_peer() {
+    let mut sam_device = Device::new(sam(), &[(maria(), "Maria")]);
+    let maria_public = *DeviceKey::from_seed([21; 32]).public().bytes();
+    let as_maria = |seq| envelope(&maria(), Kind::Presence, seq, &presence("Mallory"));
+
+    // Maria's id, Mallory's own key and a valid signature with it: not Maria's key.
+    let wrong_key = signed_by_mallory(maria().id(), as_maria(2));
+    assert_eq!(sam_device.refuse(&wrong_key), EnvelopeError::WrongKey);
+    // Maria's id and Maria's public key, signed by Mallory: the signature fails.
+    let spoofed = forged(
+        maria().id(),
+        maria_public,
+        |d| mallorys().sign(d),
+        as_maria(3),
+    );
+    assert_eq!(sam_device.refuse(&spoofed), EnvelopeError::BadSignature);
+    // Maria's real signature, read from one of her messages, over another body.
+    let real = plaintext(&sealed(&maria(), Kind::Presence, 4, &presence("Maria")));
+    let hers: [u8; 64] = real[32..96].try_into().unwrap();
+    let copied = forged(maria().id(), maria_public, |_| hers, as_maria(5));
+    assert_eq!(sam_device.refuse(&copied), EnvelopeError::BadSignature);
+    // Maria's id with a sequence number far ahead (to shut her out): the same.
+    let ahead = envelope(&maria(), Kind::Presence, u64::MAX, &presence("Mallory"));
+    let shut_out = signed_by_mallory(maria().id(), ahead);
+    assert_eq!(sam_device.refuse(&shut_out), EnvelopeError::WrongKey);
+
+    // Nothing of it shows, and Maria's next message is taken in as usual.
+    assert_eq!(sam_device.names(), vec!["Maria"]);
+    sam_device.accept(&sealed(
+        &maria(),
+        Kind::Presence,
+        2,
+        &presence("Maria Lund"),
+    ));
+    assert_eq!(sam_device.names(), vec!["Maria Lund"]);
+}
+
+#[test]
+fn a_sequence_number_far_ahead_from_the_sender_itself_is_dropped_and_it_goes_on() {
+    let mut maria_device = Device::new(maria(), &[(sam(), "Sam")]);
+    let far = sealed(&sam(), Kind::Presence, 2 + MAX_SEQ_STEP, &presence("Far"));
+    assert_eq!(maria_device.refuse(&far), EnvelopeError::SeqJump);
+    maria_device.accept(&sealed(&sam(), Kind::Presence, 2, &presence("Sam O")));
+    assert_eq!(maria_device.names(), vec!["Sam O"]);
+}
+
+#[test]
+fn a_signed_message_replayed_after_its_sender_said_goodbye_is_dropped() {
+    let mut maria_device = Device::new(maria(), &[]);
+    let hello = sealed(&sam(), Kind::Hello, 1, &presence("Sam"));
+    maria_device.accept(&hello);
+    maria_device.accept(&sealed(&sam(), Kind::Bye, 2, b""));
+    assert!(maria_device.names().is_empty());
+    // The relay sends Sam's hello again: its signature is Sam's, but it is a replay.
+    assert_eq!(maria_device.refuse(&hello), EnvelopeError::Replayed);
+    assert!(
+        maria_device.names().is_empty(),
+        "Sam came back from a replay"
+    );
+}
+
+#[test]
+fn two_senders_chunking_with_the_same_message_id_are_both_taken_in() {
+    let mut maria_device = Device::new(maria(), &[]);
+    let long = |name: &str| presence(&format!("{name} {}", "x".repeat(3000)));
+    let sam_pieces = chunk(sealed(&sam(), Kind::Hello, 1, &long("Sam")), 1024, 7);
+    let mallory_pieces = chunk(
+        sealed(&mallory(), Kind::Hello, 1, &long("Mallory")),
+        1024,
+        7,
+    );
+    assert!(sam_pieces.len() > 2);
+    let mut done = 0;
+    for (a, b) in sam_pieces.iter().zip(&mallory_pieces) {
+        for piece in [a, b] {
+            if let Some(r) = maria_device.take(piece) {
+                r.unwrap();
+                done += 1;
+            }
+        }
+    }
+    assert_eq!(done, 2);
+    let mut names: Vec<String> = maria_device
+        .names()
+        .iter()
+        .map(|n| n.split(' ').next().unwrap().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["Mallory", "Sam"]);
+}
+
+#[test]
+fn only_the_host_ends_the_session() {
+    let mut sam_device = Device::new(sam(), &[(maria(), "Maria"), (mallory(), "Mallory")]);
+    // Mallory, signing as herself: her "end" is only her own goodbye.
+    let hers = sam_device.accept(&sealed(&mallory(), Kind::Bye, 2, b"end"));
+    assert!(!hers.ended, "a peer that is not the host ended the session");
+    assert_eq!(sam_device.names(), vec!["Maria"]);
+    // Mallory, as Maria: dropped before the session sees it.
+    let as_maria = signed_by_mallory(maria().id(), envelope(&maria(), Kind::Bye, 2, b"end"));
+    assert_eq!(sam_device.refuse(&as_maria), EnvelopeError::WrongKey);
+    assert_eq!(sam_device.names(), vec!["Maria"]);
+    // Maria's own "end" ends it.
+    assert!(
+        sam_device
+            .accept(&sealed(&maria(), Kind::Bye, 2, b"end"))
+            .ended
+    );
 }

@@ -7,7 +7,7 @@ mod common;
 
 fuzz_target!(|data: &[u8]| {
     common::judge_panics();
-    let room = Room::new("0123456789abcdef0123456789abcdef", [1; 16], [2; 32]);
+    let room = Room::new("0123456789abcdef0123456789abcdef", [1; 16], [2; 32], [3; 16]);
     let mut r = Reassembler::default();
     for frame in data.split(|b| *b == 0xA5) {
         if let Ok(Some(whole)) = r.push(frame) {

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
-use career_core::live::envelope::{chunk, Envelope, EnvelopeError, Reassembler, Room};
+use career_core::live::envelope::{chunk, Envelope, EnvelopeError, Reassembler, Room, SenderKey};
 use career_core::live::session::{LiveError, Presence, Received, Session};
 use career_core::storage::keys::StorageKey;
 use career_core::storage::workspace::Arriving;
@@ -127,7 +127,8 @@ impl Live {
         }
     }
 
-    /// Starts a live session on a discussion; returns the link to share.
+    /// Starts a live session on a discussion; returns the link to share. The link names
+    /// this tab's sender id as the host's: only this tab can end the session.
     pub fn start(&self, id: &str) -> String {
         self.leave();
         // Before any peer can ask for it: the first time it leaves, a fresh history.
@@ -135,9 +136,10 @@ impl Live {
             "This discussion could not be prepared for sharing",
             self.docs.before_sharing(id),
         );
-        let room = Room::new(id, random::bytes(), random::bytes());
+        let key = SenderKey::from_seed(random::bytes());
+        let room = Room::new(id, random::bytes(), random::bytes(), key.id());
         let link = format!("{}/{}", location::origin(), room.to_fragment());
-        self.run(room, None, true, link.clone());
+        self.run(room, key, None, true, link.clone());
         link
     }
 
@@ -158,11 +160,21 @@ impl Live {
         }
         let arriving = (!have).then(|| Arriving::new(&id));
         let link = format!("{}/{}", location::origin(), room.to_fragment());
-        self.run(room, arriving, false, link);
+        let key = SenderKey::from_seed(random::bytes());
+        self.run(room, key, arriving, false, link);
         Ok(id)
     }
 
-    fn run(&self, room: Room, arriving: Option<Arriving>, host: bool, link: String) {
+    /// Runs a session in `room`, signing with `key` (made for this session only: a new tab
+    /// or a rejoin is a new peer).
+    fn run(
+        &self,
+        room: Room,
+        key: SenderKey,
+        arriving: Option<Arriving>,
+        host: bool,
+        link: String,
+    ) {
         let live = *self;
         let id = room.discussion_id.clone();
         let waiting = arriving.is_some();
@@ -187,7 +199,7 @@ impl Live {
         });
         let interval = set_interval_with_handle(move || live.tick(), Duration::from_secs(2)).ok();
         self.rt.set_value(Some(Runtime {
-            session: Session::new(random::bytes(), presence),
+            session: Session::new(key, room.host, presence),
             room,
             relay: Some(relay),
             channel,
@@ -253,7 +265,7 @@ impl Live {
             let Some(rt) = rt.as_mut() else { return };
             let max = rt.relay.as_ref().map_or(256 * 1024, Relay::max_frame);
             for env in envelopes {
-                let sealed = rt.room.seal(&env, random::bytes());
+                let sealed = rt.room.seal(&env, rt.session.key(), random::bytes());
                 rt.msg_id = rt.msg_id.wrapping_add(1);
                 for frame in chunk(sealed, max, rt.msg_id) {
                     if let Some(relay) = &rt.relay {

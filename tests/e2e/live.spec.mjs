@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { setUp, screenshot } from './harness.mjs';
 import { App, assertNoErrors, managerStarts, openLink } from './pages.mjs';
 import { startRelay, tap, freePort } from './relay.mjs';
+import { newSender, parseLink, publish, seal } from './envelope.mjs';
 
 let env, relay, manager, employee, employeePage, employeeCtx, sniffer, liveLink;
 before(async () => {
@@ -40,7 +41,7 @@ test('a live session through the relay: both see each other type, encrypted end 
   await env.page.getByTestId('start-live').click();
     const link = await env.page.getByTestId('live-link').inputValue();
   liveLink = link;
-  assert.match(link, /\/#live=[0-9a-f]{32}\.[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/);
+  assert.match(link, /\/#live=[0-9a-f]{32}\.[0-9a-f]{32}\.[A-Za-z0-9_-]{43}\.[0-9a-f]{32}$/);
   await live(env.page).getByText('Live').waitFor();
 
   await openLink(employeePage, link);
@@ -109,11 +110,11 @@ test('both type in the same answer at once: every character of both is kept, car
 });
 
 test('garbage and tampered messages from the relay are dropped with a warning; the session goes on', async () => {
-  const room = liveLink.split('#live=')[1].split('.')[1];
+  const { room } = parseLink(liveLink);
   const net = await import('node:net');
   const s = net.connect(relay.port, '127.0.0.1');
   await new Promise((r) => s.once('connect', r));
-  const junk = Buffer.from('CTL1\x00' + 'x'.repeat(80));
+  const junk = Buffer.from('CTL2\x00' + 'x'.repeat(80));
   s.write(`CONNECT {"verbose":false}\r\nPUB ctalk.${room} ${junk.length}\r\n`);
   s.write(junk);
   s.write('\r\nPUB ctalk.' + room + ' 5\r\nhello\r\nPING\r\n');
@@ -125,27 +126,6 @@ test('garbage and tampered messages from the relay are dropped with a warning; t
   await waitValue(employeePage, 'answer-knows_what_it_takes', 'Yes, after the warning');
 });
 
-/// Seals `bytes` as a sync message from `from` the way a peer holding the room key would
-/// (core `envelope.rs`: "CTL1", 0, sender, nonce, AES-256-GCM over the envelope with the
-/// room id and sender as associated data).
-async function sealedSync(link, bytes, seq) {
-  const crypto = await import('node:crypto');
-  const [, room, key] = link.split('#live=')[1].split('.');
-  const roomId = Buffer.from(room, 'hex');
-  const from = crypto.randomBytes(16);
-  const nonce = crypto.randomBytes(12);
-  const head = Buffer.alloc(1 + 16 + 1 + 8 + 4);
-  head[0] = 1; // sync
-  from.copy(head, 1);
-  head[17] = 0; // to everyone
-  head.writeBigUInt64BE(BigInt(seq), 18);
-  head.writeUInt32BE(bytes.length, 26);
-  const cipher = crypto.createCipheriv('aes-256-gcm', Buffer.from(key, 'base64url'), nonce);
-  cipher.setAAD(Buffer.concat([roomId, from]));
-  const sealed = Buffer.concat([cipher.update(Buffer.concat([head, bytes])), cipher.final(), cipher.getAuthTag()]);
-  return Buffer.concat([Buffer.from('CTL1'), Buffer.from([0]), from, nonce, sealed]);
-}
-
 test('a key holder sending bytes that crash Automerge is dropped; the app and its storage are unharmed', async () => {
   const fs = await import('node:fs');
   const crash = fs.readFileSync(new URL('../../core/tests/regressions/stored_doc_crash_1', import.meta.url));
@@ -153,23 +133,14 @@ test('a key holder sending bytes that crash Automerge is dropped; the app and it
   const stored = () => env.page.evaluate(() => JSON.stringify(Object.entries(localStorage).filter(([k]) => k.startsWith('ct1:doc:')).sort()));
   await manager.waitSaved();
   const before = await stored();
-  const room = liveLink.split('#live=')[1].split('.')[1];
-  const net = await import('node:net');
-  const s = net.connect(relay.port, '127.0.0.1');
-  await new Promise((r) => s.once('connect', r));
-  s.write('CONNECT {"verbose":false}\r\n');
-  // As the raw chunk, and inside a sync message (no heads, needs or filters; one change).
+  // As the raw chunk, and inside a sync message (no heads, needs or filters; one change),
+  // signed by a sender of its own as anyone holding the link can.
   const inMessage = (chunk) => Buffer.concat([Buffer.from([0x42, 0, 0, 0, 1]), Buffer.from([chunk.length & 0x7f | 0x80, chunk.length >> 7]), chunk]);
-  let seq = 1;
-  for (const bytes of [crash, oom, inMessage(crash), inMessage(oom)]) {
-    const frame = await sealedSync(liveLink, bytes, seq++);
-    s.write(`PUB ctalk.${room} ${frame.length}\r\n`);
-    s.write(frame);
-    s.write('\r\n');
-  }
-  s.write('PING\r\n');
+  const stranger = newSender();
+  const frames = [crash, oom, inMessage(crash), inMessage(oom)]
+    .map((bytes, i) => seal(liveLink, stranger, { kind: 'sync', seq: i + 1, bytes }));
+  await publish(relay, liveLink, frames);
   await env.page.getByTestId('live-warning').getByText(/Dropped a sync message that could not be read/).waitFor({ timeout: 10000 });
-  s.destroy();
   // Still live, nothing stored changed until the next edit, and that edit arrives.
   assert.equal(await env.page.getByTestId('crashed').count(), 0, 'the app did not crash');
   assert.equal(await stored(), before, 'stored documents changed');
@@ -195,6 +166,36 @@ test('a peer that drops and rejoins ten times loses nothing', async () => {
   }
   const text = await manager.discussion().value('answer-short_term');
   for (const w of words) assert.ok(text.includes(w), `lost ${w}: ${text}`);
+});
+
+test('someone else with the link cannot speak as the leader or end the session', async () => {
+  const { host } = parseLink(liveLink);
+  const [mallory, eve] = [newSender(), newSender()];
+  const presence = (name) => Buffer.from(JSON.stringify({ name, role: 'leader', focus: null }));
+  await publish(relay, liveLink, [
+    // Claiming the leader's sender id, signed with a key that is not the leader's.
+    seal(liveLink, mallory, { kind: 'presence', seq: 1, bytes: presence('Mallory posing as Maria'), from: host }),
+    seal(liveLink, mallory, { kind: 'bye', seq: 2, bytes: Buffer.from('end'), from: host }),
+    // As herself, properly signed: her "end" is only her own goodbye.
+    seal(liveLink, mallory, { kind: 'bye', seq: 3, bytes: Buffer.from('end') }),
+    // Last, another stranger's id and key with Mallory's signature: its warning (only the
+    // latest shows) says everything before it was read.
+    seal(liveLink, mallory, { kind: 'presence', seq: 4, bytes: presence('Mallory as Eve'), from: eve.id, publicKey: eve.publicKey }),
+  ]);
+  for (const page of [env.page, employeePage]) {
+    await page.getByTestId('live-warning').getByText(/signature does not match/).waitFor({ timeout: 10000 });
+  }
+  // The session is up on both sides, and the spoof shows nowhere.
+  for (const page of [env.page, employeePage]) {
+    assert.equal(await page.getByTestId('live-ended').count(), 0, 'the session ended');
+    await live(page).getByText('Live').waitFor();
+    assert.doesNotMatch(await page.getByTestId('live-peers').textContent(), /Mallory/);
+  }
+  assert.match(await employeePage.getByTestId('live-peers').textContent(), /Maria Lund \(leader\)/);
+  await manager.discussion().tab('conversation');
+  await manager.discussion().field('answer-willing').fill('Still live after the spoof');
+  await waitValue(employeePage, 'answer-willing', 'Still live after the spoof');
+  // The next test: the leader's own End still ends it.
 });
 
 test('ending the session tells the others, and the old link no longer joins', async () => {

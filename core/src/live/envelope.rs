@@ -1,17 +1,31 @@
-//! What travels through the relay: end-to-end encrypted envelopes.
+//! What travels through the relay: end-to-end encrypted, signed envelopes.
 //!
-//! The live link `#live=<discussion>.<room>.<key>` carries a 256-bit room key that the
-//! relay never sees. Each message is `{from, to, kind, seq, bytes}` sealed with AES-256-GCM
-//! under a fresh 96-bit nonce, with the room id and the sender id as associated data, so a
-//! message cannot be moved to another room or claimed by another sender. Sequence numbers
-//! per sender drop replays. Sealed messages larger than the relay allows are split into
-//! chunks and put back together on the other side, within fixed limits.
+//! The live link `#live=<discussion>.<room>.<key>.<host>` carries a 256-bit room key that
+//! the relay never sees, and the host's sender id. Each message is
+//! `{from, to, kind, seq, bytes}` sealed with AES-256-GCM under a fresh 96-bit nonce, with
+//! the room id and the sender id as associated data, so a message cannot be moved to
+//! another room.
+//!
+//! The room key is shared by everyone holding the link, so it cannot tell them apart: any
+//! of them could seal a message naming another sender. So each tab signs what it sends.
+//! It makes an Ed25519 key pair for the session, and its sender id is a hash of the public
+//! key: the id cannot be claimed without the secret key. Inside the encryption each
+//! message carries the sender's public key and a signature over the room id and the rest
+//! of the plaintext; a message whose key does not hash to its sender, or whose signature
+//! does not verify, is dropped. Only the host (whose id is in the link) can end the
+//! session for everyone.
+//!
+//! Sequence numbers per sender drop replays. Sealed messages larger than the relay allows
+//! are split into chunks and put back together on the other side, within fixed limits.
 //!
 //! ```text
-//! frame  = "CTL1" type:u8 ...
-//!   type 0 (whole):  sender:[u8;16] nonce:[u8;12] ciphertext+tag
-//!   type 1 (chunk):  msg:u32 index:u16 count:u16 piece   (pieces of a whole frame)
-//! plain  = kind:u8 from:[u8;16] has_to:u8 to:[u8;16]? seq:u64 len:u32 bytes
+//! frame  = "CTL2" type:u8 ...
+//!   type 0 (whole):  sender:[u8;16] nonce:[u8;12] AES-GCM(plain, aad = room:[u8;16] sender)
+//!   type 1 (chunk):  sender:[u8;16] msg:u32 index:u16 count:u16 piece   (of a whole frame)
+//! plain  = key:[u8;32] signature:[u8;64] signed
+//! signed = kind:u8 from:[u8;16] has_to:u8 to:[u8;16]? seq:u64 len:u32 bytes padding
+//! sender = SHA-256("career-talk/live-sender/v1" key)[..16]
+//! signature = Ed25519(key, SHA-256("career-talk/live-message/v1" room signed))
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
@@ -20,10 +34,15 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
+use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-const MAGIC: &[u8; 4] = b"CTL1";
+use crate::model::trust::{DeviceKey, PublicKey};
+
+const MAGIC: &[u8; 4] = b"CTL2";
 pub const LINK_PREFIX: &str = "#live=";
+/// Where the signed part of a plaintext starts: after the sender's key and signature.
+const SIGNED_AT: usize = 32 + 64;
 /// The most one reassembled message may hold.
 pub const MAX_MESSAGE: usize = 16 * 1024 * 1024;
 /// Incomplete chunked messages kept at once; older ones are dropped.
@@ -61,14 +80,61 @@ pub enum EnvelopeError {
     Replayed,
     #[error("a message numbered too far ahead of its sender's last")]
     SeqJump,
+    #[error("a message whose key is not its sender's (someone speaking as another peer)")]
+    WrongKey,
+    #[error("a message whose signature does not match (altered, or speaking as another peer)")]
+    BadSignature,
 }
 
-/// A live room: its id (the relay subject) and key (only in the link).
+/// A sender id: a hash of the sender's public key, so no one can claim it without the
+/// secret key.
+pub fn sender_id(key: &PublicKey) -> [u8; 16] {
+    let mut hash = Sha256::new();
+    hash.update(b"career-talk/live-sender/v1");
+    hash.update(key.bytes());
+    let digest = hash.finalize();
+    digest[..16].try_into().expect("16 of 32 bytes")
+}
+
+/// One tab's key for one live session: made from 32 random bytes when the session starts,
+/// never stored. (Ephemeral rather than the device key: a tab is a peer of its own, and
+/// the relay, which sees sender ids, cannot link sessions to a device.)
+#[derive(Clone)]
+pub struct SenderKey {
+    key: DeviceKey,
+    id: [u8; 16],
+}
+
+impl std::fmt::Debug for SenderKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the secret.
+        f.debug_tuple("SenderKey")
+            .field(&crate::model::ids::id_from_bytes(self.id))
+            .finish()
+    }
+}
+
+impl SenderKey {
+    pub fn from_seed(seed: [u8; 32]) -> SenderKey {
+        let key = DeviceKey::from_seed(seed);
+        let id = sender_id(&key.public());
+        SenderKey { key, id }
+    }
+
+    /// The sender id messages signed with this key carry.
+    pub fn id(&self) -> [u8; 16] {
+        self.id
+    }
+}
+
+/// A live room: its id (the relay subject), key (only in the link), and the sender id of
+/// its host, the one peer that can end it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Room {
     pub discussion_id: String,
     pub id: [u8; 16],
     key: [u8; 32],
+    pub host: [u8; 16],
 }
 
 impl std::fmt::Debug for Room {
@@ -79,11 +145,12 @@ impl std::fmt::Debug for Room {
 }
 
 impl Room {
-    pub fn new(discussion_id: &str, id: [u8; 16], key: [u8; 32]) -> Room {
+    pub fn new(discussion_id: &str, id: [u8; 16], key: [u8; 32], host: [u8; 16]) -> Room {
         Room {
             discussion_id: discussion_id.to_string(),
             id,
             key,
+            host,
         }
     }
 
@@ -94,26 +161,31 @@ impl Room {
 
     pub fn to_fragment(&self) -> String {
         format!(
-            "{LINK_PREFIX}{}.{}.{}",
+            "{LINK_PREFIX}{}.{}.{}.{}",
             self.discussion_id,
             crate::model::ids::id_from_bytes(self.id),
-            B64URL.encode(self.key)
+            B64URL.encode(self.key),
+            crate::model::ids::id_from_bytes(self.host)
         )
     }
 
+    /// A room from its link; `None` for anything else, including links of earlier versions
+    /// (without the host).
     pub fn from_fragment(fragment: &str) -> Option<Room> {
         let rest = fragment.strip_prefix(LINK_PREFIX).unwrap_or(fragment);
         let mut parts = rest.split('.');
-        let (d, r, k) = (parts.next()?, parts.next()?, parts.next()?);
+        let (d, r, k, h) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
         if parts.next().is_some()
             || !crate::model::ids::is_valid_id(d)
             || !crate::model::ids::is_valid_id(r)
+            || !crate::model::ids::is_valid_id(h)
         {
             return None;
         }
         let key: [u8; 32] = B64URL.decode(k).ok()?.try_into().ok()?;
         let id: [u8; 16] = crate::model::ids::from_hex(r)?.try_into().ok()?;
-        Some(Room::new(d, id, key))
+        let host: [u8; 16] = crate::model::ids::from_hex(h)?.try_into().ok()?;
+        Some(Room::new(d, id, key, host))
     }
 
     fn cipher(&self) -> Aes256Gcm {
@@ -127,9 +199,25 @@ impl Room {
         aad
     }
 
-    /// Seals an envelope as one frame; `nonce` must be fresh random bytes.
-    pub fn seal(&self, env: &Envelope, nonce: [u8; 12]) -> Vec<u8> {
-        let mut plain = Vec::with_capacity(48 + env.bytes.len());
+    /// What the sender signs: a hash of the room id and the signed part of the plaintext.
+    /// (The room id is in it so that a key holder of two rooms cannot carry a peer's
+    /// message from one to the other; hashing first spares a copy of large messages.)
+    fn digest(&self, signed: &[u8]) -> [u8; 32] {
+        let mut hash = Sha256::new();
+        hash.update(b"career-talk/live-message/v1");
+        hash.update(self.id);
+        hash.update(signed);
+        hash.finalize().into()
+    }
+
+    /// Seals an envelope as one frame, signed with `key`, whose id must be `env.from`;
+    /// `nonce` must be fresh random bytes.
+    pub fn seal(&self, env: &Envelope, key: &SenderKey, nonce: [u8; 12]) -> Vec<u8> {
+        // A mismatch is a bug here; the receiver would drop the message as not its sender's.
+        debug_assert_eq!(env.from, key.id(), "sealed with another sender's key");
+        let mut plain = Vec::with_capacity(SIGNED_AT + 48 + env.bytes.len());
+        plain.extend_from_slice(key.key.public().bytes());
+        plain.extend_from_slice(&[0; 64]);
         plain.push(match env.kind {
             Kind::Hello => 0,
             Kind::Sync => 1,
@@ -150,6 +238,10 @@ impl Room {
         // Padded to a size bucket: the relay sees the bucket, not how many characters a
         // keystroke or an answer had.
         plain.resize(padded(plain.len()), 0);
+        // The padding is signed too: nothing in the plaintext but the key and the signature
+        // itself goes unsigned, and the key must hash to the sender.
+        let signature = key.key.sign(&self.digest(&plain[SIGNED_AT..]));
+        plain[32..SIGNED_AT].copy_from_slice(&signature);
         let sealed = self
             .cipher()
             .encrypt(
@@ -198,10 +290,21 @@ impl Room {
                 },
             )
             .map_err(|_| EnvelopeError::BadSeal)?;
+        if plain.len() < SIGNED_AT {
+            return Err(EnvelopeError::Malformed);
+        }
+        let key = PublicKey::from_bytes(plain[..32].try_into().expect("32 bytes"));
+        if sender_id(&key) != sender {
+            return Err(EnvelopeError::WrongKey);
+        }
+        let signed = &plain[SIGNED_AT..];
+        if !key.verifies(&self.digest(signed), &plain[32..SIGNED_AT]) {
+            return Err(EnvelopeError::BadSignature);
+        }
         let mut at: usize = 0;
         let mut take = |n: usize| -> Result<&[u8], EnvelopeError> {
             let end = at.checked_add(n).ok_or(EnvelopeError::Malformed)?;
-            let part = plain.get(at..end).ok_or(EnvelopeError::Malformed)?;
+            let part = signed.get(at..end).ok_or(EnvelopeError::Malformed)?;
             at += n;
             Ok(part)
         };
@@ -412,12 +515,21 @@ mod tests {
     use super::*;
 
     fn room() -> Room {
-        Room::new("0123456789abcdef0123456789abcdef", [7; 16], [9; 32])
+        Room::new(
+            "0123456789abcdef0123456789abcdef",
+            [7; 16],
+            [9; 32],
+            [5; 16],
+        )
+    }
+
+    fn alice() -> SenderKey {
+        SenderKey::from_seed([1; 32])
     }
 
     fn env(seq: u64, bytes: &[u8]) -> Envelope {
         Envelope {
-            from: [1; 16],
+            from: alice().id(),
             to: None,
             kind: Kind::Sync,
             seq,
@@ -427,25 +539,39 @@ mod tests {
 
     #[test]
     fn a_sealed_envelope_opens_only_with_the_right_key_and_room() {
-        let sealed = room().seal(&env(1, b"Zoe's notes"), [3; 12]);
+        let sealed = room().seal(&env(1, b"Zoe's notes"), &alice(), [3; 12]);
         assert_eq!(room().open(&sealed).unwrap(), env(1, b"Zoe's notes"));
         // The relay sees no plaintext.
         assert!(!sealed.windows(5).any(|w| w == b"notes"));
-        let wrong_key = Room::new("0123456789abcdef0123456789abcdef", [7; 16], [8; 32]);
+        let wrong_key = Room::new(
+            "0123456789abcdef0123456789abcdef",
+            [7; 16],
+            [8; 32],
+            [5; 16],
+        );
         assert_eq!(wrong_key.open(&sealed), Err(EnvelopeError::BadSeal));
-        let other_room = Room::new("0123456789abcdef0123456789abcdef", [6; 16], [9; 32]);
+        let other_room = Room::new(
+            "0123456789abcdef0123456789abcdef",
+            [6; 16],
+            [9; 32],
+            [5; 16],
+        );
         assert_eq!(other_room.open(&sealed), Err(EnvelopeError::BadSeal));
     }
 
     #[test]
     fn sealed_sizes_show_a_bucket_not_the_length() {
-        let size = |n: usize| room().seal(&env(1, &vec![b'x'; n]), [3; 12]).len();
-        assert_eq!(size(1), size(200), "a keystroke and a sentence look alike");
-        assert!(size(300) > size(200));
-        assert_eq!(size(300), size(400));
+        let size = |n: usize| {
+            room()
+                .seal(&env(1, &vec![b'x'; n]), &alice(), [3; 12])
+                .len()
+        };
+        assert_eq!(size(1), size(120), "a keystroke and a sentence look alike");
+        assert!(size(200) > size(120));
+        assert_eq!(size(200), size(350));
         assert_eq!(
             room()
-                .open(&room().seal(&env(1, b"Zo\xc3\xab"), [3; 12]))
+                .open(&room().seal(&env(1, b"Zo\xc3\xab"), &alice(), [3; 12]))
                 .unwrap()
                 .bytes,
             "Zoë".as_bytes()
@@ -456,7 +582,7 @@ mod tests {
 
     #[test]
     fn tampering_anywhere_is_detected() {
-        let sealed = room().seal(&env(1, b"hello"), [3; 12]);
+        let sealed = room().seal(&env(1, b"hello"), &alice(), [3; 12]);
         for i in 5..sealed.len() {
             let mut t = sealed.clone();
             t[i] ^= 0x40;
@@ -468,7 +594,7 @@ mod tests {
     #[test]
     fn large_messages_are_chunked_and_reassembled_in_any_order() {
         let big: Vec<u8> = (0..100_000u32).map(|i| (i * 31 % 251) as u8).collect();
-        let sealed = room().seal(&env(1, &big), [3; 12]);
+        let sealed = room().seal(&env(1, &big), &alice(), [3; 12]);
         let mut pieces = chunk(sealed.clone(), 4096, 42);
         assert!(pieces.len() > 20 && pieces.iter().all(|p| p.len() <= 4096));
         pieces.reverse();
@@ -485,10 +611,11 @@ mod tests {
     #[test]
     fn two_senders_with_the_same_message_id_both_arrive() {
         let big: Vec<u8> = (0..20_000u32).map(|i| (i % 251) as u8).collect();
+        let bob = SenderKey::from_seed([2; 32]);
         let mut second = env(1, &big);
-        second.from = [2; 16];
-        let a = chunk(room().seal(&env(1, &big), [3; 12]), 4096, 7);
-        let b = chunk(room().seal(&second, [4; 12]), 4096, 7);
+        second.from = bob.id();
+        let a = chunk(room().seal(&env(1, &big), &alice(), [3; 12]), 4096, 7);
+        let b = chunk(room().seal(&second, &bob, [4; 12]), 4096, 7);
         let mut r = Reassembler::default();
         let mut whole = vec![];
         for (x, y) in a.iter().zip(&b) {
@@ -496,13 +623,13 @@ mod tests {
             whole.extend(r.push(y).unwrap());
         }
         let senders: Vec<[u8; 16]> = whole.iter().map(|f| room().open(f).unwrap().from).collect();
-        assert_eq!(senders, vec![[1; 16], [2; 16]]);
+        assert_eq!(senders, vec![alice().id(), bob.id()]);
     }
 
     #[test]
     fn pieces_claiming_another_sender_do_not_make_a_message() {
         let big: Vec<u8> = (0..20_000u32).map(|i| (i % 251) as u8).collect();
-        let mut pieces = chunk(room().seal(&env(1, &big), [3; 12]), 4096, 7);
+        let mut pieces = chunk(room().seal(&env(1, &big), &alice(), [3; 12]), 4096, 7);
         for p in &mut pieces {
             p[5..21].copy_from_slice(&[9; 16]);
         }
@@ -539,14 +666,101 @@ mod tests {
         let r = room();
         let link = r.to_fragment();
         assert!(link.starts_with("#live=0123456789abcdef0123456789abcdef."));
+        assert!(
+            link.ends_with(".05050505050505050505050505050505"),
+            "{link}"
+        );
         assert_eq!(Room::from_fragment(&link), Some(r));
+        // A link of an earlier version, without the host: refused, not joined with no host.
+        let without_host = link.rsplit_once('.').unwrap().0.to_string();
+        let with_more = format!("{link}.05050505050505050505050505050505");
         for bad in [
             "#live=",
             "#live=a.b.c",
             "#live=0123456789abcdef0123456789abcdef.0707.xx",
             "nonsense",
+            &without_host,
+            &with_more,
         ] {
             assert_eq!(Room::from_fragment(bad), None, "{bad}");
         }
+    }
+
+    /// Decrypts a frame of room `from`, lets `change` alter the plaintext, and seals it
+    /// again for room `to` as a key holder could: the rooms' encryption is intact, only
+    /// the signature can tell.
+    fn reseal(from: &Room, to: &Room, frame: &[u8], change: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+        let sender: [u8; 16] = frame[5..21].try_into().unwrap();
+        let nonce = Nonce::from_slice(&frame[21..33]);
+        let mut plain = from
+            .cipher()
+            .decrypt(
+                nonce,
+                Payload {
+                    msg: &frame[33..],
+                    aad: &from.aad(&sender),
+                },
+            )
+            .unwrap();
+        change(&mut plain);
+        let sealed = to
+            .cipher()
+            .encrypt(
+                nonce,
+                Payload {
+                    msg: &plain,
+                    aad: &to.aad(&sender),
+                },
+            )
+            .unwrap();
+        [&frame[..33], &sealed[..]].concat()
+    }
+
+    #[test]
+    fn every_byte_a_key_holder_changes_breaks_the_signature() {
+        let r = room();
+        let sealed = r.seal(&env(1, b"hello"), &alice(), [3; 12]);
+        assert_eq!(
+            r.open(&reseal(&r, &r, &sealed, |_| {})).unwrap(),
+            env(1, b"hello")
+        );
+        let len = sealed.len() - 33 - 16;
+        for i in 0..len {
+            let altered = reseal(&r, &r, &sealed, |p| p[i] ^= 0x01);
+            let expected = if i < 32 {
+                EnvelopeError::WrongKey
+            } else {
+                EnvelopeError::BadSignature
+            };
+            assert_eq!(r.open(&altered), Err(expected), "plaintext byte {i}");
+        }
+        // Nor can anything be added or taken away.
+        let longer = reseal(&r, &r, &sealed, |p| p.push(0));
+        assert_eq!(r.open(&longer), Err(EnvelopeError::BadSignature));
+        let cut = reseal(&r, &r, &sealed, |p| p.truncate(SIGNED_AT - 1));
+        assert_eq!(r.open(&cut), Err(EnvelopeError::Malformed));
+    }
+
+    #[test]
+    fn a_signed_message_does_not_open_in_another_room_with_the_same_key() {
+        // Someone holding the keys of two rooms re-encrypts a peer's message for the other.
+        let sealed = room().seal(&env(1, b"hello"), &alice(), [3; 12]);
+        let other = Room::new(
+            "0123456789abcdef0123456789abcdef",
+            [6; 16],
+            [9; 32],
+            [5; 16],
+        );
+        let moved = reseal(&room(), &other, &sealed, |_| {});
+        assert_eq!(other.open(&moved), Err(EnvelopeError::BadSignature));
+    }
+
+    #[test]
+    fn a_sender_id_is_the_hash_of_its_key() {
+        let a = alice();
+        assert_eq!(a.id(), sender_id(&a.key.public()));
+        assert_ne!(a.id(), SenderKey::from_seed([2; 32]).id());
+        // Never the secret in debug output.
+        assert!(!format!("{a:?}").contains("01010101"), "{a:?}");
     }
 }

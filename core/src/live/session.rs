@@ -5,6 +5,9 @@
 //! reordered by the network: the sync protocol converges regardless, because every round
 //! re-announces what each side has. The shell calls [`Session::tick`] now and then to
 //! recover from lost messages.
+//!
+//! Envelopes arrive here already opened, so their sender is proven (`envelope.rs`); the
+//! session lets only the room's host end it for everyone.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +16,7 @@ use automerge::AutoCommit;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::envelope::{Envelope, EnvelopeError, Kind, ReplayGuard};
+use super::envelope::{Envelope, EnvelopeError, Kind, ReplayGuard, SenderKey};
 
 /// Who someone in the room is and where they are.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +62,9 @@ pub struct Received {
 
 pub struct Session {
     pub me: [u8; 16],
+    key: SenderKey,
+    /// The room's host: the one peer whose "end" ends the session.
+    host: [u8; 16],
     seq: u64,
     presence: Presence,
     pub peers: BTreeMap<[u8; 16], Peer>,
@@ -66,14 +72,23 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(me: [u8; 16], presence: Presence) -> Session {
+    /// A session that signs with `key`, in a room hosted by `host` (this device's own id
+    /// when it started the session).
+    pub fn new(key: SenderKey, host: [u8; 16], presence: Presence) -> Session {
         Session {
-            me,
+            me: key.id(),
+            key,
+            host,
             seq: 0,
             presence,
             peers: BTreeMap::new(),
             guard: ReplayGuard::default(),
         }
+    }
+
+    /// The key this session's envelopes are sealed with.
+    pub fn key(&self) -> &SenderKey {
+        &self.key
     }
 
     fn envelope(&mut self, to: Option<[u8; 16]>, kind: Kind, bytes: Vec<u8>) -> Envelope {
@@ -188,7 +203,8 @@ impl Session {
             Kind::Bye => {
                 self.peers.remove(&env.from);
                 out.presence_changed = true;
-                out.ended = env.bytes == b"end";
+                // From anyone else, "end" is only their own goodbye.
+                out.ended = env.bytes == b"end" && env.from == self.host;
             }
         }
         Ok(out)
