@@ -26,6 +26,14 @@ fn session() -> Session {
     Session::new(SenderKey::from_seed([1; 32]), HOST, Presence::default())
 }
 
+/// The host's session: it serves peers that have no copy yet, so what such a peer sends
+/// reaches the workspace's own checks.
+fn hosting() -> Session {
+    let key = SenderKey::from_seed([1; 32]);
+    let me = key.id();
+    Session::new(key, me, Presence::default())
+}
+
 fn sync(bytes: Vec<u8>, seq: u64) -> Envelope {
     Envelope {
         from: PEER,
@@ -149,7 +157,7 @@ fn changes_that_leave_no_valid_discussion_are_undone() {
     let stored = leader.kv().clone();
     let before = leader.discussion(&id).unwrap();
 
-    let mut s = session();
+    let mut s = hosting();
     let change = evil.get_last_local_change().unwrap().raw_bytes().to_vec();
     let result = leader.live_receive(&id, &mut s, sync(message_with(&[&change]), 1));
     assert!(
@@ -205,7 +213,7 @@ fn a_peer_with_the_same_id_but_another_history_plants_nothing() {
         .unwrap()
         .encode();
     // The stranger's first message only offers heads; answer as a fresh peer would get it.
-    let mut s = session();
+    let mut s = hosting();
     let _ = employee.live_receive(&id, &mut s, sync(everything, 1));
     let changes: Vec<Vec<u8>> = stranger
         .get_changes(&[])
@@ -556,4 +564,67 @@ fn only_the_host_ends_the_session() {
             .accept(&sealed(&maria(), Kind::Bye, 2, b"end"))
             .ended
     );
+}
+
+#[test]
+fn a_device_with_the_discussion_exchanges_nothing_with_a_peer_holding_another_history() {
+    use career_core::live::session::Received;
+    // Two copies of one discussion, and a stranger's discussion under the same id.
+    let mut mine = new_discussion();
+    let mut theirs_same = replica(&mut mine, 4);
+    let mut stranger = new_discussion_by(8);
+    let hello_from = |doc: &mut AutoCommit, seed: u8| -> (Session, Envelope) {
+        let key = SenderKey::from_seed([seed; 32]);
+        let mut s = Session::new(key, HOST, Presence::default());
+        s.set_origin(career_core::share::origin(doc));
+        let hello = s.hello();
+        (s, hello)
+    };
+    let (mut me, _) = hello_from(&mut mine, 1);
+    let before = mine.save();
+
+    // The stranger says hello: no sync message goes to them, and it is reported once.
+    let (_, hello) = hello_from(&mut stranger, 8);
+    let r = me.receive(&mut mine, hello.clone());
+    assert!(matches!(r, Err(LiveError::Unrelated)), "{:?}", r.err());
+    assert!(!me.exchanging());
+    // Their sync messages are not read, and their next hello is not reported again.
+    use automerge::sync::SyncDoc;
+    let mut state = automerge::sync::State::new();
+    let offer = stranger
+        .sync()
+        .generate_sync_message(&mut state)
+        .unwrap()
+        .encode();
+    let r: Received = me
+        .receive(
+            &mut mine,
+            Envelope {
+                from: hello.from,
+                to: None,
+                kind: Kind::Sync,
+                seq: hello.seq + 1,
+                bytes: offer,
+            },
+        )
+        .unwrap();
+    assert!(r.replies.iter().all(|e| e.kind != Kind::Sync));
+    assert_eq!(mine.save(), before);
+
+    // A peer with the same first change (its proof is bound to its own id) is served.
+    let (_, hello) = hello_from(&mut theirs_same, 5);
+    let r = me.receive(&mut mine, hello).unwrap();
+    assert!(r.replies.iter().any(|e| e.kind == Kind::Sync));
+    assert!(me.exchanging());
+
+    // A copied hello does not prove anything for another sender: the stranger replays the
+    // real peer's proof under its own id.
+    let (_, real) = hello_from(&mut theirs_same, 6);
+    let (stranger_s, _) = hello_from(&mut stranger, 7);
+    let copied = Envelope {
+        from: stranger_s.me,
+        ..real
+    };
+    let r = me.receive(&mut mine, copied);
+    assert!(matches!(r, Err(LiveError::Unrelated)), "{:?}", r.err());
 }

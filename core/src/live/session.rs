@@ -8,11 +8,19 @@
 //!
 //! Envelopes arrive here already opened, so their sender is proven (`envelope.rs`); the
 //! session lets only the room's host end it for everyone.
+//!
+//! Proving the same discussion: a link names a discussion id, and ids are not secret. A
+//! device that has the discussion exchanges sync messages only with a peer whose hello
+//! proves it holds the same first change — a hash of that change and the peer's own sender
+//! id, so it cannot be copied from someone else's hello — or, when this device is the host,
+//! with a peer that has no copy yet (it is joining to receive one). So opening a crafted
+//! link for a discussion this device has sends none of its history to a stranger and takes
+//! none of theirs.
 
 use std::collections::BTreeMap;
 
 use automerge::sync::{self, SyncDoc};
-use automerge::AutoCommit;
+use automerge::{AutoCommit, ChangeHash};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -33,6 +41,40 @@ pub struct Presence {
 pub struct Peer {
     pub presence: Presence,
     state: sync::State,
+    /// What the peer's hello proves about its copy (see the module notes).
+    proof: Option<[u8; 16]>,
+    /// A peer with another history was already reported.
+    refused: bool,
+}
+
+impl Peer {
+    fn new() -> Peer {
+        Peer {
+            presence: Presence::default(),
+            state: sync::State::new(),
+            proof: None,
+            refused: false,
+        }
+    }
+}
+
+/// The hello and presence message: the presence and the proof of the copy this sender has.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    #[serde(flatten)]
+    presence: Presence,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    proof: Option<String>,
+}
+
+/// That `sender` holds a discussion whose first change is `origin`.
+fn proof_of(origin: &ChangeHash, sender: &[u8; 16]) -> [u8; 16] {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(b"career-talk/live-origin/v1");
+    hash.update(origin.0);
+    hash.update(sender);
+    hash.finalize()[..16].try_into().expect("16 bytes")
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -69,6 +111,8 @@ pub struct Session {
     presence: Presence,
     pub peers: BTreeMap<[u8; 16], Peer>,
     guard: ReplayGuard,
+    /// The first change of this device's copy; `None` while it has none (joining).
+    origin: Option<ChangeHash>,
 }
 
 impl Session {
@@ -83,7 +127,45 @@ impl Session {
             presence,
             peers: BTreeMap::new(),
             guard: ReplayGuard::default(),
+            origin: None,
         }
+    }
+
+    /// The first change of this device's copy (the workspace sets it from the document).
+    pub fn origin(&self) -> Option<ChangeHash> {
+        self.origin
+    }
+
+    pub fn set_origin(&mut self, origin: Option<ChangeHash>) {
+        self.origin = origin;
+    }
+
+    /// Whether sync messages go to and come from `peer` (see the module notes).
+    fn may_exchange(&self, id: &[u8; 16]) -> bool {
+        let Some(origin) = &self.origin else {
+            // Nothing here to give away: a device joining to receive its copy.
+            return true;
+        };
+        match self.peers.get(id).and_then(|p| p.proof) {
+            Some(proof) => proof == proof_of(origin, id),
+            None => self.me == self.host,
+        }
+    }
+
+    /// Whether a peer with another history is in the room (reported once per peer).
+    fn refuse(&mut self, id: &[u8; 16]) -> Result<(), LiveError> {
+        match self.peers.get_mut(id) {
+            Some(p) if p.proof.is_some() && !p.refused => {
+                p.refused = true;
+                Err(LiveError::Unrelated)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether this device exchanges with at least one peer now.
+    pub fn exchanging(&self) -> bool {
+        self.peers.keys().any(|id| self.may_exchange(id))
     }
 
     /// The key this session's envelopes are sealed with.
@@ -103,7 +185,13 @@ impl Session {
     }
 
     fn presence_bytes(&self) -> Vec<u8> {
-        serde_json::to_vec(&self.presence).expect("presence serialises")
+        let wire = Wire {
+            presence: self.presence.clone(),
+            proof: self
+                .origin
+                .map(|o| crate::model::ids::to_hex(&proof_of(&o, &self.me))),
+        };
+        serde_json::to_vec(&wire).expect("presence serialises")
     }
 
     /// Announces this device to the room (on connect and on every reconnect): every peer's
@@ -148,6 +236,9 @@ impl Session {
     }
 
     fn sync_to(&mut self, doc: &mut AutoCommit, id: [u8; 16]) -> Option<Envelope> {
+        if !self.may_exchange(&id) {
+            return None;
+        }
         let peer = self.peers.get_mut(&id)?;
         let message = doc.sync().generate_sync_message(&mut peer.state)?;
         Some(self.envelope(Some(id), Kind::Sync, message.encode()))
@@ -161,13 +252,19 @@ impl Session {
         self.guard.check(&env)?;
         match env.kind {
             Kind::Hello | Kind::Presence => {
-                let presence: Presence = serde_json::from_slice(&env.bytes).unwrap_or_default();
+                let (presence, proof) = match serde_json::from_slice::<Wire>(&env.bytes) {
+                    Ok(w) => (w.presence, w.proof),
+                    Err(_) => (Presence::default(), None),
+                };
+                let proof = proof
+                    .and_then(|p| crate::model::ids::from_hex(&p))
+                    .and_then(|p| <[u8; 16]>::try_from(p).ok());
                 let is_new = !self.peers.contains_key(&env.from);
-                let peer = self.peers.entry(env.from).or_insert_with(|| Peer {
-                    presence: Presence::default(),
-                    state: sync::State::new(),
-                });
+                let peer = self.peers.entry(env.from).or_insert_with(Peer::new);
                 peer.presence = presence;
+                if proof.is_some() {
+                    peer.proof = proof;
+                }
                 out.presence_changed = true;
                 if env.kind == Kind::Hello {
                     peer.state = sync::State::new();
@@ -179,6 +276,9 @@ impl Session {
                     }
                     out.replies.extend(self.sync_to(doc, env.from));
                 }
+                if !self.may_exchange(&env.from) {
+                    self.refuse(&env.from)?;
+                }
             }
             Kind::Sync => {
                 // The same check as stored bytes, links and files, before Automerge reads
@@ -187,10 +287,13 @@ impl Session {
                 let message = crate::model::schema::contained(|| sync::Message::decode(&env.bytes))
                     .ok_or(LiveError::BadSync)?
                     .map_err(|_| LiveError::BadSync)?;
-                let peer = self.peers.entry(env.from).or_insert_with(|| Peer {
-                    presence: Presence::default(),
-                    state: sync::State::new(),
-                });
+                self.peers.entry(env.from).or_insert_with(Peer::new);
+                if !self.may_exchange(&env.from) {
+                    // Not proven (yet): nothing of it is read.
+                    self.refuse(&env.from)?;
+                    return Ok(out);
+                }
+                let peer = self.peers.get_mut(&env.from).expect("just inserted");
                 let before = doc.get_heads();
                 crate::model::schema::contained(|| {
                     doc.sync().receive_sync_message(&mut peer.state, message)

@@ -1137,7 +1137,12 @@ impl<K: KvStore> Workspace<K> {
             .get_changes_meta(&[])
             .iter()
             .any(|c| !mine(&c.actor));
-        if !travelled {
+        if travelled {
+            // Nothing to do, now or later (and nothing written: joining a session must not
+            // change storage before anything is exchanged).
+            return Ok(());
+        }
+        {
             let d = discussion::read(&stored.doc)?;
             let status = signoff::status(&mut stored.doc, &trust)?;
             let mut fresh = AutoCommit::new().with_actor(stored.doc.get_actor().clone());
@@ -1348,6 +1353,9 @@ impl<K: KvStore> Workspace<K> {
         let name = DocName::Discussion(id.into());
         let from = env.from;
         let stored = self.stored(&name)?;
+        if session.origin().is_none() {
+            session.set_origin(origin(&mut stored.doc));
+        }
         let before = stored.doc.get_heads();
         let received = session.receive(&mut stored.doc, env)?;
         if received.changed {
@@ -1398,11 +1406,16 @@ impl<K: KvStore> Workspace<K> {
         if fresh_round {
             // A session is a way out of this device too (see the first share).
             self.fresh_history_before_first_share(id, now)?;
-            // The other device pins the key it finds here; a discussion that cannot take it
-            // (unreadable) still syncs.
-            let _ = self.record_my_key(id);
+            // The other device pins the key it finds here (once someone proved they have
+            // this discussion); one that cannot take it (unreadable) still syncs.
+            if session.exchanging() {
+                let _ = self.record_my_key(id);
+            }
         }
         let stored = self.stored(&DocName::Discussion(id.into()))?;
+        if session.origin().is_none() {
+            session.set_origin(origin(&mut stored.doc));
+        }
         stored.commit(now);
         Ok(if fresh_round {
             session.tick(&mut stored.doc)
