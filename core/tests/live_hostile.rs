@@ -586,7 +586,11 @@ fn a_device_with_the_discussion_exchanges_nothing_with_a_peer_holding_another_hi
     // The stranger says hello: no sync message goes to them, and it is reported once.
     let (_, hello) = hello_from(&mut stranger, 8);
     let r = me.receive(&mut mine, hello.clone());
-    assert!(matches!(r, Err(LiveError::Unrelated)), "{:?}", r.err());
+    assert!(
+        matches!(r, Err(LiveError::OtherDiscussion)),
+        "{:?}",
+        r.err()
+    );
     assert!(!me.exchanging());
     // Their sync messages are not read, and their next hello is not reported again.
     use automerge::sync::SyncDoc;
@@ -626,5 +630,9 @@ fn a_device_with_the_discussion_exchanges_nothing_with_a_peer_holding_another_hi
         ..real
     };
     let r = me.receive(&mut mine, copied);
-    assert!(matches!(r, Err(LiveError::Unrelated)), "{:?}", r.err());
+    assert!(
+        matches!(r, Err(LiveError::OtherDiscussion)),
+        "{:?}",
+        r.err()
+    );
 }

@@ -198,8 +198,16 @@ impl Live {
             live.frame(frame, Source::Channel)
         });
         let interval = set_interval_with_handle(move || live.tick(), Duration::from_secs(2)).ok();
+        let mut session = Session::new(key, room.host, presence);
+        // Before the first hello, which proves which discussion this copy is.
+        let ready = match waiting {
+            true => Ok(()),
+            false => self
+                .docs
+                .live(&id, |ws| ws.live_session(&id, &mut session), |_| false),
+        };
         self.rt.set_value(Some(Runtime {
-            session: Session::new(key, room.host, presence),
+            session,
             room,
             relay: Some(relay),
             channel,
@@ -213,6 +221,11 @@ impl Live {
         }));
         self.ended.set(None);
         self.warnings.set(vec![]);
+        if let Err(e) = ready {
+            self.warn(format!(
+                "This discussion could not be readied for the session: {e}."
+            ));
+        }
         self.peers.set(vec![]);
         self.info.set(Some(LiveInfo {
             discussion_id: id,

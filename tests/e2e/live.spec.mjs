@@ -209,3 +209,44 @@ test('ending the session tells the others, and the old link no longer joins', as
   await openLink(employeePage, liveLink);
   await employeePage.getByTestId('notice').getByText(/this live session has ended/).waitFor();
 });
+
+test('a crafted live link for a discussion this device has asks, then exchanges nothing with the other history', async () => {
+  const storage = (page) => page.evaluate(() => JSON.stringify(Object.entries(localStorage).sort()));
+  // Someone else starts a live session on a discussion of their own…
+  const ctx = await env.browser.newContext();
+  await ctx.addInitScript((url) => localStorage.setItem('ct1:relay', url), relay.url);
+  const strangerPage = await ctx.newPage();
+  const stranger = new App(strangerPage, env.server.url);
+  await managerStarts(stranger, { manager: 'Mallory Grey', person: 'Una Stone', role: 'Analyst' });
+  await stranger.discussion().tab('conversation');
+  await stranger.discussion().fill('answer-strengths', 'Planted by a stranger');
+  await stranger.waitSaved();
+  await stranger.discussion().tab('share');
+  await strangerPage.getByTestId('start-live').click();
+  const theirs = await strangerPage.getByTestId('live-link').inputValue();
+  // …and sends the employee a link naming the employee's discussion (ids are not secret).
+  const samId = liveLink.split('#live=')[1].split('.')[0];
+  const [, rest] = theirs.split('#live=');
+  const crafted = `${env.server.url}/#live=${[samId, ...rest.split('.').slice(1)].join('.')}`;
+
+  await employee.open('/');
+  const before = await storage(employeePage);
+  await employeePage.goto(crafted);
+  const prompt = employeePage.getByTestId('link-prompt');
+  await prompt.waitFor();
+  assert.match(await prompt.textContent(), /Join the live session on Sam Okafor's career discussion/);
+  await employeePage.getByTestId('link-yes').click();
+  await live(employeePage).getByText('Live').waitFor({ timeout: 15000 });
+  // Each side sees the other's hello prove another first change: refused, and said so.
+  await employeePage.getByTestId('live-warning').getByText(/another discussion under the same id: nothing was exchanged/).waitFor({ timeout: 15000 });
+  await strangerPage.getByTestId('live-warning').getByText(/another discussion under the same id: nothing was exchanged/).waitFor({ timeout: 15000 });
+  await screenshot(employeePage, 'live-crafted-link-refused', { fullPage: false });
+  // A few sync rounds later: nothing of either history crossed.
+  await employeePage.waitForTimeout(4500);
+  assert.equal(await employeePage.getByTestId('answer-strengths').inputValue(), 'Calm under pressure');
+  assert.equal(await storage(employeePage), before, 'the employee device stored something');
+  await stranger.discussion().tab('conversation');
+  assert.equal(await strangerPage.getByTestId('answer-strengths').inputValue(), 'Planted by a stranger');
+  assert.ok(!(await storage(strangerPage)).includes('Calm under pressure'), 'the stranger received the employee\'s history');
+  await ctx.close();
+});

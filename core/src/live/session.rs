@@ -87,6 +87,8 @@ pub enum LiveError {
     Invalid,
     #[error("a history unrelated to this discussion (nothing of it was kept)")]
     Unrelated,
+    #[error("messages from a peer holding another discussion under the same id: nothing was exchanged with them")]
+    OtherDiscussion,
 }
 
 /// What receiving a message did.
@@ -157,7 +159,7 @@ impl Session {
         match self.peers.get_mut(id) {
             Some(p) if p.proof.is_some() && !p.refused => {
                 p.refused = true;
-                Err(LiveError::Unrelated)
+                Err(LiveError::OtherDiscussion)
             }
             _ => Ok(()),
         }

@@ -1343,6 +1343,14 @@ impl<K: KvStore> Workspace<K> {
 
     // ----- live sessions ------------------------------------------------------------------
 
+    /// Readies a session on a discussion this device has, before its first hello: the
+    /// hello proves which discussion this copy is (see `session`).
+    pub fn live_session(&mut self, id: &str, session: &mut Session) -> Result<(), WorkspaceError> {
+        let stored = self.stored(&DocName::Discussion(id.into()))?;
+        session.set_origin(origin(&mut stored.doc));
+        Ok(())
+    }
+
     /// Takes in one live-session message for a discussion this device has.
     pub fn live_receive(
         &mut self,
