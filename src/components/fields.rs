@@ -13,7 +13,7 @@ use career_core::storage::workspace::TextField;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 
-use crate::services::{DocStore, Messages};
+use crate::services::{DocStore, Live, Messages, Sharing};
 
 /// On a tablet the on-screen keyboard takes half the screen: keep the field being typed in
 /// visible above it.
@@ -204,6 +204,7 @@ pub fn TextArea(
 ) -> impl IntoView {
     let aria_label = (!aria_label.is_empty()).then_some(aria_label);
     let node = NodeRef::<leptos::html::Textarea>::new();
+    let still_theirs = StillInTheirCopy::new(&field);
     let Binding {
         before_input,
         input,
@@ -223,6 +224,12 @@ pub fn TextArea(
             fit_height(&el);
         }
     };
+    let before_input = move |ev: leptos::ev::InputEvent| {
+        if ev.input_type().starts_with("delete") {
+            still_theirs.deleted.set(true);
+        }
+        before_input(ev)
+    };
     let id = format!("f-{testid}");
     view! {
         {(!label.is_empty()).then(|| view! { <label class="field-label" for=id.clone()>{label.clone()}</label> })}
@@ -238,6 +245,49 @@ pub fn TextArea(
             on:input=on_input
             on:focus=keep_in_view
         ></textarea>
+        {move || still_theirs.line()}
+    }
+}
+
+/// After deleting words of a shared record: the other person's copy keeps them until it
+/// is shared again (outside a live session, where deletions go over at once).
+#[derive(Clone, Copy)]
+struct StillInTheirCopy {
+    discussion: Option<StoredValue<String>>,
+    deleted: RwSignal<bool>,
+}
+
+impl StillInTheirCopy {
+    fn new(field: &TextField) -> StillInTheirCopy {
+        let discussion = match field {
+            TextField::Discussion(id, _) => Some(StoredValue::new(id.clone())),
+            _ => None,
+        };
+        StillInTheirCopy {
+            discussion,
+            deleted: RwSignal::new(false),
+        }
+    }
+
+    fn line(self) -> Option<impl IntoView> {
+        let id = self.discussion?.get_value();
+        if !self.deleted.get() {
+            return None;
+        }
+        let docs = expect_context::<DocStore>();
+        let live = expect_context::<Live>();
+        let in_session = live
+            .info
+            .with(|i| i.as_ref().is_some_and(|i| i.discussion_id == id));
+        if in_session || !docs.has_been_shared(&id) {
+            return None;
+        }
+        let other = expect_context::<Sharing>().other_party(&id);
+        Some(view! {
+            <p class="hint no-print" data-testid="still-in-their-copy">
+                {format!("Deleted here only: {other}'s copy keeps these words until you next share the discussion.")}
+            </p>
+        })
     }
 }
 

@@ -271,6 +271,17 @@ impl DocStore {
         Ok(self.with(|ws| ws.agreed_version(id))??)
     }
 
+    /// Whether the discussion has left this device or came from the other side (the other
+    /// person then has a copy).
+    pub fn has_been_shared(&self, id: &str) -> bool {
+        self.track(Topic::Meta(id.into()));
+        self.with(|ws| ws.meta(id))
+            .ok()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|m| m.shared || !m.peer_heads.is_empty())
+    }
+
     /// Both parties' device keys for a discussion, as this device sees them.
     pub fn keys_of(&self, id: &str) -> AppResult<KeyState> {
         self.track(Topic::Merges(id.into()));

@@ -210,5 +210,15 @@ test('a view interjected and withdrawn, and words typed and deleted, are nowhere
   assert.ok(inserted.includes('Calm in incidents.'), 'the check reads the link\'s text');
   // Nor the time of each edit: one moment, when the link was made.
   assert.equal(new Set(changes.map((c) => c.time)).size, 1);
+
+  // Once shared, deleting words says where they still are.
+  await md.tab('conversation');
+  const notes = env.page.getByTestId('notes');
+  assert.equal(await env.page.getByTestId('still-in-their-copy').count(), 0);
+  await notes.focus();
+  await notes.press('End');
+  await notes.press('Backspace');
+  await env.page.getByTestId('still-in-their-copy').waitFor();
+  assert.match(await env.page.getByTestId('still-in-their-copy').textContent(), /Tom Reyes's copy keeps these words until you next share/);
   assertNoErrors(env.errors);
 });
