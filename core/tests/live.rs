@@ -76,18 +76,24 @@ const FIELDS: [AnswerField; 2] = [AnswerField::Strengths, AnswerField::Developme
 fn run(steps: Vec<Step>) {
     let mut base = new_discussion();
     let mut devices: Vec<Device> = (0..2)
-        .map(|i| Device {
-            session: Session::new(
+        .map(|i| {
+            let mut doc = replica(&mut base, i as u8 + 20);
+            let mut session = Session::new(
                 key(i),
                 room().host,
                 Presence {
                     name: format!("p{i}"),
                     ..Default::default()
                 },
-            ),
-            doc: replica(&mut base, i as u8 + 20),
-            reassembler: Reassembler::default(),
-            online: true,
+            );
+            // As the workspace does before the first hello: which discussion this copy is.
+            session.set_origin(career_core::share::origin(&mut doc));
+            Device {
+                session,
+                doc,
+                reassembler: Reassembler::default(),
+                online: true,
+            }
         })
         .collect();
     // In flight: (to device, frame).

@@ -1233,3 +1233,25 @@ fn another_tab_takes_the_fresh_history_as_it_is() {
         "Tab b: Calm in incidents."
     );
 }
+
+#[test]
+fn discussions_from_before_device_keys_keep_their_history_when_shared_again() {
+    // Made (and perhaps shared) by a version that noted no first share: no device key stored.
+    let (mut old, id) = leader();
+    old.save(NOW).unwrap();
+    let first = stored_discussion(&old, &id)
+        .get_changes(&[])
+        .first()
+        .unwrap()
+        .hash();
+    let mut kv = old.kv().clone();
+    kv.remove(&StorageKey::DeviceKeys.key()).unwrap();
+    let mut upgraded = device(kv, 1);
+    let package = upgraded.package(&id, true, NOW).unwrap();
+    let (mut sent, _) = package.whole_document().unwrap();
+    assert_eq!(
+        sent.get_changes(&[]).first().unwrap().hash(),
+        first,
+        "a new history"
+    );
+}

@@ -145,8 +145,9 @@ impl Session {
     /// Whether sync messages go to and come from `peer` (see the module notes).
     fn may_exchange(&self, id: &[u8; 16]) -> bool {
         let Some(origin) = &self.origin else {
-            // Nothing here to give away: a device joining to receive its copy.
-            return true;
+            // Nothing here to give away: a device joining to receive its copy, from the host
+            // only (whose id the link names), not from whoever else holds the link.
+            return *id == self.host;
         };
         match self.peers.get(id).and_then(|p| p.proof) {
             Some(proof) => proof == proof_of(origin, id),
@@ -156,6 +157,10 @@ impl Session {
 
     /// Whether a peer with another history is in the room (reported once per peer).
     fn refuse(&mut self, id: &[u8; 16]) -> Result<(), LiveError> {
+        if self.origin.is_none() {
+            // Joining: another peer than the host is simply not read.
+            return Ok(());
+        }
         match self.peers.get_mut(id) {
             Some(p) if p.proof.is_some() && !p.refused => {
                 p.refused = true;
@@ -230,6 +235,16 @@ impl Session {
     pub fn tick(&mut self, doc: &mut AutoCommit) -> Vec<Envelope> {
         if self.peers.is_empty() {
             return vec![self.hello()];
+        }
+        // A peer known only from its sync messages (its hello was lost) has proven nothing
+        // yet: hello again, and every peer answers with its own.
+        let unproven = self.origin.is_some()
+            && self.me != self.host
+            && self.peers.values().any(|p| p.proof.is_none());
+        if unproven {
+            let mut out = vec![self.hello()];
+            out.extend(self.local_change(doc));
+            return out;
         }
         for peer in self.peers.values_mut() {
             peer.state = sync::State::new();

@@ -153,7 +153,7 @@ pub fn verify(json: &str) -> Result<Vec<CheckedRecord>, VerifyError> {
         };
         check(&r.leader, Side::Leader)?;
         check(&r.employee, Side::Employee)?;
-        if r.leader.key == r.employee.key {
+        if PublicKey::from_hex(&r.leader.key) == PublicKey::from_hex(&r.employee.key) {
             return Err(VerifyError::SameKey {
                 index: index + 1,
                 person: r.person.clone(),

@@ -354,17 +354,27 @@ impl<K: KvStore> Workspace<K> {
         guard: Box<dyn Guard>,
     ) -> Workspace<K> {
         let key_name = StorageKey::DeviceKeys.key();
-        let stored_keys = kv.get(&key_name).ok().flatten();
-        let (keys, keys_unsaved) = match stored_keys.as_deref().map(DeviceKeys::from_stored) {
-            Some(Some(keys)) => (keys, false),
-            unreadable => {
-                if let (Some(None), Some(old)) = (unreadable, &stored_keys) {
-                    let _ = kv.set(&format!("{key_name}-damaged"), old);
+        let fresh = || DeviceKeys::new(DeviceKey::from_seed(seed));
+        // `first_run`: no key was stored, so this is a new device or the first start of a
+        // version with keys (see the migration below).
+        let (keys, keys_unsaved, first_run) = match kv.get(&key_name) {
+            Ok(Some(stored)) => match DeviceKeys::from_stored(&stored) {
+                Some(keys) => (keys, false, false),
+                None => {
+                    let _ = kv.set(&format!("{key_name}-damaged"), &stored);
+                    let keys = fresh();
+                    let unsaved = kv.set(&key_name, &keys.to_stored()).is_err();
+                    (keys, unsaved, false)
                 }
-                let keys = DeviceKeys::new(DeviceKey::from_seed(seed));
+            },
+            Ok(None) => {
+                let keys = fresh();
                 let unsaved = kv.set(&key_name, &keys.to_stored()).is_err();
-                (keys, unsaved)
+                (keys, unsaved, true)
             }
+            // Storage that cannot be read now is never written over: a key for this
+            // session only.
+            Err(_) => (fresh(), false, false),
         };
         let stored = Index::read(&kv).ok().flatten();
         let (index, index_changed) = match stored {
@@ -375,7 +385,7 @@ impl<K: KvStore> Workspace<K> {
                 (index, all)
             }
         };
-        Workspace {
+        let mut ws = Workspace {
             kv,
             actor: ActorId::from(&actor[..]),
             writer: writer.to_string(),
@@ -389,6 +399,28 @@ impl<K: KvStore> Workspace<K> {
             reviewed: None,
             keys,
             keys_unsaved,
+        };
+        if first_run {
+            ws.mark_existing_as_shared();
+        }
+        ws
+    }
+
+    /// The first start of a version that gives a discussion a fresh history before its
+    /// first share: discussions already here may have been shared by an earlier version
+    /// (which noted nothing), and a new history would no longer merge with the copy the
+    /// other person has. They count as shared.
+    fn mark_existing_as_shared(&mut self) {
+        let ids: Vec<String> = self.index.discussions.keys().cloned().collect();
+        for id in ids {
+            if let Ok(Some(meta)) = self.meta(&id) {
+                if meta.shared || !meta.peer_heads.is_empty() {
+                    continue;
+                }
+            }
+            let mut meta = self.meta_to_change(&id);
+            meta.shared = true;
+            self.write_meta(&id, meta);
         }
     }
 
@@ -1101,21 +1133,22 @@ impl<K: KvStore> Workspace<K> {
     /// side shares that history and a new one could not merge with theirs. A signature of
     /// this device that covers the content is made again on the new history.
     pub fn before_sharing(&mut self, id: &str, now: i64) -> Result<(), WorkspaceError> {
-        self.fresh_history_before_first_share(id, now)
+        self.fresh_history_before_first_share(id, now).map(|_| ())
     }
 
     /// See [`Workspace::before_sharing`].
+    /// Whether the history was replaced.
     fn fresh_history_before_first_share(
         &mut self,
         id: &str,
         now: i64,
-    ) -> Result<(), WorkspaceError> {
+    ) -> Result<bool, WorkspaceError> {
         let meta = self.meta(id).ok().flatten();
         if meta
             .as_ref()
             .is_some_and(|m| m.shared || !m.peer_heads.is_empty())
         {
-            return Ok(());
+            return Ok(false);
         }
         let side = self.side(id).side;
         let trust = self.trust(id);
@@ -1140,12 +1173,21 @@ impl<K: KvStore> Workspace<K> {
         if travelled {
             // Nothing to do, now or later (and nothing written: joining a session must not
             // change storage before anything is exchanged).
-            return Ok(());
+            return Ok(false);
         }
         {
             let d = discussion::read(&stored.doc)?;
             let status = signoff::status(&mut stored.doc, &trust)?;
-            let mut fresh = AutoCommit::new().with_actor(stored.doc.get_actor().clone());
+            // Its own actor (this device's prefix, a new suffix): the old history's change
+            // numbers are never reused if the two ever meet in another tab.
+            let old_actor = stored.doc.get_actor().to_bytes().to_vec();
+            let mut actor = old_actor.clone();
+            if actor.len() == 16 {
+                use sha2::{Digest, Sha256};
+                let suffix = Sha256::digest([&old_actor[..], &now.to_be_bytes()].concat());
+                actor[8..].copy_from_slice(&suffix[..8]);
+            }
+            let mut fresh = AutoCommit::new().with_actor(ActorId::from(&actor[..]));
             discussion::write_whole(&mut fresh, &d)?;
             if let Some(k) = trust::recorded_key(&stored.doc, side) {
                 trust::record_key(&mut fresh, side, &k)?;
@@ -1166,7 +1208,7 @@ impl<K: KvStore> Workspace<K> {
         let mut meta = self.meta_to_change(id);
         meta.shared = true;
         self.write_meta(id, meta);
-        Ok(())
+        Ok(true)
     }
 
     /// A package of the shared discussion for the other side: only what they lack (from
@@ -1412,8 +1454,11 @@ impl<K: KvStore> Workspace<K> {
         now: i64,
     ) -> Result<Vec<Envelope>, WorkspaceError> {
         if fresh_round {
-            // A session is a way out of this device too (see the first share).
-            self.fresh_history_before_first_share(id, now)?;
+            // A session is a way out of this device too (see the first share). A new history
+            // has a new first change: the session's proof follows it.
+            if self.fresh_history_before_first_share(id, now)? {
+                session.set_origin(None);
+            }
             // The other device pins the key it finds here (once someone proved they have
             // this discussion); one that cannot take it (unreadable) still syncs.
             if session.exchanging() {
