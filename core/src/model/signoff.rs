@@ -49,6 +49,8 @@ pub struct Signature {
     pub signature: Vec<u8>,
     /// Whether it verifies against the key this device accepts for the party.
     pub check: Check,
+    /// The digest of the content it signs, when it verified.
+    pub content: Option<[u8; 32]>,
 }
 
 /// What checking a signature found.
@@ -246,9 +248,10 @@ pub fn sign(
     Ok(())
 }
 
-/// `party`'s signature, if there is one that can be read (one that cannot, say from a
-/// damaged or hostile document, counts as none), checked against the keys `trust` accepts.
-pub fn signature(doc: &mut AutoCommit, party: Side, trust: &Trust) -> Option<Signature> {
+/// `party`'s signature on discussion `id`, if there is one that can be read (one that
+/// cannot, say from a damaged or hostile document, counts as none), checked against the
+/// keys `trust` accepts.
+fn signature(doc: &mut AutoCommit, id: &str, party: Side, trust: &Trust) -> Option<Signature> {
     let Ok(Some((Value::Scalar(s), _))) = doc.get(automerge::ROOT, signature_key(party)) else {
         return None;
     };
@@ -266,6 +269,7 @@ pub fn signature(doc: &mut AutoCommit, party: Side, trust: &Trust) -> Option<Sig
     let on: Day = stored.on.parse().ok()?;
     let key = PublicKey::from_hex(&stored.key);
     let signature = from_hex(&stored.sig).unwrap_or_default();
+    let mut content = None;
     let check = match key {
         _ if stored.sig.is_empty() => Check::Unsigned,
         None => Check::Invalid,
@@ -273,15 +277,14 @@ pub fn signature(doc: &mut AutoCommit, party: Side, trust: &Trust) -> Option<Sig
         Some(k) if !trust.of(party).contains(&k) => Check::UnknownKey,
         Some(k) => {
             let hex: Vec<String> = heads.iter().map(|h| to_hex(h.as_ref())).collect();
-            let content = version_at(doc, &heads).map(|d| signed_content(&d).digest());
-            let id = discussion::read(doc).map(|d| d.id);
-            match (content, id) {
-                (Ok(content), Ok(id))
+            match version_at(doc, &heads).map(|d| signed_content(&d).digest()) {
+                Ok(digest)
                     if k.verifies(
-                        &signed_message(&id, party, &stored.name, on, &hex, &content),
+                        &signed_message(id, party, &stored.name, on, &hex, &digest),
                         &signature,
                     ) =>
                 {
+                    content = Some(digest);
                     Check::Verified
                 }
                 _ => Check::Invalid,
@@ -296,6 +299,7 @@ pub fn signature(doc: &mut AutoCommit, party: Side, trust: &Trust) -> Option<Sig
         key,
         signature,
         check,
+        content,
     })
 }
 
@@ -367,8 +371,8 @@ const ATTRIBUTE_LIMIT: usize = 200;
 
 pub fn status(doc: &mut AutoCommit, trust: &Trust) -> Result<SignOff, DecodeError> {
     let now = discussion::read(doc)?;
-    let leader = signature(doc, Side::Leader, trust);
-    let employee = signature(doc, Side::Employee, trust);
+    let leader = signature(doc, &now.id, Side::Leader, trust);
+    let employee = signature(doc, &now.id, Side::Employee, trust);
     let mut out = SignOff {
         leader: leader.clone(),
         employee: employee.clone(),
@@ -396,8 +400,8 @@ pub fn status(doc: &mut AutoCommit, trust: &Trust) -> Result<SignOff, DecodeErro
             },
         ),
         (Some(l), Some(e)) => {
-            let (vl, ve) = (version_at(doc, &l.heads)?, version_at(doc, &e.heads)?);
-            if signed_content(&vl).digest() == signed_content(&ve).digest() {
+            // Both verified, so both digests were computed over their signed versions.
+            if l.content == e.content {
                 let later = if l.on >= e.on { l } else { e };
                 (later.clone(), State::Agreed { on: l.on.max(e.on) })
             } else {
