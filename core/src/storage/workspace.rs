@@ -300,6 +300,9 @@ pub struct Workspace<K: KvStore> {
     /// save tries again).
     keys: DeviceKeys,
     keys_unsaved: bool,
+    /// Discussions whose history is known to have come (in part) from elsewhere: never
+    /// given a fresh history, so not looked at again on every live tick.
+    travelled: BTreeSet<String>,
 }
 
 /// The two parties' device keys for one discussion, as this device sees them.
@@ -399,6 +402,7 @@ impl<K: KvStore> Workspace<K> {
             reviewed: None,
             keys,
             keys_unsaved,
+            travelled: BTreeSet::new(),
         };
         if first_run {
             ws.mark_existing_as_shared();
@@ -1147,6 +1151,7 @@ impl<K: KvStore> Workspace<K> {
         if meta
             .as_ref()
             .is_some_and(|m| m.shared || !m.peer_heads.is_empty())
+            || self.travelled.contains(id)
         {
             return Ok(false);
         }
@@ -1173,6 +1178,7 @@ impl<K: KvStore> Workspace<K> {
         if travelled {
             // Nothing to do, now or later (and nothing written: joining a session must not
             // change storage before anything is exchanged).
+            self.travelled.insert(id.to_string());
             return Ok(false);
         }
         {
