@@ -285,7 +285,7 @@ impl StillInTheirCopy {
         let other = expect_context::<Sharing>().other_party(&id);
         Some(view! {
             <p class="hint no-print" data-testid="still-in-their-copy">
-                {format!("Deleted here only: {other}'s copy keeps these words until you next share the discussion.")}
+                {format!("Deleted here only: if {other}'s copy already has these words, it keeps them until you next share the discussion.")}
             </p>
         })
     }
