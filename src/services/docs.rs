@@ -291,13 +291,23 @@ impl DocStore {
 
     /// The person compared safety codes and accepts the other party's new key.
     pub fn accept_key(&self, id: &str) {
-        let result = (|| -> AppResult<()> {
-            self.with(|ws| ws.accept_key(id))??;
+        self.change_meta(id, "The new key could not be accepted", |ws| {
+            ws.accept_key(id)
+        });
+    }
+
+    /// A change to what this device notes about a discussion: made, followed, or reported.
+    fn change_meta(
+        &self,
+        id: &str,
+        failed: &str,
+        f: impl FnOnce(&mut Workspace<BrowserKv>) -> Result<(), WorkspaceError>,
+    ) {
+        let result = self.with(f).and_then(|r| Ok(r?));
+        if result.is_ok() {
             self.notify(Topic::Meta(id.into()));
-            Ok(())
-        })();
-        self.messages
-            .check("The new key could not be accepted", result);
+        }
+        self.messages.check(failed, result);
     }
 
     /// A small setting of this device.
@@ -421,13 +431,9 @@ impl DocStore {
 
     /// One field of the merge review is seen.
     pub fn mark_seen(&self, id: &str, key: &str) {
-        let result = (|| -> AppResult<()> {
-            self.with(|ws| ws.mark_seen(id, key))??;
-            self.notify(Topic::Meta(id.into()));
-            Ok(())
-        })();
-        self.messages
-            .check("The review could not be updated", result);
+        self.change_meta(id, "The review could not be updated", |ws| {
+            ws.mark_seen(id, key)
+        });
     }
 
     /// Puts back words of yours the other side removed.
@@ -459,13 +465,9 @@ impl DocStore {
     }
 
     pub fn dismiss_review(&self, id: &str) {
-        let result = (|| -> AppResult<()> {
-            self.with(|ws| ws.dismiss_review(id))??;
-            self.notify(Topic::Meta(id.into()));
-            Ok(())
-        })();
-        self.messages
-            .check("The review could not be closed", result);
+        self.change_meta(id, "The review could not be closed", |ws| {
+            ws.dismiss_review(id)
+        });
     }
 
     // ----- sharing ------------------------------------------------------------------------
