@@ -974,13 +974,19 @@ fn each_device_pins_the_other_s_key_and_both_see_the_same_safety_code() {
     assert_eq!(next_start.device_keys(), leader.device_keys());
 }
 
-#[test]
-fn a_signature_from_a_second_profile_is_not_verified_and_its_key_is_a_change_to_confirm() {
+/// The employee replied (both keys pinned), then the leader signed.
+fn leader_signed_after_a_reply() -> (Workspace<MemoryKv>, Workspace<MemoryKv>, String) {
     let (mut leader, mut employee, id) = talked();
     reply(&mut employee, &mut leader, &id);
     leader
         .sign(&id, Side::Leader, "Maria Lund", day("2026-11-28"))
         .unwrap();
+    (leader, employee, id)
+}
+
+#[test]
+fn a_signature_from_a_second_profile_is_not_verified_and_its_key_is_a_change_to_confirm() {
+    let (mut leader, employee, id) = leader_signed_after_a_reply();
     // The leader opens their own employee link in another profile (a new device) and signs
     // there as the employee.
     let mut second = device(MemoryKv::default(), 9);
@@ -1017,11 +1023,7 @@ fn a_signature_from_a_second_profile_is_not_verified_and_its_key_is_a_change_to_
 
 #[test]
 fn a_backup_carries_the_device_key_so_a_new_device_still_verifies_its_own_signatures() {
-    let (mut leader, mut employee, id) = talked();
-    reply(&mut employee, &mut leader, &id);
-    leader
-        .sign(&id, Side::Leader, "Maria Lund", day("2026-11-28"))
-        .unwrap();
+    let (mut leader, _, id) = leader_signed_after_a_reply();
     leader.save(NOW).unwrap();
     let backup = leader.export_backup(day("2026-11-29")).unwrap().to_json();
     let mut new_device = device(MemoryKv::default(), 5);
@@ -1254,4 +1256,36 @@ fn discussions_from_before_device_keys_keep_their_history_when_shared_again() {
         first,
         "a new history"
     );
+}
+
+#[test]
+fn an_unreadable_device_key_is_kept_aside_and_a_backup_s_unreadable_key_is_ignored() {
+    let (leader, id) = leader();
+    let mut kv = leader.kv().clone();
+    kv.set(&StorageKey::DeviceKeys.key(), "not a key").unwrap();
+    let reopened = device(kv, 1);
+    assert_eq!(
+        reopened
+            .kv()
+            .get("ct1:device-keys-damaged")
+            .unwrap()
+            .as_deref(),
+        Some("not a key"),
+        "the unreadable value is kept"
+    );
+    assert!(reopened.device_keys().earlier.is_empty());
+
+    // A backup whose key part is altered: the documents come in, the key is not taken.
+    let mut source = leader;
+    let mut backup: serde_json::Value =
+        serde_json::from_str(&source.export_backup(day("2026-11-30")).unwrap().to_json()).unwrap();
+    backup["device_keys"] = "{\"current\":\"zz\"}".into();
+    let mut other = device(MemoryKv::default(), 6);
+    other.create_roster(NOW).unwrap();
+    let before = other.device_keys().clone();
+    other
+        .import_backup(backup.to_string().as_bytes(), NOW)
+        .unwrap();
+    assert_eq!(other.device_keys(), &before);
+    assert!(other.discussion(&id).is_ok());
 }
