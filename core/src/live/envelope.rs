@@ -121,6 +121,12 @@ impl SenderKey {
         SenderKey { key, id }
     }
 
+    /// A device's own key as a sender (mailbox bundles are signed by the device).
+    pub fn from_device(key: DeviceKey) -> SenderKey {
+        let id = sender_id(&key.public());
+        SenderKey { key, id }
+    }
+
     /// The sender id messages signed with this key carry.
     pub fn id(&self) -> [u8; 16] {
         self.id

@@ -126,11 +126,20 @@ fn valid_subject(s: &str) -> bool {
 }
 
 pub fn connect(name: &str) -> Vec<u8> {
-    let options = serde_json::json!({
+    connect_with(name, None)
+}
+
+/// `CONNECT`, with a user name and password when the relay asks for them.
+pub fn connect_with(name: &str, credentials: Option<&(String, String)>) -> Vec<u8> {
+    let mut options = serde_json::json!({
         "verbose": false, "pedantic": false, "tls_required": false,
         "name": name, "lang": "rust-wasm", "version": "1", "protocol": 1, "headers": false,
-                "no_responders": false, "echo": false,
+        "no_responders": false, "echo": false,
     });
+    if let Some((user, pass)) = credentials {
+        options["user"] = user.clone().into();
+        options["pass"] = pass.clone().into();
+    }
     format!("CONNECT {options}\r\n").into_bytes()
 }
 
@@ -149,6 +158,18 @@ pub fn unsub(sid: &str) -> Vec<u8> {
 pub fn publish(subject: &str, payload: &[u8]) -> Vec<u8> {
     assert!(valid_subject(subject), "subjects come from room ids");
     let mut out = format!("PUB {subject} {}\r\n", payload.len()).into_bytes();
+    out.extend_from_slice(payload);
+    out.extend_from_slice(b"\r\n");
+    out
+}
+
+/// `PUB` with a subject for the answer (JetStream acknowledges a stored message there).
+pub fn publish_with_reply(subject: &str, reply: &str, payload: &[u8]) -> Vec<u8> {
+    assert!(
+        valid_subject(subject) && valid_subject(reply),
+        "subjects come from ids"
+    );
+    let mut out = format!("PUB {subject} {reply} {}\r\n", payload.len()).into_bytes();
     out.extend_from_slice(payload);
     out.extend_from_slice(b"\r\n");
     out

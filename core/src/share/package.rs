@@ -272,6 +272,14 @@ pub fn merge_into(local: &mut AutoCommit, package: &Package) -> Result<Merged, S
     if local_id != package.discussion_id {
         return Err(ShareError::Unrelated);
     }
+    // No changes at all: the sender only says what it has (a paired device's
+    // acknowledgement). Nothing to merge.
+    if package.contents == Contents::ChangesOnly && package.payload.is_empty() {
+        return Ok(Merged {
+            before,
+            new_changes: 0,
+        });
+    }
     // The merge happens on a copy, which replaces the local document only once it is known
     // to be a valid discussion: a copy costs little, merging twice would cost the merge again.
     let mut trial = local.fork();

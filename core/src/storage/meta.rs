@@ -2,6 +2,8 @@
 //! travels: whose side this device is on, what the other side is known to have, and where
 //! the last unreviewed merge started. Stored as JSON beside the documents.
 
+use std::collections::BTreeMap;
+
 use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +37,21 @@ pub struct LocalMeta {
     /// The discussion has left this device (link, file or live session) at least once.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub shared: bool,
+    /// Paired sync: how far each side's mailbox subject was taken in ("leader", "employee").
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub mailbox_read: BTreeMap<String, u64>,
+    /// Paired sync: the heads this device's last published bundle covered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sent_heads: Vec<String>,
+    /// Paired sync: changes came in that the other side has not seen acknowledged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ack_due: bool,
+    /// Paired sync: the other side declared heads lacking this device's changes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub respond: bool,
+    /// Paired sync: when the other side was last known to hold everything this device had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub synced_at: Option<i64>,
 }
 
 /// Heads as stored in the metadata.

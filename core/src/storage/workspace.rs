@@ -41,6 +41,9 @@ use crate::share::words::{self, Mark, WordDiff};
 use crate::share::{merge_into, origin, Package, ShareError};
 use crate::{Day, Side};
 
+mod paired;
+pub use paired::{MailboxError, MailboxStatus, MailboxTaken};
+
 /// Something read from outside or from storage that might stop the app (Automerge 0.12
 /// panics on some malformed bytes; the browser build aborts on a panic). The app's crash
 /// guard notes it before the read, so a crash sets that input aside.
@@ -303,6 +306,8 @@ pub struct Workspace<K: KvStore> {
     /// Discussions whose history is known to have come (in part) from elsewhere: never
     /// given a fresh history, so not looked at again on every live tick.
     travelled: BTreeSet<String>,
+    /// Mailbox bundles published and not yet confirmed: the heads each covered.
+    in_flight: paired::InFlight,
 }
 
 /// The two parties' device keys for one discussion, as this device sees them.
@@ -403,6 +408,7 @@ impl<K: KvStore> Workspace<K> {
             keys,
             keys_unsaved,
             travelled: BTreeSet::new(),
+            in_flight: Default::default(),
         };
         if first_run {
             ws.mark_existing_as_shared();
@@ -499,6 +505,13 @@ impl<K: KvStore> Workspace<K> {
     }
 
     /// Records this device's key as its party's in the discussion, when it is not already.
+    /// No key is recorded for this device's side of the discussion yet.
+    fn my_key_unrecorded(&mut self, id: &str) -> Result<bool, WorkspaceError> {
+        let side = self.side(id).side;
+        let stored = self.stored(&DocName::Discussion(id.into()))?;
+        Ok(trust::recorded_key(&stored.doc, side).is_none())
+    }
+
     fn record_my_key(&mut self, id: &str) -> Result<(), WorkspaceError> {
         let side = self.side(id).side;
         let key = self.keys.current.public();
@@ -1198,6 +1211,11 @@ impl<K: KvStore> Workspace<K> {
             if let Some(k) = trust::recorded_key(&stored.doc, side) {
                 trust::record_key(&mut fresh, side, &k)?;
             }
+            if let crate::live::mailbox::PairingState::Paired(p) =
+                crate::live::mailbox::read(&stored.doc)
+            {
+                crate::live::mailbox::write(&mut fresh, &p).map_err(EditError::from)?;
+            }
             fresh.commit_with(automerge::transaction::CommitOptions::default().with_time(now));
             if let Some(sig) = status.of(side).filter(|s| s.check.is_verified()) {
                 if status.covers(side) {
@@ -1221,6 +1239,19 @@ impl<K: KvStore> Workspace<K> {
     /// the last package they sent), unless `whole`. On the leader's device their name goes
     /// into the record first, so the employee sees who is who.
     pub fn package(&mut self, id: &str, whole: bool, now: i64) -> Result<Package, WorkspaceError> {
+        self.package_with(id, whole, now, true)
+    }
+
+    /// As [`Workspace::package`]; `record_key` false leaves the record's keys as they are (a
+    /// mailbox bundle: two devices of one person would otherwise write their keys in turn,
+    /// each write a change for the other to answer).
+    fn package_with(
+        &mut self,
+        id: &str,
+        whole: bool,
+        now: i64,
+        record_key: bool,
+    ) -> Result<Package, WorkspaceError> {
         let side = self.side(id).side;
         if side == Side::Leader {
             let manager = self.roster().map(|r| r.manager).unwrap_or_default();
@@ -1231,7 +1262,9 @@ impl<K: KvStore> Workspace<K> {
         }
         self.fresh_history_before_first_share(id, now)?;
         // The other device pins the key it finds here the first time.
-        self.record_my_key(id)?;
+        if record_key || self.my_key_unrecorded(id)? {
+            self.record_my_key(id)?;
+        }
         let peer = self
             .meta(id)
             .ok()

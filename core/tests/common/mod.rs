@@ -69,3 +69,46 @@ pub fn all_content(doc: &AutoCommit) -> String {
     use automerge::ReadDoc;
     format!("{:?}", doc.hydrate(automerge::ROOT, None))
 }
+
+/// On a leader's fresh device: Maria's people list with Sam, a discussion `id` with him,
+/// paired from `random`; returns the link that shares it (and the pairing) with Sam.
+pub fn paired_discussion(
+    ws: &mut career_core::storage::workspace::Workspace<career_core::storage::blobs::MemoryKv>,
+    id: &str,
+    random: [u8; 48],
+    now: i64,
+) -> career_core::share::Package {
+    use career_core::model::people::{Person, RosterEdit};
+    ws.create_roster(now).unwrap();
+    ws.edit_roster(RosterEdit::ManagerName("Maria Lund".into()))
+        .unwrap();
+    let sam = Person {
+        id: "0000000000000000000000000000005a".into(),
+        name: "Sam Okafor".into(),
+        role: "Engineer".into(),
+        team: String::new(),
+        cadence_months: 12,
+        archived: false,
+        added_on: day("2026-01-05"),
+    };
+    ws.edit_roster(RosterEdit::AddPerson(sam.clone())).unwrap();
+    ws.new_discussion(
+        NewDiscussion {
+            id: id.into(),
+            person_id: sam.id,
+            employee: Participant {
+                name: sam.name,
+                role: sam.role,
+            },
+            manager: Participant {
+                name: "Maria Lund".into(),
+                role: String::new(),
+            },
+            created_on: day("2026-11-26"),
+        },
+        now,
+    )
+    .unwrap();
+    ws.pair(id, random, now).unwrap();
+    ws.package(id, true, now).unwrap()
+}

@@ -1,0 +1,687 @@
+//! Paired sync: two devices that are never online together exchange a discussion's changes
+//! through a JetStream *mailbox* on the relay.
+//!
+//! A pairing is a random mailbox id and a 256-bit key, written into the shared discussion
+//! when it is first shared (so it travels only inside a link, a file or an encrypted live
+//! session, and both sides always agree on it). Each side publishes on its own subject,
+//! `ctmb.<mailbox>.<side>`; what it publishes is a *bundle*: the changes the other side
+//! has not declared having (a share package, exactly as a link carries), sealed and signed
+//! as a live-session envelope, padded to a size bucket. Every bundle declares its sender's
+//! heads, which is the acknowledgement: the next bundle starts from there.
+//!
+//! Storage on the relay stays bounded without anyone deleting anything: the stream keeps at
+//! most [`PER_SUBJECT`] messages per subject and none older than [`MAX_AGE_DAYS`]. A later
+//! bundle always holds everything an earlier one of the same sender held that the other
+//! side had not yet declared, so dropping older ones loses nothing; a device that was away
+//! longer than the age limit gets everything since the heads it last declared, which is
+//! the whole document if it never declared any.
+//!
+//! [`Client`] is the JetStream side, sans-IO: NATS operations in, bytes to send and events
+//! out. The workspace decides what a bundle holds and takes bundles in
+//! (`Workspace::mailbox_bundle`, `Workspace::mailbox_take`).
+
+use std::collections::BTreeMap;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
+use base64::Engine;
+
+use super::envelope::Room;
+use super::nats::{self, ServerOp};
+use crate::model::ids;
+use crate::Side;
+
+/// The JetStream stream holding every mailbox.
+pub const STREAM: &str = "CTMB";
+/// Its subjects: `ctmb.<mailbox>.<side>`.
+pub const SUBJECTS: &str = "ctmb.*.*";
+/// Messages kept per subject (per mailbox and side): later bundles supersede earlier ones.
+pub const PER_SUBJECT: u64 = 16;
+/// Messages older than this are dropped by the relay.
+pub const MAX_AGE_DAYS: u64 = 400;
+/// The largest bundle (the relay's max_payload is 1 MB; a year of notes is far less).
+pub const MAX_BUNDLE: usize = 1000 * 1024;
+/// A request the relay has not answered in this long is given up and retried.
+const REQUEST_TIMEOUT_MS: i64 = 10_000;
+/// The server forgets a consumer this long after its reader went away.
+const INACTIVE_NS: u64 = 60 * 1_000_000_000;
+
+/// The root field of the shared discussion holding its pairing.
+const FIELD: &str = "pairing";
+
+/// A mailbox and its key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Pairing {
+    pub mailbox: [u8; 16],
+    key: [u8; 32],
+}
+
+impl std::fmt::Debug for Pairing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the key.
+        f.debug_tuple("Pairing")
+            .field(&ids::id_from_bytes(self.mailbox))
+            .finish()
+    }
+}
+
+/// Whether a discussion is paired.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PairingState {
+    NotPaired,
+    Paired(Pairing),
+    /// `by` stopped it; nothing goes through the mailbox any more (but the bundle telling
+    /// the other side, sealed with the pairing it had).
+    Stopped {
+        by: Side,
+        pairing: Option<Pairing>,
+    },
+}
+
+impl Pairing {
+    /// A pairing from 48 random bytes.
+    pub fn from_random(random: [u8; 48]) -> Pairing {
+        Pairing {
+            mailbox: random[..16].try_into().expect("16 bytes"),
+            key: random[16..].try_into().expect("32 bytes"),
+        }
+    }
+
+    fn to_field(&self) -> String {
+        format!(
+            "{}.{}",
+            ids::id_from_bytes(self.mailbox),
+            B64URL.encode(self.key)
+        )
+    }
+
+    fn from_field(s: &str) -> Option<Pairing> {
+        let (m, k) = s.split_once('.')?;
+        let mailbox: [u8; 16] = ids::from_hex(m)?.try_into().ok()?;
+        let key: [u8; 32] = B64URL.decode(k).ok()?.try_into().ok()?;
+        Some(Pairing { mailbox, key })
+    }
+
+    /// The subject `side` publishes on.
+    pub fn subject(&self, side: Side) -> String {
+        format!(
+            "ctmb.{}.{}",
+            ids::id_from_bytes(self.mailbox),
+            side.as_str()
+        )
+    }
+
+    /// The envelope room for this mailbox (no host: no one ends a mailbox).
+    pub fn room(&self, discussion_id: &str) -> Room {
+        Room::new(discussion_id, self.mailbox, self.key, [0; 16])
+    }
+}
+
+/// The pairing recorded in a discussion.
+pub fn read(doc: &automerge::AutoCommit) -> PairingState {
+    let Some(s) = crate::model::am::get_str(doc, &automerge::ROOT, FIELD) else {
+        return PairingState::NotPaired;
+    };
+    if let Some(rest) = s.strip_prefix("stopped:") {
+        let (side, field) = rest.split_once(':').unwrap_or((rest, ""));
+        return Side::parse(side).map_or(PairingState::NotPaired, |by| PairingState::Stopped {
+            by,
+            pairing: Pairing::from_field(field),
+        });
+    }
+    Pairing::from_field(&s).map_or(PairingState::NotPaired, PairingState::Paired)
+}
+
+pub(crate) fn write(
+    doc: &mut automerge::AutoCommit,
+    pairing: &Pairing,
+) -> Result<(), automerge::AutomergeError> {
+    use automerge::transaction::Transactable;
+    doc.put(automerge::ROOT, FIELD, pairing.to_field())
+}
+
+pub(crate) fn stop(
+    doc: &mut automerge::AutoCommit,
+    by: Side,
+    pairing: Option<&Pairing>,
+) -> Result<(), automerge::AutomergeError> {
+    use automerge::transaction::Transactable;
+    let field = pairing.map(Pairing::to_field).unwrap_or_default();
+    doc.put(
+        automerge::ROOT,
+        FIELD,
+        format!("stopped:{}:{field}", by.as_str()),
+    )
+}
+
+/// The stream's configuration, for a relay where it does not exist yet (a production
+/// relay has it made by its operator, with replicas).
+pub fn stream_config(replicas: u8) -> String {
+    serde_json::json!({
+        "name": STREAM,
+        "subjects": [SUBJECTS],
+        "storage": "file",
+        "retention": "limits",
+        "discard": "old",
+        "max_msgs_per_subject": PER_SUBJECT,
+        "max_age": MAX_AGE_DAYS * 86_400 * 1_000_000_000,
+        "max_msg_size": 1024 * 1024,
+        "num_replicas": replicas,
+    })
+    .to_string()
+}
+
+// ----- the JetStream client --------------------------------------------------------------
+
+/// What happened, for the shell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A message from a mailbox, in stream order: take it in, then call
+    /// [`Client::taken`] with its sequence once what it brought is stored.
+    Delivered {
+        discussion: String,
+        from: Side,
+        seq: u64,
+        frame: Vec<u8>,
+    },
+    /// Every message of the discussion's mailbox that was there on connecting has been
+    /// delivered: a good moment to publish.
+    CaughtUp { discussion: String },
+    /// The relay stored a bundle.
+    Published { discussion: String, seq: u64 },
+    /// Something the user should know (the relay refused, or did not answer).
+    Problem {
+        discussion: Option<String>,
+        message: String,
+    },
+    /// The connection is usable (true) or was lost (false).
+    Online(bool),
+}
+
+#[derive(Clone, Debug)]
+enum Request {
+    Consumer { discussion: String, from: Side },
+    CreateStream,
+    Publish { discussion: String },
+}
+
+struct Box_ {
+    pairing: Pairing,
+    me: Side,
+    /// The last stream sequence taken in, per sending side.
+    read: BTreeMap<Side, u64>,
+    /// Delivery subscription id → side, while its consumer exists.
+    consumers: BTreeMap<String, Side>,
+    /// Sides whose consumer has delivered all it had on creation.
+    caught_up: BTreeMap<Side, bool>,
+    publishing: bool,
+}
+
+/// The NATS side of every paired discussion on this device, over one connection.
+pub struct Client {
+    inbox: String,
+    credentials: Option<(String, String)>,
+    online: bool,
+    boxes: BTreeMap<String, Box_>,
+    requests: BTreeMap<String, (i64, Request)>,
+    next: u64,
+    /// The stream was created by this client once already (do not loop on errors).
+    tried_create: bool,
+}
+
+/// The stream sequence and the number still pending from a JetStream delivery's reply
+/// subject: `$JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.<pending>`
+/// (newer servers add a domain and account hash after `ACK` and a random token at the end).
+pub fn delivery_info(reply: &str) -> Option<(u64, u64)> {
+    let tokens: Vec<&str> = reply.split('.').collect();
+    if tokens.len() < 9 || tokens[0] != "$JS" || tokens[1] != "ACK" {
+        return None;
+    }
+    let (seq, pending) = match tokens.len() {
+        9 => (tokens[5], tokens[8]),
+        n if n >= 11 => (tokens[7], tokens[10]),
+        _ => return None,
+    };
+    Some((seq.parse().ok()?, pending.parse().ok()?))
+}
+
+/// A JetStream API error in a reply, as words.
+fn api_error(json: &serde_json::Value) -> Option<(u64, String)> {
+    let e = json.get("error")?;
+    Some((
+        e.get("code").and_then(|c| c.as_u64()).unwrap_or(0),
+        e.get("description")
+            .and_then(|d| d.as_str())
+            .unwrap_or("unknown error")
+            .to_string(),
+    ))
+}
+
+impl Client {
+    /// `inbox`: a random prefix for this connection's reply and delivery subjects.
+    pub fn new(inbox: &str, credentials: Option<(String, String)>) -> Client {
+        Client {
+            inbox: format!("_INBOX.{inbox}"),
+            credentials,
+            online: false,
+            boxes: BTreeMap::new(),
+            requests: BTreeMap::new(),
+            next: 0,
+            tried_create: false,
+        }
+    }
+
+    pub fn online(&self) -> bool {
+        self.online
+    }
+
+    pub fn is_watching(&self, discussion: &str) -> bool {
+        self.boxes.contains_key(discussion)
+    }
+
+    /// Whether the discussion's mailbox has been read up to what it held on connecting.
+    pub fn caught_up(&self, discussion: &str) -> bool {
+        self.boxes
+            .get(discussion)
+            .is_some_and(|b| b.caught_up.len() == 2 && b.caught_up.values().all(|c| *c))
+    }
+
+    pub fn publishing(&self, discussion: &str) -> bool {
+        self.boxes.get(discussion).is_some_and(|b| b.publishing)
+    }
+
+    /// A subject for one answer (under the connection's one reply subscription).
+    fn token(&mut self) -> String {
+        self.next += 1;
+        format!("{}.r.{}", self.inbox, self.next)
+    }
+
+    /// A delivery subject and its subscription id (its own subscription: JetStream binds a
+    /// consumer only to a subscription on exactly that subject).
+    fn delivery_subject(&mut self) -> (String, String) {
+        self.next += 1;
+        (
+            format!("{}.d.{}", self.inbox, self.next),
+            format!("d{}", self.next),
+        )
+    }
+
+    /// The connection's first words, after the server's INFO.
+    pub fn connected(&mut self) -> Vec<u8> {
+        let mut out = nats::connect_with("career-talk-mailbox", self.credentials.as_ref());
+        out.extend(nats::sub(&format!("{}.r.>", self.inbox), "r"));
+        out.extend(nats::ping());
+        out
+    }
+
+    /// The connection was lost: consumers and requests are gone with it.
+    pub fn disconnected(&mut self) -> Vec<Event> {
+        self.requests.clear();
+        for b in self.boxes.values_mut() {
+            b.consumers.clear();
+            b.caught_up.clear();
+            b.publishing = false;
+        }
+        let was = std::mem::replace(&mut self.online, false);
+        if was {
+            vec![Event::Online(false)]
+        } else {
+            vec![]
+        }
+    }
+
+    /// Follows a discussion's mailbox from the positions already taken in.
+    pub fn watch(
+        &mut self,
+        discussion: &str,
+        pairing: Pairing,
+        me: Side,
+        read: BTreeMap<Side, u64>,
+    ) -> Vec<u8> {
+        if let Some(b) = self.boxes.get(discussion) {
+            if b.pairing == pairing && b.me == me {
+                return vec![];
+            }
+        }
+        let mut out = self.unwatch(discussion);
+        self.boxes.insert(
+            discussion.to_string(),
+            Box_ {
+                pairing,
+                me,
+                read,
+                consumers: BTreeMap::new(),
+                caught_up: BTreeMap::new(),
+                publishing: false,
+            },
+        );
+        if self.online {
+            out.extend(self.consume(discussion));
+        }
+        out
+    }
+
+    /// Stops following a discussion's mailbox.
+    pub fn unwatch(&mut self, discussion: &str) -> Vec<u8> {
+        let mut out = vec![];
+        if let Some(b) = self.boxes.remove(discussion) {
+            for sid in b.consumers.keys() {
+                out.extend(nats::unsub(sid));
+            }
+        }
+        self.requests.retain(|_, (_, r)| match r {
+            Request::Consumer { discussion: d, .. } | Request::Publish { discussion: d } => {
+                d != discussion
+            }
+            Request::CreateStream => true,
+        });
+        out
+    }
+
+    /// Creates the two consumers of a mailbox (both sides' subjects; this side's own for
+    /// its other devices), each from the position already taken in.
+    fn consume(&mut self, discussion: &str) -> Vec<u8> {
+        let mut out = vec![];
+        for from in [Side::Leader, Side::Employee] {
+            let (deliver, sid) = self.delivery_subject();
+            let reply = self.token();
+            let Some(b) = self.boxes.get_mut(discussion) else {
+                return out;
+            };
+            let start = b.read.get(&from).copied().unwrap_or(0) + 1;
+            let subject = b.pairing.subject(from);
+            b.consumers.insert(sid.clone(), from);
+            b.caught_up.insert(from, false);
+            let request = serde_json::json!({
+                "stream_name": STREAM,
+                "config": {
+                    "deliver_subject": deliver,
+                    "filter_subject": subject,
+                    "deliver_policy": "by_start_sequence",
+                    "opt_start_seq": start,
+                    "ack_policy": "none",
+                    "inactive_threshold": INACTIVE_NS,
+                }
+            })
+            .to_string();
+            // Deliveries bind to a subscription on exactly the delivery subject.
+            out.extend(nats::sub(&deliver, &sid));
+            out.extend(nats::publish_with_reply(
+                &format!("$JS.API.CONSUMER.CREATE.{STREAM}"),
+                &reply,
+                request.as_bytes(),
+            ));
+            self.requests.insert(
+                reply,
+                (
+                    0,
+                    Request::Consumer {
+                        discussion: discussion.to_string(),
+                        from,
+                    },
+                ),
+            );
+        }
+        out
+    }
+
+    /// Publishes a sealed bundle on this side's subject of the discussion's mailbox.
+    pub fn publish(&mut self, discussion: &str, frame: &[u8], now: i64) -> Vec<u8> {
+        let reply = self.token();
+        let Some(b) = self.boxes.get_mut(discussion) else {
+            return vec![];
+        };
+        if !self.online {
+            return vec![];
+        }
+        b.publishing = true;
+        let subject = b.pairing.subject(b.me);
+        self.requests.insert(
+            reply.clone(),
+            (
+                now,
+                Request::Publish {
+                    discussion: discussion.to_string(),
+                },
+            ),
+        );
+        nats::publish_with_reply(&subject, &reply, frame)
+    }
+
+    /// A message of `discussion` from `from` up to `seq` is stored: the next connection
+    /// starts after it.
+    pub fn taken(&mut self, discussion: &str, from: Side, seq: u64) {
+        if let Some(b) = self.boxes.get_mut(discussion) {
+            let at = b.read.entry(from).or_insert(0);
+            *at = (*at).max(seq);
+        }
+    }
+
+    /// Gives up on requests the relay never answered (they are asked again on the next
+    /// connection, which the shell opens when this reports a problem).
+    pub fn tick(&mut self, now: i64) -> Vec<Event> {
+        let mut events = vec![];
+        let late: Vec<String> = self
+            .requests
+            .iter()
+            .filter(|(_, (at, _))| *at != 0 && now - at > REQUEST_TIMEOUT_MS)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in late {
+            if let Some((_, Request::Publish { discussion })) = self.requests.remove(&k) {
+                if let Some(b) = self.boxes.get_mut(&discussion) {
+                    b.publishing = false;
+                }
+                events.push(Event::Problem {
+                    discussion: Some(discussion),
+                    message: "the relay did not confirm the changes; they stay on this device and are sent again".into(),
+                });
+            }
+        }
+        events
+    }
+
+    /// Takes one operation from the server; returns bytes to send and events.
+    pub fn receive(&mut self, op: ServerOp, now: i64) -> (Vec<u8>, Vec<Event>) {
+        let mut out = vec![];
+        let mut events = vec![];
+        match op {
+            ServerOp::Info(_) | ServerOp::Ok => {}
+            ServerOp::Ping => out.extend(nats::pong()),
+            ServerOp::Pong => {
+                if !self.online {
+                    self.online = true;
+                    events.push(Event::Online(true));
+                    let ids: Vec<String> = self.boxes.keys().cloned().collect();
+                    for id in ids {
+                        out.extend(self.consume(&id));
+                    }
+                }
+            }
+            ServerOp::Err(e) => events.push(Event::Problem {
+                discussion: None,
+                message: format!("the relay reported: {e}"),
+            }),
+            ServerOp::Msg {
+                subject,
+                sid,
+                reply_to,
+                payload,
+            } => {
+                if sid == "r" {
+                    if let Some((_, request)) = self.requests.remove(&subject) {
+                        self.answer(request, &payload, now, &mut out, &mut events);
+                    }
+                } else if let Some((discussion, from)) = self.consumer_of(&sid) {
+                    self.delivery(discussion, from, reply_to, payload, &mut events);
+                }
+                // Anything else (a consumer of an earlier connection) is not ours to read.
+            }
+        }
+        (out, events)
+    }
+
+    fn consumer_of(&self, sid: &str) -> Option<(String, Side)> {
+        self.boxes
+            .iter()
+            .find_map(|(id, b)| b.consumers.get(sid).map(|side| (id.clone(), *side)))
+    }
+
+    fn delivery(
+        &mut self,
+        discussion: String,
+        from: Side,
+        reply_to: Option<String>,
+        payload: Vec<u8>,
+        events: &mut Vec<Event>,
+    ) {
+        let Some((seq, pending)) = reply_to.as_deref().and_then(delivery_info) else {
+            // Flow control and heartbeats are not asked for; anything else is not a stored
+            // message.
+            return;
+        };
+        let b = self.boxes.get_mut(&discussion).expect("found above");
+        if seq > b.read.get(&from).copied().unwrap_or(0) {
+            events.push(Event::Delivered {
+                discussion: discussion.clone(),
+                from,
+                seq,
+                frame: payload,
+            });
+        }
+        if pending == 0 && b.caught_up.get(&from) == Some(&false) {
+            b.caught_up.insert(from, true);
+            if b.caught_up.values().all(|c| *c) {
+                events.push(Event::CaughtUp { discussion });
+            }
+        }
+    }
+
+    fn answer(
+        &mut self,
+        request: Request,
+        payload: &[u8],
+        now: i64,
+        out: &mut Vec<u8>,
+        events: &mut Vec<Event>,
+    ) {
+        let json: serde_json::Value =
+            serde_json::from_slice(payload).unwrap_or(serde_json::Value::Null);
+        match request {
+            Request::Consumer { discussion, from } => {
+                let Some(b) = self.boxes.get_mut(&discussion) else {
+                    return;
+                };
+                if let Some((code, description)) = api_error(&json) {
+                    b.caught_up.remove(&from);
+                    if code == 404 && !self.tried_create {
+                        // A relay of one's own (development): make the stream, then read.
+                        self.tried_create = true;
+                        let reply = self.token();
+                        out.extend(nats::publish_with_reply(
+                            &format!("$JS.API.STREAM.CREATE.{STREAM}"),
+                            &reply,
+                            stream_config(1).as_bytes(),
+                        ));
+                        self.requests.insert(reply, (now, Request::CreateStream));
+                        return;
+                    }
+                    events.push(Event::Problem {
+                        discussion: Some(discussion),
+                        message: format!("the relay cannot keep messages ({description})"),
+                    });
+                    return;
+                }
+                let pending = json
+                    .get("num_pending")
+                    .and_then(|n| n.as_u64())
+                    .unwrap_or(0);
+                if pending == 0 && b.caught_up.get(&from) == Some(&false) {
+                    b.caught_up.insert(from, true);
+                    if b.caught_up.len() == 2 && b.caught_up.values().all(|c| *c) {
+                        events.push(Event::CaughtUp { discussion });
+                    }
+                }
+            }
+            Request::CreateStream => {
+                if let Some((_, description)) = api_error(&json) {
+                    events.push(Event::Problem {
+                        discussion: None,
+                        message: format!("the relay has no mailbox stream and could not make one ({description})"),
+                    });
+                    return;
+                }
+                let ids: Vec<String> = self.boxes.keys().cloned().collect();
+                for id in ids {
+                    let sids: Vec<String> = self.boxes[&id].consumers.keys().cloned().collect();
+                    for sid in sids {
+                        out.extend(nats::unsub(&sid));
+                    }
+                    self.boxes.get_mut(&id).expect("listed").consumers.clear();
+                    out.extend(self.consume(&id));
+                }
+            }
+            Request::Publish { discussion } => {
+                let Some(b) = self.boxes.get_mut(&discussion) else {
+                    return;
+                };
+                b.publishing = false;
+                match (api_error(&json), json.get("seq").and_then(|s| s.as_u64())) {
+                    (None, Some(seq)) => {
+                        events.push(Event::Published { discussion, seq });
+                    }
+                    (Some((_, description)), _) => events.push(Event::Problem {
+                        discussion: Some(discussion),
+                        message: format!(
+                            "the relay refused the changes ({description}); they stay on this device"
+                        ),
+                    }),
+                    (None, None) => events.push(Event::Problem {
+                        discussion: Some(discussion),
+                        message: "the relay answered something unexpected; the changes stay on this device".into(),
+                    }),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pairing_reads_back_and_a_stop_is_a_stop() {
+        let mut doc = automerge::AutoCommit::new();
+        assert_eq!(read(&doc), PairingState::NotPaired);
+        let p = Pairing::from_random([7; 48]);
+        write(&mut doc, &p).unwrap();
+        assert_eq!(read(&doc), PairingState::Paired(p.clone()));
+        assert!(!format!("{p:?}").contains(&B64URL.encode([7u8; 32])));
+        stop(&mut doc, Side::Employee, Some(&p)).unwrap();
+        assert_eq!(
+            read(&doc),
+            PairingState::Stopped {
+                by: Side::Employee,
+                pairing: Some(p.clone())
+            }
+        );
+        assert_eq!(
+            p.subject(Side::Leader),
+            "ctmb.07070707070707070707070707070707.leader"
+        );
+    }
+
+    #[test]
+    fn delivery_info_is_read_from_the_reply_subject() {
+        assert_eq!(
+            delivery_info("$JS.ACK.CTMB.976yA4nH.1.4.1.1796216181763843110.3"),
+            Some((4, 3))
+        );
+        assert_eq!(
+            delivery_info("$JS.ACK.dom.acc.CTMB.c.1.9.2.17962.0.x"),
+            Some((9, 0))
+        );
+        assert_eq!(delivery_info("$JS.ACK.CTMB.c.1.x.1.17962.0"), None);
+        assert_eq!(delivery_info("_INBOX.x"), None);
+    }
+}

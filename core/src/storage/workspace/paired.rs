@@ -1,0 +1,315 @@
+//! Paired sync, the document side: what a bundle holds, and taking one in (see
+//! `live::mailbox` for the protocol and why nothing is lost).
+//!
+//! Per discussion this device keeps, in its own metadata: how far it has read each side's
+//! subject, the heads its last published bundle covered, whether it owes the other side an
+//! acknowledgement, and when both were last known to hold the same.
+
+use std::collections::BTreeMap;
+
+use automerge::ChangeHash;
+
+use super::TakenIn;
+use super::{Workspace, WorkspaceError};
+use crate::live::envelope::{Envelope, EnvelopeError, Kind, SenderKey};
+use crate::live::mailbox::{self, Pairing, PairingState};
+use crate::share::{Package, ShareError};
+use crate::storage::blobs::KvStore;
+use crate::storage::keys::DocName;
+use crate::storage::meta::{heads_from_strings, heads_to_strings};
+use crate::{Day, Side};
+
+/// Where a discussion's paired sync stands, for the views and the shell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailboxStatus {
+    pub state: PairingState,
+    /// This device's changes the other side has not declared having.
+    pub waiting: usize,
+    /// The last time the other side was known to hold everything this device had.
+    pub synced_at: Option<i64>,
+    /// How far each side's subject has been taken in.
+    pub read: BTreeMap<Side, u64>,
+    /// A bundle is due (new changes, an acknowledgement, or an answer to the other side).
+    pub due: bool,
+}
+
+/// What taking in one mailbox message did.
+#[derive(Debug)]
+pub enum MailboxTaken {
+    /// This device's own bundle, read back.
+    Own,
+    /// Merged or nothing new (`new_changes` 0).
+    Taken(TakenIn),
+}
+
+/// Why a mailbox message changed nothing; the position moves past it all the same, so one
+/// bad message never blocks the later ones.
+#[derive(Debug, thiserror::Error)]
+pub enum MailboxError {
+    #[error("a message in the mailbox was skipped: {0}")]
+    Envelope(#[from] EnvelopeError),
+    #[error("a message in the mailbox was skipped: it is not a bundle of changes")]
+    NotABundle,
+    #[error("a message in the mailbox was skipped: it is for another discussion")]
+    OtherDiscussion,
+    #[error("a message in the mailbox was skipped: {0}")]
+    Share(#[from] ShareError),
+    #[error("a message in the mailbox was skipped: {0}")]
+    Workspace(Box<WorkspaceError>),
+    #[error("this discussion is not paired")]
+    NotPaired,
+}
+
+impl From<WorkspaceError> for MailboxError {
+    fn from(e: WorkspaceError) -> MailboxError {
+        match e {
+            WorkspaceError::Share(s) => MailboxError::Share(s),
+            other => MailboxError::Workspace(Box::new(other)),
+        }
+    }
+}
+
+impl<K: KvStore> Workspace<K> {
+    /// A discussion's pairing as its shared record holds it.
+    pub fn pairing(&mut self, id: &str) -> Result<PairingState, WorkspaceError> {
+        let stored = self.stored(&DocName::Discussion(id.into()))?;
+        Ok(mailbox::read(&stored.doc))
+    }
+
+    /// Pairs a discussion with a new mailbox (from 48 random bytes), unless it is paired
+    /// already; the other side learns it with the next link, file or live session.
+    pub fn pair(
+        &mut self,
+        id: &str,
+        random: [u8; 48],
+        now: i64,
+    ) -> Result<Pairing, WorkspaceError> {
+        if let PairingState::Paired(p) = self.pairing(id)? {
+            return Ok(p);
+        }
+        // Before anything is written: the first share gives the record a fresh history.
+        self.fresh_history_before_first_share(id, now)?;
+        let pairing = Pairing::from_random(random);
+        self.change_discussion(id, |doc| {
+            mailbox::write(doc, &pairing).map_err(crate::error::EditError::from)?;
+            Ok((true, ()))
+        })?;
+        self.stored(&DocName::Discussion(id.into()))?.commit(now);
+        Ok(pairing)
+    }
+
+    /// Stops the pairing: the other side is told by one last bundle; nothing merged is
+    /// removed.
+    pub fn stop_pairing(&mut self, id: &str, now: i64) -> Result<(), WorkspaceError> {
+        let PairingState::Paired(p) = self.pairing(id)? else {
+            return Ok(());
+        };
+        let side = self.side(id).side;
+        self.change_discussion(id, |doc| {
+            mailbox::stop(doc, side, Some(&p)).map_err(crate::error::EditError::from)?;
+            Ok((true, ()))
+        })?;
+        self.stored(&DocName::Discussion(id.into()))?.commit(now);
+        Ok(())
+    }
+
+    /// The pairing bundles are sealed with: the current one, or the stopped one while the
+    /// stop itself still has to reach the other side.
+    fn sealing(&mut self, id: &str) -> Option<Pairing> {
+        match self.pairing(id).ok()? {
+            PairingState::Paired(p) => Some(p),
+            PairingState::Stopped {
+                by,
+                pairing: Some(p),
+            } if by == self.side(id).side => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn mailbox_status(&mut self, id: &str) -> Result<MailboxStatus, WorkspaceError> {
+        let state = self.pairing(id)?;
+        let meta = self.meta_to_change(id);
+        let peer = heads_from_strings(&meta.peer_heads);
+        let sent = heads_from_strings(&meta.sent_heads);
+        let mine = self.mine();
+        let stored = self.stored(&DocName::Discussion(id.into()))?;
+        let heads = stored.doc.get_heads();
+        let lacking = not_in(&mut stored.doc, &peer);
+        let peer_lacks = !lacking.is_empty();
+        let waiting = lacking.iter().filter(|c| mine(&c.actor)).count();
+        let mut sorted = heads.clone();
+        sorted.sort();
+        let mut sent_sorted = sent;
+        sent_sorted.sort();
+        let due = meta.ack_due || meta.respond || (peer_lacks && sorted != sent_sorted);
+        Ok(MailboxStatus {
+            state,
+            waiting,
+            synced_at: meta.synced_at,
+            read: meta
+                .mailbox_read
+                .iter()
+                .filter_map(|(k, v)| Side::parse(k).map(|s| (s, *v)))
+                .collect(),
+            due,
+        })
+    }
+
+    /// The bundle to publish now, sealed and signed by this device; `None` when nothing is
+    /// due. `nonce` must be fresh random bytes.
+    pub fn mailbox_bundle(
+        &mut self,
+        id: &str,
+        nonce: [u8; 12],
+        now: i64,
+    ) -> Result<Option<Vec<u8>>, WorkspaceError> {
+        let Some(pairing) = self.sealing(id) else {
+            return Ok(None);
+        };
+        if !self.mailbox_status(id)?.due {
+            return Ok(None);
+        }
+        // Changes since what the other side declared; the whole record if it never did.
+        let mut package = self.package_with(id, false, now, false)?;
+        let bytes = package.to_bytes();
+        if bytes.len() > mailbox::MAX_BUNDLE {
+            package = self.package_with(id, true, now, false)?;
+        }
+        let bytes = package.to_bytes();
+        if bytes.len() > mailbox::MAX_BUNDLE {
+            return Err(ShareError::TooLarge(bytes.len() / (1024 * 1024)).into());
+        }
+        let key = SenderKey::from_device(self.keys.current.clone());
+        let env = Envelope {
+            from: key.id(),
+            to: None,
+            kind: Kind::Sync,
+            seq: now.max(1) as u64,
+            bytes,
+        };
+        self.in_flight
+            .insert(id.to_string(), package.sender_heads.clone());
+        Ok(Some(pairing.room(id).seal(&env, &key, nonce)))
+    }
+
+    /// The relay stored the last bundle of `id`.
+    pub fn mailbox_published(&mut self, id: &str, now: i64) {
+        let Some(heads) = self.in_flight.remove(id) else {
+            return;
+        };
+        let mut meta = self.meta_to_change(id);
+        meta.sent_heads = heads_to_strings(&heads);
+        meta.ack_due = false;
+        meta.respond = false;
+        if self.peer_has_all(id, &meta.peer_heads) {
+            meta.synced_at = Some(now);
+        }
+        self.write_meta(id, meta);
+    }
+
+    fn peer_has_all(&mut self, id: &str, peer: &[String]) -> bool {
+        let peer = heads_from_strings(peer);
+        if peer.is_empty() {
+            return false;
+        }
+        self.stored(&DocName::Discussion(id.into()))
+            .is_ok_and(|s| not_in(&mut s.doc, &peer).is_empty())
+    }
+
+    /// Takes in one message of the mailbox, `seq` on the subject of `from`. The position
+    /// moves past it whatever it holds (stored with the next save).
+    pub fn mailbox_take(
+        &mut self,
+        id: &str,
+        from: Side,
+        seq: u64,
+        frame: &[u8],
+        today: Day,
+        now: i64,
+    ) -> Result<MailboxTaken, MailboxError> {
+        let mut meta = self.meta_to_change(id);
+        let at = meta
+            .mailbox_read
+            .entry(from.as_str().to_string())
+            .or_insert(0);
+        *at = (*at).max(seq);
+        self.write_meta(id, meta);
+        let pairing = match self.pairing(id)? {
+            PairingState::Paired(p) => p,
+            PairingState::Stopped {
+                pairing: Some(p), ..
+            } => p,
+            _ => return Err(MailboxError::NotPaired),
+        };
+        let env = pairing.room(id).open(frame)?;
+        let me = SenderKey::from_device(self.keys.current.clone()).id();
+        if env.from == me {
+            return Ok(MailboxTaken::Own);
+        }
+        if env.kind != Kind::Sync {
+            return Err(MailboxError::NotABundle);
+        }
+        let package = Package::from_bytes(&env.bytes)?;
+        if package.discussion_id != id {
+            return Err(MailboxError::OtherDiscussion);
+        }
+        let side = self.side(id).side;
+        // A bundle for this side comes from another device of this same person (a tablet
+        // and a laptop): merged, but it says nothing of what the other party has.
+        let same_person = package.audience != side;
+        let peer_before = self.meta_to_change(id).peer_heads;
+        let taken = match self.take_in(&package, today, now) {
+            Ok(t) => t,
+            Err(e) => {
+                if matches!(e, WorkspaceError::Share(ShareError::MissingBase)) {
+                    // Built on changes this device lacks: say what it has, and the other
+                    // side sends from there.
+                    let mut meta = self.meta_to_change(id);
+                    meta.respond = true;
+                    self.write_meta(id, meta);
+                }
+                return Err(e.into());
+            }
+        };
+        let mut meta = self.meta_to_change(id);
+        if same_person {
+            meta.peer_heads = peer_before;
+        }
+        if let TakenIn::Merged { new_changes, .. } = &taken {
+            if *new_changes > 0 {
+                meta.ack_due = true;
+            }
+        }
+        // The other side lacks something this device has: send it (again).
+        let peer = heads_from_strings(&meta.peer_heads);
+        let stored = self
+            .stored(&DocName::Discussion(id.into()))
+            .map_err(WorkspaceError::from)?;
+        let lacks = !not_in(&mut stored.doc, &peer).is_empty();
+        if lacks && !same_person {
+            meta.respond = true;
+        }
+        if !lacks && !same_person && !meta.peer_heads.is_empty() {
+            meta.synced_at = Some(now);
+        }
+        self.write_meta(id, meta);
+        Ok(MailboxTaken::Taken(taken))
+    }
+}
+
+/// The changes of `doc` not covered by `peer` (all of them when the peer's heads are not
+/// all known here).
+fn not_in(
+    doc: &mut automerge::AutoCommit,
+    peer: &[ChangeHash],
+) -> Vec<automerge::ChangeMetadata<'static>> {
+    let known = peer.iter().all(|h| doc.get_change_by_hash(h).is_some());
+    let from: &[ChangeHash] = if known { peer } else { &[] };
+    doc.get_changes_meta(from)
+        .into_iter()
+        .map(|c| c.into_owned())
+        .collect()
+}
+
+/// Heads a bundle covered, while its publication is unconfirmed.
+pub(super) type InFlight = std::collections::HashMap<String, Vec<ChangeHash>>;

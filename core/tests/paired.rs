@@ -1,0 +1,420 @@
+//! Paired sync through a mailbox: devices that are never online together end with the same
+//! record and every word, whatever the relay loses, repeats or keeps too briefly.
+//!
+//! The relay here is a model of the JetStream stream the app uses: one sequence for the
+//! stream, subjects per side, at most `PER_SUBJECT` messages kept per subject (older ones
+//! dropped), deliveries in stream order from a device's stored position.
+
+mod common;
+
+use career_core::live::mailbox::{PairingState, PER_SUBJECT};
+use career_core::model::discussion::DiscussionText;
+use career_core::model::method::AnswerField;
+use career_core::model::text::Splice;
+use career_core::share::Package;
+use career_core::storage::blobs::MemoryKv;
+use career_core::storage::workspace::{MailboxError, MailboxTaken, NoGuard, TextField, Workspace};
+use career_core::Side;
+use common::day;
+
+const NOW: i64 = 1_795_000_000_000;
+const ID: &str = "0123456789abcdef0123456789abcdef";
+const FIELDS: [AnswerField; 3] = [
+    AnswerField::Strengths,
+    AnswerField::Next12Months,
+    AnswerField::ShortTerm,
+];
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// The relay's stream: (sequence, subject's side, bytes), oldest first.
+#[derive(Default)]
+struct Stream {
+    last: u64,
+    messages: Vec<(u64, Side, Vec<u8>)>,
+}
+
+impl Stream {
+    fn append(&mut self, side: Side, frame: Vec<u8>) -> u64 {
+        self.last += 1;
+        self.messages.push((self.last, side, frame));
+        let on_subject = self.messages.iter().filter(|m| m.1 == side).count();
+        if on_subject as u64 > PER_SUBJECT {
+            let oldest = self.messages.iter().position(|m| m.1 == side).unwrap();
+            self.messages.remove(oldest);
+        }
+        self.last
+    }
+}
+
+struct Device {
+    ws: Workspace<MemoryKv>,
+    n: u8,
+    side: Side,
+    online: bool,
+    /// Words this device typed, all of which every device must end with.
+    typed: usize,
+    starts: u8,
+}
+
+fn device(kv: MemoryKv, n: u8) -> Workspace<MemoryKv> {
+    reopen(kv, n, 0)
+}
+
+/// Device `n` started for the `start`th time: a new tab, so a new actor (as in the app).
+fn reopen(kv: MemoryKv, n: u8, start: u8) -> Workspace<MemoryKv> {
+    let mut actor = [n; 16];
+    actor[8..].fill(start);
+    Workspace::open(
+        kv,
+        actor,
+        &format!("dev{n}s{start}"),
+        [n; 32],
+        Box::new(NoGuard),
+    )
+}
+
+fn field(f: AnswerField) -> TextField {
+    TextField::Discussion(ID.into(), DiscussionText::Answer(f))
+}
+
+fn text(ws: &mut Workspace<MemoryKv>, f: AnswerField) -> String {
+    let d = ws.discussion(ID).unwrap();
+    d.answers.get(f).to_string()
+}
+
+/// The leader's device with a paired discussion, and the link it shares.
+fn leader() -> (Workspace<MemoryKv>, Package) {
+    leader_paired([9; 48])
+}
+
+fn leader_paired(random: [u8; 48]) -> (Workspace<MemoryKv>, Package) {
+    let mut ws = device(MemoryKv::default(), 1);
+    let link = common::paired_discussion(&mut ws, ID, random, NOW);
+    ws.save(NOW).unwrap();
+    (ws, link)
+}
+
+fn employee(link: &Package, n: u8) -> Workspace<MemoryKv> {
+    let mut ws = device(MemoryKv::default(), n);
+    ws.take_in(link, day("2026-11-27"), NOW).unwrap();
+    ws.save(NOW).unwrap();
+    ws
+}
+
+/// Reads everything after the device's positions, in stream order.
+fn read(dev: &mut Device, stream: &Stream, now: i64, warnings: &mut usize) {
+    let read = dev.ws.mailbox_status(ID).unwrap().read;
+    for (seq, side, frame) in &stream.messages {
+        if *seq <= read.get(side).copied().unwrap_or(0) {
+            continue;
+        }
+        match dev
+            .ws
+            .mailbox_take(ID, *side, *seq, frame, day("2026-11-28"), now)
+        {
+            Ok(MailboxTaken::Own | MailboxTaken::Taken(_)) => {}
+            Err(MailboxError::Envelope(_) | MailboxError::Share(_)) => *warnings += 1,
+            Err(e) => panic!("device {}: {e}", dev.n),
+        }
+    }
+}
+
+fn publish(dev: &mut Device, stream: &mut Stream, rng: &mut Rng, now: i64, lossy: bool) {
+    let mut nonce = [0u8; 12];
+    nonce[..8].copy_from_slice(&rng.next().to_be_bytes());
+    let Some(frame) = dev.ws.mailbox_bundle(ID, nonce, now).unwrap() else {
+        return;
+    };
+    if lossy && rng.chance(15) {
+        return; // lost on the way: never stored, never confirmed
+    }
+    stream.append(dev.side, frame);
+    if lossy && rng.chance(15) {
+        return; // stored, but the confirmation was lost: sent again later
+    }
+    dev.ws.mailbox_published(ID, now);
+}
+
+fn run(seed: u64, devices: u8) {
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let (leader, link) = leader();
+    let mut devs = vec![Device {
+        ws: leader,
+        n: 1,
+        side: Side::Leader,
+        online: false,
+        typed: 0,
+        starts: 0,
+    }];
+    for n in 2..=devices {
+        devs.push(Device {
+            ws: employee(&link, n),
+            n,
+            side: Side::Employee,
+            online: false,
+            typed: 0,
+            starts: 0,
+        });
+    }
+    let mut stream = Stream::default();
+    let mut warnings = 0;
+    let mut now = NOW;
+    for _ in 0..160 {
+        now += 60_000;
+        let i = rng.below(devs.len() as u64) as usize;
+        // Never two online at once, during the random part.
+        let anyone_online = devs.iter().any(|d| d.online);
+        let dev = &mut devs[i];
+        match rng.below(10) {
+            0..=1 => {
+                if dev.online {
+                    dev.online = false;
+                } else if !anyone_online {
+                    dev.online = true;
+                }
+            }
+            2..=5 => {
+                let f = FIELDS[rng.below(FIELDS.len() as u64) as usize];
+                let current = text(&mut dev.ws, f);
+                let word = format!(" w{}x{}", dev.n, dev.typed);
+                dev.typed += 1;
+                dev.ws
+                    .splice(&field(f), &Splice::insert(current.len(), &word), now)
+                    .unwrap();
+                if rng.chance(70) {
+                    dev.ws.save(now).unwrap();
+                }
+            }
+            6 => {
+                // The relay restarts or a node is lost: what it stored stays; a message
+                // arrives garbled, or an old one comes round again under a new number.
+                match rng.below(3) {
+                    0 => {
+                        stream.append(Side::Leader, vec![0x43, 0x54, 0x4c, 0x32, 0, 1, 2]);
+                    }
+                    1 if !stream.messages.is_empty() => {
+                        let k = rng.below(stream.messages.len() as u64) as usize;
+                        let (_, side, frame) = stream.messages[k].clone();
+                        stream.append(side, frame);
+                    }
+                    _ => {}
+                }
+            }
+            7 => {
+                // The device closes and opens again: only what it saved is there.
+                dev.ws.save(now).unwrap();
+                let kv = dev.ws.kv().clone();
+                dev.starts += 1;
+                dev.ws = reopen(kv, dev.n, dev.starts);
+            }
+            _ => {}
+        }
+        let dev = &mut devs[i];
+        if dev.online {
+            read(dev, &stream, now, &mut warnings);
+            publish(dev, &mut stream, &mut rng, now, true);
+            dev.ws.save(now).unwrap();
+        }
+    }
+    // Then each comes online in turn, alone, until nothing is due and all have read all.
+    for d in devs.iter_mut() {
+        d.ws.save(now).unwrap();
+    }
+    for round in 0.. {
+        assert!(round < 30, "seed {seed}: no quiet after 30 rounds");
+        let mut quiet = true;
+        for d in devs.iter_mut() {
+            now += 60_000;
+            let before = stream.last;
+            read(d, &stream, now, &mut warnings);
+            publish(d, &mut stream, &mut rng, now, false);
+            d.ws.save(now).unwrap();
+            quiet &= stream.last == before;
+        }
+        if quiet {
+            break;
+        }
+    }
+    let words: usize = devs.iter().map(|d| d.typed).sum();
+    let texts: Vec<Vec<String>> = devs
+        .iter_mut()
+        .map(|d| FIELDS.iter().map(|f| text(&mut d.ws, *f)).collect())
+        .collect();
+    for (k, t) in texts.iter().enumerate() {
+        assert_eq!(t, &texts[0], "seed {seed}: device {} differs", k + 1);
+    }
+    let all = texts[0].join(" ");
+    for d in &devs {
+        for w in 0..d.typed {
+            let word = format!("w{}x{w}", d.n);
+            assert!(
+                all.split_whitespace().any(|x| x == word),
+                "seed {seed}: {word} lost"
+            );
+        }
+    }
+    assert_eq!(all.split_whitespace().count(), words, "seed {seed}");
+    for d in devs.iter_mut() {
+        let status = d.ws.mailbox_status(ID).unwrap();
+        assert_eq!(status.waiting, 0, "seed {seed}");
+        assert!(!status.due, "seed {seed}");
+    }
+}
+
+#[test]
+fn two_devices_never_online_together_end_with_every_word() {
+    for seed in 0..24 {
+        run(seed, 2);
+    }
+}
+
+#[test]
+fn a_second_device_of_the_same_person_neither_loses_nor_doubles_anything() {
+    for seed in 100..112 {
+        run(seed, 3);
+    }
+}
+
+#[test]
+fn a_bundle_carries_no_private_preparation_and_no_plain_text() {
+    let (mut leader, link) = leader();
+    let mut employee = employee(&link, 2);
+    leader
+        .splice(
+            &TextField::Prep(ID.into(), career_core::model::method::PrepField::Potential),
+            &Splice::insert(0, "Could run the platform group"),
+            NOW,
+        )
+        .unwrap();
+    leader
+        .splice(
+            &field(AnswerField::Strengths),
+            &Splice::insert(0, "Calm in incidents"),
+            NOW,
+        )
+        .unwrap();
+    let frame = leader.mailbox_bundle(ID, [1; 12], NOW).unwrap().unwrap();
+    let seen = String::from_utf8_lossy(&frame);
+    for secret in ["Calm", "platform", "Sam", "Maria"] {
+        assert!(!seen.contains(secret), "{secret} in the clear");
+    }
+    // Padded to a size bucket.
+    assert!(frame.len() >= 256);
+    employee
+        .mailbox_take(ID, Side::Leader, 1, &frame, day("2026-11-28"), NOW)
+        .unwrap();
+    assert_eq!(
+        text(&mut employee, AnswerField::Strengths),
+        "Calm in incidents"
+    );
+    assert!(!common::all_content(
+        &career_core::AutoCommit::load(&employee.package(ID, true, NOW).unwrap().payload).unwrap()
+    )
+    .contains("platform"));
+}
+
+#[test]
+fn altered_or_foreign_messages_are_skipped_and_change_nothing() {
+    let (mut leader, link) = leader();
+    let mut employee = employee(&link, 2);
+    leader
+        .splice(
+            &field(AnswerField::Strengths),
+            &Splice::insert(0, "Calm"),
+            NOW,
+        )
+        .unwrap();
+    let frame = leader.mailbox_bundle(ID, [1; 12], NOW).unwrap().unwrap();
+    let before = text(&mut employee, AnswerField::Strengths);
+    // One byte changed anywhere in the sealed part: refused.
+    let mut altered = frame.clone();
+    let last = altered.len() - 1;
+    altered[last] ^= 1;
+    assert!(matches!(
+        employee.mailbox_take(ID, Side::Leader, 1, &altered, day("2026-11-28"), NOW),
+        Err(MailboxError::Envelope(_))
+    ));
+    // Sealed for another pairing (someone else's mailbox key): refused.
+    let (mut stranger, _) = leader_paired([3; 48]);
+    stranger
+        .splice(
+            &field(AnswerField::Strengths),
+            &Splice::insert(0, "Spoof"),
+            NOW,
+        )
+        .unwrap();
+    let foreign = stranger.mailbox_bundle(ID, [2; 12], NOW).unwrap().unwrap();
+    assert!(matches!(
+        employee.mailbox_take(ID, Side::Leader, 2, &foreign, day("2026-11-28"), NOW),
+        Err(MailboxError::Envelope(_))
+    ));
+    assert_eq!(text(&mut employee, AnswerField::Strengths), before);
+    // The position moved past both: a later good message is read.
+    assert_eq!(employee.mailbox_status(ID).unwrap().read[&Side::Leader], 2);
+    employee
+        .mailbox_take(ID, Side::Leader, 3, &frame, day("2026-11-28"), NOW)
+        .unwrap();
+    assert_eq!(text(&mut employee, AnswerField::Strengths), "Calm");
+}
+
+#[test]
+fn stopping_the_pairing_tells_the_other_side_and_keeps_what_was_merged() {
+    let (mut leader, link) = leader();
+    let mut employee = employee(&link, 2);
+    employee
+        .splice(
+            &field(AnswerField::Strengths),
+            &Splice::insert(0, "Calm"),
+            NOW,
+        )
+        .unwrap();
+    employee.stop_pairing(ID, NOW).unwrap();
+    assert!(matches!(
+        employee.pairing(ID).unwrap(),
+        PairingState::Stopped {
+            by: Side::Employee,
+            ..
+        }
+    ));
+    // The last bundle goes out, sealed with the pairing both had.
+    let frame = employee.mailbox_bundle(ID, [1; 12], NOW).unwrap().unwrap();
+    employee.mailbox_published(ID, NOW);
+    assert!(employee.mailbox_bundle(ID, [2; 12], NOW).unwrap().is_none());
+    leader
+        .mailbox_take(ID, Side::Employee, 1, &frame, day("2026-11-28"), NOW)
+        .unwrap();
+    assert!(matches!(
+        leader.pairing(ID).unwrap(),
+        PairingState::Stopped {
+            by: Side::Employee,
+            ..
+        }
+    ));
+    assert_eq!(text(&mut leader, AnswerField::Strengths), "Calm");
+    // The leader's device sends nothing more.
+    leader
+        .splice(
+            &field(AnswerField::Strengths),
+            &Splice::insert(4, " too"),
+            NOW,
+        )
+        .unwrap();
+    assert!(leader.mailbox_bundle(ID, [3; 12], NOW).unwrap().is_none());
+}
