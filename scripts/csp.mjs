@@ -15,7 +15,7 @@ let html = fs.readFileSync(file, 'utf8');
 const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
   (m) => `'sha256-${crypto.createHash('sha256').update(m[1], 'utf8').digest('base64')}'`,
 );
-const relay = process.env.CAREER_TALK_RELAY_ORIGINS ?? 'ws://127.0.0.1:* ws://localhost:*';
+const relay = process.env.CAREER_TALK_RELAY_ORIGINS ?? 'ws://127.0.0.1:* ws://localhost:* wss://127.0.0.1:* wss://localhost:*';
 const policy = [
   "default-src 'self'",
   `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(' ')}`,

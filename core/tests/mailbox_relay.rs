@@ -206,7 +206,7 @@ fn watch(conn: &mut Conn, ws: &mut Workspace<MemoryKv>, side: Side) {
         panic!("not paired")
     };
     let read: BTreeMap<Side, u64> = ws.mailbox_status(ID).unwrap().read;
-    let out = conn.client.watch(ID, p, side, read);
+    let out = conn.client.watch(ID, p, side, read, NOW);
     conn.send(&out);
     conn.pump_until(|c| c.client.caught_up(ID));
 }

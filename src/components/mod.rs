@@ -6,3 +6,4 @@ pub mod file_picker;
 pub mod live_bar;
 pub mod sheet;
 pub mod status;
+pub mod sync_status;

@@ -1,6 +1,8 @@
-//! The WebSocket to the NATS relay: connects, subscribes to the room's subject, publishes
-//! frames, answers PINGs, and reconnects with backoff when the relay goes away. It knows
-//! nothing of what the frames mean (they are end-to-end encrypted).
+//! WebSockets to the NATS relay. [`NatsSocket`] connects, says its first words after the
+//! server's INFO, answers PINGs, and reconnects with backoff when the relay goes away;
+//! what the other operations mean is its owner's business. [`Relay`] is a live session's
+//! room on it: one subject, frames in and out. Neither knows what the frames mean (they
+//! are end-to-end encrypted).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -17,47 +19,51 @@ pub enum RelayStatus {
     Reconnecting,
 }
 
-pub struct Relay {
+/// What a socket's owner does with it.
+pub struct Handlers {
+    /// The first words on each new connection (after the server's INFO); they should end
+    /// with a PING, whose PONG marks the connection usable.
+    pub hello: Box<dyn Fn() -> Vec<u8>>,
+    /// Every operation from the server but INFO and PING; returns bytes to send.
+    pub op: Box<dyn Fn(ServerOp) -> Vec<u8>>,
+    pub status: Box<dyn Fn(RelayStatus)>,
+    pub warning: Box<dyn Fn(String)>,
+}
+
+#[derive(Clone)]
+pub struct NatsSocket {
     inner: Rc<RefCell<Inner>>,
 }
 
 struct Inner {
     url: String,
-    subject: String,
     socket: Option<web_sys::WebSocket>,
     connected: bool,
-    subscribed: bool,
+    greeted: bool,
     closed_by_us: bool,
     attempt: u32,
     max_payload: usize,
-    on_frame: Rc<dyn Fn(Vec<u8>)>,
-    on_status: Rc<dyn Fn(RelayStatus)>,
-    on_warning: Rc<dyn Fn(String)>,
+    handlers: Rc<Handlers>,
 }
 
-impl Relay {
-    pub fn open(
-        url: &str,
-        subject: &str,
-        on_frame: impl Fn(Vec<u8>) + 'static,
-        on_status: impl Fn(RelayStatus) + 'static,
-        on_warning: impl Fn(String) + 'static,
-    ) -> Relay {
+impl NatsSocket {
+    pub fn open(url: &str, handlers: Handlers) -> NatsSocket {
         let inner = Rc::new(RefCell::new(Inner {
             url: url.to_string(),
-            subject: subject.to_string(),
             socket: None,
             connected: false,
-            subscribed: false,
+            greeted: false,
             closed_by_us: false,
             attempt: 0,
             max_payload: 512 * 1024,
-            on_frame: Rc::new(on_frame),
-            on_status: Rc::new(on_status),
-            on_warning: Rc::new(on_warning),
+            handlers: Rc::new(handlers),
         }));
         connect(&inner);
-        Relay { inner }
+        NatsSocket { inner }
+    }
+
+    pub fn connected(&self) -> bool {
+        self.inner.borrow().connected
     }
 
     /// The largest frame to publish (the relay's max_payload, less room for the protocol).
@@ -69,14 +75,14 @@ impl Relay {
             .max(1024)
     }
 
-    /// Publishes a frame; returns false when not connected (the caller keeps the edits
-    /// and the sync protocol sends them after reconnecting).
-    pub fn send(&self, frame: &[u8]) -> bool {
+    /// Sends protocol bytes; false when not connected.
+    pub fn send(&self, bytes: &[u8]) -> bool {
+        if bytes.is_empty() {
+            return true;
+        }
         let inner = self.inner.borrow();
         match (&inner.socket, inner.connected) {
-            (Some(ws), true) => ws
-                .send_with_u8_array(&nats::publish(&inner.subject, frame))
-                .is_ok(),
+            (Some(ws), true) => ws.send_with_u8_array(bytes).is_ok(),
             _ => false,
         }
     }
@@ -92,11 +98,11 @@ impl Relay {
 }
 
 fn connect(cell: &Rc<RefCell<Inner>>) {
-    let (url, status) = {
+    let (url, handlers) = {
         let inner = cell.borrow();
-        (inner.url.clone(), inner.on_status.clone())
+        (inner.url.clone(), inner.handlers.clone())
     };
-    status(if cell.borrow().attempt == 0 {
+    (handlers.status)(if cell.borrow().attempt == 0 {
         RelayStatus::Connecting
     } else {
         RelayStatus::Reconnecting
@@ -123,8 +129,8 @@ fn connect(cell: &Rc<RefCell<Inner>>) {
                     }
                 }
                 Err(e) => {
-                    let warn = c.borrow().on_warning.clone();
-                    warn(e.to_string());
+                    let handlers = c.borrow().handlers.clone();
+                    (handlers.warning)(e.to_string());
                     // Start over on a clean connection.
                     if let Some(ws) = c.borrow().socket.as_ref() {
                         let _ = ws.close();
@@ -137,7 +143,7 @@ fn connect(cell: &Rc<RefCell<Inner>>) {
         let by_us = {
             let mut inner = c.borrow_mut();
             inner.connected = false;
-            inner.subscribed = false;
+            inner.greeted = false;
             inner.socket = None;
             inner.closed_by_us
         };
@@ -152,54 +158,54 @@ fn connect(cell: &Rc<RefCell<Inner>>) {
     cell.borrow_mut().socket = Some(ws);
 }
 
+fn send_raw(cell: &Rc<RefCell<Inner>>, bytes: &[u8]) {
+    if bytes.is_empty() {
+        return;
+    }
+    // A send on a socket that just closed fails; its close handler reconnects.
+    if let Some(ws) = cell.borrow().socket.as_ref() {
+        let _ = ws.send_with_u8_array(bytes);
+    }
+}
+
 fn handle(cell: &Rc<RefCell<Inner>>, op: ServerOp) {
+    let handlers = cell.borrow().handlers.clone();
     match op {
         ServerOp::Info(json) => {
             let max = serde_json::from_str::<serde_json::Value>(&json)
                 .ok()
                 .and_then(|v| v["max_payload"].as_u64())
                 .unwrap_or(1024 * 1024) as usize;
-            let mut inner = cell.borrow_mut();
-            inner.max_payload = max.min(nats::MAX_PAYLOAD);
-            // The server sends INFO again when its cluster changes: subscribe only once per
-            // connection, or every message would arrive twice.
-            if inner.subscribed {
-                return;
+            {
+                let mut inner = cell.borrow_mut();
+                inner.max_payload = max.min(nats::MAX_PAYLOAD);
+                // The server sends INFO again when its cluster changes: greet only once per
+                // connection, or every subscription would be made twice.
+                if inner.greeted {
+                    return;
+                }
+                inner.greeted = true;
             }
-            inner.subscribed = true;
-            // A send on a socket that just closed fails; its close handler reconnects and says this again.
-            if let Some(ws) = inner.socket.clone() {
-                let _ = ws.send_with_u8_array(&nats::connect("career-talk"));
-                let _ = ws.send_with_u8_array(&nats::sub(&inner.subject, "1"));
-                let _ = ws.send_with_u8_array(&nats::ping());
-            }
+            send_raw(cell, &(handlers.hello)());
         }
-        ServerOp::Pong => {
-            let status = {
+        // A lost PONG makes the server close the socket, which reconnects.
+        ServerOp::Ping => send_raw(cell, &nats::pong()),
+        op => {
+            let first_pong = matches!(op, ServerOp::Pong) && {
                 let mut inner = cell.borrow_mut();
                 let first = !inner.connected;
                 inner.connected = true;
                 inner.attempt = 0;
-                first.then(|| inner.on_status.clone())
+                first
             };
-            if let Some(status) = status {
-                status(RelayStatus::Connected);
+            if first_pong {
+                (handlers.status)(RelayStatus::Connected);
             }
-        }
-        // A lost PONG makes the server close the socket, which reconnects.
-        ServerOp::Ping => {
-            if let Some(ws) = cell.borrow().socket.as_ref() {
-                let _ = ws.send_with_u8_array(&nats::pong());
+            if let ServerOp::Err(e) = &op {
+                (handlers.warning)(format!("the relay reported: {e}"));
             }
-        }
-        ServerOp::Msg { payload, .. } => {
-            let on_frame = cell.borrow().on_frame.clone();
-            on_frame(payload);
-        }
-        ServerOp::Ok => {}
-        ServerOp::Err(e) => {
-            let warn = cell.borrow().on_warning.clone();
-            warn(format!("the relay reported: {e}"));
+            let reply = (handlers.op)(op);
+            send_raw(cell, &reply);
         }
     }
 }
@@ -211,9 +217,66 @@ fn schedule_reconnect(cell: &Rc<RefCell<Inner>>) {
             return;
         }
         inner.attempt += 1;
-        (inner.on_status.clone())(RelayStatus::Reconnecting);
+        (inner.handlers.status)(RelayStatus::Reconnecting);
         Duration::from_millis((250u64 << inner.attempt.min(5)).min(5000))
     };
     let c = cell.clone();
     leptos::prelude::set_timeout(move || connect(&c), delay);
+}
+
+/// A live session's room: one subject, frames in and out.
+pub struct Relay {
+    socket: NatsSocket,
+    subject: String,
+}
+
+impl Relay {
+    pub fn open(
+        url: &str,
+        credentials: Option<(String, String)>,
+        subject: &str,
+        on_frame: impl Fn(Vec<u8>) + 'static,
+        on_status: impl Fn(RelayStatus) + 'static,
+        on_warning: impl Fn(String) + 'static,
+    ) -> Relay {
+        let sub = subject.to_string();
+        let socket = NatsSocket::open(
+            url,
+            Handlers {
+                hello: Box::new(move || {
+                    let mut out = nats::connect_with("career-talk", credentials.as_ref());
+                    out.extend(nats::sub(&sub, "1"));
+                    out.extend(nats::ping());
+                    out
+                }),
+                op: Box::new(move |op| {
+                    if let ServerOp::Msg { payload, .. } = op {
+                        on_frame(payload);
+                    }
+                    vec![]
+                }),
+                status: Box::new(on_status),
+                warning: Box::new(on_warning),
+            },
+        );
+        Relay {
+            socket,
+            subject: subject.to_string(),
+        }
+    }
+
+    /// The largest frame to publish.
+    pub fn max_frame(&self) -> usize {
+        self.socket.max_frame()
+    }
+
+    /// Publishes a frame; returns false when not connected (the caller keeps the edits
+    /// and the sync protocol sends them after reconnecting).
+    pub fn send(&self, frame: &[u8]) -> bool {
+        self.socket.connected() && self.socket.send(&nats::publish(&self.subject, frame))
+    }
+
+    pub fn close(&self) {
+        self.socket.close();
+    }
 }

@@ -19,6 +19,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::time::Duration;
 
+use career_core::live::mailbox::PairingState;
 use career_core::model::discussion::DiscussionText;
 use career_core::model::discussion::{Discussion, DiscussionEdit, NewDiscussion};
 use career_core::model::method::AnswerField;
@@ -35,8 +36,8 @@ use career_core::storage::blobs::{KvError, LoadError};
 use career_core::storage::index::Index;
 use career_core::storage::keys::{DocName, StorageKey};
 use career_core::storage::workspace::{
-    Arriving, BackupReport, KeyState, Outside, Publish, PublishCheck, SideOf, TakenIn, TextField,
-    Workspace, WorkspaceError,
+    Arriving, BackupReport, KeyState, MailboxError, MailboxStatus, MailboxTaken, Outside, Publish,
+    PublishCheck, SideOf, TakenIn, TextField, Workspace, WorkspaceError,
 };
 use career_core::{Day, Side};
 use leptos::prelude::*;
@@ -85,6 +86,8 @@ pub struct DocStore {
     /// Discussions whose unreadable metadata was already reported.
     reported: StoredValue<HashSet<String>, LocalStorage>,
     pub save: RwSignal<SaveState>,
+    /// Sharing pairs the discussion for sync through the relay (the sender can turn it off).
+    pub pair_when_sharing: RwSignal<bool>,
     messages: Messages,
 }
 
@@ -106,6 +109,7 @@ impl DocStore {
             timer: StoredValue::new_local(None),
             reported: StoredValue::new_local(HashSet::new()),
             save: RwSignal::new(SaveState::Saved),
+            pair_when_sharing: RwSignal::new(true),
             messages,
         };
         let first_use = store.with(|ws| match ws.roster() {
@@ -473,10 +477,14 @@ impl DocStore {
     // ----- sharing ------------------------------------------------------------------------
 
     /// Before a discussion leaves this device by another way than a package (a live
-    /// session): the first time, it gets a fresh history (see the workspace).
-    pub fn before_sharing(&self, id: &str) -> AppResult<()> {
+    /// session): the first time, it gets a fresh history (see the workspace). `pair`: the
+    /// session's host pairs the discussion (when pairing is on).
+    pub fn before_sharing(&self, id: &str, pair: bool) -> AppResult<()> {
         self.flush();
         self.with(|ws| ws.before_sharing(id, clock::now_secs()))??;
+        if pair {
+            self.pair_if_wanted(id)?;
+        }
         self.discussion_changed(id);
         self.notify(Topic::Meta(id.into()));
         Ok(())
@@ -487,6 +495,7 @@ impl DocStore {
     /// state says what was not saved.
     pub fn package(&self, id: &str, whole: bool) -> AppResult<Package> {
         self.flush();
+        self.pair_if_wanted(id)?;
         let package = self.with(|ws| ws.package(id, whole, clock::now_secs()))??;
         // Filling in the leader's name, the device key or a fresh history (the first time it
         // leaves this device) may have changed the record; the save writes the metadata too.
@@ -504,6 +513,93 @@ impl DocStore {
         self.notify(Topic::Doc(DocName::Roster));
         self.discussion_changed(&id);
         self.flush();
+        Ok(taken)
+    }
+
+    // ----- paired sync --------------------------------------------------------------------
+
+    /// Pairs the discussion with a new mailbox when it is not paired and the person has not
+    /// turned pairing off for this share.
+    fn pair_if_wanted(&self, id: &str) -> AppResult<()> {
+        if !self.pair_when_sharing.get_untracked() {
+            return Ok(());
+        }
+        let paired = matches!(self.pairing(id), Some(PairingState::Paired(_)));
+        if !paired {
+            self.with(|ws| ws.pair(id, random::bytes(), clock::now_secs()))??;
+        }
+        Ok(())
+    }
+
+    /// A discussion's pairing, untracked (for the sync service).
+    pub fn pairing(&self, id: &str) -> Option<PairingState> {
+        self.with(|ws| ws.pairing(id).ok()).ok().flatten()
+    }
+
+    /// Where the discussion's paired sync stands; tracks the discussion and its metadata.
+    pub fn mailbox_status(&self, id: &str) -> Option<MailboxStatus> {
+        self.track(Topic::Doc(DocName::Discussion(id.into())));
+        self.track(Topic::Meta(id.into()));
+        self.with(|ws| ws.mailbox_status(id).ok()).ok().flatten()
+    }
+
+    /// As [`DocStore::mailbox_status`], tracking nothing.
+    pub(super) fn mailbox_status_untracked(&self, id: &str) -> Option<MailboxStatus> {
+        self.with(|ws| ws.mailbox_status(id).ok()).ok().flatten()
+    }
+
+    /// The discussion, tracking nothing.
+    pub(super) fn discussion_untracked(&self, id: &str) -> Option<Discussion> {
+        self.with(|ws| ws.discussion(id).ok()).ok().flatten()
+    }
+
+    /// Stops the pairing (the other side is told by the next bundle).
+    pub fn stop_pairing(&self, id: &str) {
+        let result = self
+            .with(|ws| ws.stop_pairing(id, clock::now_secs()))
+            .and_then(|r| r.map_err(AppError::from));
+        if self
+            .messages
+            .check("The pairing could not be stopped", result)
+            .is_some()
+        {
+            self.discussion_changed(id);
+            self.notify(Topic::Meta(id.into()));
+        }
+    }
+
+    pub(super) fn mailbox_bundle(&self, id: &str) -> AppResult<Option<Vec<u8>>> {
+        let frame = self.with(|ws| ws.mailbox_bundle(id, random::bytes(), clock::now_secs()))??;
+        // Making a bundle may give the record a fresh history or its first key.
+        if frame.is_some() {
+            self.mark_pending();
+        }
+        Ok(frame)
+    }
+
+    pub(super) fn mailbox_published(&self, id: &str) {
+        let _ = self.with(|ws| ws.mailbox_published(id, clock::now_secs()));
+        self.notify(Topic::Meta(id.into()));
+        self.mark_pending();
+    }
+
+    /// Takes in one mailbox message; the position is stored with the next save.
+    pub(super) fn mailbox_take(
+        &self,
+        id: &str,
+        from: Side,
+        seq: u64,
+        frame: &[u8],
+    ) -> AppResult<Result<MailboxTaken, MailboxError>> {
+        let taken = self
+            .with(|ws| ws.mailbox_take(id, from, seq, frame, clock::today(), clock::now_secs()))?;
+        if let Ok(MailboxTaken::Taken(TakenIn::Merged { new_changes, .. })) = &taken {
+            if *new_changes > 0 {
+                self.discussion_changed(id);
+            }
+        }
+        self.notify(Topic::Meta(id.into()));
+        self.mark_pending();
         Ok(taken)
     }
 

@@ -72,18 +72,23 @@ pub struct Live {
     pub ended: RwSignal<Option<String>>,
 }
 
-fn relay_url(docs: &DocStore) -> String {
+/// The relay's WebSocket URL and the credentials it carries: the setting, else the one
+/// the app was built with (`CAREER_TALK_RELAY`), else the page's host on port 4223.
+pub(super) fn relay_endpoint(docs: &DocStore) -> (String, Option<(String, String)>) {
     // An unreadable setting means the default relay, as when none is set.
-    docs.setting(StorageKey::Relay)
+    let url = docs
+        .setting(StorageKey::Relay)
         .ok()
         .flatten()
+        .or_else(|| option_env!("CAREER_TALK_RELAY").map(str::to_string))
         .unwrap_or_else(|| {
             let host = window()
                 .location()
                 .hostname()
                 .unwrap_or_else(|_| "127.0.0.1".into());
             format!("ws://{host}:4223")
-        })
+        });
+    career_core::live::nats::split_credentials(&url)
 }
 
 impl Live {
@@ -134,7 +139,7 @@ impl Live {
         // Before any peer can ask for it: the first time it leaves, a fresh history.
         self.messages.check(
             "This discussion could not be prepared for sharing",
-            self.docs.before_sharing(id),
+            self.docs.before_sharing(id, true),
         );
         let key = SenderKey::from_seed(random::bytes());
         let room = Room::new(id, random::bytes(), random::bytes(), key.id());
@@ -156,7 +161,7 @@ impl Live {
         let id = room.discussion_id.clone();
         let have = self.docs.discussion(&id).is_ok();
         if have {
-            self.docs.before_sharing(&id)?;
+            self.docs.before_sharing(&id, false)?;
         }
         let arriving = (!have).then(|| Arriving::new(&id));
         let link = format!("{}/{}", location::origin(), room.to_fragment());
@@ -187,8 +192,10 @@ impl Live {
         } else {
             self.presence(&id)
         };
+        let (url, credentials) = relay_endpoint(&self.docs);
         let relay = Relay::open(
-            &relay_url(&self.docs),
+            &url,
+            credentials,
             &room.subject(),
             move |frame| live.frame(frame, Source::Relay),
             move |status| live.relay_status(status),

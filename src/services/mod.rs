@@ -8,6 +8,7 @@
 //!   views track);
 //! - [`sharing`]: links and files out and in, exports, signing;
 //! - [`live`]: live sessions;
+//! - [`paired`]: paired sync through the relay's mailboxes, for devices never online together;
 //! - [`device`]: backups, storage, persistence, app updates;
 //! - [`reports`]: calendar, team picture data, the record for HR.
 
@@ -15,6 +16,7 @@ pub mod device;
 pub mod docs;
 pub mod live;
 pub mod messages;
+pub mod paired;
 pub mod reports;
 pub mod sharing;
 
@@ -24,6 +26,7 @@ pub use device::Device;
 pub use docs::{DocStore, SaveState};
 pub use live::Live;
 pub use messages::Messages;
+pub use paired::Paired;
 pub use reports::Reports;
 pub use sharing::Sharing;
 
@@ -33,12 +36,14 @@ pub fn provide() -> (DocStore, Sharing, Live, Messages) {
     let docs = DocStore::open(messages);
     let sharing = Sharing::new(docs, messages);
     let live = Live::new(docs, messages);
+    let paired = Paired::start(docs, messages);
     let device = Device::start(docs, messages);
     let reports = Reports::new(docs, messages);
     provide_context(messages);
     provide_context(docs);
     provide_context(sharing);
     provide_context(live);
+    provide_context(paired);
     provide_context(device);
     provide_context(reports);
     (docs, sharing, live, messages)

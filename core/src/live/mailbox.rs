@@ -42,6 +42,15 @@ pub const MAX_AGE_DAYS: u64 = 400;
 pub const MAX_BUNDLE: usize = 1000 * 1024;
 /// A request the relay has not answered in this long is given up and retried.
 const REQUEST_TIMEOUT_MS: i64 = 10_000;
+/// A consumer the relay refused is asked for again after this long.
+const RETRY_MS: i64 = 1_000;
+/// A consumer not made within this long is asked for again: on a cluster that lost a node,
+/// the relay may have placed it on the lost one (and never answers); the next try lands
+/// elsewhere.
+const CONSUMER_TIMEOUT_MS: i64 = 5_000;
+/// Consumers are made again this often: one whose relay node died delivers nothing more,
+/// and the connection (to another node) would never know.
+const REFRESH_MS: i64 = 60_000;
 /// The server forgets a consumer this long after its reader went away.
 const INACTIVE_NS: u64 = 60 * 1_000_000_000;
 
@@ -214,6 +223,8 @@ struct Box_ {
     /// Sides whose consumer has delivered all it had on creation.
     caught_up: BTreeMap<Side, bool>,
     publishing: bool,
+    /// When to make the consumers again (0: not planned).
+    refresh_at: i64,
 }
 
 /// The NATS side of every paired discussion on this device, over one connection.
@@ -278,6 +289,11 @@ impl Client {
         self.boxes.contains_key(discussion)
     }
 
+    /// The pairing a discussion is watched with.
+    pub fn watching(&self, discussion: &str) -> Option<&Pairing> {
+        self.boxes.get(discussion).map(|b| &b.pairing)
+    }
+
     /// Whether the discussion's mailbox has been read up to what it held on connecting.
     pub fn caught_up(&self, discussion: &str) -> bool {
         self.boxes
@@ -336,6 +352,7 @@ impl Client {
         pairing: Pairing,
         me: Side,
         read: BTreeMap<Side, u64>,
+        now: i64,
     ) -> Vec<u8> {
         if let Some(b) = self.boxes.get(discussion) {
             if b.pairing == pairing && b.me == me {
@@ -352,10 +369,11 @@ impl Client {
                 consumers: BTreeMap::new(),
                 caught_up: BTreeMap::new(),
                 publishing: false,
+                refresh_at: 0,
             },
         );
         if self.online {
-            out.extend(self.consume(discussion));
+            out.extend(self.consume(discussion, now));
         }
         out
     }
@@ -379,7 +397,7 @@ impl Client {
 
     /// Creates the two consumers of a mailbox (both sides' subjects; this side's own for
     /// its other devices), each from the position already taken in.
-    fn consume(&mut self, discussion: &str) -> Vec<u8> {
+    fn consume(&mut self, discussion: &str, now: i64) -> Vec<u8> {
         let mut out = vec![];
         for from in [Side::Leader, Side::Employee] {
             let (deliver, sid) = self.delivery_subject();
@@ -388,6 +406,7 @@ impl Client {
                 return out;
             };
             let start = b.read.get(&from).copied().unwrap_or(0) + 1;
+            b.refresh_at = now + REFRESH_MS;
             let subject = b.pairing.subject(from);
             b.consumers.insert(sid.clone(), from);
             b.caught_up.insert(from, false);
@@ -413,7 +432,7 @@ impl Client {
             self.requests.insert(
                 reply,
                 (
-                    0,
+                    now,
                     Request::Consumer {
                         discussion: discussion.to_string(),
                         from,
@@ -456,28 +475,62 @@ impl Client {
         }
     }
 
-    /// Gives up on requests the relay never answered (they are asked again on the next
-    /// connection, which the shell opens when this reports a problem).
-    pub fn tick(&mut self, now: i64) -> Vec<Event> {
+    /// Gives up on requests the relay never answered, and makes consumers again when it is
+    /// time (after a refusal, and now and then). Returns bytes to send and events.
+    pub fn tick(&mut self, now: i64) -> (Vec<u8>, Vec<Event>) {
+        let mut out = vec![];
         let mut events = vec![];
         let late: Vec<String> = self
             .requests
             .iter()
-            .filter(|(_, (at, _))| *at != 0 && now - at > REQUEST_TIMEOUT_MS)
+            .filter(|(_, (at, r))| {
+                let limit = match r {
+                    Request::Consumer { .. } => CONSUMER_TIMEOUT_MS,
+                    _ => REQUEST_TIMEOUT_MS,
+                };
+                now - at > limit
+            })
             .map(|(k, _)| k.clone())
             .collect();
         for k in late {
-            if let Some((_, Request::Publish { discussion })) = self.requests.remove(&k) {
-                if let Some(b) = self.boxes.get_mut(&discussion) {
-                    b.publishing = false;
+            match self.requests.remove(&k) {
+                Some((_, Request::Publish { discussion })) => {
+                    if let Some(b) = self.boxes.get_mut(&discussion) {
+                        b.publishing = false;
+                    }
+                    events.push(Event::Problem {
+                        discussion: Some(discussion),
+                        message: "the relay did not confirm the changes; they stay on this device and are sent again".into(),
+                    });
                 }
-                events.push(Event::Problem {
-                    discussion: Some(discussion),
-                    message: "the relay did not confirm the changes; they stay on this device and are sent again".into(),
-                });
+                Some((_, Request::Consumer { discussion, .. })) => {
+                    if let Some(b) = self.boxes.get_mut(&discussion) {
+                        b.refresh_at = now + RETRY_MS;
+                    }
+                    events.push(Event::Problem {
+                        discussion: Some(discussion),
+                        message: "the relay does not answer for messages kept while devices are offline (it may have no JetStream)".into(),
+                    })
+                }
+                _ => {}
             }
         }
-        events
+        if self.online {
+            let due: Vec<String> = self
+                .boxes
+                .iter()
+                .filter(|(_, b)| b.refresh_at != 0 && now >= b.refresh_at)
+                .map(|(id, _)| id.clone())
+                .collect();
+            for id in due {
+                let b = self.boxes.get_mut(&id).expect("listed");
+                for sid in std::mem::take(&mut b.consumers).keys() {
+                    out.extend(nats::unsub(sid));
+                }
+                out.extend(self.consume(&id, now));
+            }
+        }
+        (out, events)
     }
 
     /// Takes one operation from the server; returns bytes to send and events.
@@ -493,7 +546,7 @@ impl Client {
                     events.push(Event::Online(true));
                     let ids: Vec<String> = self.boxes.keys().cloned().collect();
                     for id in ids {
-                        out.extend(self.consume(&id));
+                        out.extend(self.consume(&id, now));
                     }
                 }
             }
@@ -585,9 +638,11 @@ impl Client {
                         self.requests.insert(reply, (now, Request::CreateStream));
                         return;
                     }
+                    // Perhaps for a moment (a node lost, a leader being elected): again soon.
+                    b.refresh_at = now + RETRY_MS;
                     events.push(Event::Problem {
                         discussion: Some(discussion),
-                        message: format!("the relay cannot keep messages ({description})"),
+                        message: format!("the relay cannot give the kept messages now ({description}); trying again"),
                     });
                     return;
                 }
@@ -617,7 +672,7 @@ impl Client {
                         out.extend(nats::unsub(&sid));
                     }
                     self.boxes.get_mut(&id).expect("listed").consumers.clear();
-                    out.extend(self.consume(&id));
+                    out.extend(self.consume(&id, now));
                 }
             }
             Request::Publish { discussion } => {

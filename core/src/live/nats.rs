@@ -125,6 +125,46 @@ fn valid_subject(s: &str) -> bool {
             .any(|c| c.is_ascii_whitespace() || c.is_ascii_control())
 }
 
+/// A relay URL with the credentials it may carry (`wss://user:password@host/…`) taken
+/// out: browsers do not send them on a WebSocket, NATS wants them in `CONNECT`.
+/// `%XX` escapes in them are decoded.
+pub fn split_credentials(url: &str) -> (String, Option<(String, String)>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_string(), None);
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return (url.to_string(), None);
+    };
+    let (user, pass) = rest[..at].split_once(':').unwrap_or((&rest[..at], ""));
+    let decode = |s: &str| {
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            match (bytes[i], hex) {
+                (b'%', Some(b)) => {
+                    out.push(b);
+                    i += 3;
+                }
+                (c, _) => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    (
+        format!("{scheme}://{}", &rest[at + 1..]),
+        Some((decode(user), decode(pass))),
+    )
+}
+
 pub fn connect(name: &str) -> Vec<u8> {
     connect_with(name, None)
 }
@@ -254,6 +294,23 @@ mod tests {
             Parser::new().push(&vec![b'x'; MAX_LINE + 1]),
             Err(ProtocolError::Garbage(_))
         ));
+    }
+
+    #[test]
+    fn credentials_come_out_of_the_relay_url() {
+        assert_eq!(
+            split_credentials("wss://app:p%40ss@relay.example/relay"),
+            (
+                "wss://relay.example/relay".to_string(),
+                Some(("app".to_string(), "p@ss".to_string()))
+            )
+        );
+        assert_eq!(
+            split_credentials("ws://127.0.0.1:4223"),
+            ("ws://127.0.0.1:4223".to_string(), None)
+        );
+        // An @ in the path is not a credential.
+        assert_eq!(split_credentials("wss://h/x@y").1, None);
     }
 
     #[test]

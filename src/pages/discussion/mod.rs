@@ -21,6 +21,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::sync_status::SyncStatus;
 use crate::services::DocStore;
 
 /// The parts of a discussion page, one per route segment.
@@ -250,6 +251,11 @@ pub fn DiscussionPage() -> impl IntoView {
                     "Career discussion with ".to_string()
                 };
                 let crumb = name.clone();
+                let other = if employee_side {
+                    if manager.is_empty() { "your leader".to_string() } else { manager.clone() }
+                } else {
+                    name.clone()
+                };
                 view! {
                     <nav class="crumbs">
                         <A href="/">{if employee_side { "Home" } else { "People" }}</A>" › "
@@ -259,6 +265,7 @@ pub fn DiscussionPage() -> impl IntoView {
                     <div class="page-head">
                         <h1>{title}{(!employee_side).then(|| view! { <span data-testid="discussion-employee">{name}</span> })}</h1>
                         <span class="sub">{when}</span>
+                        <SyncStatus id=id side=perspective other=other />
                     </div>
                 }.into_any()
             }

@@ -1,6 +1,7 @@
 //! Share: a link (with QR code) or file for the other side, exports, and taking in what
 //! the other side sent back.
 
+use career_core::live::mailbox::{PairingState, MAX_AGE_DAYS};
 use career_core::model::people::RosterText;
 use career_core::share::{
     Contents, Package, ShareError, FILE_EXTENSION, MAX_LINK_CHARS, MAX_PACKAGE_BYTES,
@@ -13,6 +14,7 @@ use leptos_router::hooks::use_navigate;
 use super::{DiscussionCtx, Tab};
 use crate::components::fields::TextInput;
 use crate::components::file_picker::{FilePicker, Picked};
+use crate::components::sync_status::SyncStatus;
 use crate::error::AppError;
 use crate::infra::guard::{self, Reading};
 use crate::infra::location;
@@ -129,6 +131,7 @@ pub fn Share() -> impl IntoView {
             </p>
         </section>
         <LiveCard />
+        <PairingCard />
         <section class="card">
             <h3>"Take in what " {other} " sent"</h3>
             <p class="help">"Opening their link does this by itself. For a file, choose it here. Their changes are merged; nothing of yours is replaced."</p>
@@ -141,6 +144,46 @@ pub fn Share() -> impl IntoView {
             <button data-testid="export-json" on:click=move |_| sharing.download_json(&ctx.id.get_untracked())>"JSON"</button>
             " "
             <a href=move || format!("/discussions/{}/record", ctx.id.get())>"Printable record"</a>
+        </section>
+    }
+}
+
+/// Sync without meeting: whether sharing pairs the two devices, where the sync stands, and
+/// stopping it.
+#[component]
+fn PairingCard() -> impl IntoView {
+    let docs = expect_context::<DocStore>();
+    let sharing = expect_context::<Sharing>();
+    let ctx = expect_context::<DiscussionCtx>();
+    let other = Memo::new(move |_| {
+        ctx.disc.track();
+        sharing.other_party(&ctx.id.get())
+    });
+    let state = Memo::new(move |_| docs.mailbox_status(&ctx.id.get()).map(|s| s.state));
+    view! {
+        <section class="card pairing" data-testid="pairing">
+            <h3>"Keep in sync with " {other}</h3>
+            <p><SyncStatus id=ctx.id side=ctx.perspective other=other /></p>
+            {move || match state.get() {
+                Some(PairingState::Paired(_)) => view! {
+                    <p class="help">
+                        "Your saved changes reach " {other} "'s device whenever each of you is online — no reply links needed. "
+                        "They travel end-to-end encrypted through the relay, which stores only ciphertext, for at most "
+                        {MAX_AGE_DAYS} " days. Your private preparation and unpublished drafts never leave this device."
+                    </p>
+                    <button data-testid="stop-pairing" on:click=move |_| docs.stop_pairing(&ctx.id.get_untracked())>"Stop pairing"</button>
+                    <span class="help">" Both devices stop syncing; nothing already merged is removed."</span>
+                }.into_any(),
+                _ => view! {
+                    <label class="check">
+                        <input type="checkbox" data-testid="pair-when-sharing"
+                            prop:checked=move || docs.pair_when_sharing.get()
+                            on:change=move |ev| docs.pair_when_sharing.set(event_target_checked(&ev)) />
+                        " Pair our devices when I share (recommended): from then on, saved changes reach "
+                        {other} " whenever each of you is online, end-to-end encrypted."
+                    </label>
+                }.into_any(),
+            }}
         </section>
     }
 }

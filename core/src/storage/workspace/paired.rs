@@ -25,6 +25,8 @@ pub struct MailboxStatus {
     pub state: PairingState,
     /// This device's changes the other side has not declared having.
     pub waiting: usize,
+    /// Of those, the ones no published bundle carried yet.
+    pub unsent: usize,
     /// The last time the other side was known to hold everything this device had.
     pub synced_at: Option<i64>,
     /// How far each side's subject has been taken in.
@@ -137,6 +139,15 @@ impl<K: KvStore> Workspace<K> {
         let lacking = not_in(&mut stored.doc, &peer);
         let peer_lacks = !lacking.is_empty();
         let waiting = lacking.iter().filter(|c| mine(&c.actor)).count();
+        let unsent = if waiting == 0 {
+            0
+        } else {
+            let covered: Vec<ChangeHash> = peer.iter().chain(sent.iter()).copied().collect();
+            not_in(&mut stored.doc, &covered)
+                .iter()
+                .filter(|c| mine(&c.actor))
+                .count()
+        };
         let mut sorted = heads.clone();
         sorted.sort();
         let mut sent_sorted = sent;
@@ -145,6 +156,7 @@ impl<K: KvStore> Workspace<K> {
         Ok(MailboxStatus {
             state,
             waiting,
+            unsent,
             synced_at: meta.synced_at,
             read: meta
                 .mailbox_read

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Makes the paired-sync stream on a running relay, with replicas (3 on a cluster), as the
+# operator, over the node's loopback NATS port. Pure bash (no NATS client needed).
+#
+#   CT_OPERATOR_PASSWORD=… deploy/nats/create-stream.sh [port] [replicas]
+#
+# The stream: subjects ctmb.*.* (one per mailbox and side), at most 16 messages kept per
+# subject (a later bundle holds what an earlier one held that the other side lacks), none
+# older than 400 days, file storage. Running it again on an existing stream with the same
+# settings is harmless; it prints the relay's answer.
+set -euo pipefail
+PORT="${1:-4222}"
+REPLICAS="${2:-3}"
+: "${CT_OPERATOR_PASSWORD:?set CT_OPERATOR_PASSWORD}"
+CONFIG="{\"name\":\"CTMB\",\"subjects\":[\"ctmb.*.*\"],\"storage\":\"file\",\"retention\":\"limits\",\"discard\":\"old\",\"max_msgs_per_subject\":16,\"max_age\":34560000000000000,\"max_msg_size\":1048576,\"num_replicas\":$REPLICAS}"
+
+exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+read -r -t 5 info <&3 || { echo "no relay on 127.0.0.1:$PORT" >&2; exit 1; }
+printf 'CONNECT {"verbose":false,"user":"operator","pass":"%s"}\r\nSUB _INBOX.create 1\r\nPUB $JS.API.STREAM.CREATE.CTMB _INBOX.create %d\r\n%s\r\n' \
+  "$CT_OPERATOR_PASSWORD" "${#CONFIG}" "$CONFIG" >&3
+while read -r -t 10 line <&3; do
+  line="${line%$'\r'}"
+  case "$line" in
+    MSG*) read -r -t 5 reply <&3; reply="${reply%$'\r'}"
+          echo "$reply"
+          case "$reply" in
+            *'"error"'*) [[ "$reply" == *"already in use"* ]] && exit 0; exit 1 ;;
+            *) exit 0 ;;
+          esac ;;
+    -ERR*) echo "$line" >&2; exit 1 ;;
+  esac
+done
+echo "the relay did not answer" >&2
+exit 1

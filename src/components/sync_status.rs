@@ -1,0 +1,119 @@
+//! Where a discussion's paired sync stands, in words: "Synced with Sam 2 minutes ago",
+//! "3 changes waiting to send (offline)", "Not paired". Every sentence is what the device
+//! knows: "synced" only once the other device declared having everything this one has.
+
+use career_core::live::mailbox::PairingState;
+use career_core::storage::workspace::MailboxStatus;
+use career_core::Side;
+use leptos::prelude::*;
+
+use crate::infra::relay::RelayStatus;
+use crate::services::{DocStore, Paired};
+
+/// "just now", "2 minutes ago", "3 hours ago", "5 days ago".
+pub fn ago(seconds: i64) -> String {
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" });
+    match seconds.max(0) {
+        0..=59 => "just now".into(),
+        s @ 60..=3599 => plural(s / 60, "minute"),
+        s @ 3600..=86_399 => plural(s / 3600, "hour"),
+        s => plural(s / 86_400, "day"),
+    }
+}
+
+fn changes(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "change" } else { "changes" })
+}
+
+/// The sentence, and whether it is a warning.
+pub fn sentence(
+    status: &MailboxStatus,
+    me: Side,
+    other: &str,
+    relay: Option<RelayStatus>,
+    problem: Option<&str>,
+    now: i64,
+) -> (String, bool) {
+    match &status.state {
+        PairingState::NotPaired => ("Not paired".into(), false),
+        PairingState::Stopped { by, .. } if *by == me => (
+            "Pairing stopped by you: changes go by link or file".into(),
+            false,
+        ),
+        PairingState::Stopped { .. } => (
+            format!("Pairing stopped by {other}: changes go by link or file"),
+            false,
+        ),
+        PairingState::Paired(_) => {
+            if let Some(p) = problem {
+                let p = p
+                    .strip_prefix("a message in the mailbox was skipped: ")
+                    .map_or_else(
+                        || p.to_string(),
+                        |rest| format!("a message in the mailbox was skipped ({rest})"),
+                    );
+                return (
+                    format!("Sync: {p}. Your changes stay on this device."),
+                    true,
+                );
+            }
+            let online = relay == Some(RelayStatus::Connected);
+            if status.unsent > 0 {
+                return if online {
+                    (
+                        format!("Sending {} to {other}…", changes(status.unsent)),
+                        false,
+                    )
+                } else {
+                    (
+                        format!("{} waiting to send (offline)", changes(status.unsent)),
+                        true,
+                    )
+                };
+            }
+            if status.waiting > 0 {
+                return (
+                    format!(
+                        "Sent; {other}'s device picks up {} when it is online",
+                        changes(status.waiting)
+                    ),
+                    false,
+                );
+            }
+            let when = status.synced_at.map(|t| ago(now - t));
+            let offline = if online { "" } else { " (offline now)" };
+            match when {
+                Some(when) => (format!("Synced with {other} {when}{offline}"), false),
+                None => (format!("Paired with {other}{offline}"), false),
+            }
+        }
+    }
+}
+
+/// One line about the discussion's sync, for the heading.
+#[component]
+pub fn SyncStatus(
+    #[prop(into)] id: Signal<String>,
+    #[prop(into)] side: Signal<Side>,
+    #[prop(into)] other: Signal<String>,
+) -> impl IntoView {
+    let docs = expect_context::<DocStore>();
+    let paired = expect_context::<Paired>();
+    move || {
+        let id = id.get();
+        let status = docs.mailbox_status(&id)?;
+        let problem = paired.problems.with(|p| p.get(&id).map(|p| p.text.clone()));
+        let (text, warn) = sentence(
+            &status,
+            side.get(),
+            &other.get(),
+            paired.relay.get(),
+            problem.as_deref(),
+            paired.now_secs(),
+        );
+        Some(view! {
+            <span class=if warn { "sync-status warn" } else { "sync-status" } data-testid="sync-status"
+                role="status">{text}</span>
+        })
+    }
+}

@@ -1,0 +1,418 @@
+//! Paired sync: one connection to the relay for every paired discussion on this device.
+//! Bundles are published after saves and after catching up with a mailbox; what arrives is
+//! taken in like a link from the other side (merge review, notices, signatures). The core's
+//! mailbox client speaks JetStream; this service owns the socket, the timers and the words.
+//!
+//! The service follows the document store's events: a discussion that becomes paired
+//! (shared with pairing on, or a link that carried a pairing) is watched from then on.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use career_core::live::mailbox::{Client, Event, PairingState};
+use career_core::live::nats;
+use career_core::storage::workspace::{MailboxTaken, TakenIn};
+use career_core::Side;
+use leptos::prelude::*;
+
+use super::docs::{DocEvent, DocStore};
+use super::live::relay_endpoint;
+use super::messages::Messages;
+use crate::infra::relay::{Handlers, NatsSocket, RelayStatus};
+use crate::infra::{clock, random};
+
+/// Bundles go out this long after the last save (a typing pause saves; a burst of pauses
+/// makes one bundle).
+const PUBLISH_DELAY: Duration = Duration::from_millis(1500);
+
+/// Something wrong with a discussion's sync, for its status line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub text: String,
+    /// About the relay (cleared once it answers again), not about a message.
+    pub relay: bool,
+}
+
+struct Runtime {
+    client: Client,
+    socket: Option<NatsSocket>,
+    /// Discussions with a publish waiting for its delay.
+    scheduled: BTreeSet<String>,
+    ticks: u64,
+}
+
+#[derive(Clone, Copy)]
+pub struct Paired {
+    docs: DocStore,
+    messages: Messages,
+    rt: StoredValue<Runtime, LocalStorage>,
+    /// The relay connection: `None` while nothing is paired.
+    pub relay: RwSignal<Option<RelayStatus>>,
+    /// The last problem per discussion (cleared by the next success).
+    pub problems: RwSignal<BTreeMap<String, Problem>>,
+    /// Bumped every 30 seconds, so "2 minutes ago" moves on.
+    pub minute: RwSignal<u64>,
+    timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
+}
+
+impl Paired {
+    pub fn start(docs: DocStore, messages: Messages) -> Paired {
+        let paired = Paired {
+            docs,
+            messages,
+            rt: StoredValue::new_local(Runtime {
+                client: Client::new(&random::new_id()[..12], relay_endpoint(&docs).1),
+                socket: None,
+                scheduled: BTreeSet::new(),
+                ticks: 0,
+            }),
+            relay: RwSignal::new(None),
+            problems: RwSignal::new(BTreeMap::new()),
+            minute: RwSignal::new(0),
+            timer: StoredValue::new_local(None),
+        };
+        docs.subscribe(move |event| match event {
+            DocEvent::Edited { discussion } => {
+                let id = discussion.clone();
+                // After the change is done with (the store is busy while it tells us).
+                set_timeout(move || paired.follow_if_changed(&id), Duration::ZERO);
+            }
+            DocEvent::Saved => paired.schedule_all(),
+        });
+        // After the first screen: looking at every discussion loads it.
+        set_timeout(move || paired.scan(), Duration::from_millis(800));
+        let _ = set_interval_with_handle(move || paired.tick(), Duration::from_secs(2));
+        paired
+    }
+
+    /// Watches every paired discussion on this device.
+    fn scan(&self) {
+        let ids: Vec<String> = self
+            .docs
+            .with_index(|i| i.discussions.keys().cloned().collect());
+        for id in ids {
+            self.follow(&id);
+        }
+    }
+
+    /// Follows a discussion whose pairing may have changed (every edit comes here: the
+    /// common case, nothing changed, costs one field read).
+    fn follow_if_changed(&self, id: &str) {
+        let Some(state) = self.docs.pairing(id) else {
+            return;
+        };
+        let same = self
+            .rt
+            .with_value(|rt| match (&state, rt.client.watching(id)) {
+                (PairingState::Paired(p), Some(q)) => p == q,
+                (PairingState::NotPaired, None) => true,
+                _ => false,
+            });
+        if !same {
+            self.follow(id);
+        }
+    }
+
+    /// Starts or stops watching one discussion, as its pairing now says.
+    fn follow(&self, id: &str) {
+        let Some(state) = self.docs.pairing(id) else {
+            return;
+        };
+        let side = self.docs.side(id);
+        let status = self.docs.mailbox_status_untracked(id);
+        let (pairing, keep) = match state {
+            PairingState::Paired(p) => (Some(p), true),
+            // Stopped here: the bundle that tells the other side still goes out.
+            PairingState::Stopped {
+                by,
+                pairing: Some(p),
+            } if by == side && status.as_ref().is_some_and(|s| s.due) => (Some(p), true),
+            _ => (None, false),
+        };
+        if !keep {
+            let bytes = self
+                .rt
+                .try_update_value(|rt| rt.client.unwatch(id))
+                .unwrap_or_default();
+            self.send(&bytes);
+            return;
+        }
+        let pairing = pairing.expect("kept only with a pairing");
+        let read = status.map(|s| s.read).unwrap_or_default();
+        self.ensure_socket();
+        let bytes = self
+            .rt
+            .try_update_value(|rt| rt.client.watch(id, pairing, side, read, now_ms()))
+            .unwrap_or_default();
+        self.send(&bytes);
+        self.schedule(id);
+    }
+
+    fn ensure_socket(&self) {
+        let has = self.rt.with_value(|rt| rt.socket.is_some());
+        if has {
+            return;
+        }
+        let me = *self;
+        let socket = NatsSocket::open(
+            &relay_endpoint(&self.docs).0,
+            Handlers {
+                hello: Box::new(move || {
+                    me.rt
+                        .try_update_value(|rt| rt.client.connected())
+                        .unwrap_or_default()
+                }),
+                op: Box::new(move |op| me.server_op(op)),
+                status: Box::new(move |status| me.socket_status(status)),
+                warning: Box::new(move |w| {
+                    leptos::logging::warn!("relay: {w}");
+                }),
+            },
+        );
+        self.rt.update_value(|rt| rt.socket = Some(socket));
+    }
+
+    fn send(&self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.rt.with_value(|rt| {
+            if let Some(s) = &rt.socket {
+                s.send(bytes);
+            }
+        });
+    }
+
+    fn socket_status(&self, status: RelayStatus) {
+        self.relay.set(Some(status));
+        if status != RelayStatus::Connected {
+            let events = self
+                .rt
+                .try_update_value(|rt| rt.client.disconnected())
+                .unwrap_or_default();
+            self.handle(events);
+        }
+    }
+
+    fn server_op(&self, op: nats::ServerOp) -> Vec<u8> {
+        let (bytes, events) = self
+            .rt
+            .try_update_value(|rt| rt.client.receive(op, now_ms()))
+            .unwrap_or_default();
+        // Events touch the documents, which may tell this service again: not from inside
+        // the socket's handler.
+        let me = *self;
+        if !events.is_empty() {
+            set_timeout(move || me.handle(events), Duration::ZERO);
+        }
+        bytes
+    }
+
+    fn handle(&self, events: Vec<Event>) {
+        for event in events {
+            match event {
+                Event::Delivered {
+                    discussion,
+                    from,
+                    seq,
+                    frame,
+                } => self.delivered(&discussion, from, seq, &frame),
+                Event::CaughtUp { discussion } => {
+                    self.problems.update(|p| {
+                        if p.get(&discussion).is_some_and(|p| p.relay) {
+                            p.remove(&discussion);
+                        }
+                    });
+                    self.publish(&discussion)
+                }
+                Event::Published { discussion, .. } => {
+                    self.docs.mailbox_published(&discussion);
+                    self.problems.update(|p| {
+                        p.remove(&discussion);
+                    });
+                    // A stop that reached the relay ends the watch; new edits go out.
+                    self.follow(&discussion);
+                }
+                Event::Problem {
+                    discussion: Some(id),
+                    message,
+                } => self.problems.update(|p| {
+                    p.insert(
+                        id,
+                        Problem {
+                            text: message,
+                            relay: true,
+                        },
+                    );
+                }),
+                Event::Problem {
+                    discussion: None,
+                    message,
+                } => leptos::logging::warn!("relay: {message}"),
+                Event::Online(_) => {}
+            }
+        }
+    }
+
+    fn delivered(&self, id: &str, from: Side, seq: u64, frame: &[u8]) {
+        let Ok(result) = self.docs.mailbox_take(id, from, seq, frame) else {
+            return;
+        };
+        self.rt.update_value(|rt| rt.client.taken(id, from, seq));
+        match result {
+            Ok(MailboxTaken::Own) => {}
+            Ok(MailboxTaken::Taken(TakenIn::Merged {
+                new_changes,
+                review,
+                ..
+            })) => {
+                // A bundle that changed no field (a device key recorded) needs no notice.
+                let fields = review.changes.len();
+                if new_changes > 0 && fields > 0 {
+                    let who = self.other_party(id);
+                    self.messages.info(format!(
+                        "{who}'s changes arrived through sync and were merged ({fields} {}); nothing of yours was replaced. See “What changed”.",
+                        if fields == 1 { "field" } else { "fields" }
+                    ));
+                }
+                self.problems.update(|p| {
+                    p.remove(id);
+                });
+            }
+            Ok(MailboxTaken::Taken(TakenIn::Imported { .. })) => {}
+            Err(e) => {
+                self.messages.problem(format!(
+                    "Sync: {e}. Nothing on this device was changed by it, and later messages are still read."
+                ));
+                self.problems.update(|p| {
+                    p.insert(
+                        id.to_string(),
+                        Problem {
+                            text: format!("{e}; later ones are still read"),
+                            relay: false,
+                        },
+                    );
+                });
+            }
+        }
+        // Stopped by the other side: nothing more goes through the mailbox.
+        if matches!(self.docs.pairing(id), Some(PairingState::Stopped { .. })) {
+            self.follow(id);
+        }
+        self.schedule(id);
+    }
+
+    fn other_party(&self, id: &str) -> String {
+        let d = self.docs.discussion_untracked(id);
+        let name = match self.docs.side(id) {
+            Side::Leader => d.map(|d| d.employee.name),
+            Side::Employee => d.map(|d| d.manager.name),
+        };
+        name.filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "The other side".into())
+    }
+
+    fn schedule(&self, id: &str) {
+        self.rt.update_value(|rt| {
+            rt.scheduled.insert(id.to_string());
+        });
+        let me = *self;
+        self.timer.update_value(|t| {
+            if let Some(h) = t.take() {
+                h.clear();
+            }
+            *t = set_timeout_with_handle(move || me.publish_scheduled(), PUBLISH_DELAY).ok();
+        });
+    }
+
+    fn schedule_all(&self) {
+        let ids: Vec<String> = self.rt.with_value(|rt| {
+            self.docs
+                .with_index(|i| i.discussions.keys().cloned().collect::<Vec<_>>())
+                .into_iter()
+                .filter(|id| rt.client.is_watching(id))
+                .collect()
+        });
+        for id in ids {
+            self.schedule(&id);
+        }
+    }
+
+    fn publish_scheduled(&self) {
+        let ids = self
+            .rt
+            .try_update_value(|rt| std::mem::take(&mut rt.scheduled))
+            .unwrap_or_default();
+        for id in ids {
+            self.publish(&id);
+        }
+    }
+
+    /// Publishes a bundle when one is due and the mailbox has been read up to now.
+    fn publish(&self, id: &str) {
+        let ready = self.rt.with_value(|rt| {
+            rt.client.online() && rt.client.caught_up(id) && !rt.client.publishing(id)
+        });
+        if !ready {
+            return;
+        }
+        match self.docs.mailbox_bundle(id) {
+            Ok(Some(frame)) => {
+                let bytes = self
+                    .rt
+                    .try_update_value(|rt| rt.client.publish(id, &frame, now_ms()))
+                    .unwrap_or_default();
+                self.send(&bytes);
+            }
+            Ok(None) => {}
+            Err(e) => self.problems.update(|p| {
+                p.insert(
+                    id.to_string(),
+                    Problem {
+                        text: format!("the changes could not be sent ({e})"),
+                        relay: false,
+                    },
+                );
+            }),
+        }
+    }
+
+    fn tick(&self) {
+        let ticks = self.rt.try_update_value(|rt| {
+            rt.ticks += 1;
+            rt.ticks
+        });
+        if ticks.is_some_and(|t| t % 15 == 0) {
+            self.minute.update(|m| *m += 1);
+        }
+        let (bytes, events) = self
+            .rt
+            .try_update_value(|rt| rt.client.tick(now_ms()))
+            .unwrap_or_default();
+        self.send(&bytes);
+        let retry: Vec<String> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Problem {
+                    discussion: Some(d),
+                    ..
+                } => Some(d.clone()),
+                _ => None,
+            })
+            .collect();
+        self.handle(events);
+        for id in retry {
+            self.schedule(&id);
+        }
+    }
+
+    /// The current time, for "2 minutes ago".
+    pub fn now_secs(&self) -> i64 {
+        self.minute.track();
+        clock::now_secs()
+    }
+}
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}

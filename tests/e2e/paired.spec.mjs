@@ -1,0 +1,157 @@
+// Paired sync through a real nats-server with JetStream: the manager and the employee are
+// never online at the same time, and still end with the same record and every word. The
+// relay keeps only ciphertext; a garbled message is skipped with a warning and later ones
+// still arrive; either side can stop the pairing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setUp, screenshot } from './harness.mjs';
+import { App, assertNoErrors, managerStarts, openLink, shareLink } from './pages.mjs';
+import { startRelay, readMailboxes, publishRaw } from './relay.mjs';
+
+let env, relay, managerCtx, employeeCtx;
+const errors = [];
+
+const FIRST = 'Zoë 👩🏽‍💻 naïve — 日本: calm in incidents.';
+const LATER = 'Lead the card-issuing rewrite.';
+const THEIRS = 'I would like to mentor two juniors.';
+const PREP = 'Could run the platform group within two years.';
+
+before(async () => {
+  relay = await startRelay();
+  env = await setUp();
+  managerCtx = env.context;
+  employeeCtx = await env.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  for (const ctx of [managerCtx, employeeCtx]) {
+    await ctx.addInitScript((url) => localStorage.setItem('ct1:relay', url), relay.url);
+  }
+});
+after(async () => {
+  await env.tearDown();
+  await relay.stop();
+});
+
+/// Opens a device again (a new page in its own browser context: same storage).
+async function reopen(ctx, path) {
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => errors.push(e));
+  const app = new App(page, env.server.url);
+  await app.open(path);
+  return app;
+}
+
+const status = (page) => page.locator('.page-head').getByTestId('sync-status');
+
+/// Waits for the heading's sync line to match `expected`; says what it showed if not.
+async function waitStatus(page, expected, timeout = 15000) {
+  try {
+    await status(page).getByText(expected).waitFor({ timeout });
+  } catch (e) {
+    const shown = await status(page).textContent().catch(() => '(no sync line)');
+    throw new Error(`the sync line never said ${expected}; it says: ${shown}`);
+  }
+}
+
+async function waitValue(page, testid, value) {
+  await page.waitForFunction(
+    ([t, v]) => document.querySelector(`[data-testid="${t}"]`)?.value === v,
+    [testid, value],
+    { timeout: 15000 },
+  );
+}
+
+async function both(page, name) {
+  for (const [w, h] of [[768, 1024], [1024, 768]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await screenshot(page, `${name}-${w}x${h}`, { fullPage: false });
+  }
+}
+
+test('two devices never online together end with the same record and every word', async () => {
+  // The manager prepares, writes an answer, and shares by link (pairing is on by default).
+  const md = await managerStarts(new App(env.page, env.server.url), { manager: 'Maria Lund', person: 'Sam Okafor' });
+  await md.fill('prep-potential', PREP);
+  await md.tab('conversation');
+  await md.fill('answer-strengths', FIRST);
+  const link = await shareLink(env.page);
+  const path = new URL(env.page.url()).pathname.replace(/\/share$/, '/conversation');
+  // After sharing, another edit: it goes through the mailbox, not the link.
+  await md.tab('conversation');
+  await md.fill('answer-next_assignment', LATER);
+  await waitStatus(env.page, /picks up \d+ changes? when it is online/, 15000);
+  await env.page.getByTestId('tab-share').click();
+  await env.page.getByTestId('pairing').waitFor();
+  await both(env.page, 'paired-1-manager-sent');
+  await env.page.close();
+
+  // Later, the employee opens the link: the edit made after it was shared is there too.
+  const employeePage = await employeeCtx.newPage();
+  employeePage.on('pageerror', (e) => errors.push(e));
+  await openLink(employeePage, link);
+  await employeePage.getByTestId('notice').first().waitFor();
+  await employeePage.getByTestId('tab-conversation').click();
+  const employee = new App(employeePage, env.server.url).discussion();
+  await waitValue(employeePage, 'answer-next_assignment', LATER);
+  // Its own first change (its device key, for Maria to pin) went out: Maria's device has
+  // not said it has it, so the line does not claim "synced".
+  await waitStatus(employeePage, /Sent; Maria Lund's device picks up 1 change when it is online/, 15000);
+  await both(employeePage, 'paired-2-employee-synced');
+
+  // The relay goes away; the employee keeps working: the change waits on the device.
+  await relay.stop();
+  await employee.fill('answer-next_12_months', THEIRS);
+  await waitStatus(employeePage, '1 change waiting to send (offline)', 15000);
+  await both(employeePage, 'paired-3-employee-offline');
+  // It comes back: the change goes out; then the employee closes.
+  await relay.start();
+  await waitStatus(employeePage, /Maria Lund's device picks up 2 changes/, 20000);
+  await employeePage.close();
+
+  // The manager opens again, days later: the employee's words are merged and reviewed.
+  const manager = await reopen(managerCtx, path);
+  await manager.page.getByTestId('notice').getByText(/arrived through sync/).first().waitFor({ timeout: 15000 });
+  assert.equal(await manager.discussion().value('answer-next_12_months'), THEIRS);
+  assert.equal(await manager.discussion().value('answer-strengths'), FIRST);
+  await manager.page.getByTestId('merge-review').waitFor();
+  await waitStatus(manager.page, /Synced with Sam Okafor (just now|\d+ minutes? ago)/, 15000);
+  await both(manager.page, 'paired-4-manager-merged');
+
+  // The relay stored only ciphertext: no names, no answers, no preparation.
+  const stored = await readMailboxes(relay);
+  assert.ok(stored.length >= 2, `the stream holds ${stored.length} messages`);
+  const all = Buffer.concat(stored.map((m) => m.payload));
+  for (const secret of ['Sam', 'Maria', 'Okafor', 'calm in incidents', 'card-issuing', 'mentor', 'platform group', 'Engineer']) {
+    assert.ok(!all.includes(Buffer.from(secret)), `"${secret}" is readable on the relay`);
+  }
+  for (const m of stored) {
+    assert.match(m.subject, /^ctmb\.[0-9a-f]{32}\.(leader|employee)$/);
+  }
+
+  // A garbled message in the mailbox is skipped with a warning; the next change still arrives.
+  const mailbox = stored[0].subject.split('.')[1];
+  await publishRaw(relay, `ctmb.${mailbox}.employee`, Buffer.from('CTL2 this is not a sealed bundle'));
+  await waitStatus(manager.page, /skipped/, 15000);
+  await manager.page.close();
+  const employeeAgain = await reopen(employeeCtx, path);
+  await employeeAgain.discussion().fill('answer-short_term', 'Tech lead next year.');
+  await waitStatus(employeeAgain.page, /picks up \d+ changes?/, 15000);
+  await employeeAgain.page.close();
+  const managerAgain = await reopen(managerCtx, path);
+  await managerAgain.page.getByTestId('notice').getByText(/arrived through sync/).first().waitFor({ timeout: 15000 });
+  assert.equal(await managerAgain.discussion().value('answer-short_term'), 'Tech lead next year.');
+
+  // The manager stops the pairing; the employee's device is told the next time it is online.
+  await managerAgain.page.getByTestId('tab-share').click();
+  await managerAgain.page.getByTestId('stop-pairing').click();
+  await managerAgain.page.getByTestId('pairing').getByText('Pairing stopped by you').waitFor();
+  // The stop reaches the relay before the manager leaves.
+  await managerAgain.page.waitForTimeout(3000);
+  await both(managerAgain.page, 'paired-5-manager-stopped');
+  await managerAgain.page.close();
+  const employeeLast = await reopen(employeeCtx, path);
+  await waitStatus(employeeLast.page, 'Pairing stopped by Maria Lund', 15000);
+  // Nothing already merged was removed.
+  assert.equal(await employeeLast.discussion().value('answer-short_term'), 'Tech lead next year.');
+  assert.equal(await employeeLast.discussion().value('answer-next_12_months'), THEIRS);
+  await both(employeeLast.page, 'paired-6-employee-told');
+  assertNoErrors(errors.concat(env.errors));
+});
