@@ -290,6 +290,21 @@ if (want('live')) {
   row(`Live keystroke → visible on the peer via nats-server on loopback, ${process.env.LIVE_EDITS ?? 300} edits`, `p50 ${ms(p50)} / p95 ${ms(p95)}`, 'p95 ≤ 50 ms', p95 <= 50);
 }
 
+// 8. Paired sync: the core and a real nats-server with JetStream, both online and after a
+// month away (core/examples/bench_mailbox.rs).
+if (want('paired')) {
+  const out = execFileSync('cargo', ['run', '--release', '-q', '-p', 'career-core', '--example', 'bench_mailbox'],
+    { cwd: ROOT, maxBuffer: 1 << 26 }).toString();
+  console.log(out.trim());
+  const m = out.match(/p50 ([\d.]+) ms p95 ([\d.]+) ms/);
+  const [p50, p95] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  row('Paired sync: save on A → merged on B through JetStream on loopback, both online, 300 edits (core, no browser)',
+    `p50 ${ms(p50)} / p95 ${ms(p95)}`, 'p95 ≤ 50 ms', p95 <= 50);
+  const c = out.match(/catch-up .*?: ([\d.]+) ms to connect, read (\d+) kept bundles/);
+  row('Paired sync: catch-up after a month offline (1,000 bundles published meanwhile; the relay keeps the last 16)',
+    c ? `${ms(Number(c[1]))}, ${c[2]} bundles read, all 1,000 edits merged` : 'not measured', 'informational', null);
+}
+
 const chromium = browser.version();
 await browser.close();
 await server.close();

@@ -418,3 +418,44 @@ fn stopping_the_pairing_tells_the_other_side_and_keeps_what_was_merged() {
         .unwrap();
     assert!(leader.mailbox_bundle(ID, [3; 12], NOW).unwrap().is_none());
 }
+
+#[test]
+fn a_full_device_keeps_its_mailbox_position_so_nothing_is_skipped() {
+    let (mut leader, link) = leader();
+    let employee = employee(&link, 2);
+    leader
+        .splice(
+            &field(AnswerField::Strengths),
+            &Splice::insert(0, &"Calm in incidents. ".repeat(50)),
+            NOW,
+        )
+        .unwrap();
+    let frame = leader.mailbox_bundle(ID, [1; 12], NOW).unwrap().unwrap();
+    // The employee's storage is full: nothing more can be written.
+    let mut kv = employee.kv().clone();
+    kv.quota = Some(kv.used());
+    let mut full = reopen(kv, 2, 1);
+    full.mailbox_take(ID, Side::Leader, 7, &frame, day("2026-11-28"), NOW)
+        .unwrap();
+    assert!(full.save(NOW).is_err(), "the save is refused");
+    assert_eq!(full.mailbox_status(ID).unwrap().read[&Side::Leader], 7);
+    // Next start: the position is where it was stored, and the bundle is read again.
+    let mut kv = full.kv().clone();
+    kv.quota = None;
+    let mut next = reopen(kv, 2, 2);
+    assert_eq!(
+        next.mailbox_status(ID).unwrap().read.get(&Side::Leader),
+        None
+    );
+    next.mailbox_take(ID, Side::Leader, 7, &frame, day("2026-11-28"), NOW)
+        .unwrap();
+    assert!(text(&mut next, AnswerField::Strengths).starts_with("Calm in incidents."));
+    next.save(NOW).unwrap();
+    assert_eq!(
+        reopen(next.kv().clone(), 2, 3)
+            .mailbox_status(ID)
+            .unwrap()
+            .read[&Side::Leader],
+        7
+    );
+}

@@ -72,11 +72,10 @@ pub fn sentence(
                 };
             }
             if status.waiting > 0 {
+                // No count: some of it may have gone by link too; what is known is that the
+                // other device has not said it has it.
                 return (
-                    format!(
-                        "Sent; {other}'s device picks up {} when it is online",
-                        changes(status.waiting)
-                    ),
+                    format!("Sent; {other}'s device picks it up when it is next online"),
                     false,
                 );
             }

@@ -62,6 +62,9 @@ pub enum SaveState {
 pub enum DocEvent {
     /// A discussion changed on this device (typed, chosen, merged from a link).
     Edited { discussion: String },
+    /// A discussion took in changes from a live session, or arrived whole through one
+    /// (not an edit of this device: nothing to send back).
+    Arrived { discussion: String },
     /// Pending changes were written to storage.
     Saved,
 }
@@ -639,6 +642,9 @@ impl DocStore {
             self.notify(Topic::Merges(id.into()));
             self.notify(Topic::Index);
             self.mark_pending();
+            self.emit(DocEvent::Arrived {
+                discussion: id.to_string(),
+            });
         }
         Ok(out)
     }
@@ -651,6 +657,9 @@ impl DocStore {
         self.notify(Topic::Doc(DocName::Discussion(d.id.clone())));
         self.mark_pending();
         self.flush();
+        self.emit(DocEvent::Arrived {
+            discussion: d.id.clone(),
+        });
         Ok(d)
     }
 

@@ -72,7 +72,7 @@ impl Paired {
             timer: StoredValue::new_local(None),
         };
         docs.subscribe(move |event| match event {
-            DocEvent::Edited { discussion } => {
+            DocEvent::Edited { discussion } | DocEvent::Arrived { discussion } => {
                 let id = discussion.clone();
                 // After the change is done with (the store is busy while it tells us).
                 set_timeout(move || paired.follow_if_changed(&id), Duration::ZERO);
