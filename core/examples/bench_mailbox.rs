@@ -24,7 +24,8 @@ use relay::{Conn, Relay, NOW};
 
 const ID: &str = "0123456789abcdef0123456789abcdef";
 
-fn devices() -> (Workspace<MemoryKv>, Workspace<MemoryKv>) {
+/// Two devices sharing a discussion paired with mailbox `n` (each part its own mailbox).
+fn devices(n: u8) -> (Workspace<MemoryKv>, Workspace<MemoryKv>) {
     let open = |n: u8| {
         Workspace::open(
             MemoryKv::default(),
@@ -35,7 +36,7 @@ fn devices() -> (Workspace<MemoryKv>, Workspace<MemoryKv>) {
         )
     };
     let mut a = open(1);
-    let link = common::paired_discussion(&mut a, ID, [4; 48], NOW);
+    let link = common::paired_discussion(&mut a, ID, [n; 48], NOW);
     let mut b = open(2);
     b.take_in(&link, common::day("2026-11-27"), NOW).unwrap();
     (a, b)
@@ -65,7 +66,7 @@ fn main() {
     let relay = Relay::start();
 
     // 1. Both online.
-    let (mut a, mut b) = devices();
+    let (mut a, mut b) = devices(1);
     let mut ca = Conn::open(&relay, "benchA");
     let mut cb = Conn::open(&relay, "benchB");
     ca.watch(&mut a, Side::Leader);
@@ -131,7 +132,7 @@ fn main() {
     drop(cb);
 
     // 2. A month away: B offline while A saves and publishes 1,000 times.
-    let (mut a, mut b) = devices();
+    let (mut a, mut b) = devices(2);
     let mut ca = Conn::open(&relay, "monthA");
     ca.watch(&mut a, Side::Leader);
     for n in 0..1000 {
