@@ -88,3 +88,69 @@ fn bundles_wait_in_the_relay_for_a_device_that_comes_later_even_across_a_restart
     assert_eq!(status.waiting, 0);
     assert!(status.synced_at.is_some());
 }
+
+#[test]
+fn a_relay_whose_stream_was_made_anew_is_read_from_its_start() {
+    let mut relay = Relay::start();
+    let (mut leader, mut employee) = devices();
+    let field = TextField::Discussion(ID.into(), DiscussionText::Answer(AnswerField::Strengths));
+    let mut l = Conn::open(&relay, "leader1");
+    l.watch(&mut leader, Side::Leader);
+    for word in ["one ", "two ", "three "] {
+        leader
+            .splice(&field, &Splice::insert(0, word), NOW)
+            .unwrap();
+        l.publish(&mut leader);
+    }
+    drop(l);
+    let mut e = Conn::open(&relay, "employee1");
+    e.watch(&mut employee, Side::Employee);
+    e.take_all(&mut employee);
+    assert_eq!(strengths(&mut employee), "three two one ");
+    drop(e);
+
+    // The relay is set up again with nothing in it: its sequence starts over, behind the
+    // positions both devices stored.
+    relay.kill();
+    relay.wipe();
+    relay.run();
+    let mut e = Conn::open(&relay, "employee2");
+    e.watch(&mut employee, Side::Employee);
+    employee
+        .splice(&field, &Splice::insert(0, "four "), NOW)
+        .unwrap();
+    e.publish(&mut employee);
+    assert!(
+        employee
+            .mailbox_status(ID)
+            .unwrap()
+            .read
+            .values()
+            .all(|r| *r <= 1),
+        "the employee's positions start over"
+    );
+    drop(e);
+    // The leader notices when it next publishes, and then reads the new stream whole.
+    let mut l = Conn::open(&relay, "leader2");
+    l.watch(&mut leader, Side::Leader);
+    leader
+        .splice(&field, &Splice::insert(0, "five "), NOW)
+        .unwrap();
+    l.publish(&mut leader);
+    l.pump_until(|c| {
+        c.events.iter().any(|ev| {
+            matches!(
+                ev,
+                career_core::live::mailbox::Event::Delivered {
+                    from: Side::Employee,
+                    ..
+                }
+            )
+        })
+    });
+    l.take_all(&mut leader);
+    // Both inserted at the start concurrently: Automerge orders them, every word is kept.
+    let text = strengths(&mut leader);
+    assert!(text.ends_with("three two one "), "{text}");
+    assert!(text.contains("four ") && text.contains("five "), "{text}");
+}

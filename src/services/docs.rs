@@ -586,6 +586,11 @@ impl DocStore {
         self.mark_pending();
     }
 
+    pub(super) fn mailbox_reset(&self, id: &str) {
+        let _ = self.with(|ws| ws.mailbox_reset(id));
+        self.mark_pending();
+    }
+
     /// Takes in one mailbox message; the position is stored with the next save.
     pub(super) fn mailbox_take(
         &self,

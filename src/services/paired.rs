@@ -249,6 +249,7 @@ impl Paired {
                     discussion: None,
                     message,
                 } => leptos::logging::warn!("relay: {message}"),
+                Event::StreamReset { discussion } => self.docs.mailbox_reset(&discussion),
                 Event::Online(_) => {}
             }
         }

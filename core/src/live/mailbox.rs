@@ -197,6 +197,10 @@ pub enum Event {
     CaughtUp { discussion: String },
     /// The relay stored a bundle.
     Published { discussion: String, seq: u64 },
+    /// The relay's stream was made anew (its sequence is behind what was read): the
+    /// positions are forgotten and the mailbox is read from the start; the shell forgets
+    /// the stored ones too.
+    StreamReset { discussion: String },
     /// Something the user should know (the relay refused, or did not answer).
     Problem {
         discussion: Option<String>,
@@ -682,7 +686,19 @@ impl Client {
                 b.publishing = false;
                 match (api_error(&json), json.get("seq").and_then(|s| s.as_u64())) {
                     (None, Some(seq)) => {
-                        events.push(Event::Published { discussion, seq });
+                        let behind = b.read.values().any(|r| *r >= seq);
+                        events.push(Event::Published {
+                            discussion: discussion.clone(),
+                            seq,
+                        });
+                        if behind {
+                            b.read.clear();
+                            for sid in std::mem::take(&mut b.consumers).keys() {
+                                out.extend(nats::unsub(sid));
+                            }
+                            out.extend(self.consume(&discussion, now));
+                            events.push(Event::StreamReset { discussion });
+                        }
                     }
                     (Some((_, description)), _) => events.push(Event::Problem {
                         discussion: Some(discussion),

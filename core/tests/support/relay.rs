@@ -73,6 +73,11 @@ impl Relay {
         }
     }
 
+    /// Loses everything the relay stored (a relay set up anew), while it is stopped.
+    pub fn wipe(&mut self) {
+        let _ = std::fs::remove_dir_all(self.dir.join("store"));
+    }
+
     pub fn kill(&mut self) {
         if let Some(mut c) = self.child.take() {
             let _ = c.kill();
@@ -211,5 +216,16 @@ impl Conn {
         self.events
             .retain(|e| !matches!(e, Event::Published { .. }));
         ws.mailbox_published(ID, NOW);
+        // The stream was made anew: forget the stored positions, read it from its start.
+        let reset = self
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::StreamReset { .. }));
+        if reset {
+            self.events
+                .retain(|e| !matches!(e, Event::StreamReset { .. }));
+            ws.mailbox_reset(ID);
+            self.pump_until(|c| c.client.caught_up(ID));
+        }
     }
 }

@@ -219,6 +219,13 @@ impl<K: KvStore> Workspace<K> {
         self.write_meta(id, meta);
     }
 
+    /// The relay's stream was made anew: the stored positions point past its end.
+    pub fn mailbox_reset(&mut self, id: &str) {
+        let mut meta = self.meta_to_change(id);
+        meta.mailbox_read.clear();
+        self.write_meta(id, meta);
+    }
+
     fn peer_has_all(&mut self, id: &str, peer: &[String]) -> bool {
         let peer = heads_from_strings(peer);
         if peer.is_empty() {
