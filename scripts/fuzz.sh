@@ -10,7 +10,7 @@ cd "$ROOT/fuzz"
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/career-talk/fuzz-target}"
-TARGETS="${TARGETS:-share_link share_file stored_doc stored_doc_checked nats_frames envelope signed_envelope backup live_sync}"
+TARGETS="${TARGETS:-share_link share_file stored_doc stored_doc_checked nats_frames envelope signed_envelope backup live_sync mailbox_relay}"
 cargo +nightly fuzz build 2>&1 | tail -1
 failed=""
 for target in $TARGETS; do
