@@ -155,3 +155,39 @@ test('two devices never online together end with the same record and every word'
   await both(employeeLast.page, 'paired-6-employee-told');
   assertNoErrors(errors.concat(env.errors));
 });
+
+test('a live session pairs the two devices: after it, changes still arrive without meeting', async () => {
+  const managerPage = await managerCtx.newPage();
+  managerPage.on('pageerror', (e) => errors.push(e));
+  const manager = new App(managerPage, env.server.url);
+  await manager.open('/');
+  await manager.people().addPerson({ name: 'Tess Ueda', role: 'Analyst' });
+  await manager.people().openPerson('Tess Ueda');
+  await manager.person().startDiscussion();
+  const path = new URL(managerPage.url()).pathname.replace(/\/[a-z]+$/, '/conversation');
+  await manager.discussion().tab('share');
+  await managerPage.getByTestId('start-live').click();
+  const link = await managerPage.getByTestId('live-link').inputValue();
+
+  // Tess joins on her device; the session carries the pairing with the record.
+  const tessCtx = await env.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  await tessCtx.addInitScript((url) => localStorage.setItem('ct1:relay', url), relay.url);
+  const tessPage = await tessCtx.newPage();
+  tessPage.on('pageerror', (e) => errors.push(e));
+  await openLink(tessPage, link);
+  await tessPage.getByTestId('answer-strengths').waitFor({ timeout: 20000 });
+  await waitStatus(tessPage, /^(Paired with|Synced with|Sent;)/, 20000);
+  await tessPage.close();
+
+  // After the session, apart: the manager writes, and closes.
+  await manager.open(path);
+  await manager.discussion().fill('answer-strengths', 'Thorough reviews.');
+  await waitStatus(managerPage, /picks it up when it is next online/, 20000);
+  await managerPage.close();
+
+  // Tess opens the app later: the words are there.
+  const tess = await reopen(tessCtx, path);
+  await waitValue(tess.page, 'answer-strengths', 'Thorough reviews.');
+  await tessCtx.close();
+  assertNoErrors(errors.concat(env.errors));
+});
