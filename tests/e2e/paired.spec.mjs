@@ -62,6 +62,7 @@ async function waitValue(page, testid, value) {
 async function both(page, name) {
   for (const [w, h] of [[768, 1024], [1024, 768]]) {
     await page.setViewportSize({ width: w, height: h });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, `${name}-${w}x${h}`, { fullPage: false });
   }
 }
@@ -190,4 +191,27 @@ test('a live session pairs the two devices: after it, changes still arrive witho
   await waitValue(tess.page, 'answer-strengths', 'Thorough reviews.');
   await tessCtx.close();
   assertNoErrors(errors.concat(env.errors));
+});
+
+test('the sender can share without pairing: both sides say "Not paired"', async () => {
+  const page = await managerCtx.newPage();
+  page.on('pageerror', (e) => errors.push(e));
+  const manager = new App(page, env.server.url);
+  await manager.open('/');
+  await manager.people().addPerson({ name: 'Uma Vance', role: 'Analyst' });
+  await manager.people().openPerson('Uma Vance');
+  await manager.person().startDiscussion();
+  await manager.discussion().tab('share');
+  await page.getByTestId('pair-when-sharing').uncheck();
+  await page.getByTestId('make-link').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  await waitStatus(page, 'Not paired');
+  const umaCtx = await env.browser.newContext();
+  await umaCtx.addInitScript((url) => localStorage.setItem('ct1:relay', url), relay.url);
+  const uma = await umaCtx.newPage();
+  await openLink(uma, link);
+  await uma.getByTestId('notice').first().waitFor();
+  await waitStatus(uma, 'Not paired');
+  await umaCtx.close();
+  await page.close();
 });
