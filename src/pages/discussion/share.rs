@@ -83,8 +83,19 @@ pub fn Share() -> impl IntoView {
                     <button class="primary" data-testid="make-link" on:click=move |_| make(true)>"Create share link"</button>
                 }.into_any()
             } else {
+                let paired = move || matches!(
+                    docs.mailbox_status(&ctx.id.get()).map(|s| s.state),
+                    Some(PairingState::Paired(_))
+                );
                 view! {
                     <h3>"Send your answers back to " {other}</h3>
+                    {move || paired().then(|| view! {
+                        <p class="help" data-testid="paired-no-reply-needed">
+                            "Your devices are paired: what you publish and save here reaches " {other}
+                            " by itself when each of you is online. A reply link is only needed if "
+                            {other} " asks for one."
+                        </p>
+                    })}
                     <p class="warning" data-testid="share-warning">
                         <strong>"Anyone with this link can read this discussion."</strong>
                         " It carries your published answers and the shared notes; your private drafts are never included."
