@@ -129,8 +129,10 @@ fn read(dev: &mut Device, stream: &Stream, now: i64, warnings: &mut usize) {
             .ws
             .mailbox_take(ID, *side, *seq, frame, day("2026-11-28"), now)
         {
-            Ok(MailboxTaken::Own | MailboxTaken::Taken(_)) => {}
-            Err(MailboxError::Envelope(_) | MailboxError::Share(_)) => *warnings += 1,
+            Ok(MailboxTaken::Own | MailboxTaken::Taken { .. }) => {}
+            Err(MailboxError::Envelope(_) | MailboxError::Share(_) | MailboxError::Replayed) => {
+                *warnings += 1
+            }
             Err(e) => panic!("device {}: {e}", dev.n),
         }
     }
@@ -458,4 +460,104 @@ fn a_full_device_keeps_its_mailbox_position_so_nothing_is_skipped() {
             .read[&Side::Leader],
         7
     );
+}
+
+#[test]
+fn a_bundle_that_comes_round_again_is_dropped() {
+    let (mut leader, link) = leader();
+    let mut employee = employee(&link, 2);
+    leader
+        .splice(
+            &field(AnswerField::Strengths),
+            &Splice::insert(0, "Calm"),
+            NOW,
+        )
+        .unwrap();
+    let frame = leader.mailbox_bundle(ID, [1; 12], NOW).unwrap().unwrap();
+    employee
+        .mailbox_take(ID, Side::Leader, 1, &frame, day("2026-11-28"), NOW)
+        .unwrap();
+    // The same bytes published again by someone who copied them: a new stream sequence,
+    // the same bundle.
+    assert!(matches!(
+        employee.mailbox_take(ID, Side::Leader, 2, &frame, day("2026-11-28"), NOW),
+        Err(MailboxError::Replayed)
+    ));
+    // The leader's next bundle is newer and taken.
+    leader
+        .splice(
+            &field(AnswerField::Strengths),
+            &Splice::insert(4, " and kind"),
+            NOW,
+        )
+        .unwrap();
+    let next = leader.mailbox_bundle(ID, [2; 12], NOW).unwrap().unwrap();
+    employee
+        .mailbox_take(ID, Side::Leader, 3, &next, day("2026-11-28"), NOW)
+        .unwrap();
+    assert_eq!(text(&mut employee, AnswerField::Strengths), "Calm and kind");
+}
+
+#[test]
+fn a_bundle_carrying_another_history_is_refused_whole() {
+    use career_core::live::envelope::{Envelope, Kind, SenderKey};
+    use career_core::live::mailbox::Pairing;
+    let (_, link) = leader();
+    let mut employee = employee(&link, 2);
+    let before = text(&mut employee, AnswerField::Strengths);
+    // Someone holding the mailbox key: the real record, plus a change with no parent that
+    // would overwrite the answers.
+    let (mut real, _) = link.whole_document().unwrap();
+    let base = real.get_heads();
+    let mut other = common::new_discussion_by(9);
+    career_core::model::discussion::apply(
+        &mut other,
+        career_core::model::discussion::DiscussionEdit::Answer(
+            AnswerField::Strengths,
+            "Overwritten".into(),
+        ),
+    )
+    .unwrap();
+    other.commit();
+    real.merge(&mut other).unwrap();
+    let crafted = Package {
+        contents: career_core::share::Contents::ChangesOnly,
+        audience: Side::Employee,
+        discussion_id: ID.into(),
+        sender_heads: real.get_heads(),
+        payload: real.save_after(&base),
+    };
+    let key = SenderKey::from_seed([5; 32]);
+    let env = Envelope {
+        from: key.id(),
+        to: None,
+        kind: Kind::Sync,
+        seq: 1,
+        bytes: crafted.to_bytes(),
+    };
+    let frame = Pairing::from_random([9; 48])
+        .room(ID)
+        .seal(&env, &key, [3; 12]);
+    let taken = employee.mailbox_take(ID, Side::Leader, 1, &frame, day("2026-11-28"), NOW);
+    assert!(matches!(taken, Err(MailboxError::Share(_))), "{taken:?}");
+    assert_eq!(text(&mut employee, AnswerField::Strengths), before);
+}
+
+#[test]
+fn what_the_other_side_never_acknowledged_goes_again_once_asked() {
+    let (mut leader, _) = leader();
+    leader
+        .splice(
+            &field(AnswerField::Strengths),
+            &Splice::insert(0, "Calm"),
+            NOW,
+        )
+        .unwrap();
+    assert!(leader.mailbox_bundle(ID, [1; 12], NOW).unwrap().is_some());
+    leader.mailbox_published(ID, NOW);
+    // Nothing new: nothing due...
+    assert!(leader.mailbox_bundle(ID, [2; 12], NOW).unwrap().is_none());
+    // ...but on a new connection, what the employee never declared goes again (the relay
+    // may have dropped it).
+    assert!(leader.mailbox_resend(ID, [3; 12], NOW).unwrap().is_some());
 }

@@ -8,6 +8,7 @@ use career_core::Side;
 use leptos::prelude::*;
 
 use crate::infra::relay::RelayStatus;
+use crate::services::paired::Problem;
 use crate::services::{DocStore, Paired};
 
 /// "just now", "2 minutes ago", "3 hours ago", "5 days ago".
@@ -31,7 +32,7 @@ pub fn sentence(
     me: Side,
     other: &str,
     relay: Option<RelayStatus>,
-    problem: Option<&str>,
+    problem: Option<&Problem>,
     now: i64,
 ) -> (String, bool) {
     match &status.state {
@@ -46,16 +47,20 @@ pub fn sentence(
         ),
         PairingState::Paired(_) => {
             if let Some(p) = problem {
-                let p = p
+                let text = p
+                    .text
                     .strip_prefix("a message in the mailbox was skipped: ")
                     .map_or_else(
-                        || p.to_string(),
+                        || p.text.clone(),
                         |rest| format!("a message in the mailbox was skipped ({rest})"),
                     );
-                return (
-                    format!("Sync: {p}. Your changes stay on this device."),
-                    true,
-                );
+                // Only a relay problem keeps this device's changes from going out.
+                let stay = if p.relay {
+                    " Your changes stay on this device."
+                } else {
+                    ""
+                };
+                return (format!("Sync: {text}.{stay}"), true);
             }
             let online = relay == Some(RelayStatus::Connected);
             if status.unsent > 0 {
@@ -101,13 +106,13 @@ pub fn SyncStatus(
     move || {
         let id = id.get();
         let status = docs.mailbox_status(&id)?;
-        let problem = paired.problems.with(|p| p.get(&id).map(|p| p.text.clone()));
+        let problem = paired.problems.with(|p| p.get(&id).cloned());
         let (text, warn) = sentence(
             &status,
             side.get(),
             &other.get(),
             paired.relay.get(),
-            problem.as_deref(),
+            problem.as_ref(),
             paired.now_secs(),
         );
         Some(view! {

@@ -571,8 +571,16 @@ impl DocStore {
         }
     }
 
-    pub(super) fn mailbox_bundle(&self, id: &str) -> AppResult<Option<Vec<u8>>> {
-        let frame = self.with(|ws| ws.mailbox_bundle(id, random::bytes(), clock::now_secs()))??;
+    /// The bundle due now (`again`: also what was sent already and is still not declared
+    /// by the other side).
+    pub(super) fn mailbox_bundle(&self, id: &str, again: bool) -> AppResult<Option<Vec<u8>>> {
+        let frame = self.with(|ws| {
+            if again {
+                ws.mailbox_resend(id, random::bytes(), clock::now_secs())
+            } else {
+                ws.mailbox_bundle(id, random::bytes(), clock::now_secs())
+            }
+        })??;
         // Making a bundle may give the record a fresh history or its first key.
         if frame.is_some() {
             self.mark_pending();
@@ -601,7 +609,11 @@ impl DocStore {
     ) -> AppResult<Result<MailboxTaken, MailboxError>> {
         let taken = self
             .with(|ws| ws.mailbox_take(id, from, seq, frame, clock::today(), clock::now_secs()))?;
-        if let Ok(MailboxTaken::Taken(TakenIn::Merged { new_changes, .. })) = &taken {
+        if let Ok(MailboxTaken::Taken {
+            taken: TakenIn::Merged { new_changes, .. },
+            ..
+        }) = &taken
+        {
             if *new_changes > 0 {
                 self.discussion_changed(id);
             }

@@ -38,6 +38,8 @@ struct Runtime {
     socket: Option<NatsSocket>,
     /// Discussions with a publish waiting for its delay.
     scheduled: BTreeSet<String>,
+    /// Discussions whose unacknowledged changes were sent again on this connection.
+    resent: BTreeSet<String>,
     ticks: u64,
 }
 
@@ -64,6 +66,7 @@ impl Paired {
                 client: Client::new(&random::new_id()[..12], relay_endpoint(&docs).1),
                 socket: None,
                 scheduled: BTreeSet::new(),
+                resent: BTreeSet::new(),
                 ticks: 0,
             }),
             relay: RwSignal::new(None),
@@ -186,6 +189,7 @@ impl Paired {
     fn socket_status(&self, status: RelayStatus) {
         self.relay.set(Some(status));
         if status != RelayStatus::Connected {
+            self.rt.update_value(|rt| rt.resent.clear());
             let events = self
                 .rt
                 .try_update_value(|rt| rt.client.disconnected())
@@ -223,7 +227,12 @@ impl Paired {
                             p.remove(&discussion);
                         }
                     });
-                    self.publish(&discussion)
+                    // Once per connection, what the other side still lacks goes again.
+                    let again = self
+                        .rt
+                        .try_update_value(|rt| rt.resent.insert(discussion.clone()))
+                        .unwrap_or(false);
+                    self.publish_with(&discussion, again)
                 }
                 Event::Published { discussion, .. } => {
                     self.docs.mailbox_published(&discussion);
@@ -262,17 +271,25 @@ impl Paired {
         self.rt.update_value(|rt| rt.client.taken(id, from, seq));
         match result {
             Ok(MailboxTaken::Own) => {}
-            Ok(MailboxTaken::Taken(TakenIn::Merged {
-                new_changes,
-                review,
-                ..
-            })) => {
+            Ok(MailboxTaken::Taken {
+                taken:
+                    TakenIn::Merged {
+                        new_changes,
+                        review,
+                        ..
+                    },
+                other_party,
+            }) => {
                 // A bundle that changed no field (a device key recorded) needs no notice.
                 let fields = review.changes.len();
                 if new_changes > 0 && fields > 0 {
-                    let who = self.other_party(id);
+                    let who = if other_party {
+                        format!("{}'s changes", self.other_party(id))
+                    } else {
+                        "Changes from your other device".to_string()
+                    };
                     self.messages.info(format!(
-                        "{who}'s changes arrived through sync and were merged ({fields} {}); nothing of yours was replaced. See “What changed”.",
+                        "{who} arrived through sync and were merged ({fields} {}); nothing of yours was replaced. See “What changed”.",
                         if fields == 1 { "field" } else { "fields" }
                     ));
                 }
@@ -280,10 +297,13 @@ impl Paired {
                     p.remove(id);
                 });
             }
-            Ok(MailboxTaken::Taken(TakenIn::Imported { .. })) => {}
+            Ok(MailboxTaken::Taken {
+                taken: TakenIn::Imported { .. },
+                ..
+            }) => {}
             Err(e) => {
                 self.messages.problem(format!(
-                    "Sync: {e}. Nothing on this device was changed by it, and later messages are still read."
+                    "Sync: {e}. It was not taken in; later messages are still read."
                 ));
                 self.problems.update(|p| {
                     p.insert(
@@ -351,13 +371,29 @@ impl Paired {
 
     /// Publishes a bundle when one is due and the mailbox has been read up to now.
     fn publish(&self, id: &str) {
+        self.publish_with(id, false)
+    }
+
+    fn publish_with(&self, id: &str, again: bool) {
         let ready = self.rt.with_value(|rt| {
             rt.client.online() && rt.client.caught_up(id) && !rt.client.publishing(id)
         });
         if !ready {
             return;
         }
-        match self.docs.mailbox_bundle(id) {
+        match self.docs.mailbox_bundle(id, again) {
+            Ok(Some(frame)) if frame.len() > self.max_frame() => {
+                self.problems.update(|p| {
+                    p.insert(
+                        id.to_string(),
+                        Problem {
+                            text: "this discussion is too large for the relay; send it as a file"
+                                .into(),
+                            relay: false,
+                        },
+                    );
+                });
+            }
             Ok(Some(frame)) => {
                 let bytes = self
                     .rt
@@ -376,6 +412,12 @@ impl Paired {
                 );
             }),
         }
+    }
+
+    fn max_frame(&self) -> usize {
+        self.rt
+            .with_value(|rt| rt.socket.as_ref().map(NatsSocket::max_frame))
+            .unwrap_or(1024 * 1024)
     }
 
     fn tick(&self) {

@@ -38,8 +38,9 @@ pub const SUBJECTS: &str = "ctmb.*.*";
 pub const PER_SUBJECT: u64 = 16;
 /// Messages older than this are dropped by the relay.
 pub const MAX_AGE_DAYS: u64 = 400;
-/// The largest bundle (the relay's max_payload is 1 MB; a year of notes is far less).
-pub const MAX_BUNDLE: usize = 1000 * 1024;
+/// The largest bundle: sealed, its plaintext is padded to a multiple of 64 KiB, and the
+/// frame must stay under the relay's max_payload of 1 MiB (a year of notes is far less).
+pub const MAX_BUNDLE: usize = 15 * 64 * 1024 - 200;
 /// A request the relay has not answered in this long is given up and retried.
 const REQUEST_TIMEOUT_MS: i64 = 10_000;
 /// A consumer the relay refused is asked for again after this long.
@@ -513,7 +514,7 @@ impl Client {
                     }
                     events.push(Event::Problem {
                         discussion: Some(discussion),
-                        message: "the relay does not answer for messages kept while devices are offline (it may have no JetStream)".into(),
+                        message: "the relay did not answer in time (a relay node may be down, or it keeps no messages); asking again".into(),
                     })
                 }
                 _ => {}

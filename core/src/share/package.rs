@@ -303,6 +303,15 @@ pub fn merge_into(local: &mut AutoCommit, package: &Package) -> Result<Merged, S
             })?;
         }
     }
+    // A change with no parent starts another history: with the same id, it would overwrite
+    // whole fields (a crafted package; the live session refuses the same).
+    if trial
+        .get_changes_meta(&before)
+        .iter()
+        .any(|c| c.deps.is_empty())
+    {
+        return Err(ShareError::Unrelated);
+    }
     // The merged result must still be a valid discussion before it replaces anything.
     discussion::read(&trial)?;
     let new_changes = trial.get_changes_meta(&before).len();

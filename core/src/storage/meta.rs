@@ -52,6 +52,16 @@ pub struct LocalMeta {
     /// Paired sync: when the other side was last known to hold everything this device had.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synced_at: Option<i64>,
+    /// Paired sync: the number of this device's last bundle.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bundle_seq: u64,
+    /// Paired sync: the number of the last bundle taken in from each sender (hex id).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub seen_seq: BTreeMap<String, u64>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Heads as stored in the metadata.

@@ -23,9 +23,9 @@ use crate::{Day, Side};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MailboxStatus {
     pub state: PairingState,
-    /// This device's changes the other side has not declared having.
+    /// Changes the other side has not declared having.
     pub waiting: usize,
-    /// Of those, the ones no published bundle carried yet.
+    /// Of those, the ones no bundle of this device carried yet.
     pub unsent: usize,
     /// The last time the other side was known to hold everything this device had.
     pub synced_at: Option<i64>,
@@ -40,8 +40,9 @@ pub struct MailboxStatus {
 pub enum MailboxTaken {
     /// This device's own bundle, read back.
     Own,
-    /// Merged or nothing new (`new_changes` 0).
-    Taken(TakenIn),
+    /// Merged or nothing new (`new_changes` 0); `other_party`: from the other person, not
+    /// from another device of this one.
+    Taken { taken: TakenIn, other_party: bool },
 }
 
 /// Why a mailbox message changed nothing; the position moves past it all the same, so one
@@ -54,6 +55,8 @@ pub enum MailboxError {
     NotABundle,
     #[error("a message in the mailbox was skipped: it is for another discussion")]
     OtherDiscussion,
+    #[error("a message in the mailbox was skipped: it came round again (replayed)")]
+    Replayed,
     #[error("a message in the mailbox was skipped: {0}")]
     Share(#[from] ShareError),
     #[error("a message in the mailbox was skipped: {0}")]
@@ -133,20 +136,17 @@ impl<K: KvStore> Workspace<K> {
         let meta = self.meta_to_change(id);
         let peer = heads_from_strings(&meta.peer_heads);
         let sent = heads_from_strings(&meta.sent_heads);
-        let mine = self.mine();
         let stored = self.stored(&DocName::Discussion(id.into()))?;
         let heads = stored.doc.get_heads();
         let lacking = not_in(&mut stored.doc, &peer);
         let peer_lacks = !lacking.is_empty();
-        let waiting = lacking.iter().filter(|c| mine(&c.actor)).count();
+        // Every change the other side lacks, this device's or another's it passed on.
+        let waiting = lacking.len();
         let unsent = if waiting == 0 {
             0
         } else {
             let covered: Vec<ChangeHash> = peer.iter().chain(sent.iter()).copied().collect();
-            not_in(&mut stored.doc, &covered)
-                .iter()
-                .filter(|c| mine(&c.actor))
-                .count()
+            not_in(&mut stored.doc, &covered).len()
         };
         let mut sorted = heads.clone();
         sorted.sort();
@@ -175,10 +175,33 @@ impl<K: KvStore> Workspace<K> {
         nonce: [u8; 12],
         now: i64,
     ) -> Result<Option<Vec<u8>>, WorkspaceError> {
+        self.bundle(id, nonce, now, false)
+    }
+
+    /// As [`Workspace::mailbox_bundle`], and also when what the other side lacks was sent
+    /// already: once per connection, for a bundle the relay may have dropped since (its
+    /// age limit, or others' messages pushing it out of its subject's last 16).
+    pub fn mailbox_resend(
+        &mut self,
+        id: &str,
+        nonce: [u8; 12],
+        now: i64,
+    ) -> Result<Option<Vec<u8>>, WorkspaceError> {
+        self.bundle(id, nonce, now, true)
+    }
+
+    fn bundle(
+        &mut self,
+        id: &str,
+        nonce: [u8; 12],
+        now: i64,
+        again: bool,
+    ) -> Result<Option<Vec<u8>>, WorkspaceError> {
         let Some(pairing) = self.sealing(id) else {
             return Ok(None);
         };
-        if !self.mailbox_status(id)?.due {
+        let status = self.mailbox_status(id)?;
+        if !(status.due || again && status.waiting > 0) {
             return Ok(None);
         }
         // Changes since what the other side declared; the whole record if it never did.
@@ -192,11 +215,16 @@ impl<K: KvStore> Workspace<K> {
             return Err(ShareError::TooLarge(bytes.len() / (1024 * 1024)).into());
         }
         let key = SenderKey::from_device(self.keys.current.clone());
+        // Numbered, so a receiver drops a bundle that comes round again.
+        let mut meta = self.meta_to_change(id);
+        let seq = (meta.bundle_seq + 1).max(now.max(0) as u64 * 1000);
+        meta.bundle_seq = seq;
+        self.write_meta(id, meta);
         let env = Envelope {
             from: key.id(),
             to: None,
             kind: Kind::Sync,
-            seq: now.max(1) as u64,
+            seq,
             bytes,
         };
         self.in_flight
@@ -211,8 +239,18 @@ impl<K: KvStore> Workspace<K> {
         };
         let mut meta = self.meta_to_change(id);
         meta.sent_heads = heads_to_strings(&heads);
-        meta.ack_due = false;
-        meta.respond = false;
+        // What came in while the bundle was on its way is not acknowledged by it.
+        let mut now_heads = self
+            .stored(&DocName::Discussion(id.into()))
+            .map(|s| s.doc.get_heads())
+            .unwrap_or_default();
+        now_heads.sort();
+        let mut sent = heads;
+        sent.sort();
+        if now_heads == sent {
+            meta.ack_due = false;
+            meta.respond = false;
+        }
         if self.peer_has_all(id, &meta.peer_heads) {
             meta.synced_at = Some(now);
         }
@@ -268,6 +306,14 @@ impl<K: KvStore> Workspace<K> {
         if env.kind != Kind::Sync {
             return Err(MailboxError::NotABundle);
         }
+        let sender = crate::model::ids::id_from_bytes(env.from);
+        let mut meta = self.meta_to_change(id);
+        let seen = meta.seen_seq.entry(sender).or_insert(0);
+        if env.seq <= *seen {
+            return Err(MailboxError::Replayed);
+        }
+        *seen = env.seq;
+        self.write_meta(id, meta);
         let package = Package::from_bytes(&env.bytes)?;
         if package.discussion_id != id {
             return Err(MailboxError::OtherDiscussion);
@@ -312,7 +358,10 @@ impl<K: KvStore> Workspace<K> {
             meta.synced_at = Some(now);
         }
         self.write_meta(id, meta);
-        Ok(MailboxTaken::Taken(taken))
+        Ok(MailboxTaken::Taken {
+            taken,
+            other_party: !same_person,
+        })
     }
 }
 
