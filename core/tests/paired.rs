@@ -111,6 +111,25 @@ fn leader_paired(random: [u8; 48]) -> (Workspace<MemoryKv>, Package) {
     (ws, link)
 }
 
+/// Types `words` into the strengths answer at byte `at`.
+fn strengths_at(ws: &mut Workspace<MemoryKv>, at: usize, words: &str) {
+    ws.splice(
+        &field(AnswerField::Strengths),
+        &Splice::insert(at, words),
+        NOW,
+    )
+    .unwrap();
+}
+
+/// A paired leader and employee, and the leader's bundle after typing "Calm".
+fn calm_bundle() -> (Workspace<MemoryKv>, Workspace<MemoryKv>, Vec<u8>) {
+    let (mut leader, link) = leader();
+    let employee = employee(&link, 2);
+    strengths_at(&mut leader, 0, "Calm");
+    let frame = leader.mailbox_bundle(ID, [1; 12], NOW).unwrap().unwrap();
+    (leader, employee, frame)
+}
+
 fn employee(link: &Package, n: u8) -> Workspace<MemoryKv> {
     let mut ws = device(MemoryKv::default(), n);
     ws.take_in(link, day("2026-11-27"), NOW).unwrap();
@@ -305,13 +324,7 @@ fn a_bundle_carries_no_private_preparation_and_no_plain_text() {
             NOW,
         )
         .unwrap();
-    leader
-        .splice(
-            &field(AnswerField::Strengths),
-            &Splice::insert(0, "Calm in incidents"),
-            NOW,
-        )
-        .unwrap();
+    strengths_at(&mut leader, 0, "Calm in incidents");
     let frame = leader.mailbox_bundle(ID, [1; 12], NOW).unwrap().unwrap();
     let seen = String::from_utf8_lossy(&frame);
     for secret in ["Calm", "platform", "Sam", "Maria"] {
@@ -334,16 +347,7 @@ fn a_bundle_carries_no_private_preparation_and_no_plain_text() {
 
 #[test]
 fn altered_or_foreign_messages_are_skipped_and_change_nothing() {
-    let (mut leader, link) = leader();
-    let mut employee = employee(&link, 2);
-    leader
-        .splice(
-            &field(AnswerField::Strengths),
-            &Splice::insert(0, "Calm"),
-            NOW,
-        )
-        .unwrap();
-    let frame = leader.mailbox_bundle(ID, [1; 12], NOW).unwrap().unwrap();
+    let (_, mut employee, frame) = calm_bundle();
     let before = text(&mut employee, AnswerField::Strengths);
     // One byte changed anywhere in the sealed part: refused.
     let mut altered = frame.clone();
@@ -355,13 +359,7 @@ fn altered_or_foreign_messages_are_skipped_and_change_nothing() {
     ));
     // Sealed for another pairing (someone else's mailbox key): refused.
     let (mut stranger, _) = leader_paired([3; 48]);
-    stranger
-        .splice(
-            &field(AnswerField::Strengths),
-            &Splice::insert(0, "Spoof"),
-            NOW,
-        )
-        .unwrap();
+    strengths_at(&mut stranger, 0, "Spoof");
     let foreign = stranger.mailbox_bundle(ID, [2; 12], NOW).unwrap().unwrap();
     assert!(matches!(
         employee.mailbox_take(ID, Side::Leader, 2, &foreign, day("2026-11-28"), NOW),
@@ -380,13 +378,7 @@ fn altered_or_foreign_messages_are_skipped_and_change_nothing() {
 fn stopping_the_pairing_tells_the_other_side_and_keeps_what_was_merged() {
     let (mut leader, link) = leader();
     let mut employee = employee(&link, 2);
-    employee
-        .splice(
-            &field(AnswerField::Strengths),
-            &Splice::insert(0, "Calm"),
-            NOW,
-        )
-        .unwrap();
+    strengths_at(&mut employee, 0, "Calm");
     employee.stop_pairing(ID, NOW).unwrap();
     assert!(matches!(
         employee.pairing(ID).unwrap(),
@@ -411,13 +403,7 @@ fn stopping_the_pairing_tells_the_other_side_and_keeps_what_was_merged() {
     ));
     assert_eq!(text(&mut leader, AnswerField::Strengths), "Calm");
     // The leader's device sends nothing more.
-    leader
-        .splice(
-            &field(AnswerField::Strengths),
-            &Splice::insert(4, " too"),
-            NOW,
-        )
-        .unwrap();
+    strengths_at(&mut leader, 4, " too");
     assert!(leader.mailbox_bundle(ID, [3; 12], NOW).unwrap().is_none());
 }
 
@@ -464,16 +450,7 @@ fn a_full_device_keeps_its_mailbox_position_so_nothing_is_skipped() {
 
 #[test]
 fn a_bundle_that_comes_round_again_is_dropped() {
-    let (mut leader, link) = leader();
-    let mut employee = employee(&link, 2);
-    leader
-        .splice(
-            &field(AnswerField::Strengths),
-            &Splice::insert(0, "Calm"),
-            NOW,
-        )
-        .unwrap();
-    let frame = leader.mailbox_bundle(ID, [1; 12], NOW).unwrap().unwrap();
+    let (mut leader, mut employee, frame) = calm_bundle();
     employee
         .mailbox_take(ID, Side::Leader, 1, &frame, day("2026-11-28"), NOW)
         .unwrap();
@@ -484,13 +461,7 @@ fn a_bundle_that_comes_round_again_is_dropped() {
         Err(MailboxError::Replayed)
     ));
     // The leader's next bundle is newer and taken.
-    leader
-        .splice(
-            &field(AnswerField::Strengths),
-            &Splice::insert(4, " and kind"),
-            NOW,
-        )
-        .unwrap();
+    strengths_at(&mut leader, 4, " and kind");
     let next = leader.mailbox_bundle(ID, [2; 12], NOW).unwrap().unwrap();
     employee
         .mailbox_take(ID, Side::Leader, 3, &next, day("2026-11-28"), NOW)
@@ -546,13 +517,7 @@ fn a_bundle_carrying_another_history_is_refused_whole() {
 #[test]
 fn what_the_other_side_never_acknowledged_goes_again_once_asked() {
     let (mut leader, _) = leader();
-    leader
-        .splice(
-            &field(AnswerField::Strengths),
-            &Splice::insert(0, "Calm"),
-            NOW,
-        )
-        .unwrap();
+    strengths_at(&mut leader, 0, "Calm");
     assert!(leader.mailbox_bundle(ID, [1; 12], NOW).unwrap().is_some());
     leader.mailbox_published(ID, NOW);
     // Nothing new: nothing due...
