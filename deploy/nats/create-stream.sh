@@ -6,13 +6,15 @@
 #
 # The stream: subjects ctmb.*.* (one per mailbox and side), at most 16 messages kept per
 # subject (a later bundle holds what an earlier one held that the other side lacks), none
-# older than 400 days, file storage. Running it again on an existing stream with the same
+# older than 400 days, at most 5 GiB in all (15 GiB with three replicas; the oldest go
+# first, and a device sends again what the other side never acknowledged), at most 10,000
+# readers at once, file storage. Running it again on an existing stream with the same
 # settings is harmless; it prints the relay's answer.
 set -euo pipefail
 PORT="${1:-4222}"
 REPLICAS="${2:-3}"
 : "${CT_OPERATOR_PASSWORD:?set CT_OPERATOR_PASSWORD}"
-CONFIG="{\"name\":\"CTMB\",\"subjects\":[\"ctmb.*.*\"],\"storage\":\"file\",\"retention\":\"limits\",\"discard\":\"old\",\"max_msgs_per_subject\":16,\"max_age\":34560000000000000,\"max_msg_size\":1048576,\"num_replicas\":$REPLICAS}"
+CONFIG="{\"name\":\"CTMB\",\"subjects\":[\"ctmb.*.*\"],\"storage\":\"file\",\"retention\":\"limits\",\"discard\":\"old\",\"max_msgs_per_subject\":16,\"max_age\":34560000000000000,\"max_msg_size\":1048576,\"max_bytes\":5368709120,\"max_consumers\":10000,\"num_replicas\":$REPLICAS}"
 
 exec 3<>"/dev/tcp/127.0.0.1/$PORT"
 read -r -t 5 info <&3 || { echo "no relay on 127.0.0.1:$PORT" >&2; exit 1; }
