@@ -32,6 +32,12 @@ pub enum Reading {
     File,
     Backup,
     Live,
+    /// A message of a paired discussion's mailbox: the `seq`th of `side`'s subject.
+    Mailbox {
+        discussion: String,
+        side: String,
+        seq: u64,
+    },
 }
 
 thread_local! {
@@ -82,6 +88,26 @@ fn unreadable() -> BTreeMap<String, String> {
 /// Whether reading this stored document once stopped the app (and it has not changed since).
 fn is_unreadable(name: &str, fingerprint: &str) -> bool {
     unreadable().get(name).is_some_and(|f| f == fingerprint)
+}
+
+/// Mailbox messages to skip: (discussion, side, sequence).
+fn mailbox_skips() -> Vec<(String, String, u64)> {
+    local()
+        .and_then(|s| s.get_item(&key(StorageKey::MailboxSkip)).ok().flatten())
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default()
+}
+
+/// The mailbox messages a crash left to skip, once (the caller moves the positions).
+pub fn take_mailbox_skips() -> Vec<(String, String, u64)> {
+    let skips = mailbox_skips();
+    if !skips.is_empty() {
+        if let Some(s) = local() {
+            // Kept when it cannot be removed: skipping again is harmless.
+            let _ = s.remove_item(&key(StorageKey::MailboxSkip));
+        }
+    }
+    skips
 }
 
 /// The note a crash left for this start, if any (shown once).
@@ -140,6 +166,20 @@ fn on_crash(current: Option<Reading>) {
         Reading::Live => {
             "A message in the live session could not be read, so you left the session. \
              Everything saved is still here; join again with the link."
+        }
+        Reading::Mailbox {
+            discussion,
+            side,
+            seq,
+        } => {
+            // The next start moves the mailbox position past it.
+            let mut skip = mailbox_skips();
+            skip.push((discussion, side, seq));
+            if let (Some(s), Ok(v)) = (local(), serde_json::to_string(&skip)) {
+                let _ = s.set_item(&key(StorageKey::MailboxSkip), &v);
+            }
+            "A message that arrived through sync could not be read and stopped the app. It \
+             has been skipped; nothing on this device was changed by it."
         }
     };
     if let Some(s) = session() {

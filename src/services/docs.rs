@@ -594,6 +594,12 @@ impl DocStore {
         self.mark_pending();
     }
 
+    /// Moves the mailbox position past a message whose reading stopped the app.
+    pub(super) fn mailbox_skip(&self, id: &str, side: Side, seq: u64) {
+        let _ = self.with(|ws| ws.mailbox_skip(id, side, seq));
+        self.mark_pending();
+    }
+
     pub(super) fn mailbox_reset(&self, id: &str) {
         let _ = self.with(|ws| ws.mailbox_reset(id));
         self.mark_pending();

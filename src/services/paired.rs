@@ -19,6 +19,7 @@ use super::docs::{DocEvent, DocStore};
 use super::live::relay_endpoint;
 use super::messages::Messages;
 use crate::infra::relay::{Handlers, NatsSocket, RelayStatus};
+use crate::infra::guard::{self, Reading};
 use crate::infra::{clock, random};
 
 /// Bundles go out this long after the last save (a typing pause saves; a burst of pauses
@@ -82,6 +83,12 @@ impl Paired {
             }
             DocEvent::Saved => paired.schedule_all(),
         });
+        // Messages whose reading stopped the app last time: their positions move past them.
+        for (id, side, seq) in guard::take_mailbox_skips() {
+            if let Some(side) = Side::parse(&side) {
+                docs.mailbox_skip(&id, side, seq);
+            }
+        }
         // After the first screen: looking at every discussion loads it.
         set_timeout(move || paired.scan(), Duration::from_millis(800));
         let _ = set_interval_with_handle(move || paired.tick(), Duration::from_secs(2));
@@ -265,7 +272,15 @@ impl Paired {
     }
 
     fn delivered(&self, id: &str, from: Side, seq: u64, frame: &[u8]) {
-        let Ok(result) = self.docs.mailbox_take(id, from, seq, frame) else {
+        // Automerge can stop the app on some malformed bytes: the guard skips the message
+        // at the next start.
+        let what = Reading::Mailbox {
+            discussion: id.to_string(),
+            side: from.as_str().to_string(),
+            seq,
+        };
+        let Ok(result) = guard::reading(what, || self.docs.mailbox_take(id, from, seq, frame))
+        else {
             return;
         };
         self.rt.update_value(|rt| rt.client.taken(id, from, seq));

@@ -7,6 +7,12 @@ import assert from 'node:assert/strict';
 import { setUp, screenshot } from './harness.mjs';
 import { App, assertNoErrors, managerStarts, openLink, shareLink } from './pages.mjs';
 import { startRelay, readMailboxes, publishRaw } from './relay.mjs';
+import { newSender, seal } from './envelope.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import * as Automerge from '@automerge/automerge';
 
 let env, relay, managerCtx, employeeCtx;
 const errors = [];
@@ -214,4 +220,66 @@ test('the sender can share without pairing: both sides say "Not paired"', async 
   await waitStatus(uma, 'Not paired');
   await umaCtx.close();
   await page.close();
+});
+
+/// The pairing a share link carries (mailbox id and key, in the shared record), read the way
+/// anyone holding the link could.
+function pairingOf(link) {
+  const bytes = Buffer.from(link.split('#ct=')[1], 'base64url');
+  const n = bytes[4 + 1 + 1 + 16];
+  const payload = bytes.subarray(4 + 1 + 1 + 16 + 1 + 32 * n + 4);
+  const doc = Automerge.load(new Uint8Array(payload));
+  const [mailbox, key] = String(doc.pairing).split('.');
+  return { id: String(doc.id), mailbox, key };
+}
+
+test('a bundle that stops the app is skipped at the next start; later ones still arrive', async () => {
+  const CRASH = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../../core/tests/regressions/stored_doc_checked_crash_1'));
+  const page = await managerCtx.newPage();
+  const manager = new App(page, env.server.url);
+  await manager.open('/');
+  await manager.people().addPerson({ name: 'Vic Wren', role: 'Designer' });
+  await manager.people().openPerson('Vic Wren');
+  await manager.person().startDiscussion();
+  const link = await shareLink(page);
+  const path_ = new URL(page.url()).pathname.replace(/\/share$/, '/conversation');
+  await page.close();
+  const vicCtx = await env.browser.newContext();
+  await vicCtx.addInitScript((url) => localStorage.setItem('ct1:relay', url), relay.url);
+  const vic = await vicCtx.newPage();
+  const vicErrors = [];
+  vic.on('console', (m) => { if (m.type() === 'error') vicErrors.push(m.text()); });
+  await openLink(vic, link);
+  await vic.getByTestId('notice').first().waitFor();
+  await vic.close();
+
+  // Someone holding the link puts a whole-record bundle of crashing bytes in the mailbox.
+  const { id, mailbox, key } = pairingOf(link);
+  const head = Buffer.concat([Buffer.from('CTK1'), Buffer.from([1, 1]), Buffer.from(id, 'hex'), Buffer.from([0])]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(zlib.crc32(Buffer.concat([head, CRASH])));
+  const pkg = Buffer.concat([head, crc, CRASH]);
+  const frame = seal(`#live=${id}.${mailbox}.${key}.${'00'.repeat(16)}`, newSender(), { kind: 'sync', seq: Date.now(), bytes: pkg });
+  await publishRaw(relay, `ctmb.${mailbox}.leader`, frame);
+
+  // Vic opens the app: it stops on that message, reloads, says so, and moves past it.
+  const again = await vicCtx.newPage();
+  again.on('console', (m) => { if (m.type() === 'error') vicErrors.push(m.text()); });
+  await again.goto(env.server.url + path_);
+  await again.getByTestId('notice').filter({ hasText: 'arrived through sync could not be read' }).waitFor({ timeout: 20000 });
+  // The manager's device reads that subject too (for the manager's other devices): the same
+  // happens there. Then the manager's next change still arrives, while Vic's app is open.
+  const m2 = await reopen(managerCtx, path_);
+  await m2.page.getByTestId('notice').filter({ hasText: 'arrived through sync could not be read' }).waitFor({ timeout: 20000 });
+  await m2.discussion().fill('answer-strengths', 'Clear sketches.');
+  try {
+    await waitValue(again, 'answer-strengths', 'Clear sketches.');
+  } catch (e) {
+    const shown = await again.locator('.page-head').getByTestId('sync-status').textContent().catch(() => 'none');
+    const mshown = await m2.page.locator('.page-head').getByTestId('sync-status').textContent().catch(() => 'none');
+    const stored = await readMailboxes(relay);
+    throw new Error(`not arrived; vic: ${shown}; manager: ${mshown}; stream: ${stored.map((m) => m.subject + ':' + m.payload.length).join(', ')}; url ${again.url()}; console: ${vicErrors.join(' | ').slice(0, 500)}`);
+  }
+  await m2.page.close();
+  await vicCtx.close();
 });

@@ -122,9 +122,11 @@ pub enum StorageKey {
     CrashNotice,
     /// How often the app reloaded after a crash (session storage).
     CrashReloads,
+    /// Mailbox messages whose reading stopped the app: skipped at the next start.
+    MailboxSkip,
 }
 
-const FIXED: [(StorageKey, &str); 11] = [
+const FIXED: [(StorageKey, &str); 12] = [
     (StorageKey::Index, "index"),
     (StorageKey::Device, "device"),
     (StorageKey::DeviceKeys, "device-keys"),
@@ -136,6 +138,7 @@ const FIXED: [(StorageKey, &str); 11] = [
     (StorageKey::Unreadable, "unreadable"),
     (StorageKey::CrashNotice, "crash-notice"),
     (StorageKey::CrashReloads, "crash-reloads"),
+    (StorageKey::MailboxSkip, "mailbox-skip"),
 ];
 
 impl StorageKey {

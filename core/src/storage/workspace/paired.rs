@@ -257,6 +257,14 @@ impl<K: KvStore> Workspace<K> {
         self.write_meta(id, meta);
     }
 
+    /// Moves the position of `side`'s subject past `seq` (a message that cannot be read).
+    pub fn mailbox_skip(&mut self, id: &str, side: Side, seq: u64) {
+        let mut meta = self.meta_to_change(id);
+        let at = meta.mailbox_read.entry(side.as_str().to_string()).or_insert(0);
+        *at = (*at).max(seq);
+        self.write_meta(id, meta);
+    }
+
     /// The relay's stream was made anew: the stored positions point past its end.
     pub fn mailbox_reset(&mut self, id: &str) {
         let mut meta = self.meta_to_change(id);
