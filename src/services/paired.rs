@@ -18,8 +18,8 @@ use leptos::prelude::*;
 use super::docs::{DocEvent, DocStore};
 use super::live::relay_endpoint;
 use super::messages::Messages;
-use crate::infra::relay::{Handlers, NatsSocket, RelayStatus};
 use crate::infra::guard::{self, Reading};
+use crate::infra::relay::{Handlers, NatsSocket, RelayStatus};
 use crate::infra::{clock, random};
 
 /// Bundles go out this long after the last save (a typing pause saves; a burst of pauses

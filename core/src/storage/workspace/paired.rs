@@ -260,7 +260,10 @@ impl<K: KvStore> Workspace<K> {
     /// Moves the position of `side`'s subject past `seq` (a message that cannot be read).
     pub fn mailbox_skip(&mut self, id: &str, side: Side, seq: u64) {
         let mut meta = self.meta_to_change(id);
-        let at = meta.mailbox_read.entry(side.as_str().to_string()).or_insert(0);
+        let at = meta
+            .mailbox_read
+            .entry(side.as_str().to_string())
+            .or_insert(0);
         *at = (*at).max(seq);
         self.write_meta(id, meta);
     }
