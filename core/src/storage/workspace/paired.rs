@@ -351,10 +351,19 @@ impl<K: KvStore> Workspace<K> {
         if same_person {
             meta.peer_heads = peer_before;
         }
-        if let TakenIn::Merged { new_changes, .. } = &taken {
-            if *new_changes > 0 {
-                meta.ack_due = true;
-            }
+        // What this device last declared to the other side is out of date (changes came in,
+        // by this bundle or another way such as a live session): say what it has now, or
+        // the other side keeps sending again what it already has here.
+        let mut heads = self
+            .stored(&DocName::Discussion(id.into()))
+            .map_err(WorkspaceError::from)?
+            .doc
+            .get_heads();
+        heads.sort();
+        let mut declared = heads_from_strings(&meta.sent_heads);
+        declared.sort();
+        if !same_person && declared != heads {
+            meta.ack_due = true;
         }
         // The other side lacks something this device has: send it (again).
         let peer = heads_from_strings(&meta.peer_heads);
