@@ -105,6 +105,7 @@ pub fn SyncStatus(
     let paired = expect_context::<Paired>();
     move || {
         let id = id.get();
+        paired.saved.track();
         let status = docs.mailbox_status(&id)?;
         let problem = paired.problems.with(|p| p.get(&id).cloned());
         let (text, warn) = sentence(

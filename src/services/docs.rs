@@ -539,9 +539,11 @@ impl DocStore {
         self.with(|ws| ws.pairing(id).ok()).ok().flatten()
     }
 
-    /// Where the discussion's paired sync stands; tracks the discussion and its metadata.
+    /// Where the discussion's paired sync stands; tracks changes other than typing and the
+    /// metadata (not every keystroke: counting what the other side lacks walks the history
+    /// since its heads; typed changes count once saved, which the caller tracks).
     pub fn mailbox_status(&self, id: &str) -> Option<MailboxStatus> {
-        self.track(Topic::Doc(DocName::Discussion(id.into())));
+        self.track(Topic::Merges(id.into()));
         self.track(Topic::Meta(id.into()));
         self.with(|ws| ws.mailbox_status(id).ok()).ok().flatten()
     }

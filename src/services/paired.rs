@@ -55,6 +55,8 @@ pub struct Paired {
     pub problems: RwSignal<BTreeMap<String, Problem>>,
     /// Bumped every 30 seconds, so "2 minutes ago" moves on.
     pub minute: RwSignal<u64>,
+    /// Bumped after every save (typed changes become countable changes when saved).
+    pub saved: RwSignal<u64>,
     timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
 }
 
@@ -73,6 +75,7 @@ impl Paired {
             relay: RwSignal::new(None),
             problems: RwSignal::new(BTreeMap::new()),
             minute: RwSignal::new(0),
+            saved: RwSignal::new(0),
             timer: StoredValue::new_local(None),
         };
         docs.subscribe(move |event| match event {
@@ -81,7 +84,10 @@ impl Paired {
                 // After the change is done with (the store is busy while it tells us).
                 set_timeout(move || paired.follow_if_changed(&id), Duration::ZERO);
             }
-            DocEvent::Saved => paired.schedule_all(),
+            DocEvent::Saved => {
+                paired.saved.update(|n| *n += 1);
+                paired.schedule_all()
+            }
         });
         // Messages whose reading stopped the app last time: their positions move past them.
         for (id, side, seq) in guard::take_mailbox_skips() {

@@ -113,6 +113,18 @@ after(async () => {
   else fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/// Does `edit` on `page` and waits until the relay holds one more message (the stream is
+/// read as the operator, through `node`).
+async function sent(page, node, edit) {
+  const count = async () => (await readMailboxes({ port: node.port }, { user: 'operator', pass: OPERATOR_PASSWORD }).catch(() => [])).length;
+  const kept = await count();
+  await edit();
+  for (let t = 0; (await count()) <= kept; t++) {
+    assert.ok(t < 60, 'the edit never reached the relay');
+    await page.waitForTimeout(1000);
+  }
+}
+
 async function device(url) {
   // The test's CA is not the browser's: trust it for this context only.
   const ctx = await env.browser.newContext({ viewport: { width: 1200, height: 900 }, ignoreHTTPSErrors: true });
@@ -129,7 +141,7 @@ test('paired devices sync through a TLS JetStream cluster with a node lost mid-w
   const link = await shareLink(page);
   const discussion = new URL(page.url()).pathname.replace(/\/share$/, '/conversation');
   await md.tab('conversation');
-  await md.fill('answer-long_term', 'Principal engineer.');
+  await sent(page, nodes[0], () => md.fill('answer-long_term', 'Principal engineer.'));
   const status = (p) => p.locator('.page-head').getByTestId('sync-status');
   await status(page).getByText(/picks it up when it is next online/).waitFor({ timeout: 20000 });
   await page.close();
@@ -143,7 +155,7 @@ test('paired devices sync through a TLS JetStream cluster with a node lost mid-w
   await employeePage.waitForFunction(
     () => document.querySelector('[data-testid="answer-long_term"]')?.value === 'Principal engineer.',
     null, { timeout: 60000 });
-  await employeePage.getByTestId('answer-next_12_months').fill('Mentor two juniors.');
+  await sent(employeePage, nodes[1], () => employeePage.getByTestId('answer-next_12_months').fill('Mentor two juniors.'));
   await status(employeePage).getByText(/picks it up when it is next online/).waitFor({ timeout: 60000 });
   await employeePage.close();
 

@@ -57,6 +57,19 @@ async function waitStatus(page, expected, timeout = 15000) {
   }
 }
 
+/// Does `edit` on `page`, and waits until its bundle is on the relay and the line says so
+/// (it said "Sent" already for what went before the edit).
+async function sent(page, edit) {
+  const kept = (await readMailboxes(relay).catch(() => [])).length;
+  await edit();
+  await new App(page, env.server.url).waitSaved();
+  for (let t = 0; (await readMailboxes(relay).catch(() => [])).length <= kept; t++) {
+    assert.ok(t < 30, 'the edit never reached the relay');
+    await page.waitForTimeout(500);
+  }
+  await waitStatus(page, /picks it up when it is next online/, 15000);
+}
+
 async function waitValue(page, testid, value) {
   await page.waitForFunction(
     ([t, v]) => document.querySelector(`[data-testid="${t}"]`)?.value === v,
@@ -83,8 +96,7 @@ test('two devices never online together end with the same record and every word'
   const path = new URL(env.page.url()).pathname.replace(/\/share$/, '/conversation');
   // After sharing, another edit: it goes through the mailbox, not the link.
   await md.tab('conversation');
-  await md.fill('answer-next_assignment', LATER);
-  await waitStatus(env.page, /picks it up when it is next online/, 15000);
+  await sent(env.page, () => md.fill('answer-next_assignment', LATER));
   await env.page.getByTestId('tab-share').click();
   await env.page.getByTestId('pairing').waitFor();
   await both(env.page, 'paired-1-manager-sent');
@@ -139,8 +151,7 @@ test('two devices never online together end with the same record and every word'
   await waitStatus(manager.page, /skipped/, 15000);
   await manager.page.close();
   const employeeAgain = await reopen(employeeCtx, path);
-  await employeeAgain.discussion().fill('answer-short_term', 'Tech lead next year.');
-  await waitStatus(employeeAgain.page, /picks it up when it is next online/, 15000);
+  await sent(employeeAgain.page, () => employeeAgain.discussion().fill('answer-short_term', 'Tech lead next year.'));
   await employeeAgain.page.close();
   const managerAgain = await reopen(managerCtx, path);
   await managerAgain.page.getByTestId('notice').getByText(/arrived through sync/).first().waitFor({ timeout: 15000 });
@@ -188,8 +199,7 @@ test('a live session pairs the two devices: after it, changes still arrive witho
 
   // After the session, apart: the manager writes, and closes.
   await manager.open(path);
-  await manager.discussion().fill('answer-strengths', 'Thorough reviews.');
-  await waitStatus(managerPage, /picks it up when it is next online/, 20000);
+  await sent(managerPage, () => manager.discussion().fill('answer-strengths', 'Thorough reviews.'));
   await managerPage.close();
 
   // Tess opens the app later: the words are there.

@@ -52,6 +52,9 @@ const CONSUMER_TIMEOUT_MS: i64 = 5_000;
 /// Consumers are made again this often: one whose relay node died delivers nothing more,
 /// and the connection (to another node) would never know.
 const REFRESH_MS: i64 = 60_000;
+/// Consumers that have not delivered what they held within this long are made again (on a
+/// cluster that just lost a node, a consumer can be made and then deliver nothing).
+const STALL_MS: i64 = 10_000;
 /// The server forgets a consumer this long after its reader went away.
 const INACTIVE_NS: u64 = 60 * 1_000_000_000;
 
@@ -411,7 +414,7 @@ impl Client {
                 return out;
             };
             let start = b.read.get(&from).copied().unwrap_or(0) + 1;
-            b.refresh_at = now + REFRESH_MS;
+            b.refresh_at = now + STALL_MS;
             let subject = b.pairing.subject(from);
             b.consumers.insert(sid.clone(), from);
             b.caught_up.insert(from, false);
@@ -570,7 +573,7 @@ impl Client {
                         self.answer(request, &payload, now, &mut out, &mut events);
                     }
                 } else if let Some((discussion, from)) = self.consumer_of(&sid) {
-                    self.delivery(discussion, from, reply_to, payload, &mut events);
+                    self.delivery(discussion, from, reply_to, payload, now, &mut events);
                 }
                 // Anything else (a consumer of an earlier connection) is not ours to read.
             }
@@ -590,6 +593,7 @@ impl Client {
         from: Side,
         reply_to: Option<String>,
         payload: Vec<u8>,
+        now: i64,
         events: &mut Vec<Event>,
     ) {
         let Some((seq, pending)) = reply_to.as_deref().and_then(delivery_info) else {
@@ -609,6 +613,7 @@ impl Client {
         if pending == 0 && b.caught_up.get(&from) == Some(&false) {
             b.caught_up.insert(from, true);
             if b.caught_up.values().all(|c| *c) {
+                b.refresh_at = now + REFRESH_MS;
                 events.push(Event::CaughtUp { discussion });
             }
         }
@@ -658,6 +663,7 @@ impl Client {
                 if pending == 0 && b.caught_up.get(&from) == Some(&false) {
                     b.caught_up.insert(from, true);
                     if b.caught_up.len() == 2 && b.caught_up.values().all(|c| *c) {
+                        b.refresh_at = now + REFRESH_MS;
                         events.push(Event::CaughtUp { discussion });
                     }
                 }
