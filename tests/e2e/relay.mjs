@@ -92,7 +92,8 @@ export async function tap(relay) {
 }
 
 /// Reads every message kept in the paired-sync stream, as anyone holding the relay's
-/// credentials could: a JetStream consumer over all mailboxes. Returns [{subject, payload}].
+/// credentials could: a JetStream consumer over all mailboxes. Returns [{subject, payload,
+/// seq}] (seq: the stream sequence).
 export async function readMailboxes(relay, credentials = {}) {
   // On a cluster that lost a node, the relay may place the consumer on the lost node and
   // never answer: ask again, as the app does.
@@ -133,8 +134,9 @@ async function readMailboxesOnce(relay, { user, pass } = {}) {
           if (created.num_pending === 0) { clearTimeout(timer); resolve(); }
           continue;
         }
-        messages.push({ subject: parts[1], payload: Buffer.from(payload) });
-        const pending = Number(parts[3].split('.').at(-1));
+        const ack = parts[3].split('.');
+        messages.push({ subject: parts[1], payload: Buffer.from(payload), seq: Number(ack[5]) });
+        const pending = Number(ack.at(-1));
         if (pending === 0) { clearTimeout(timer); resolve(); }
       }
     });
