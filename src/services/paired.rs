@@ -18,6 +18,7 @@ use leptos::prelude::*;
 use super::docs::{DocEvent, DocStore};
 use super::live::relay_endpoint;
 use super::messages::Messages;
+use super::sharing::merge_message;
 use crate::infra::guard::{self, Reading};
 use crate::infra::relay::{Handlers, NatsSocket, RelayStatus};
 use crate::infra::{clock, random};
@@ -301,18 +302,16 @@ impl Paired {
                     },
                 other_party,
             }) => {
-                // A bundle that changed no field (a device key recorded) needs no notice.
-                let fields = review.changes.len();
-                if new_changes > 0 && fields > 0 {
+                // A bundle that changed no field (a device key recorded) needs no notice. The
+                // words are the link's: computed from this merge's review.
+                if new_changes > 0 && !review.is_empty() {
                     let who = if other_party {
-                        format!("{}'s changes", self.other_party(id))
+                        self.other_party(id)
                     } else {
-                        "Changes from your other device".to_string()
+                        "your other device".to_string()
                     };
-                    self.messages.info(format!(
-                        "{who} arrived through sync and were merged ({fields} {}); nothing of yours was replaced. See “What changed”.",
-                        if fields == 1 { "field" } else { "fields" }
-                    ));
+                    self.messages
+                        .info(format!("Through sync: {}", merge_message(&who, &review)));
                 }
                 self.problems.update(|p| {
                     p.remove(id);

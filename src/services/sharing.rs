@@ -98,7 +98,7 @@ impl Sharing {
             TakenIn::Merged { new_changes: 0, .. } => {
                 format!("You already had everything from {}.", self.other_party(&id))
             }
-            TakenIn::Merged { review, .. } => self.merge_message(&id, review),
+            TakenIn::Merged { review, .. } => merge_message(&self.other_party(&id), review),
             TakenIn::Imported {
                 side: Side::Employee,
                 discussion,
@@ -116,38 +116,6 @@ impl Sharing {
             discussion_id: id,
             message,
         })
-    }
-
-    /// What a merge brought, from the review the core computed: which fields the other side
-    /// changed, and which words of yours they removed. Only what the review lists is said.
-    /// The review is of this merge alone: earlier merges were told when they happened.
-    fn merge_message(&self, id: &str, review: &Review) -> String {
-        let other = self.other_party(id);
-        if review.is_empty() {
-            return format!("Merged the changes from {other}.");
-        }
-        let mut fields: Vec<&str> = Vec::new();
-        for c in &review.changes {
-            if !fields.contains(&c.field.as_str()) {
-                fields.push(&c.field);
-            }
-        }
-        let list = match fields.len() {
-            1 => fields[0].to_string(),
-            2 | 3 => format!(
-                "{} and {}",
-                fields[..fields.len() - 1].join(", "),
-                fields[fields.len() - 1]
-            ),
-            n => format!("{} and {} more", fields[..2].join(", "), n - 2),
-        };
-        let mut message = format!("Merged {other}'s changes to {list}.");
-        for (field, n) in review.removed_yours() {
-            let words = if n == 1 { "word" } else { "words" };
-            message.push_str(&format!(" {other} removed {n} of your {words} in {field}."));
-        }
-        message.push_str(" What changed is shown above the discussion until you mark it as seen.");
-        message
     }
 
     // ----- signing ------------------------------------------------------------------------
@@ -181,4 +149,35 @@ impl Sharing {
         });
         self.messages.check("Could not sign", result);
     }
+}
+
+/// What a merge brought, from the review the core computed: which fields the other side
+/// changed, and which words of yours they removed. Only what the review lists is said.
+/// The review is of this merge alone: earlier merges were told when they happened.
+pub(super) fn merge_message(other: &str, review: &Review) -> String {
+    if review.is_empty() {
+        return format!("Merged the changes from {other}.");
+    }
+    let mut fields: Vec<&str> = Vec::new();
+    for c in &review.changes {
+        if !fields.contains(&c.field.as_str()) {
+            fields.push(&c.field);
+        }
+    }
+    let list = match fields.len() {
+        1 => fields[0].to_string(),
+        2 | 3 => format!(
+            "{} and {}",
+            fields[..fields.len() - 1].join(", "),
+            fields[fields.len() - 1]
+        ),
+        n => format!("{} and {} more", fields[..2].join(", "), n - 2),
+    };
+    let mut message = format!("Merged {other}'s changes to {list}.");
+    for (field, n) in review.removed_yours() {
+        let words = if n == 1 { "word" } else { "words" };
+        message.push_str(&format!(" {other} removed {n} of your {words} in {field}."));
+    }
+    message.push_str(" What changed is shown above the discussion until you mark it as seen.");
+    message
 }

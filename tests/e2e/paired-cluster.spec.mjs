@@ -165,7 +165,7 @@ test('paired devices sync through a TLS JetStream cluster with a node lost mid-w
   const again = await managerCtx.newPage();
   const app = new App(again, env.server.url);
   await app.open(discussion);
-  await again.getByTestId('notice').getByText(/arrived through sync/).first().waitFor({ timeout: 60000 });
+  await again.getByTestId('notice').getByText(/^Through sync: Merged /).first().waitFor({ timeout: 60000 });
   assert.equal(await app.discussion().value('answer-next_12_months'), 'Mentor two juniors.');
   assert.equal(await app.discussion().value('answer-long_term'), 'Principal engineer.');
 

@@ -129,7 +129,7 @@ test('two devices never online together end with the same record and every word'
 
   // The manager opens again, days later: the employee's words are merged and reviewed.
   const manager = await reopen(managerCtx, path);
-  await manager.page.getByTestId('notice').getByText(/arrived through sync/).first().waitFor({ timeout: 15000 });
+  await manager.page.getByTestId('notice').getByText(/^Through sync: Merged /).first().waitFor({ timeout: 15000 });
   assert.equal(await manager.discussion().value('answer-next_12_months'), THEIRS);
   assert.equal(await manager.discussion().value('answer-strengths'), FIRST);
   await manager.page.getByTestId('merge-review').waitFor();
@@ -156,7 +156,7 @@ test('two devices never online together end with the same record and every word'
   await sent(employeeAgain.page, () => employeeAgain.discussion().fill('answer-short_term', 'Tech lead next year.'));
   await employeeAgain.page.close();
   const managerAgain = await reopen(managerCtx, path);
-  await managerAgain.page.getByTestId('notice').getByText(/arrived through sync/).first().waitFor({ timeout: 15000 });
+  await managerAgain.page.getByTestId('notice').getByText(/^Through sync: Merged /).first().waitFor({ timeout: 15000 });
   assert.equal(await managerAgain.discussion().value('answer-short_term'), 'Tech lead next year.');
 
   // The manager stops the pairing; the employee's device is told the next time it is online.
