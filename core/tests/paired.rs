@@ -111,6 +111,18 @@ fn leader_paired(random: [u8; 48]) -> (Workspace<MemoryKv>, Package) {
     (ws, link)
 }
 
+/// Every stored document's bytes after a save (the device's own metadata — mailbox
+/// positions — left out: moving past a bad message is meant to be stored).
+fn documents(ws: &mut Workspace<MemoryKv>) -> Vec<(String, String)> {
+    ws.save(NOW).unwrap();
+    ws.kv()
+        .map
+        .iter()
+        .filter(|(k, _)| !k.contains(":meta:"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// Types `words` into the strengths answer at byte `at`.
 fn strengths_at(ws: &mut Workspace<MemoryKv>, at: usize, words: &str) {
     ws.splice(
@@ -349,6 +361,7 @@ fn a_bundle_carries_no_private_preparation_and_no_plain_text() {
 fn altered_or_foreign_messages_are_skipped_and_change_nothing() {
     let (_, mut employee, frame) = calm_bundle();
     let before = text(&mut employee, AnswerField::Strengths);
+    let stored = documents(&mut employee);
     // One byte changed anywhere in the sealed part: refused.
     let mut altered = frame.clone();
     let last = altered.len() - 1;
@@ -366,6 +379,7 @@ fn altered_or_foreign_messages_are_skipped_and_change_nothing() {
         Err(MailboxError::Envelope(_))
     ));
     assert_eq!(text(&mut employee, AnswerField::Strengths), before);
+    assert_eq!(documents(&mut employee), stored, "stored documents changed");
     // The position moved past both: a later good message is read.
     assert_eq!(employee.mailbox_status(ID).unwrap().read[&Side::Leader], 2);
     employee
@@ -476,6 +490,7 @@ fn a_bundle_carrying_another_history_is_refused_whole() {
     let (_, link) = leader();
     let mut employee = employee(&link, 2);
     let before = text(&mut employee, AnswerField::Strengths);
+    let stored = documents(&mut employee);
     // Someone holding the mailbox key: the real record, plus a change with no parent that
     // would overwrite the answers.
     let (mut real, _) = link.whole_document().unwrap();
@@ -512,6 +527,7 @@ fn a_bundle_carrying_another_history_is_refused_whole() {
     let taken = employee.mailbox_take(ID, Side::Leader, 1, &frame, day("2026-11-28"), NOW);
     assert!(matches!(taken, Err(MailboxError::Share(_))), "{taken:?}");
     assert_eq!(text(&mut employee, AnswerField::Strengths), before);
+    assert_eq!(documents(&mut employee), stored, "stored documents changed");
 }
 
 #[test]
