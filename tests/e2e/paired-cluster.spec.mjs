@@ -126,6 +126,21 @@ async function sent(page, node, edit) {
   }
 }
 
+/// Waits for `what` on `page`; when it does not come, says what the page's sync line and
+/// each node said last (a cluster's timing differs from machine to machine).
+async function waitOr(page, what, wait) {
+  try {
+    await wait();
+  } catch (e) {
+    const line = await page.locator('.page-head').getByTestId('sync-status').innerText().catch(() => '(no sync line)');
+    const logs = [1, 2, 3].map((i) => {
+      const text = fs.existsSync(path.join(dir, `node-${i}.log`)) ? fs.readFileSync(path.join(dir, `node-${i}.log`), 'utf8') : '';
+      return `--- node-${i}:\n${text.split('\n').slice(-25).join('\n')}`;
+    });
+    throw new Error(`${what}: ${e.message}\nsync line: ${line}\n${logs.join('\n')}`);
+  }
+}
+
 async function device(url) {
   // The test's CA is not the browser's: trust it for this context only.
   const ctx = await env.browser.newContext({ viewport: { width: 1200, height: 900 }, ignoreHTTPSErrors: true });
@@ -153,9 +168,9 @@ test('paired devices sync through a TLS JetStream cluster with a node lost mid-w
   const employeePage = await employeeCtx.newPage();
   await openLink(employeePage, link);
   await employeePage.getByTestId('tab-conversation').click();
-  await employeePage.waitForFunction(
+  await waitOr(employeePage, 'the manager\'s edit never reached the employee', () => employeePage.waitForFunction(
     () => document.querySelector('[data-testid="answer-long_term"]')?.value === 'Principal engineer.',
-    null, { timeout: 60000 });
+    null, { timeout: 60000 }));
   await sent(employeePage, nodes[1], () => employeePage.getByTestId('answer-next_12_months').fill('Mentor two juniors.'));
   await status(employeePage).getByText(/picks it up when it is next online/).waitFor({ timeout: 60000 });
   await employeePage.close();
@@ -165,7 +180,8 @@ test('paired devices sync through a TLS JetStream cluster with a node lost mid-w
   const again = await managerCtx.newPage();
   const app = new App(again, env.server.url);
   await app.open(discussion);
-  await again.getByTestId('notice').getByText(/^Through sync: Merged /).first().waitFor({ timeout: 60000 });
+  await waitOr(again, 'the employee\'s edit never reached the manager', () =>
+    again.getByTestId('notice').getByText(/^Through sync: Merged /).first().waitFor({ timeout: 60000 }));
   assert.equal(await app.discussion().value('answer-next_12_months'), 'Mentor two juniors.');
   assert.equal(await app.discussion().value('answer-long_term'), 'Principal engineer.');
 
