@@ -10,5 +10,6 @@ mod services;
 
 fn main() {
     infra::guard::install();
+    infra::clock::use_locale_dates();
     leptos::mount::mount_to_body(app::App);
 }

@@ -13,9 +13,9 @@ pub fn CalendarDownload(
     let reports = expect_context::<Reports>();
     let with_actions = RwSignal::new(false);
     let label = if person_id.is_some() {
-        "Calendar reminder (.ics)"
+        "Add a reminder to your calendar"
     } else {
-        "Calendar for everyone (.ics)"
+        "Add everyone's next discussion to your calendar"
     };
     let download = move |_| {
         let ids = match &person_id {

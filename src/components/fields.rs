@@ -234,7 +234,8 @@ pub fn TextArea(
     view! {
         {(!label.is_empty()).then(|| view! { <label class="field-label" for=id.clone()>{label.clone()}</label> })}
         <textarea
-            id=id
+            // Only a visible label points at it (rows of one list share a test id).
+            id=(!label.is_empty()).then_some(id)
             class=grow.then_some("grow")
             rows=rows
             placeholder=placeholder
@@ -341,7 +342,8 @@ pub fn TextInput(
         {(!label.is_empty()).then(|| view! { <label class="field-label" for=id.clone()>{label.clone()}</label> })}
         <input
             type="text"
-            id=id
+            // Only a visible label points at it (rows of one list share a test id).
+            id=(!label.is_empty()).then_some(id)
             placeholder=placeholder
             aria-label=aria_label
             data-testid=testid

@@ -13,6 +13,54 @@ pub fn today() -> Day {
     .expect("the browser's date is a valid calendar day")
 }
 
+/// A formatter in the browser's locale with these options.
+fn formatter(options: &[(&str, &str)]) -> js_sys::Intl::DateTimeFormat {
+    let object = js_sys::Object::new();
+    for (key, value) in options {
+        // Setting a property on a new plain object does not fail.
+        let _ = js_sys::Reflect::set(&object, &(*key).into(), &(*value).into());
+    }
+    js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &object)
+}
+
+thread_local! {
+    /// The browser's short date format: the one its date inputs show.
+    static DAY_FORMAT: js_sys::Intl::DateTimeFormat =
+        formatter(&[("year", "numeric"), ("month", "2-digit"), ("day", "2-digit")]);
+    static MONTH_FORMAT: js_sys::Intl::DateTimeFormat = formatter(&[("month", "short")]);
+}
+
+fn js_date(day: Day) -> js_sys::Date {
+    js_sys::Date::new_with_year_month_day(
+        day.year() as u32,
+        day.month() as i32 - 1,
+        day.day() as i32,
+    )
+}
+
+fn format(
+    f: &'static std::thread::LocalKey<js_sys::Intl::DateTimeFormat>,
+    day: Day,
+) -> Option<String> {
+    f.with(|f| f.format().call1(f, &js_date(day)).ok()?.as_string())
+}
+
+/// A day's month, short, in the browser's language ("Nov", "nov.", "11月").
+pub fn month_name(day: Day) -> String {
+    format(&MONTH_FORMAT, day).unwrap_or_else(|| day.month().to_string())
+}
+
+/// A day in the browser's locale ("03/15/2027", "15/03/2027", "15.03.2027"), the format
+/// its date inputs show: one format for every date on screen.
+fn locale_day(day: Day) -> String {
+    format(&DAY_FORMAT, day).unwrap_or_else(|| day.to_string())
+}
+
+/// Makes every day the app writes ([`Day::human`]) read in the browser's locale.
+pub fn use_locale_dates() {
+    career_core::model::date::set_display(locale_day);
+}
+
 /// Seconds since the Unix epoch, for Automerge change timestamps.
 pub fn now_secs() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64

@@ -11,3 +11,4 @@ pub mod location;
 pub mod pwa;
 pub mod random;
 pub mod relay;
+pub mod share_sheet;

@@ -86,7 +86,7 @@ pub fn CompareDiscussions(person_id: String) -> impl IntoView {
                     </label>
                 </div>
                 <table class="compare-table">
-                    <thead><tr><th scope="col"></th><th scope="col">{label(a)}</th><th scope="col">{label(b)}</th></tr></thead>
+                    <thead><tr><th scope="col"><span class="visually-hidden">"Topic"</span></th><th scope="col">{label(a)}</th><th scope="col">{label(b)}</th></tr></thead>
                     <tbody>
                         {rows.into_iter().map(|r| view! {
                             <tr data-testid="compare-row" data-label=r.label class:same=r.same>

@@ -160,7 +160,11 @@ fn YourPeople(#[prop(into)] main: Signal<bool>) -> impl IntoView {
                                 </td>
                                 <td data-testid="last-held">{sched.last_held.map(|d| d.human()).unwrap_or_else(|| "—".into())}</td>
                                 <td>{cadence_label(person.cadence_months)}</td>
-                                <td data-testid="next-due">{sched.next_due.human()}</td>
+                                <td data-testid="next-due">{match sched.last_held {
+                                    // Due from the day they were added: no date to plan around.
+                                    None => "Now (the first one)".to_string(),
+                                    Some(_) => sched.next_due.human(),
+                                }}</td>
                                 <td><DueBadge schedule=sched /></td>
                             </tr>
                         </For>

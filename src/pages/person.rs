@@ -76,8 +76,13 @@ pub fn PersonPage() -> impl IntoView {
                             </label>
                         </div>
                         <p class="sub">
-                            "Next discussion due " <strong data-testid="person-next-due">{sched.next_due.human()}</strong>
-                            {sched.last_held.map(|d| format!(" · last held {}", d.human()))}
+                            {match sched.last_held {
+                                None => view! { "No discussion held yet: " <strong data-testid="person-next-due">"the first one is due now"</strong> }.into_any(),
+                                Some(last) => view! {
+                                    "Next discussion due " <strong data-testid="person-next-due">{sched.next_due.human()}</strong>
+                                    {format!(" · last held {}", last.human())}
+                                }.into_any(),
+                            }}
                         </p>
                         <div class="actions">
                             <button class="primary" data-testid="start-discussion" on:click=start>"Start a new discussion"</button>

@@ -14,6 +14,9 @@ use super::messages::Messages;
 use crate::error::AppResult;
 use crate::infra::{clock, download};
 
+/// How a package file is labelled for downloads and the share sheet.
+pub const PACKAGE_MIME: &str = "application/octet-stream";
+
 /// What taking in a package did, to tell the user.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Opened {
@@ -58,16 +61,20 @@ impl Sharing {
             .unwrap_or_default()
     }
 
+    /// The name a package's file goes by.
+    pub fn file_name(&self, id: &str) -> String {
+        format!(
+            "career-talk-{}-{}.{}",
+            self.file_stem(id),
+            clock::today(),
+            career_core::share::FILE_EXTENSION
+        )
+    }
+
     pub fn download_package(&self, id: &str, whole: bool) {
-        let result = self.package(id, whole).and_then(|p| {
-            let name = format!(
-                "career-talk-{}-{}.{}",
-                self.file_stem(id),
-                clock::today(),
-                career_core::share::FILE_EXTENSION
-            );
-            download::download(&name, &p.to_bytes(), "application/octet-stream")
-        });
+        let result = self
+            .package(id, whole)
+            .and_then(|p| download::download(&self.file_name(id), &p.to_bytes(), PACKAGE_MIME));
         self.messages.check("The file could not be made", result);
     }
 

@@ -179,6 +179,8 @@ test('the leader previews and edits an interjection; the employee sees only what
   assert.deepEqual(await ed.actionRows().first().getByTestId('action-owner').locator('option').allTextContents(), ['You', 'Maria Lund']);
   assert.match(await employeePage.getByTestId('plan-intro').textContent(), /Your development plan with Maria Lund/);
   await shots(employeePage, 'employee-side-7-employee-plan');
+  // The meeting is offered where the questions are.
+  await ed.tab('conversation');
   await employeePage.getByTestId('start-meeting').click();
   await employeePage.getByTestId('meeting').waitFor();
   assert.equal(await employeePage.getByLabel('Your answer, in your words').count(), 1);

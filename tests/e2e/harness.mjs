@@ -66,10 +66,12 @@ const REFUSED = /^WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/' failed: .*
 /// A server, a browser and a fresh context (its own localStorage) with a page that fails
 /// the test on any uncaught error in the app.
 /// `bypassCSP` lets a test inject tools (axe-core) that the app's policy rightly refuses.
-export async function setUp({ overrides, bypassCSP = false } = {}) {
+/// `locale` is the browser's language (dates follow it); Chromium's own is en-US.
+/// `device` overrides the context's options (a tablet's viewport and touch, say).
+export async function setUp({ overrides, bypassCSP = false, locale, device = {} } = {}) {
   const server = await startServer(overrides);
   const browser = await launch();
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, bypassCSP });
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, bypassCSP, locale, ...device });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
@@ -87,12 +89,11 @@ export async function setUp({ overrides, bypassCSP = false } = {}) {
   };
 }
 
-/// Runs axe-core on the page; returns the serious and critical violations.
+/// Runs axe-core on the page; returns its violations of any impact.
 export async function accessibilityProblems(page) {
   await page.addScriptTag({ path: path.join(ROOT, 'node_modules/axe-core/axe.min.js') });
   const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
   return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')}`);
 }
 

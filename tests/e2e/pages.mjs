@@ -169,6 +169,7 @@ export async function answerIfAsked(page) {
 export async function shareLink(page) {
   await page.getByTestId('tab-share').click();
   await page.getByTestId('make-link').click();
+  await page.getByTestId('show-link').click();
   await page.getByTestId('share-link').waitFor();
   return page.getByTestId('share-link').inputValue();
 }

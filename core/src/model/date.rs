@@ -97,8 +97,12 @@ impl Day {
         }
     }
 
-    /// "26 Nov 2026", for display.
+    /// The day as people read it: in the format the app set with [`set_display`] (the
+    /// browser's locale), else "26 Nov 2026".
     pub fn human(self) -> String {
+        if let Some(show) = DISPLAY.get() {
+            return show(self);
+        }
         const MONTHS: [&str; 12] = [
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
         ];
@@ -109,6 +113,15 @@ impl Day {
             self.year
         )
     }
+}
+
+static DISPLAY: std::sync::OnceLock<fn(Day) -> String> = std::sync::OnceLock::new();
+
+/// Sets how [`Day::human`] writes days for the rest of the run (the app passes the
+/// browser's locale format, so a day reads the same in every sentence and in date inputs).
+/// Only the first call counts.
+pub fn set_display(show: fn(Day) -> String) {
+    let _ = DISPLAY.set(show);
 }
 
 impl fmt::Display for Day {

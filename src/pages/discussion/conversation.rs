@@ -11,6 +11,8 @@ use career_core::model::prep::with_line;
 use career_core::Side;
 use leptos::prelude::*;
 
+use crate::components::icon::Lock;
+
 use super::{capitalise, DiscussionCtx};
 use crate::components::fields::{fit_height, Choice, TextArea, TextInput};
 use crate::components::sheet::Sheet;
@@ -56,7 +58,7 @@ pub fn Conversation() -> impl IntoView {
             {Question::ALL.into_iter().enumerate().map(|(n, q)| view! { <QuestionCard n=n + 1 question=q /> }).collect_view()}
         </ol>
         <section class="card notes">
-            <h3>"Shared notes"</h3>
+            <h2>"Shared notes"</h2>
             <p class="help" data-testid="notes-help">{notes_help}</p>
             <TextArea value=notes field=notes_field testid="notes" rows=6 aria_label="Shared notes" />
         </section>
@@ -108,7 +110,7 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
             class:solo=ctx.perspective.get_untracked() == Side::Employee
             on:focusin=move |_| live.focus(Some(q.to_string()))>
             <div class="employee-side">
-                <h3><span class="num">{n}</span>" "{question.title()}</h3>
+                <h2><span class="num">{n}</span>" "{question.title()}</h2>
                 <p class="prompt">{question.prompt()}</p>
                 {answer}
                 <For each=move || view_ids.get() key=|id| id.clone() let(vid)>
@@ -116,8 +118,8 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
                 </For>
             </div>
             {(ctx.perspective.get_untracked() == Side::Leader).then(|| view! {
-                <aside class="leader-side" data-testid=format!("prep-aside-{q}")>
-                    <h4><span class="lock">"🔒"</span>" Your preparation"</h4>
+                <aside class="leader-side" data-testid=format!("prep-aside-{q}") aria-label=format!("Your preparation for: {}", question.title())>
+                    <h3><Lock />" Your preparation (private)"</h3>
                     {question.leader_sources().iter().map(|f| view! { <PrepSnippet question=question field=*f /> }).collect_view()}
                 </aside>
             })}

@@ -10,6 +10,8 @@ use career_core::model::method::{AnswerField, PrepField};
 use career_core::Side;
 use leptos::prelude::*;
 
+use crate::components::icon::Lock;
+
 use super::{capitalise, DiscussionCtx};
 
 struct Row {
@@ -160,7 +162,7 @@ fn LeaderCell(prep: PrepField) -> impl IntoView {
             }).collect_view()}
             {move || private.get().map(|t| view! {
                 <div class="gap-private" data-testid="gap-private">
-                    <div class="gap-private-head"><span class="lock" aria-hidden="true">"🔒"</span>" Your preparation, only on your device"</div>
+                    <div class="gap-private-head"><Lock />" Your preparation, only on your device"</div>
                     <p class="prose">{t}</p>
                 </div>
             })}

@@ -8,6 +8,8 @@ use career_core::model::discussion::{DiscussionEdit, DiscussionText, Willing};
 use career_core::model::method::{AnswerField, Question};
 use career_core::Side;
 use leptos::prelude::*;
+
+use crate::components::icon::Lock;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -114,7 +116,7 @@ pub fn Meeting() -> impl IntoView {
                 <div class="meeting-prep">
                     <button class="big" data-testid="toggle-prep" aria-expanded=move || show_prep.get().to_string()
                         on:click=move |_| show_prep.update(|s| *s = !*s)>
-                        {move || if show_prep.get() { "Hide my preparation" } else { "Show my preparation 🔒" }}
+                        <Lock />{move || if show_prep.get() { " Hide my preparation" } else { " Show my preparation (private)" }}
                     </button>
                     <Show when=move || show_prep.get()>
                         <div class="leader-side" data-testid="meeting-prep">

@@ -39,22 +39,11 @@ pub enum Tab {
 }
 
 impl Tab {
-    const LEADER: [Tab; 6] = [
-        Tab::Prepare,
-        Tab::Conversation,
-        Tab::Gap,
-        Tab::Plan,
-        Tab::Share,
-        Tab::Record,
-    ];
-    const EMPLOYEE: [Tab; 6] = [
-        Tab::Reflect,
-        Tab::Conversation,
-        Tab::Gap,
-        Tab::Plan,
-        Tab::Share,
-        Tab::Record,
-    ];
+    /// The numbered steps of the method, per side.
+    const LEADER: [Tab; 4] = [Tab::Prepare, Tab::Conversation, Tab::Gap, Tab::Plan];
+    const EMPLOYEE: [Tab; 4] = [Tab::Reflect, Tab::Conversation, Tab::Gap, Tab::Plan];
+    /// What is done with the record, beside the steps (not steps of the method).
+    const ACTIONS: [Tab; 2] = [Tab::Share, Tab::Record];
 
     pub fn slug(self) -> &'static str {
         match self {
@@ -73,10 +62,11 @@ impl Tab {
         [Tab::Meeting, Tab::Reflect]
             .into_iter()
             .chain(Tab::LEADER)
+            .chain(Tab::ACTIONS)
             .find(|t| t.slug() == slug)
     }
 
-    /// The tabs a side sees, in order.
+    /// The steps a side goes through, in order.
     pub fn of(side: Side) -> &'static [Tab] {
         match side {
             Side::Leader => &Tab::LEADER,
@@ -270,26 +260,33 @@ pub fn DiscussionPage() -> impl IntoView {
                 }.into_any()
             }
         }}
-                <Show when=move || disc.with(|d| d.is_ok()) && tab.get() != Tab::Meeting>
-            <A href=move || format!("{}?q=1", Tab::Meeting.route(&id.get())) attr:class="meeting-start" attr:data-testid="start-meeting">{move || if perspective.get() == Side::Leader {
-                "Start the meeting on this device (one question per screen)"
-            } else {
-                "Go through the questions one per screen (for the meeting)"
-            }}</A>
+        <Show when=move || disc.with(|d| d.is_ok()) && tab.get() != Tab::Meeting>
             <review::Conflicts />
             <review::MergeReview />
-                        <nav class="tabs" aria-label="Steps of the discussion">
+            <nav class="tabs" aria-label="Steps of the discussion">
                 {move || {
                     let side = perspective.get();
-                    Tab::of(side).iter().map(|&t| view! {
+                    let link = move |t: Tab, class: &'static str| view! {
                         <A href=move || t.route(&id.get())
-                            attr:class=move || if tab.get() == t { "tab active" } else { "tab" }
+                            attr:class=move || if tab.get() == t { format!("{class} active") } else { class.to_string() }
                             attr:aria-current=move || (tab.get() == t).then_some("page")
                             attr:data-testid=format!("tab-{}", t.slug())>{t.label(side)}</A>
-                    }).collect_view()
+                    };
+                    view! {
+                        <div class="steps">{Tab::of(side).iter().map(|&t| link(t, "tab")).collect_view()}</div>
+                        <div class="tab-actions">{Tab::ACTIONS.iter().map(|&t| link(t, "tab action")).collect_view()}</div>
+                    }
                 }}
             </nav>
-                    </Show>
+            // The meeting happens around the questions: offered there, never printed.
+            <Show when=move || tab.get() == Tab::Conversation>
+                <A href=move || format!("{}?q=1", Tab::Meeting.route(&id.get())) attr:class="meeting-start no-print" attr:data-testid="start-meeting">{move || if perspective.get() == Side::Leader {
+                    "Start the meeting on this device (one question per screen)"
+                } else {
+                    "Go through the questions one per screen (for the meeting)"
+                }}</A>
+            </Show>
+        </Show>
         <Show when=move || disc.with(|d| d.is_ok()) && tab.get() == Tab::Meeting>
             // Keyed by the discussion: its fields are bound to this discussion's id.
             {move || id.with(|_| view! { <meeting::Meeting /> })}

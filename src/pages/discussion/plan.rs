@@ -10,7 +10,7 @@ use career_core::{Day, Side};
 use leptos::prelude::*;
 
 use super::{capitalise, DiscussionCtx};
-use crate::components::fields::{Choice, TextInput};
+use crate::components::fields::{Choice, TextArea};
 use crate::infra::{clock, random};
 use crate::services::DocStore;
 
@@ -58,22 +58,19 @@ pub fn Plan() -> impl IntoView {
             </p>
         })}
         <section class="card">
-            <h3>"Actions for the next 12 months"</h3>
+            <h2>"Actions for the next 12 months"</h2>
             <Show when=move || !action_ids.with(|a| a.is_empty()) fallback=|| view! { <p class="muted">"No actions yet."</p> }>
-                <table class="actions-table" data-testid="actions">
-                    <thead><tr><th>"Done"</th><th>"Action"</th><th>"Owner"</th><th>"Due"</th><th></th></tr></thead>
-                    <tbody>
-                        <For each=move || action_ids.get() key=|id| id.clone() let(aid)>
-                            <ActionRow id=aid />
-                        </For>
-                    </tbody>
-                </table>
+                <ul class="action-cards" data-testid="actions">
+                    <For each=move || action_ids.get() key=|id| id.clone() let(aid)>
+                        <ActionRow id=aid />
+                    </For>
+                </ul>
             </Show>
             <button data-testid="add-action" on:click=add_action>"Add action"</button>
             <CarryOver />
         </section>
         <section class="card">
-            <h3>"Development"</h3>
+            <h2>"Development"</h2>
             <Choice options=Track::ALL.map(|t| (t, t.label())).to_vec() value=track
                 on_change=Callback::new(move |t| edit(DiscussionEdit::Track(t))) testid="track"
                 legend="Development track" />
@@ -83,7 +80,7 @@ pub fn Plan() -> impl IntoView {
                 legend="Readiness for the next assignment" />
         </section>
         <section class="card">
-            <h3>"When"</h3>
+            <h2>"When"</h2>
             <label>"Held on "
                 <input type="date" data-testid="held-on"
                     prop:value=move || held_on.get().map(|d| d.to_string()).unwrap_or_default()
@@ -129,25 +126,34 @@ fn ActionRow(id: String) -> impl IntoView {
     let leader = ctx.leader_name();
     let owner_label = move |o| owner_label(ctx, o, &leader.get_untracked());
     view! {
-        <tr data-testid="action-row">
-            <td><input type="checkbox" data-testid="action-done" aria-label="Done"
-                prop:checked=move || get().is_some_and(|a| a.done)
-                on:change=move |ev| edit(DiscussionEdit::ActionDone { id: id(), done: event_target_checked(&ev) }) /></td>
-            <td class="wide"><TextInput value=text field=field testid="action-text" placeholder="What will be done" aria_label="Action" />
-                {move || get().and_then(|a| a.carried_from).map(|_| view! { <span class="badge muted">"Carried over"</span> })}
-            </td>
-            <td><select data-testid="action-owner" aria-label="Owner" on:change=move |ev| {
-                    let owner = if event_target_value(&ev) == "manager" { Owner::Manager } else { Owner::Employee };
-                    edit(DiscussionEdit::ActionOwner { id: id(), owner })
-                }>
-                <option value="employee" selected=move || get().is_some_and(|a| a.owner == Owner::Employee)>{owner_label(Owner::Employee)}</option>
-                <option value="manager" selected=move || get().is_some_and(|a| a.owner == Owner::Manager)>{owner_label(Owner::Manager)}</option>
-            </select></td>
-            <td><input type="date" data-testid="action-due" aria-label="Due date"
-                prop:value=move || get().and_then(|a| a.due).map(|d| d.to_string()).unwrap_or_default()
-                on:change=move |ev| edit(DiscussionEdit::ActionDue { id: id(), due: parse_day(&event_target_value(&ev)) }) /></td>
-            <td><button class="link" data-testid="action-remove" on:click=move |_| edit(DiscussionEdit::RemoveAction { id: id() })>"Remove"</button></td>
-        </tr>
+        // A card per action: its text wraps at any width, the rest sits below it.
+        <li class="action-card" data-testid="action-row">
+            <TextArea value=text field=field testid="action-text" placeholder="What will be done" aria_label="Action" rows=1 grow=true />
+            {move || get().and_then(|a| a.carried_from).map(|_| view! { <span class="badge muted">"Carried over"</span> })}
+            <div class="action-meta">
+                <label class="check">
+                    <input type="checkbox" data-testid="action-done"
+                        prop:checked=move || get().is_some_and(|a| a.done)
+                        on:change=move |ev| edit(DiscussionEdit::ActionDone { id: id(), done: event_target_checked(&ev) }) />
+                    "Done"
+                </label>
+                <label class="inline">"Owner "
+                    <select data-testid="action-owner" on:change=move |ev| {
+                        let owner = if event_target_value(&ev) == "manager" { Owner::Manager } else { Owner::Employee };
+                        edit(DiscussionEdit::ActionOwner { id: id(), owner })
+                    }>
+                        <option value="employee" selected=move || get().is_some_and(|a| a.owner == Owner::Employee)>{owner_label(Owner::Employee)}</option>
+                        <option value="manager" selected=move || get().is_some_and(|a| a.owner == Owner::Manager)>{owner_label(Owner::Manager)}</option>
+                    </select>
+                </label>
+                <label class="inline">"Due "
+                    <input type="date" data-testid="action-due"
+                        prop:value=move || get().and_then(|a| a.due).map(|d| d.to_string()).unwrap_or_default()
+                        on:change=move |ev| edit(DiscussionEdit::ActionDue { id: id(), due: parse_day(&event_target_value(&ev)) }) />
+                </label>
+                <button class="link remove" data-testid="action-remove" on:click=move |_| edit(DiscussionEdit::RemoveAction { id: id() })>"Remove"</button>
+            </div>
+        </li>
     }
 }
 
@@ -189,7 +195,7 @@ fn CarryOver() -> impl IntoView {
     view! {
         {move || previous.get().filter(|(_, offered)| !offered.is_empty()).map(|(when, offered)| view! {
             <div class="carry-over" data-testid="carry-over">
-                <h4>{format!("Open actions from the discussion of {}", when.human())}</h4>
+                <h3>{format!("Open actions from the discussion of {}", when.human())}</h3>
                 <ul>
                     {offered.into_iter().map(|a| {
                         let a2 = a.clone();

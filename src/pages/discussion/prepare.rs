@@ -4,6 +4,8 @@ use career_core::model::method::{Indicator, PrepField};
 use career_core::model::prep::PrepEdit;
 use leptos::prelude::*;
 
+use crate::components::icon::Lock;
+
 use super::DiscussionCtx;
 use crate::components::fields::{TextArea, TextInput};
 use crate::services::DocStore;
@@ -23,7 +25,7 @@ pub fn Prepare() -> impl IntoView {
 
     view! {
         <p class="private-note" data-testid="private-note">
-            <span class="lock">"🔒"</span>
+            <Lock />
             " Private: your preparation stays on this device and is never part of the shared discussion. "
             "During the conversation, use “Interject” to bring an answer into the shared record as your view."
         </p>
@@ -33,8 +35,8 @@ pub fn Prepare() -> impl IntoView {
                 let (value, text_field) = field(f);
                 view! {
                     <li class="card question">
-                        <h3><span class="num">{n + 1}</span>" "{f.title()}</h3>
-                        <p class="prompt">{f.question()}</p>
+                        // The question itself is the heading (a title above it only said it twice).
+                        <h2><span class="num">{n + 1}</span>" "{f.question()}</h2>
                         <p class="help">{f.help()}</p>
                         <TextArea value=value field=text_field testid=format!("prep-{}", f.as_key()) rows=3 aria_label=f.question() />
                         {(f == PrepField::Potential).then(|| view! { <Indicators /> })}

@@ -88,7 +88,7 @@ pub fn SignOffPanel() -> impl IntoView {
             && s.amendments.is_empty();
         Some(view! {
             <section class=format!("card {class}") data-testid="signoff">
-                <h3>"Sign-off"</h3>
+                <h2>"Sign-off"</h2>
                 <p data-testid="signoff-state">{headline}</p>
                 {unverified.into_iter().map(|line| view! { <p class="warning" data-testid="signature-unverified">{line}</p> }).collect_view()}
                 {amended}
@@ -139,7 +139,7 @@ pub fn KeysPanel() -> impl IntoView {
         };
         Some(view! {
             <section class="card keys" data-testid="keys">
-                <h3>"Device keys"</h3>
+                <h2>"Device keys"</h2>
                 {body}
             </section>
         })
@@ -160,27 +160,47 @@ pub fn Record() -> impl IntoView {
                     <h2>"Career discussion: " {d.employee.name.clone()}</h2>
                     <p class="sub">{format!("{} · Leader: {} · {}", d.employee.role, if d.manager.name.is_empty() { "—" } else { &d.manager.name }, when)}</p>
                     {Question::ALL.into_iter().enumerate().map(|(n, q)| {
-                        let answer = d.answers.get(AnswerField::of(q)).to_string();
+                        let answer = d.answers.get(AnswerField::of(q)).trim().to_string();
                         let views: Vec<String> = d.views_for(q).map(|v| v.text.as_str().to_string()).collect();
+                        let willing = (q == Question::Willing).then_some(d.willing).flatten();
+                        let timing = (q == Question::NextAssignment)
+                            .then(|| d.answers.get(AnswerField::NextAssignmentTiming).trim().to_string())
+                            .filter(|t| !t.is_empty());
+                        let unanswered = answer.is_empty() && willing.is_none() && timing.is_none();
                         view! {
                             <section class="record-q">
-                                <h4>{format!("{}. {}", n + 1, q.title())}</h4>
-                                {(q == Question::Willing).then(|| view! { <p><strong>{d.willing.map(|w| w.label()).unwrap_or("—")}</strong></p> })}
-                                <p class="prose">{if answer.trim().is_empty() { "—".to_string() } else { answer }}</p>
-                                {(q == Question::NextAssignment).then(|| view! { <p>"When: " {d.answers.get(AnswerField::NextAssignmentTiming).to_string()}</p> })}
-                                {views.into_iter().map(|v| view! { <blockquote class="leader-view"><span class="badge leader">"Leader's view"</span>" "{v}</blockquote> }).collect_view()}
+                                <h3>{format!("{}. {}", n + 1, q.title())}</h3>
+                                {willing.map(|w| view! { <p><strong>{w.label()}</strong></p> })}
+                                {(!answer.is_empty()).then(|| view! { <p class="prose">{answer}</p> })}
+                                {timing.map(|t| view! { <p>"When: " {t}</p> })}
+                                {unanswered.then(|| view! { <p class="muted">"Not answered."</p> })}
+                                {views.into_iter().map(|v| view! { <blockquote class="leader-view prose"><span class="badge leader">"Leader's view"</span>" "{v}</blockquote> }).collect_view()}
                             </section>
                         }
                     }).collect_view()}
                     <h3>"Notes"</h3>
-                    <p class="prose">{d.notes.as_str().to_string()}</p>
+                    {if d.notes.as_str().trim().is_empty() {
+                        view! { <p class="muted">"No shared notes."</p> }.into_any()
+                    } else {
+                        view! { <p class="prose">{d.notes.as_str().to_string()}</p> }.into_any()
+                    }}
                     <h3>"Plan"</h3>
-                    <p>{format!("Track: {} · Readiness: {}", d.track.label(), d.readiness.map(|r| r.label()).unwrap_or("—"))}</p>
-                    <ul>
-                        {d.actions.iter().map(|a| view! {
-                            <li>{format!("[{}] {} — {}{}", if a.done { "x" } else { " " }, a.text.as_str(), a.owner.label(), a.due.map(|d| format!(", due {}", d.human())).unwrap_or_default())}</li>
-                        }).collect_view()}
-                    </ul>
+                    <p>{format!("Track: {} · Readiness: {}", d.track.label(), d.readiness.map(|r| r.label()).unwrap_or("not decided"))}</p>
+                    {if d.actions.is_empty() {
+                        view! { <p class="muted">"No actions."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="record-actions">
+                                {d.actions.iter().map(|a| view! {
+                                    <li>
+                                        <strong>{if a.done { "Done: " } else { "To do: " }}</strong>
+                                        <span class="prose">{a.text.as_str().to_string()}</span>
+                                        {format!(" — {}{}", a.owner.label(), a.due.map(|d| format!(", due {}", d.human())).unwrap_or_default())}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
                 </article>
             }
         })

@@ -11,6 +11,8 @@ use career_core::storage::blobs::LoadError;
 use career_core::storage::workspace::{Publish, PublishCheck, TextField};
 use leptos::prelude::*;
 
+use crate::components::icon::Lock;
+
 use super::DiscussionCtx;
 use crate::components::fields::TextArea;
 use crate::components::sheet::Sheet;
@@ -26,7 +28,7 @@ pub fn Reflect() -> impl IntoView {
     let reflection = Memo::new(move |_| docs.reflection(&ctx.id.get()));
     view! {
         <p class="private-note" data-testid="reflection-note">
-            <span class="lock">"🔒"</span>
+            <Lock />
             " Your reflection is private to this device. Publish an answer when you want "
             {move || sharing.other_party(&ctx.id.get())} " to see it; send it with Share."
         </p>
@@ -89,7 +91,7 @@ fn ReflectQuestion(
     let other = move || sharing.other_party(&ctx.id.get());
     view! {
         <li class="card question">
-            <h3><span class="num">{n}</span>" "{q.title()}</h3>
+            <h2><span class="num">{n}</span>" "{q.title()}</h2>
             <p class="prompt">{q.prompt()}</p>
             <TextArea value=draft field=field testid=format!("reflect-{key}") rows=3 aria_label=format!("Your private draft: {}", q.prompt()) />
             <Show when=move || { let s = shared.get(); !s.trim().is_empty() && s != draft.get() }>

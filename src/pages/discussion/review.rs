@@ -37,9 +37,9 @@ pub fn MergeReview() -> impl IntoView {
         (!review.is_empty()).then(|| view! {
             <section class="card review" data-testid="merge-review" aria-labelledby="review-title">
                 <div class="review-top">
-                    <h3 id="review-title">"What "{other}" changed"
+                    <h2 id="review-title">"What "{other}" changed"
                         {when.map(|w| view! { <span class="sub">" · last change "{w}</span> })}
-                    </h3>
+                    </h2>
                     <button class="secondary" data-testid="dismiss-review"
                         on:click=move |_| docs.dismiss_review(&ctx.id.get_untracked())>"Mark all as seen"</button>
                 </div>
@@ -154,7 +154,7 @@ pub fn Conflicts() -> impl IntoView {
         };
         (!list.is_empty()).then(|| view! {
             <section class="card conflicts" data-testid="conflicts">
-                <h3>"You and "{other}" chose differently: which one stands?"</h3>
+                <h2>"You and "{other}" chose differently: which one stands?"</h2>
                 {list.into_iter().map(|c| view! { <ConflictRow conflict=c other=other /> }).collect_view()}
             </section>
         }.into_any())

@@ -1,5 +1,5 @@
-//! Share: a link (with QR code) or file for the other side, exports, and taking in what
-//! the other side sent back.
+//! Share: sending the discussion to the other side (the system's share sheet, a link or a
+//! file), live sessions, pairing, opening what the other side sent, and copies.
 
 use career_core::live::mailbox::{PairingState, MAX_AGE_DAYS};
 use career_core::model::people::RosterText;
@@ -18,24 +18,130 @@ use crate::components::sync_status::SyncStatus;
 use crate::error::AppError;
 use crate::infra::guard::{self, Reading};
 use crate::infra::location;
+use crate::infra::share_sheet::{self, Shared};
+use crate::services::sharing::PACKAGE_MIME;
 use crate::services::{DocStore, Live, Messages, Sharing};
 
-/// A QR code for links short enough to scan (QR codes top out near 3 KB).
-fn qr_svg(link: &str) -> Option<String> {
+/// A QR code a camera can read off a screen: modules of at least [`QR_MODULE_PX`] CSS px
+/// with the standard quiet zone of 4 modules, the whole at most [`QR_MAX_PX`] wide. Live
+/// links are short enough; a link carrying a whole record is not (`None`: the share sheet,
+/// copying or a file do it).
+fn qr_svg(link: &str) -> Option<(String, usize)> {
+    const QR_MAX_PX: usize = 320;
+    const QR_MODULE_PX: usize = 4;
     let code =
         qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::L).ok()?;
-    Some(
-        code.render::<qrcode::render::svg::Color>()
-            .min_dimensions(240, 240)
+    let modules = code.width();
+    let px = QR_MAX_PX / (modules + 8);
+    (px >= QR_MODULE_PX).then(|| {
+        let svg = code
+            .render::<qrcode::render::svg::Color>()
+            .module_dimensions(px as u32, px as u32)
             .quiet_zone(true)
-            .build(),
-    )
+            .build();
+        (svg, modules)
+    })
 }
 
+/// What happened when the person asked to send.
 #[derive(Clone, PartialEq)]
-struct Made {
+enum Sent {
+    Failed(String),
+    /// Made; `through_sheet` once the share sheet took it.
+    Made {
+        link: String,
+        changes_only: bool,
+        through_sheet: bool,
+    },
+}
+
+/// Offers a link (and the package as a file, where the browser shares files) to the system's
+/// share sheet; what it answers is shown under the button. `title` names it in the sheet.
+fn send(sharing: Sharing, id: String, whole: bool, title: String, result: RwSignal<Option<Sent>>) {
+    let package = match sharing.package(&id, whole) {
+        Ok(p) => p,
+        Err(e) => {
+            result.set(Some(Sent::Failed(format!("It could not be made: {e}."))));
+            return;
+        }
+    };
+    let link = format!("{}/{}", location::origin(), package.to_fragment());
+    let made = Sent::Made {
+        link: link.clone(),
+        changes_only: package.contents == Contents::ChangesOnly,
+        through_sheet: false,
+    };
+    result.set(Some(made.clone()));
+    if !share_sheet::available() {
+        return;
+    }
+    let bytes = package.to_bytes();
+    let name = sharing.file_name(&id);
+    // Asked now, while the tap counts; answered later.
+    let answer = share_sheet::offer(
+        &title,
+        "Open it in Career Talk.",
+        Some((&name, &bytes, PACKAGE_MIME)),
+        (link.len() <= MAX_LINK_CHARS).then_some(link.as_str()),
+    );
+    leptos::task::spawn_local(async move {
+        match answer.await {
+            Shared::Done => result.set(Some(match made {
+                Sent::Made {
+                    link, changes_only, ..
+                } => Sent::Made {
+                    link,
+                    changes_only,
+                    through_sheet: true,
+                },
+                other => other,
+            })),
+            Shared::Failed(e) => result.set(Some(Sent::Failed(format!(
+                "The share sheet refused it ({e}). Copy the link or save a file instead."
+            )))),
+            Shared::Cancelled | Shared::Unavailable => {}
+        }
+    });
+}
+
+/// Copy, "Show link" and the QR code (when scannable) for a link just made.
+#[component]
+fn LinkWays(
     link: String,
-    changes_only: bool,
+    #[prop(into)] other: Signal<String>,
+    /// The link box's test id.
+    testid: &'static str,
+    qr_testid: &'static str,
+) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = {
+        let link = link.clone();
+        move |_| {
+            let clipboard = leptos::prelude::window().navigator().clipboard();
+            // A refusal is the browser's to show; the link stays behind "Show link".
+            let _ = clipboard.write_text(&link);
+            copied.set(true);
+        }
+    };
+    let qr = qr_svg(&link);
+    view! {
+        <div class="link-ways">
+            <button data-testid="copy-link" on:click=copy>"Copy link"</button>
+            {move || copied.get().then(|| view! {
+                <span class="help" role="status">"Copied: paste it into a message to " {other} "."</span>
+            })}
+            <details class="show-link">
+                <summary data-testid="show-link">"Show link"</summary>
+                <textarea readonly rows=3 data-testid=testid aria-label="Link" prop:value=link></textarea>
+            </details>
+            {qr.map(|(svg, modules)| view! {
+                <figure class="qr">
+                    <div data-testid=qr_testid data-modules=modules.to_string() inner_html=svg></div>
+                    <figcaption class="help">"Or scan it with the other device's camera."</figcaption>
+                </figure>
+            })}
+        </div>
+    }
 }
 
 #[component]
@@ -43,34 +149,35 @@ pub fn Share() -> impl IntoView {
     let docs = expect_context::<DocStore>();
     let sharing = expect_context::<Sharing>();
     let ctx = expect_context::<DiscussionCtx>();
-    let made = RwSignal::new(None::<Result<Made, String>>);
+    let sent = RwSignal::new(None::<Sent>);
     let other = Memo::new(move |_| {
         ctx.disc.track();
         sharing.other_party(&ctx.id.get())
     });
     let leader = move || ctx.perspective.get() == Side::Leader;
     let ask_name = docs.manager().name.trim().is_empty();
-
+    let sheet = share_sheet::available();
     let make = move |whole: bool| {
-        let result = sharing
-            .package(&ctx.id.get_untracked(), whole)
-            .map(|p: Package| Made {
-                link: format!("{}/{}", location::origin(), p.to_fragment()),
-                changes_only: p.contents == Contents::ChangesOnly,
-            })
-            .map_err(|e| format!("The link could not be made: {e}."));
-        made.set(Some(result));
+        let title = format!("Career discussion with {}", other.get_untracked());
+        send(sharing, ctx.id.get_untracked(), whole, title, sent)
+    };
+    let send_label = move || {
+        let dots = if sheet { "…" } else { "" };
+        if leader() {
+            format!("Send to {}{dots}", other.get())
+        } else {
+            format!("Send my answers to {}{dots}", other.get())
+        }
     };
 
     view! {
         <section class="card share" data-testid="share">
             {move || if leader() {
                 view! {
-                    <h3>"Share with " {other}</h3>
+                    <h2>"Send the discussion to " {other}</h2>
                     <p class="warning" data-testid="share-warning">
-                        <strong>"Anyone with this link can read this discussion."</strong>
-                        " The link carries the shared record itself (in the part after #, which is never sent to any server). "
-                        "Your private preparation is never included. Send it only to " {other} "."
+                        <strong>"Whoever has what you send can read this discussion."</strong>
+                        " Send it only to " {other} ". Your private preparation is never included."
                     </p>
                     // Asked while the name is missing when the tab opens, and kept while it is typed.
                     {ask_name.then(|| {
@@ -80,7 +187,6 @@ pub fn Share() -> impl IntoView {
                                 testid="share-manager-name" trim=true label=format!("Your name, as {} will see it", other.get_untracked()) />
                         }
                     })}
-                    <button class="primary" data-testid="make-link" on:click=move |_| make(true)>"Create share link"</button>
                 }.into_any()
             } else {
                 let paired = move || matches!(
@@ -88,73 +194,74 @@ pub fn Share() -> impl IntoView {
                     Some(PairingState::Paired(_))
                 );
                 view! {
-                    <h3>"Send your answers back to " {other}</h3>
+                    <h2>"Send your answers to " {other}</h2>
                     {move || paired().then(|| view! {
                         <p class="help" data-testid="paired-no-reply-needed">
                             "Your devices are paired: what you publish and save here reaches " {other}
-                            " by itself when each of you is online. A reply link is only needed if "
-                            {other} " asks for one."
+                            " by itself when each of you is online. Send it this way only if " {other} " asks."
                         </p>
                     })}
                     <p class="warning" data-testid="share-warning">
-                        <strong>"Anyone with this link can read this discussion."</strong>
+                        <strong>"Whoever has what you send can read this discussion."</strong>
                         " It carries your published answers and the shared notes; your private drafts are never included."
                     </p>
-                    <button class="primary" data-testid="make-link" on:click=move |_| make(false)>"Create reply link"</button>
-                    " "
-                    <button data-testid="make-full-link" on:click=move |_| make(true)>"Send everything instead"</button>
                 }.into_any()
             }}
-            {move || made.get().map(|m| match m {
-                Err(e) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
-                Ok(m) if m.link.len() > MAX_LINK_CHARS => view! {
-                    <p class="form-error" data-testid="link-too-long">
-                        {format!("This discussion is too large for a link ({} characters; links over {} may not open everywhere). Send it as a file instead:", m.link.len(), MAX_LINK_CHARS)}
-                    </p>
-                    <button data-testid="download-file-instead" on:click=move |_| sharing.download_package(&ctx.id.get_untracked(), true)>"Download as a file"</button>
-                }.into_any(),
-                Ok(m) => {
-                    let qr = qr_svg(&m.link);
-                    let link = m.link.clone();
-                    let copy = move |_| {
-                        let clipboard = leptos::prelude::window().navigator().clipboard();
-                        // A refusal is the browser's to show; the link stays in the box to copy.
-                        let _ = clipboard.write_text(&link);
-                    };
-                    view! {
-                        <div class="link-box">
-                            {m.changes_only.then(|| view! { <p class="help">"Carries only the changes " {other} " does not have yet."</p> })}
-                            <textarea readonly rows=3 data-testid="share-link" aria-label="Share link" prop:value=m.link.clone()></textarea>
-                            <button on:click=copy>"Copy link"</button>
-                            {match qr {
-                                Some(svg) => view! { <div class="qr" data-testid="share-qr" inner_html=svg></div> }.into_any(),
-                                None => view! { <p class="help" data-testid="qr-too-long">"Too long for a QR code: send the link or a file."</p> }.into_any(),
-                            }}
-                        </div>
-                    }.into_any()
-                }
-            })}
-            <p>
-                <button data-testid="download-file" on:click=move |_| sharing.download_package(&ctx.id.get_untracked(), !leader())>
-                    "Download as a file (.ctalk)"
+            <div class="actions">
+                <button class="primary" data-testid="make-link" on:click=move |_| make(leader())>{send_label}</button>
+                <button data-testid="download-file" on:click=move |_| sharing.download_package(&ctx.id.get_untracked(), leader())>
+                    "Save as a file"
                 </button>
-                " — for e-mail or AirDrop; opens with “Open a file” in Career Talk."
+            </div>
+            <p class="help">
+                {move || if sheet {
+                    "Send opens your device's share sheet (Mail, Messages, AirDrop). "
+                } else {
+                    "Send makes a link to paste into an e-mail or message. "
+                }}
+                "A file suits e-mail attachments and AirDrop: " {other} " opens it with “Open a file” on this page."
             </p>
+            {move || (!leader()).then(|| view! {
+                <p class="help" data-testid="reply-advice">
+                    "Only what " {other} " does not have yet is sent. If " {other}
+                    " no longer has this discussion (a new device, say), "
+                    <button class="link" data-testid="make-full-link" on:click=move |_| make(true)>"send all of it"</button>
+                    " instead."
+                </p>
+            })}
+            {move || sent.get().map(|s| match s {
+                Sent::Failed(e) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
+                Sent::Made { link, .. } if link.len() > MAX_LINK_CHARS => view! {
+                    <p class="form-error" data-testid="link-too-long">
+                        {format!("This discussion is too large for a link ({} characters; links over {} may not open everywhere). Send it as a file instead:", link.len(), MAX_LINK_CHARS)}
+                    </p>
+                    <button data-testid="download-file-instead" on:click=move |_| sharing.download_package(&ctx.id.get_untracked(), true)>"Save as a file"</button>
+                }.into_any(),
+                Sent::Made { link, changes_only, through_sheet } => view! {
+                    <div class="link-box" data-testid="sent">
+                        <p role="status">
+                            {if through_sheet { "Handed to the share sheet. " } else { "The link is ready. " }}
+                            {changes_only.then(|| view! { "It carries only the changes " {other} " does not have yet." })}
+                        </p>
+                        <LinkWays link=link other=other testid="share-link" qr_testid="share-qr" />
+                    </div>
+                }.into_any(),
+            })}
         </section>
         <LiveCard />
         <PairingCard />
         <section class="card">
-            <h3>"Take in what " {other} " sent"</h3>
-            <p class="help">"Opening their link does this by itself. For a file, choose it here. Their changes are merged; nothing of yours is replaced."</p>
+            <h2>"Open what " {other} " sent you"</h2>
+            <p class="help">"A link from " {other} " opens by itself when you tap it. For a file, choose it here. What they changed is merged in; nothing of yours is replaced."</p>
             <OpenFile />
         </section>
         <section class="card">
-            <h3>"Export the shared record"</h3>
-            <button data-testid="export-markdown" on:click=move |_| sharing.download_markdown(&ctx.id.get_untracked())>"Markdown"</button>
-            " "
-            <button data-testid="export-json" on:click=move |_| sharing.download_json(&ctx.id.get_untracked())>"JSON"</button>
-            " "
-            <a href=move || format!("/discussions/{}/record", ctx.id.get())>"Printable record"</a>
+            <h2>"Keep a copy of the shared record"</h2>
+            <div class="actions">
+                <button data-testid="export-markdown" on:click=move |_| sharing.download_markdown(&ctx.id.get_untracked())>"As a text document"</button>
+                <button data-testid="export-json" on:click=move |_| sharing.download_json(&ctx.id.get_untracked())>"As data for other tools"</button>
+                <a class="button" href=move || format!("/discussions/{}/record", ctx.id.get())>"Printable record"</a>
+            </div>
         </section>
     }
 }
@@ -173,7 +280,7 @@ fn PairingCard() -> impl IntoView {
     let state = Memo::new(move |_| docs.mailbox_status(&ctx.id.get()).map(|s| s.state));
     view! {
         <section class="card pairing" data-testid="pairing">
-            <h3>"Keep in sync with " {other}</h3>
+            <h2>"Keep in sync with " {other}</h2>
             <p><SyncStatus id=ctx.id side=ctx.perspective other=other /></p>
             {move || match state.get() {
                 Some(PairingState::Paired(_)) => view! {
@@ -263,15 +370,14 @@ fn LiveCard() -> impl IntoView {
     };
     view! {
         <section class="card live-card" data-testid="live-card">
-            <h3>"Live session"</h3>
+            <h2>"Live session"</h2>
             <p class="help">"Both of you type in the same discussion at the same time, on your own devices, in the room or remote. Messages are end-to-end encrypted: the relay passes them on without being able to read them."</p>
             {move || if here() {
                 let info = live.info.get().expect("checked");
-                let qr = qr_svg(&info.link);
+                let other = Signal::derive(move || "the others".to_string());
                 view! {
                     <p class="warning"><strong>"Anyone with this link can join and read this discussion."</strong></p>
-                    <textarea readonly rows=2 data-testid="live-link" aria-label="Live session link" prop:value=info.link.clone()></textarea>
-                    {qr.map(|svg| view! { <div class="qr" data-testid="live-qr" inner_html=svg></div> })}
+                    <LinkWays link=info.link.clone() other=other testid="live-link" qr_testid="live-qr" />
                     <p>
                         {info.host.then(|| view! { <button data-testid="end-live" on:click=move |_| live.end()>"End the session for everyone"</button> })}
                         " "
