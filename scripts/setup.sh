@@ -68,6 +68,28 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   fi
 fi
 
+# The other two engines the end-to-end flows run in (tests/e2e/engines.spec.mjs): WebKit
+# (WebKitGTK's MiniBrowser driven by WebKitWebDriver, in a virtual screen) and Firefox ESR
+# (driven by geckodriver, from crates.io: no prebuilt download); an emoji font so that
+# screenshots show what people typed.
+MINIBROWSER=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
+if ! command -v WebKitWebDriver >/dev/null || [[ ! -x "$MINIBROWSER" ]] || ! command -v xvfb-run >/dev/null \
+   || ! command -v firefox-esr >/dev/null || [[ ! -d /usr/share/fonts/truetype/noto ]]; then
+  if [[ "$(id -u)" == 0 ]]; then
+    say "installing WebKitGTK's WebDriver, Firefox ESR, Xvfb and an emoji font from Debian"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq webkit2gtk-driver firefox-esr xvfb xauth fonts-noto-color-emoji >/dev/null
+  else
+    echo "WebKit/Firefox are missing: run 'sudo apt-get install webkit2gtk-driver firefox-esr xvfb xauth fonts-noto-color-emoji'" >&2
+    exit 1
+  fi
+fi
+GECKODRIVER_VERSION="0.37.1"
+if [[ "$(geckodriver --version 2>/dev/null | head -1 || true)" != "geckodriver $GECKODRIVER_VERSION"* ]]; then
+  say "installing geckodriver $GECKODRIVER_VERSION from crates.io (about 4 minutes on 2 cores)"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
+fi
+
 # wasm-opt (npm binaryen 132; Debian's binaryen 108 produces a wasm that crashes at load)
 # playwright-core (drives Debian's Chromium; it never downloads a browser), axe-core, and
 # ical.js (an independent iCalendar parser the tests check the .ics export with), and for the
