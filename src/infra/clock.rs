@@ -28,6 +28,8 @@ thread_local! {
     static DAY_FORMAT: js_sys::Intl::DateTimeFormat =
         formatter(&[("year", "numeric"), ("month", "2-digit"), ("day", "2-digit")]);
     static MONTH_FORMAT: js_sys::Intl::DateTimeFormat = formatter(&[("month", "short")]);
+    static TIME_FORMAT: js_sys::Intl::DateTimeFormat =
+        formatter(&[("hour", "numeric"), ("minute", "2-digit")]);
 }
 
 fn js_date(day: Day) -> js_sys::Date {
@@ -66,7 +68,8 @@ pub fn now_secs() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 
-/// A moment (seconds since the epoch) as people read it, in local time: "2 Dec 2026, 10:14".
+/// A moment (seconds since the epoch) as people read it, in local time and the browser's
+/// locale: the day as everywhere else, then the time ("12/02/2026, 5:12 PM").
 /// `None` for a time no one can have meant (a change stamped before 2001 or unstamped).
 pub fn human_time(secs: i64) -> Option<String> {
     if secs < 1_000_000_000 {
@@ -78,10 +81,8 @@ pub fn human_time(secs: i64) -> Option<String> {
         d.get_month() as u8 + 1,
         d.get_date() as u8,
     )?;
-    Some(format!(
-        "{}, {:02}:{:02}",
-        day.human(),
-        d.get_hours(),
-        d.get_minutes()
-    ))
+    let time = TIME_FORMAT
+        .with(|f| f.format().call1(f, &d).ok()?.as_string())
+        .unwrap_or_else(|| format!("{:02}:{:02}", d.get_hours(), d.get_minutes()));
+    Some(format!("{}, {time}", day.human()))
 }

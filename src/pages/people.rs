@@ -162,7 +162,7 @@ fn YourPeople(#[prop(into)] main: Signal<bool>) -> impl IntoView {
                                 <td>{cadence_label(person.cadence_months)}</td>
                                 <td data-testid="next-due">{match sched.last_held {
                                     // Due from the day they were added: no date to plan around.
-                                    None => "Now (the first one)".to_string(),
+                                    None => "Now".to_string(),
                                     Some(_) => sched.next_due.human(),
                                 }}</td>
                                 <td><DueBadge schedule=sched /></td>

@@ -168,9 +168,12 @@ test('paired devices sync through a TLS JetStream cluster with a node lost mid-w
   const employeePage = await employeeCtx.newPage();
   await openLink(employeePage, link);
   await employeePage.getByTestId('tab-conversation').click();
+  // A cluster that lost its leaders elects new ones (seen here: up to 25 s; the client asks
+  // again every few seconds meanwhile). Two minutes is far beyond that, and still a wait a
+  // person would accept after a server died.
   await waitOr(employeePage, 'the manager\'s edit never reached the employee', () => employeePage.waitForFunction(
     () => document.querySelector('[data-testid="answer-long_term"]')?.value === 'Principal engineer.',
-    null, { timeout: 60000 }));
+    null, { timeout: 120000 }));
   await sent(employeePage, nodes[1], () => employeePage.getByTestId('answer-next_12_months').fill('Mentor two juniors.'));
   await status(employeePage).getByText(/picks it up when it is next online/).waitFor({ timeout: 60000 });
   await employeePage.close();

@@ -43,6 +43,7 @@ test('every control on every screen of both sides is at least 44×44 px, and not
     if (found.length) small.push(`${label}: ${found.join('; ')}`);
     const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     if (over > 0) sideways.push(`${label}: ${over}px`);
+    await screenshot(page, `tour-portrait-${label.replace(/[^a-z]+/gi, '-')}`, { fullPage: false });
   }, () => env.browser.newContext(TABLET));
   assert.deepEqual(small, [], `controls under 44×44 px:\n${small.join('\n')}`);
   assert.deepEqual(sideways, [], 'screens that scroll sideways at 768 px');

@@ -119,7 +119,7 @@ fn QuestionCard(n: usize, question: Question) -> impl IntoView {
             </div>
             {(ctx.perspective.get_untracked() == Side::Leader).then(|| view! {
                 <aside class="leader-side" data-testid=format!("prep-aside-{q}") aria-label=format!("Your preparation for: {}", question.title())>
-                    <h3><Lock />" Your preparation (private)"</h3>
+                    <h3><Lock label="Private:" />" Your preparation"</h3>
                     {question.leader_sources().iter().map(|f| view! { <PrepSnippet question=question field=*f /> }).collect_view()}
                 </aside>
             })}

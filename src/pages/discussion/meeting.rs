@@ -104,8 +104,8 @@ pub fn Meeting() -> impl IntoView {
             </header>
             <Show when=move || reminder.get()>
                 <p class="meeting-reminder" data-testid="meeting-reminder">
-                    "Keep this conversation uninterrupted: silence phones and notifications, and give it your full attention. "
-                    <button class="link" on:click=move |_| reminder.set(false)>"OK"</button>
+                    <span>"Keep this conversation uninterrupted: silence phones and notifications, and give it your full attention."</span>
+                    <button class="small" on:click=move |_| reminder.set(false)>"OK"</button>
                 </p>
             </Show>
             {move || {

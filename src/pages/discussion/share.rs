@@ -222,11 +222,10 @@ pub fn Share() -> impl IntoView {
                 "A file suits e-mail attachments and AirDrop: " {other} " opens it with “Open a file” on this page."
             </p>
             {move || (!leader()).then(|| view! {
-                <p class="help" data-testid="reply-advice">
-                    "Only what " {other} " does not have yet is sent. If " {other}
-                    " no longer has this discussion (a new device, say), "
-                    <button class="link" data-testid="make-full-link" on:click=move |_| make(true)>"send all of it"</button>
-                    " instead."
+                <p class="help reply-advice" data-testid="reply-advice">
+                    <span>"Only what " {other} " does not have yet is sent. If " {other}
+                    " no longer has this discussion (a new device, say), send all of it instead."</span>
+                    <button class="small" data-testid="make-full-link" on:click=move |_| make(true)>"Send all of it"</button>
                 </p>
             })}
             {move || sent.get().map(|s| match s {
