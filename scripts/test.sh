@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every check: formatting, lints, the core's native
-# tests, a release build of the app, the end-to-end tests in headless Chromium, and a short
-# fuzzing run per decoder.
+# tests, a release build of the app, the end-to-end tests (Chromium; the main flows also in
+# WebKit and Firefox), and a short fuzzing run per decoder.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/setup.sh"
@@ -22,7 +22,7 @@ cargo test --workspace
 step "release build (trunk)"
 trunk build --release
 
-step "end-to-end tests (headless Chromium)"
+step "end-to-end tests (Chromium; the main flows also in WebKit and Firefox)"
 node --test --test-concurrency=1 tests/e2e/*.spec.mjs
 
 # Last, so every other result is in before it. FUZZ_SECONDS=0 skips it (say, while iterating).

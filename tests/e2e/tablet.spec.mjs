@@ -88,6 +88,7 @@ test('Send hands the file to the share sheet; a QR code appears only when it can
     window.__shared = [];
     navigator.canShare = (data) => Array.isArray(data?.files) && data.files.every((f) => f instanceof File);
     navigator.share = async (data) => {
+      if (window.__refuse) throw new TypeError('no target for this file');
       const files = await Promise.all((data.files ?? []).map(async (f) => ({ name: f.name, size: f.size })));
       window.__shared.push({ title: data.title, text: data.text, url: data.url, files });
     };
@@ -112,6 +113,11 @@ test('Send hands the file to the share sheet; a QR code appears only when it can
   assert.equal(await page.getByTestId('share-link').isVisible(), false);
   assert.equal(await page.getByTestId('share-qr').count(), 0, 'a QR code for a link too long to scan');
   await screenshot(page, 'tablet-share-sent', { fullPage: false });
+  // A sheet that refuses says so, and the link is still there to copy.
+  await page.evaluate(() => { window.__refuse = true; });
+  await page.getByTestId('make-link').click();
+  await page.getByTestId('sent').getByText(/The share sheet did not take it \(no target for this file\)/).waitFor();
+  await page.getByTestId('copy-link').waitFor();
 
   // A live link is short: its QR code has modules of at least 4 px and a quiet zone.
   await page.getByTestId('start-live').click().catch(() => {});

@@ -47,11 +47,11 @@ fn qr_svg(link: &str) -> Option<(String, usize)> {
 #[derive(Clone, PartialEq)]
 enum Sent {
     Failed(String),
-    /// Made; `through_sheet` once the share sheet took it.
+    /// Made; `sheet` is what the share sheet answered (`None` before it did, or without one).
     Made {
         link: String,
         changes_only: bool,
-        through_sheet: bool,
+        sheet: Option<Result<(), String>>,
     },
 }
 
@@ -66,39 +66,32 @@ fn send(sharing: Sharing, id: String, whole: bool, title: String, result: RwSign
         }
     };
     let link = format!("{}/{}", location::origin(), package.to_fragment());
-    let made = Sent::Made {
+    let changes_only = package.contents == Contents::ChangesOnly;
+    let shared_link = link.clone();
+    let made = move |sheet| Sent::Made {
         link: link.clone(),
-        changes_only: package.contents == Contents::ChangesOnly,
-        through_sheet: false,
+        changes_only,
+        sheet,
     };
-    result.set(Some(made.clone()));
+    result.set(Some(made(None)));
     if !share_sheet::available() {
         return;
     }
     let bytes = package.to_bytes();
     let name = sharing.file_name(&id);
+    let short_enough = shared_link.len() <= MAX_LINK_CHARS;
     // Asked now, while the tap counts; answered later.
     let answer = share_sheet::offer(
         &title,
         "Open it in Career Talk.",
         Some((&name, &bytes, PACKAGE_MIME)),
-        (link.len() <= MAX_LINK_CHARS).then_some(link.as_str()),
+        (short_enough).then_some(shared_link.as_str()),
     );
+    // The link stays offered whatever the sheet answers.
     leptos::task::spawn_local(async move {
         match answer.await {
-            Shared::Done => result.set(Some(match made {
-                Sent::Made {
-                    link, changes_only, ..
-                } => Sent::Made {
-                    link,
-                    changes_only,
-                    through_sheet: true,
-                },
-                other => other,
-            })),
-            Shared::Failed(e) => result.set(Some(Sent::Failed(format!(
-                "The share sheet refused it ({e}). Copy the link or save a file instead."
-            )))),
+            Shared::Done => result.set(Some(made(Some(Ok(()))))),
+            Shared::Failed(e) => result.set(Some(made(Some(Err(e))))),
             Shared::Cancelled | Shared::Unavailable => {}
         }
     });
@@ -236,15 +229,24 @@ pub fn Share() -> impl IntoView {
                     </p>
                     <button data-testid="download-file-instead" on:click=move |_| sharing.download_package(&ctx.id.get_untracked(), true)>"Save as a file"</button>
                 }.into_any(),
-                Sent::Made { link, changes_only, through_sheet } => view! {
+                Sent::Made { link, changes_only, sheet } => {
+                    let handed = sheet == Some(Ok(()));
+                    view! {
                     <div class="link-box" data-testid="sent">
+                        {match sheet {
+                            Some(Err(e)) => Some(view! {
+                                <p class="form-error" role="alert">{format!("The share sheet did not take it ({e}). Copy the link or save a file instead.")}</p>
+                            }),
+                            _ => None,
+                        }}
                         <p role="status">
-                            {if through_sheet { "Handed to the share sheet. " } else { "The link is ready. " }}
+                            {if handed { "Handed to the share sheet. " } else { "The link is ready. " }}
                             {changes_only.then(|| view! { "It carries only the changes " {other} " does not have yet." })}
                         </p>
                         <LinkWays link=link other=other testid="share-link" qr_testid="share-qr" />
                     </div>
-                }.into_any(),
+                    }.into_any()
+                }
             })}
         </section>
         <LiveCard />
