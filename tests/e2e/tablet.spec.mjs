@@ -120,7 +120,7 @@ test('Send hands the file to the share sheet; a QR code appears only when it can
   await page.getByTestId('copy-link').waitFor();
 
   // A live link is short: its QR code has modules of at least 4 px and a quiet zone.
-  await page.getByTestId('start-live').click().catch(() => {});
+  await page.getByTestId('start-live').click();
   const qr = page.getByTestId('live-qr');
   await qr.waitFor();
   const { modules, width } = await qr.evaluate((el) => ({
@@ -144,6 +144,18 @@ test('without a share sheet, Send makes a link to copy or show, and the employee
   await page.getByTestId('show-link').click();
   const link = await page.getByTestId('share-link').inputValue();
   assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#ct=/);
+  // "Copied" only when the clipboard took it: refused first (as a browser may), then taken.
+  await page.evaluate(() => {
+    window.__write = navigator.clipboard.writeText;
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException('refused', 'NotAllowedError'));
+  });
+  await page.getByTestId('copy-link').click();
+  await page.getByTestId('copied').getByText(/did not allow copying/).waitFor();
+  await page.evaluate(() => { navigator.clipboard.writeText = window.__write; });
+  await env.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('copy-link').click();
+  await page.getByTestId('copied').getByText(/^Copied/).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
 
   const ctx = await env.browser.newContext(TABLET);
   const theirs = await ctx.newPage();

@@ -106,22 +106,29 @@ fn LinkWays(
     testid: &'static str,
     qr_testid: &'static str,
 ) -> impl IntoView {
-    let copied = RwSignal::new(false);
+    // What the clipboard answered: "Copied" only once it took the link.
+    let copied = RwSignal::new(None::<bool>);
     let copy = {
         let link = link.clone();
         move |_| {
-            let clipboard = leptos::prelude::window().navigator().clipboard();
-            // A refusal is the browser's to show; the link stays behind "Show link".
-            let _ = clipboard.write_text(&link);
-            copied.set(true);
+            let promise = leptos::prelude::window()
+                .navigator()
+                .clipboard()
+                .write_text(&link);
+            leptos::task::spawn_local(async move {
+                let taken = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                copied.set(Some(taken));
+            });
         }
     };
     let qr = qr_svg(&link);
     view! {
         <div class="link-ways">
             <button data-testid="copy-link" on:click=copy>"Copy link"</button>
-            {move || copied.get().then(|| view! {
-                <span class="help" role="status">"Copied: paste it into a message to " {other} "."</span>
+            {move || copied.get().map(|taken| if taken {
+                view! { <span class="help" role="status" data-testid="copied">"Copied: paste it into a message to " {other} "."</span> }.into_any()
+            } else {
+                view! { <span class="form-error" role="alert" data-testid="copied">"This browser did not allow copying: open “Show link” and copy it from there."</span> }.into_any()
             })}
             <details class="show-link">
                 <summary data-testid="show-link">"Show link"</summary>
@@ -253,7 +260,7 @@ pub fn Share() -> impl IntoView {
         <PairingCard />
         <section class="card">
             <h2>"Open what " {other} " sent you"</h2>
-            <p class="help">"A link from " {other} " opens by itself when you tap it. For a file, choose it here. What they changed is merged in; nothing of yours is replaced."</p>
+            <p class="help">"A link from " {other} " opens by itself when you tap it. For a file, choose it here. What they changed is merged into your copy and shown to you before anything else."</p>
             <OpenFile />
         </section>
         <section class="card">
