@@ -35,11 +35,17 @@ async function swipe(page, locator, dx) {
   await cdp.detach();
 }
 
-/// The manager's whole discussion on one device, found again after a reload.
-export async function wholeDiscussion({ device, url, shot }) {
-  const page = await device();
+/// A new device where the manager, Maria Lund, starts a discussion with Sam Okafor.
+async function managerDevice(device, url, options) {
+  const page = await device(options);
   const app = new App(page, url);
   const d = await managerStarts(app, { manager: 'Maria Lund', person: 'Sam Okafor' });
+  return { page, app, d };
+}
+
+/// The manager's whole discussion on one device, found again after a reload.
+export async function wholeDiscussion({ device, url, shot }) {
+  const { page, app, d } = await managerDevice(device, url);
   await d.fill('prep-strengths', 'Systems thinking; calm under pressure');
   await d.tab('conversation');
   await d.fill('answer-short_term', HARD_TEXT);
@@ -66,9 +72,7 @@ export async function wholeDiscussion({ device, url, shot }) {
 /// The manager shares by link; the employee, in another browser, reflects, publishes and
 /// replies; the manager opens the reply and sees what changed.
 export async function shareReplyMerge({ device, url, shot }) {
-  const manager = await device();
-  const app = new App(manager, url);
-  const d = await managerStarts(app, { manager: 'Maria Lund', person: 'Sam Okafor' });
+  const { page: manager, app, d } = await managerDevice(device, url);
   await d.tab('conversation');
   await d.fill('answer-strengths', 'Calm in incidents');
   await app.waitSaved();
@@ -99,9 +103,7 @@ export async function shareReplyMerge({ device, url, shot }) {
 /// After one online visit, the app reloads with the server gone (the service worker) and
 /// still has and takes edits.
 export async function offlineReload({ device, url, stopServer, shot }) {
-  const page = await device();
-  const app = new App(page, url);
-  const d = await managerStarts(app, { manager: 'Maria Lund', person: 'Sam Okafor' });
+  const { page, app, d } = await managerDevice(device, url);
   await d.tab('conversation');
   await d.fill('answer-strengths', 'Written online');
   await app.waitSaved();
@@ -121,9 +123,7 @@ export async function offlineReload({ device, url, stopServer, shot }) {
 /// A live session through the relay: the employee joins by link, each sees the other's
 /// typing.
 export async function liveSession({ device, url, shot }) {
-  const manager = await device();
-  const app = new App(manager, url);
-  const d = await managerStarts(app, { manager: 'Maria Lund', person: 'Sam Okafor' });
+  const { page: manager, d } = await managerDevice(device, url);
   await d.tab('share');
   await manager.getByTestId('start-live').click();
   const link = await manager.getByTestId('live-link').inputValue();
@@ -146,9 +146,7 @@ export async function liveSession({ device, url, shot }) {
 /// touch synthesis), so there the big buttons are tapped and the swipe is left to the
 /// other two engines.
 export async function facilitation({ device, url, shot }) {
-  const page = await device({ touch: true });
-  const app = new App(page, url);
-  const d = await managerStarts(app, { manager: 'Maria Lund', person: 'Sam Okafor' });
+  const { page, d } = await managerDevice(device, url, { touch: true });
   await d.tab('conversation');
   await page.getByTestId('start-meeting').click();
   const meeting = page.getByTestId('meeting');

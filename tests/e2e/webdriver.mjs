@@ -247,7 +247,7 @@ class Locator {
   /// similar inputs have no typing that works the same in every engine: set like Playwright
   /// sets them.
   async fill(text) {
-    const el = await this._element();
+    await this._element();
     const kind = await this._run(`(els) => els[0].type`);
     if (['date', 'time', 'number', 'range', 'color'].includes(kind)) {
       await this._run(`(els, v) => { const e = els[0]; e.focus(); e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); e.dispatchEvent(new Event('change', { bubbles: true })); }`, text);
@@ -264,7 +264,6 @@ class Locator {
       keys.push({ type: 'keyDown', value: key }, { type: 'keyUp', value: key });
     }
     await this.page._keys(keys);
-    void el;
   }
   async type(text) {
     await this._run(`(els) => els[0].focus()`);
