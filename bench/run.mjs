@@ -305,6 +305,13 @@ if (want('paired')) {
     c ? `${ms(Number(c[1]))}, ${c[2]} bundles read, all 1,000 edits merged` : 'not measured', 'informational', null);
 }
 
+// 9. A cold first visit through the production set-up (Caddy, HTTPS, precompressed) on
+// shaped networks (bench/cold-visit.mjs).
+if (want('cold')) {
+  const { coldVisit } = await import('./cold-visit.mjs');
+  await coldVisit(row);
+}
+
 const chromium = browser.version();
 await browser.close();
 await server.close();

@@ -12,7 +12,7 @@ if command -v nats-server >/dev/null && ! (exec 3<>/dev/tcp/127.0.0.1/4223) 2>/d
   mkdir -p "$STORE"
   nats-server -c deploy/nats/local.conf --jetstream --store_dir "$STORE" > /tmp/career-talk-nats.log 2>&1 &
   trap 'kill %1 2>/dev/null' EXIT
-  echo "Relay (nats-server, JetStream in $STORE) on ws://127.0.0.1:4223"
+  echo "Relay (nats-server, JetStream in $STORE) on ws://127.0.0.1:4223, for the app at /relay"
 fi
 echo "Serving Career Talk on http://127.0.0.1:${PORT:-8080}"
 trunk serve --release --port "${PORT:-8080}"

@@ -4,6 +4,8 @@
 # website: only crates.io, npm and Debian packages are used.
 #
 # Source it (". scripts/setup.sh") to also get PATH and CARGO_TARGET_DIR in your shell.
+# SETUP_TESTS=0 leaves out what only the tests need (the three browsers and their drivers):
+# scripts/deploy.sh sets it on a server.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -50,13 +52,21 @@ if ! grep -q "wasm_bindgen = \"$WB_VERSION\"" Trunk.toml; then
   exit 1
 fi
 
-if ! command -v nats-server >/dev/null && [[ "$(id -u)" == 0 ]]; then
-  say "installing nats-server (the live-session relay) from Debian"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >/dev/null
+# The relay (nats-server) and the production web server (Caddy, deploy/caddy), both from
+# Debian; the tests run them too.
+if { ! command -v nats-server >/dev/null && [[ ! -x /usr/sbin/nats-server ]]; } || ! command -v caddy >/dev/null; then
+  if [[ "$(id -u)" == 0 ]]; then
+    say "installing nats-server (the relay) and caddy (the production server) from Debian"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server caddy >/dev/null
+  else
+    echo "nats-server or caddy is missing: run 'sudo apt-get install nats-server caddy'" >&2
+    exit 1
+  fi
 fi
 export PATH="$PATH:/usr/sbin"
 
+if [[ "${SETUP_TESTS:-1}" != 0 ]]; then
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   if [[ "$(id -u)" == 0 ]]; then
     say "installing Chromium and ChromeDriver from Debian"
@@ -88,6 +98,7 @@ GECKODRIVER_VERSION="0.37.1"
 if [[ "$(geckodriver --version 2>/dev/null | head -1 || true)" != "geckodriver $GECKODRIVER_VERSION"* ]]; then
   say "installing geckodriver $GECKODRIVER_VERSION from crates.io (about 4 minutes on 2 cores)"
   cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
+fi
 fi
 
 # wasm-opt (npm binaryen 132; Debian's binaryen 108 produces a wasm that crashes at load)

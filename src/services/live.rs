@@ -73,7 +73,9 @@ pub struct Live {
 }
 
 /// The relay's WebSocket URL and the credentials it carries: the setting, else the one
-/// the app was built with (`CAREER_TALK_RELAY`), else the page's host on port 4223.
+/// the app was built with (`CAREER_TALK_RELAY`), else this page's own origin + `/relay`
+/// (`wss://` under https): the production server (deploy/caddy) and the development server
+/// (Trunk.toml) both pass `/relay` on to nats-server's WebSocket listener.
 pub(super) fn relay_endpoint(docs: &DocStore) -> (String, Option<(String, String)>) {
     // An unreadable setting means the default relay, as when none is set.
     let url = docs
@@ -82,11 +84,10 @@ pub(super) fn relay_endpoint(docs: &DocStore) -> (String, Option<(String, String
         .flatten()
         .or_else(|| option_env!("CAREER_TALK_RELAY").map(str::to_string))
         .unwrap_or_else(|| {
-            let host = window()
-                .location()
-                .hostname()
-                .unwrap_or_else(|_| "127.0.0.1".into());
-            format!("ws://{host}:4223")
+            let location = window().location();
+            let secure = location.protocol().is_ok_and(|p| p == "https:");
+            let host = location.host().unwrap_or_else(|_| "127.0.0.1".into());
+            format!("{}://{host}/relay", if secure { "wss" } else { "ws" })
         });
     career_core::live::nats::split_credentials(&url)
 }

@@ -51,17 +51,34 @@ export async function startServer(overrides = {}) {
   };
 }
 
-export async function launch() {
+/// `args`: more command-line switches (production.mjs trusts its server's certificate so).
+export async function launch({ args = [] } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...args,
     ],
   });
 }
 
-const REFUSED = /^WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/' failed: .*ERR_CONNECTION_REFUSED/;
+// The browser's own line when a relay socket on loopback fails: no relay there, or the
+// test server (no /relay behind it).
+const REFUSED = /^WebSocket connection to 'wss?:\/\/127\.0\.0\.1:\d+\/(relay)?' failed: /;
+
+/// Fails the test on any uncaught error in the app on `page`: returns the list the page's
+/// errors land in (`errors` if given, shared between pages).
+export function collectErrors(page, errors = []) {
+  page.on('pageerror', (e) => errors.push(e));
+  page.on('console', (m) => {
+    // A paired discussion reaches for the relay, and tests without one refuse the socket:
+    // the browser logs that itself (the app shows "offline"; tests that need to know check
+    // the sync line).
+    if (m.type() === 'error' && !REFUSED.test(m.text())) errors.push(new Error(m.text()));
+  });
+  return errors;
+}
 
 /// A server, a browser and a fresh context (its own localStorage) with a page that fails
 /// the test on any uncaught error in the app.
@@ -73,13 +90,7 @@ export async function setUp({ overrides, bypassCSP = false, locale, device = {} 
   const browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, bypassCSP, locale, ...device });
   const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e));
-  page.on('console', (m) => {
-    // A paired discussion reaches for the relay, and tests without one refuse the socket:
-    // the browser logs that itself (the app shows "offline").
-    if (m.type() === 'error' && !REFUSED.test(m.text())) errors.push(new Error(m.text()));
-  });
+  const errors = collectErrors(page);
   return {
     server, browser, context, page, errors,
     async tearDown() {

@@ -75,8 +75,9 @@ export async function startRelay({ clusterPort, routes = [] } = {}) {
 
 export { freePort, waitForPort };
 
-/// Subscribes to every room on the relay and keeps the raw bytes it sees.
-export async function tap(relay) {
+/// Subscribes to every room on the relay and keeps the raw bytes it sees (`credentials`:
+/// {user, pass} on a relay that asks for them).
+export async function tap(relay, credentials = {}) {
   const chunks = [];
   const socket = net.connect(relay.port, '127.0.0.1');
   socket.on('data', (d) => {
@@ -84,7 +85,7 @@ export async function tap(relay) {
     if (d.includes('PING')) socket.write('PONG\r\n');
   });
   await new Promise((r) => socket.once('connect', r));
-  socket.write('CONNECT {"verbose":false}\r\nSUB ctalk.> 1\r\nPING\r\n');
+  socket.write(`CONNECT ${JSON.stringify({ verbose: false, ...credentials })}\r\nSUB ctalk.> 1\r\nPING\r\n`);
   return {
     bytes: () => Buffer.concat(chunks),
     close: () => socket.destroy(),
