@@ -12,6 +12,10 @@ use career_core::live::nats::{self, Parser, ServerOp};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+/// The status a socket is closed with. Closed without one, nats-server answers with 1005
+/// ("no status"), a code that must never be sent, and the browser reports a broken frame.
+const NORMAL_CLOSURE: u16 = 1000;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RelayStatus {
     Connecting,
@@ -92,7 +96,7 @@ impl NatsSocket {
         inner.closed_by_us = true;
         if let Some(ws) = inner.socket.take() {
             // Closing a socket that is already closing or closed is fine to fail.
-            let _ = ws.close();
+            let _ = ws.close_with_code(NORMAL_CLOSURE);
         }
     }
 }
@@ -133,7 +137,7 @@ fn connect(cell: &Rc<RefCell<Inner>>) {
                     (handlers.warning)(e.to_string());
                     // Start over on a clean connection.
                     if let Some(ws) = c.borrow().socket.as_ref() {
-                        let _ = ws.close();
+                        let _ = ws.close_with_code(NORMAL_CLOSURE);
                     }
                 }
             }

@@ -40,6 +40,9 @@ export async function startServer(overrides = {}) {
     if (rewrite) res.end(rewrite(fs.readFileSync(file, 'utf8')));
     else fs.createReadStream(file).pipe(res);
   });
+  // No relay behind this server: a socket to its /relay is answered 503 (the app says
+  // "offline"), as a production server with its relay down would.
+  server.on('upgrade', (req, socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
     return {
@@ -63,9 +66,9 @@ export async function launch({ args = [] } = {}) {
   });
 }
 
-// The browser's own line when a relay socket on loopback fails: no relay there, or the
-// test server (no /relay behind it).
-const REFUSED = /^WebSocket connection to 'wss?:\/\/127\.0\.0\.1:\d+\/(relay)?' failed: /;
+// The browser's own line when a relay socket on loopback fails: nothing listening, or the
+// test server's 503 (no relay behind it).
+const REFUSED = /^WebSocket connection to 'wss?:\/\/127\.0\.0\.1:\d+\/(relay)?' failed: (.*ERR_CONNECTION_REFUSED|Error during WebSocket handshake: Unexpected response code: 503)/;
 
 /// Fails the test on any uncaught error in the app on `page`: returns the list the page's
 /// errors land in (`errors` if given, shared between pages).

@@ -199,7 +199,7 @@ test('paired devices sync through a TLS JetStream cluster with a node lost mid-w
   assertNoErrors(env.errors);
 });
 
-test('strangers cannot connect, and the app user cannot read mailboxes or run the stream', async () => {
+test('over plain NATS, strangers cannot connect, and the app user cannot subscribe to mailboxes or run the stream', async () => {
   const port = nodes[1].port;
   const stranger = await talk(port, ['CONNECT {"verbose":false}', 'SUB ctmb.> 1', 'PING']);
   assert.match(stranger, /Authorization Violation/);

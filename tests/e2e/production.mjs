@@ -23,12 +23,12 @@ function copy(from, to) {
   fs.cpSync(from, to, { recursive: true });
 }
 
-/// Publishes the build in `from` into the served folder as deploy.sh does: every file but
-/// index.html and sw.js first, those two last.
+/// Publishes the build in `from` into the served folder in deploy.sh's order: every file but
+/// index.html and sw.js, then index.html, sw.js last.
 function publish(from, site) {
-  const last = (f) => /^(index\.html|sw\.js)(\.br|\.gz)?$/.test(f);
+  const rank = (f) => (/^index\.html/.test(f) ? 1 : /^sw\.js/.test(f) ? 2 : 0);
   const files = fs.readdirSync(from, { recursive: true }).filter((f) => fs.statSync(path.join(from, f)).isFile());
-  for (const f of [...files.filter((f) => !last(f)), ...files.filter(last)]) {
+  for (const f of files.sort((a, b) => rank(a) - rank(b))) {
     fs.mkdirSync(path.dirname(path.join(site, f)), { recursive: true });
     fs.copyFileSync(path.join(from, f), path.join(site, f));
   }
@@ -51,13 +51,35 @@ export async function startProduction() {
   if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error('dist/index.html is missing: run "trunk build --release" first');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-production-'));
   const site = path.join(dir, 'site');
-  const build = path.join(dir, 'build-1');
-  copy(DIST, build);
-  execFileSync('node', [path.join(ROOT, 'scripts/compress.mjs'), build], { stdio: 'ignore' });
-  publish(build, site);
-
   const ports = { client: await freePort(), ws: await freePort(), https: await freePort(), http: await freePort() };
   const origin = `https://127.0.0.1:${ports.https}`;
+  let builds = 0;
+  /// The post-build steps of a release build for this origin, as deploy.sh runs them on
+  /// dist/: the <meta> policy names this site's relay only (scripts/csp.mjs with
+  /// CAREER_TALK_RELAY_ORIGINS; dist/ was built for the tests' loopback relays), `change`
+  /// made to the manifest, sw.js written anew (scripts/precache.mjs), every file compressed
+  /// (scripts/compress.mjs). Returns the folder and its service worker's version.
+  function release(change) {
+    builds += 1;
+    const out = path.join(dir, `build-${builds}`);
+    copy(DIST, out);
+    const index = path.join(out, 'index.html');
+    const html = fs.readFileSync(index, 'utf8');
+    const meta = html.replace(/connect-src [^;"]*/, `connect-src 'self' wss://127.0.0.1:${ports.https}`);
+    if (meta === html) throw new Error('dist/index.html has no connect-src to set');
+    fs.writeFileSync(index, meta);
+    if (change) {
+      const manifest = path.join(out, 'public/manifest.webmanifest');
+      fs.writeFileSync(manifest, JSON.stringify(change(JSON.parse(fs.readFileSync(manifest, 'utf8'))), null, 2));
+    }
+    fs.rmSync(path.join(out, 'sw.js'));
+    execFileSync('node', [path.join(ROOT, 'scripts/precache.mjs')], {
+      env: { ...process.env, TRUNK_STAGING_DIR: out, TRUNK_SOURCE_DIR: ROOT }, stdio: 'ignore',
+    });
+    execFileSync('node', [path.join(ROOT, 'scripts/compress.mjs'), out], { stdio: 'ignore' });
+    return { out, version: fs.readFileSync(path.join(out, 'sw.js'), 'utf8').match(/const VERSION = "([0-9a-f]+)"/)[1] };
+  }
+  publish(release().out, site);
   const log = (name) => fs.openSync(path.join(dir, `${name}.log`), 'a');
 
   const relay = {
@@ -133,7 +155,6 @@ export async function startProduction() {
     s.on('error', reject);
   });
 
-  let builds = 1;
   return {
     url: origin,
     origin,
@@ -143,22 +164,13 @@ export async function startProduction() {
     caddy,
     /// A Chromium that accepts this Caddy's certificates (and no others it could not check).
     launch: () => launch({ args: [`--ignore-certificate-errors-spki-list=${spki.join(',')}`] }),
-    /// Builds and publishes a new version: the same app with `change` made to its manifest,
-    /// then the post-build steps a real build runs (sw.js with the new file list and
-    /// version, compression). Returns the new service worker's version.
+    /// Publishes a new version: the same app with its manifest changed (so every step after
+    /// the compiler runs again and the service worker's version changes). Returns that
+    /// version.
     async deployNewBuild(change = (m) => ({ ...m, description: `${m.description ?? ''} (build ${builds + 1})` })) {
-      builds += 1;
-      const next = path.join(dir, `build-${builds}`);
-      copy(DIST, next);
-      const manifest = path.join(next, 'public/manifest.webmanifest');
-      fs.writeFileSync(manifest, JSON.stringify(change(JSON.parse(fs.readFileSync(manifest, 'utf8'))), null, 2));
-      fs.rmSync(path.join(next, 'sw.js'));
-      execFileSync('node', [path.join(ROOT, 'scripts/precache.mjs')], {
-        env: { ...process.env, TRUNK_STAGING_DIR: next, TRUNK_SOURCE_DIR: ROOT }, stdio: 'ignore',
-      });
-      execFileSync('node', [path.join(ROOT, 'scripts/compress.mjs'), next], { stdio: 'ignore' });
-      publish(next, site);
-      return fs.readFileSync(path.join(next, 'sw.js'), 'utf8').match(/const VERSION = "([0-9a-f]+)"/)[1];
+      const { out, version } = release(change);
+      publish(out, site);
+      return version;
     },
     async close() {
       await caddy.stop();
