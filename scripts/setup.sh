@@ -52,6 +52,15 @@ if ! grep -q "wasm_bindgen = \"$WB_VERSION\"" Trunk.toml; then
   exit 1
 fi
 
+# wasm-split (scripts/split.mjs): splits the app's module into the first module and the
+# parts loaded on demand, as cargo-leptos does; Trunk 0.21 cannot.
+WS_VERSION="0.2.4"
+if [[ "$(cat "$HOME/.cargo/.wasm-split-cli-version" 2>/dev/null || true)" != "$WS_VERSION" ]] || ! command -v wasm-split-cli >/dev/null; then
+  say "installing wasm-split-cli $WS_VERSION (wasm_split_cli_support, about 3 minutes on 2 cores)"
+  cargo install wasm_split_cli_support --version "=$WS_VERSION" --features build-binary --locked
+  echo "$WS_VERSION" > "$HOME/.cargo/.wasm-split-cli-version"
+fi
+
 # The relay (nats-server) and the production web server (Caddy, deploy/caddy), both from
 # Debian; the tests run them too.
 if { ! command -v nats-server >/dev/null && [[ ! -x /usr/sbin/nats-server ]]; } || ! command -v caddy >/dev/null; then

@@ -8,6 +8,7 @@ use career_core::live::envelope::Room;
 use career_core::share::{Package, LINK_PREFIX};
 use career_core::Side;
 
+use crate::components::lazy::lazy;
 use crate::components::sheet::Sheet;
 use crate::components::status::{DeviceBanners, MessageList, SaveBanner, SaveIndicator};
 use crate::error::AppError;
@@ -15,11 +16,9 @@ use crate::infra::guard::{self, Reading};
 use crate::infra::location;
 use crate::pages::discussion::share::open_package;
 use crate::pages::discussion::{DiscussionPage, Tab};
-use crate::pages::hr::HrPage;
 use crate::pages::people::PeoplePage;
 use crate::pages::person::PersonPage;
-use crate::pages::settings::SettingsPage;
-use crate::pages::team::TeamPage;
+use crate::parts;
 use crate::services::{self, DocStore, Live, Messages, Sharing};
 
 /// A link waiting for the person's yes: nothing is stored and no session joined before it.
@@ -223,9 +222,9 @@ pub fn App() -> impl IntoView {
             <main class="page">
                 <Routes fallback=|| view! { <p class="empty">"This page does not exist. " <a href="/">"Go to your people"</a></p> }>
                                         <Route path=path!("/") view=PeoplePage />
-                    <Route path=path!("/settings") view=SettingsPage />
-                    <Route path=path!("/team") view=TeamPage />
-                    <Route path=path!("/hr") view=HrPage />
+                    <Route path=path!("/settings") view=|| lazy("this device's settings", parts::settings, ()) />
+                    <Route path=path!("/team") view=|| lazy("the team picture", parts::team, ()) />
+                    <Route path=path!("/hr") view=|| lazy("the record for HR", parts::hr, ()) />
                     <Route path=path!("/people/:id") view=PersonPage />
                     <Route path=path!("/discussions/:id") view=DiscussionPage />
                     <Route path=path!("/discussions/:id/:tab") view=DiscussionPage />

@@ -6,6 +6,7 @@ mod components;
 mod error;
 mod infra;
 mod pages;
+mod parts;
 mod services;
 
 fn main() {

@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod fields;
 pub mod file_picker;
 pub mod icon;
+pub mod lazy;
 pub mod live_bar;
 pub mod sheet;
 pub mod status;

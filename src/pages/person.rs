@@ -10,10 +10,11 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::components::calendar::CalendarDownload;
 use crate::components::fields::TextInput;
+use crate::components::lazy::lazy;
 use crate::infra::clock;
-use crate::pages::compare::CompareDiscussions;
 use crate::pages::discussion::Tab;
 use crate::pages::people::{cadence_label, DueBadge};
+use crate::parts;
 use crate::services::DocStore;
 
 #[component]
@@ -97,7 +98,7 @@ pub fn PersonPage() -> impl IntoView {
                         <CalendarDownload person_id=pid.clone() filename=format!("career-talk-{}.ics", file_slug(&name.get_untracked())) />
                     </section>
                     <DiscussionList person_id=pid.clone() />
-                    <CompareDiscussions person_id=pid.clone() />
+                    {lazy("the comparison of discussions", parts::compare, pid.clone())}
                 }.into_any()
             }
         }}

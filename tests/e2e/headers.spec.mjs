@@ -38,7 +38,9 @@ const file = (re) => {
 };
 const WASM = () => file(/^career-talk-[0-9a-f]{1,16}_bg\.wasm$/);
 // Trunk writes its hashes in hex without leading zeros: up to 16 digits.
-const HASHED = () => [WASM(), file(/^career-talk-[0-9a-f]{1,16}\.js$/), file(/^boot-[0-9a-f]{16}\.js$/), file(/^main-[0-9a-f]{1,16}\.css$/)];
+const HASHED = () => [WASM(), file(/^career-talk-[0-9a-f]{1,16}\.js$/), file(/^boot-[0-9a-f]{16}\.js$/), file(/^main-[0-9a-f]{1,16}\.css$/),
+  // The parts loaded on demand (scripts/split.mjs) and their loader.
+  file(/^split_team-[0-9a-f]{16}\.wasm$/), file(/^s-[0-9a-f]{10}\.js$/)];
 const UNHASHED = ['/', '/index.html', '/sw.js', '/public/manifest.webmanifest', '/public/icon.svg', '/public/icon-192.png'];
 const ROUTES = ['/people/0123456789abcdef0123456789abcdef', '/discussions/0123456789abcdef0123456789abcdef/conversation', '/settings'];
 const MISSING = ['/career-talk-0000000000000000_bg.wasm', '/main-abc.css', '/nothing.js', '/public/missing.png'];

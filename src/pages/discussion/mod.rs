@@ -2,10 +2,10 @@
 
 mod conversation;
 mod gap;
-mod meeting;
+pub mod meeting;
 mod plan;
 mod prepare;
-mod record;
+pub mod record;
 mod reflect;
 mod review;
 pub mod share;
@@ -21,7 +21,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::lazy::lazy;
 use crate::components::sync_status::SyncStatus;
+use crate::parts;
 use crate::services::DocStore;
 
 /// The parts of a discussion page, one per route segment.
@@ -289,7 +291,7 @@ pub fn DiscussionPage() -> impl IntoView {
         </Show>
         <Show when=move || disc.with(|d| d.is_ok()) && tab.get() == Tab::Meeting>
             // Keyed by the discussion: its fields are bound to this discussion's id.
-            {move || id.with(|_| view! { <meeting::Meeting /> })}
+            {move || id.with(|_| lazy("the meeting mode", parts::meeting, ()))}
         </Show>
         <Show when=move || disc.with(|d| d.is_ok()) && tab.get() != Tab::Meeting>
             // Keyed by the discussion too: its fields are bound to this discussion's id.
@@ -297,8 +299,8 @@ pub fn DiscussionPage() -> impl IntoView {
                 (Tab::Conversation, _) => view! { <conversation::Conversation /> }.into_any(),
                 (Tab::Gap, _) => view! { <gap::GapView /> }.into_any(),
                 (Tab::Plan, _) => view! { <plan::Plan /> }.into_any(),
-                (Tab::Share, _) => view! { <share::Share /> }.into_any(),
-                (Tab::Record, _) => view! { <record::Record /> }.into_any(),
+                (Tab::Share, _) => lazy("sharing", parts::share, ()).into_any(),
+                (Tab::Record, _) => lazy("the record", parts::record, ()).into_any(),
                 (_, Side::Employee) => view! { <reflect::Reflect /> }.into_any(),
                 _ => view! { <prepare::Prepare /> }.into_any(),
             }}
