@@ -1,7 +1,7 @@
 // Benchmark (not a test): keystroke on A → visible on B through nats-server on loopback.
 // Prints p50/p95 over 500 edits. Run: ./scripts/bench-live.sh   (target: p95 ≤ 50 ms)
 import { setUp } from '../tests/e2e/harness.mjs';
-import { App } from '../tests/e2e/pages.mjs';
+import { App, openLink } from '../tests/e2e/pages.mjs';
 import { startRelay } from '../tests/e2e/relay.mjs';
 
 const EDITS = Number(process.env.EDITS ?? 500);
@@ -20,7 +20,8 @@ try {
   const ctx = await env.browser.newContext();
   await ctx.addInitScript((url) => localStorage.setItem('ct1:relay', url), relay.url);
   const b = await ctx.newPage();
-  await b.goto(link);
+  // The app asks before joining a session from a link.
+  await openLink(b, link);
   await b.getByTestId('answer-strengths').waitFor({ timeout: 20000 });
   await a.discussion().tab('conversation');
   // B records when each new length becomes visible, by its own clock; A stamps each key.
