@@ -87,12 +87,9 @@ where
                 <div class="banner bad" role="alert" data-testid="part-failed">
                     <span>
                         <strong>{capitalise(what)} " could not be loaded"</strong>
-                        {if offline {
-                            ": this device is offline, and this part of the app is not stored on it yet. "
-                        } else {
-                            ": the connection failed while fetching it. "
-                        }}
-                        "Nothing you wrote is affected."
+                        // Only what the browser says: whether it is offline.
+                        {offline.then_some(" while this device is offline")}
+                        "."
                     </span>
                     <button data-testid="part-retry" on:click=move |_| fetch()>"Try again"</button>
                 </div>
