@@ -68,7 +68,7 @@ function row(what, value, budget, ok, note = '') {
 const { startServer, launch } = await import('../tests/e2e/harness.mjs');
 const { startPageServer } = await import('./page-server.mjs');
 
-const server = await startServer();
+const server = await startServer({}, { dist: DIST });
 const browser = await launch();
 
 async function page({ storage } = {}) {
@@ -259,7 +259,7 @@ function runNode(args, env = {}) {
 if (want('replay')) {
   const pages = await startPageServer({ root: ROOT, data: DATA });
   const trace = '/bench/' + path.relative(path.join(ROOT, 'bench'), TRACE).split(path.sep).join('/');
-  for (const [label, pkg] of [['the app'\''s release settings (opt-level z, Automerge at 2, wasm-opt -Oz)', 'replay-z-web'], ['opt-level 3 throughout, no wasm-opt', 'replay-3-web']]) {
+  for (const [label, pkg] of [["the app's release settings (opt-level z, Automerge at 2, wasm-opt -Oz)", 'replay-z-web'], ['opt-level 3 throughout, no wasm-opt', 'replay-3-web']]) {
     if (!fs.existsSync(path.join(DATA, pkg))) continue;
     const context = await browser.newContext();
     const p = await context.newPage();

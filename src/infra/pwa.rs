@@ -23,7 +23,11 @@ pub fn register_service_worker(on_update: impl Fn() + Clone + 'static) {
             leptos::logging::warn!("the offline app shell could not be installed");
             return;
         };
-        let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
+        // A browser that blocks service workers may answer with nothing at all.
+        let Ok(registration) = registration.dyn_into::<web_sys::ServiceWorkerRegistration>() else {
+            leptos::logging::warn!("the offline app shell could not be installed");
+            return;
+        };
         let has_controller = move || {
             leptos::prelude::window()
                 .navigator()

@@ -21,21 +21,23 @@ const TYPES = {
 
 /// `overrides` maps a path to a function that rewrites that file's body as served (used to
 /// stand in for "a new build was deployed").
-export async function startServer(overrides = {}) {
-  if (!fs.existsSync(path.join(DIST, 'index.html'))) {
-    throw new Error('dist/index.html is missing: run "trunk build --release" first');
+/// `dist`: another build to serve (the benchmarks compare builds with BENCH_DIST).
+export async function startServer(overrides = {}, { dist = DIST } = {}) {
+  const root = path.resolve(dist);
+  if (!fs.existsSync(path.join(root, 'index.html'))) {
+    throw new Error(`${root}/index.html is missing: run "trunk build --release" first`);
   }
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
-    let file = path.join(DIST, decodeURIComponent(url.pathname));
-    if (!file.startsWith(DIST) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      file = path.join(DIST, 'index.html'); // SPA fallback: routes are client-side
+    let file = path.join(root, decodeURIComponent(url.pathname));
+    if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      file = path.join(root, 'index.html'); // SPA fallback: routes are client-side
     }
-        res.writeHead(200, {
+    res.writeHead(200, {
       'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-cache',
     });
-    const rel = '/' + path.relative(DIST, file).split(path.sep).join('/');
+    const rel = '/' + path.relative(root, file).split(path.sep).join('/');
     const rewrite = overrides[rel];
     if (rewrite) res.end(rewrite(fs.readFileSync(file, 'utf8')));
     else fs.createReadStream(file).pipe(res);
@@ -45,7 +47,7 @@ export async function startServer(overrides = {}) {
   server.on('upgrade', (req, socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-    return {
+  return {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise((r) => {
       server.closeAllConnections();

@@ -125,3 +125,40 @@ test('a part that does not arrive says so, and the retry brings it once the netw
     await context.close();
   }
 });
+
+test('a part on a slow network shows what is loading, then the part', async () => {
+  // No service worker, and the team picture's module held back for a while.
+  const context = await env.browser.newContext({ viewport: { width: 768, height: 1024 }, serviceWorkers: 'block', hasTouch: true });
+  await context.route(/\/split_team-[0-9a-f]{16}\.wasm$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 2500));
+    await route.continue();
+  });
+  const errors = [];
+  try {
+    for (const [width, height] of [[768, 1024], [1024, 768]]) {
+      const page = await context.newPage();
+      page.on('pageerror', (e) => errors.push(e));
+      await page.setViewportSize({ width, height });
+      const other = new App(page, env.server.url);
+      await other.open('/');
+      if (width === 768) {
+        await other.people().addPerson({ name: 'Ann Lee', role: 'Engineer' });
+        await other.waitSaved();
+      }
+      await page.getByTestId('open-team').click();
+      const loading = page.getByTestId('part-loading');
+      await loading.waitFor();
+      assert.equal((await loading.textContent()).trim(), 'Loading the team picture…');
+      assert.equal(await loading.getByRole('progressbar', { name: 'Loading the team picture' }).count(), 1);
+      // Shown once the load has taken a moment (a fast one does not flash).
+      await page.waitForFunction(() => getComputedStyle(document.querySelector('.part-loading')).opacity === '1');
+      await screenshot(page, `part-loading-${width}x${height}`, { fullPage: false });
+      await page.getByTestId('team-grid').waitFor();
+      assert.equal(await loading.count(), 0, 'the loading line goes once the part is there');
+      await page.close();
+    }
+    assertNoErrors(errors);
+  } finally {
+    await context.close();
+  }
+});
