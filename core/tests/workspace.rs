@@ -15,7 +15,7 @@ use career_core::storage::blobs::{KvStore, LoadError, MemoryKv};
 use career_core::storage::keys::{DocName, StorageKey};
 use career_core::storage::workspace::{NoGuard, Publish, TakenIn, TextField, Workspace};
 use career_core::Side;
-use common::day;
+use common::{day, SharedKv};
 use proptest::prelude::*;
 
 const NOW: i64 = 1_795_000_000;
@@ -360,37 +360,10 @@ fn unreadable_metadata_never_switches_an_employee_to_the_leaders_side() {
     assert_eq!(employee.side(&id).problem, None);
 }
 
-/// One browser's storage, seen by two tabs.
-#[derive(Clone, Default)]
-struct SharedKv(std::rc::Rc<std::cell::RefCell<MemoryKv>>);
-
-impl KvStore for SharedKv {
-    fn get(&self, key: &str) -> Result<Option<String>, career_core::storage::blobs::KvError> {
-        self.0.borrow().get(key)
-    }
-    fn set(&mut self, key: &str, value: &str) -> Result<(), career_core::storage::blobs::KvError> {
-        self.0.borrow_mut().set(key, value)
-    }
-    fn remove(&mut self, key: &str) -> Result<(), career_core::storage::blobs::KvError> {
-        self.0.borrow_mut().remove(key)
-    }
-    fn keys(&self) -> Result<Vec<String>, career_core::storage::blobs::KvError> {
-        self.0.borrow().keys()
-    }
-}
-
 #[test]
 fn two_tabs_take_in_each_others_saved_typing() {
     let storage = SharedKv::default();
-    let tab = |n: u8| {
-        Workspace::open(
-            storage.clone(),
-            [n; 16],
-            &format!("tab{n}"),
-            [n; 32],
-            Box::new(NoGuard),
-        )
-    };
+    let tab = |n: u8| storage.tab(n);
     let (mut first, id) = leader();
     first.save(NOW).unwrap();
     for k in first.kv().keys().unwrap() {
@@ -1288,4 +1261,186 @@ fn an_unreadable_device_key_is_kept_aside_and_a_backup_s_unreadable_key_is_ignor
         .unwrap();
     assert_eq!(other.device_keys(), &before);
     assert!(other.discussion(&id).is_ok());
+}
+
+// ----- handing a person over (issue #20) -------------------------------------------------
+
+const SAM_ID: &str = "0000000000000000000000000000005a";
+
+/// The new manager's device: Jo Park, with nobody on the people list yet.
+fn new_manager() -> Workspace<MemoryKv> {
+    let mut ws = device(MemoryKv::default(), 9);
+    ws.create_roster(NOW).unwrap();
+    ws.edit_roster(RosterEdit::ManagerName("Jo Park".into()))
+        .unwrap();
+    ws.save(NOW).unwrap();
+    ws
+}
+
+/// Maria's and Sam's devices after both signed, with an open action and Maria's private
+/// preparation.
+fn signed_with_prep() -> (Workspace<MemoryKv>, Workspace<MemoryKv>, String) {
+    let (mut leader, mut employee, id) = talked();
+    reply(&mut employee, &mut leader, &id);
+    let prep = TextField::Prep(id.clone(), PrepField::Potential);
+    type_text(&mut leader, &prep, "", "private: could lead platform");
+    leader
+        .edit_discussion(
+            &id,
+            DiscussionEdit::AddAction(career_core::model::discussion::Action {
+                id: "a1".into(),
+                text: "Lead the on-call redesign".into(),
+                owner: career_core::model::discussion::Owner::Employee,
+                due: None,
+                done: false,
+                carried_from: None,
+            }),
+        )
+        .unwrap();
+    leader
+        .sign(&id, Side::Leader, "Maria Lund", day("2026-11-28"))
+        .unwrap();
+    send_back(&mut leader, &mut employee, &id);
+    employee
+        .sign(&id, Side::Employee, "Sam Okafor", day("2026-11-28"))
+        .unwrap();
+    reply(&mut employee, &mut leader, &id);
+    leader.save(NOW).unwrap();
+    (leader, employee, id)
+}
+
+#[test]
+fn a_handover_carries_the_history_signatures_and_actions_and_no_preparation_unless_chosen() {
+    let (mut maria, mut sam, id) = signed_with_prep();
+    let made = maria.handover(SAM_ID, false, day("2026-12-01")).unwrap();
+    assert_eq!((made.discussions, made.damaged), (1, 0));
+    assert_eq!(
+        made.handover.documents.keys().collect::<Vec<_>>(),
+        [&format!("d.{id}")],
+        "no preparation"
+    );
+    let file = made.handover.to_json();
+
+    let mut jo = new_manager();
+    let taken = jo.take_handover(file.as_bytes(), NOW).unwrap();
+    assert_eq!((taken.added, taken.merged, taken.with_prep), (1, 0, false));
+    assert_eq!(
+        (taken.name.as_str(), taken.from.as_str()),
+        ("Sam Okafor", "Maria Lund")
+    );
+    let person = jo.roster().unwrap().person(SAM_ID).cloned().unwrap();
+    assert_eq!(
+        (person.name.as_str(), person.team.as_str()),
+        ("Sam Okafor", "Payments")
+    );
+    assert_eq!(jo.discussion(&id).unwrap(), maria.discussion(&id).unwrap());
+    assert_eq!(
+        jo.prep(&id).unwrap().potential.as_str(),
+        "",
+        "Jo's own preparation starts empty"
+    );
+    assert_eq!(jo.side(&id).side, Side::Leader);
+    assert_eq!(jo.index().discussions[&id].open_actions, 1);
+    // Both signatures still verify on Jo's device: Maria's as the leader's.
+    let s = jo.sign_off(&id).unwrap();
+    assert!(matches!(s.state, State::Agreed { .. }), "{:?}", s.state);
+    assert!(s.leader.unwrap().check.is_verified());
+    assert!(s.employee.unwrap().check.is_verified());
+    // Stored: the next start reads the same.
+    jo.save(NOW).unwrap();
+    let mut again = device(jo.kv().clone(), 10);
+    assert!(again
+        .sign_off(&id)
+        .unwrap()
+        .leader
+        .unwrap()
+        .check
+        .is_verified());
+
+    // Jo continues with Sam: Sam's device sees the leader's new key as a change to confirm.
+    let notes = TextField::Discussion(id.clone(), DiscussionText::Notes);
+    type_text(&mut jo, &notes, "", "From Jo");
+    let package = jo.package(&id, false, NOW).unwrap();
+    sam.take_in(&package, day("2026-12-02"), NOW).unwrap();
+    assert_eq!(sam.discussion(&id).unwrap().notes.as_str(), "From Jo");
+    assert!(
+        sam.keys_of(&id).unwrap().changed(),
+        "a new leader's key is confirmed, never taken silently"
+    );
+    sam.accept_key(&id).unwrap();
+    assert!(!sam.keys_of(&id).unwrap().changed());
+    // The record still says who led it.
+    assert_eq!(sam.discussion(&id).unwrap().manager.name, "Maria Lund");
+
+    // Taken in twice: nothing new, nothing lost.
+    let taken = jo.take_handover(file.as_bytes(), NOW).unwrap();
+    assert_eq!((taken.added, taken.merged), (0, 1));
+    assert_eq!(jo.discussion(&id).unwrap().notes.as_str(), "From Jo");
+
+    // With the preparation ticked, it travels too.
+    let made = maria.handover(SAM_ID, true, day("2026-12-01")).unwrap();
+    assert!(made.handover.documents.contains_key(&format!("p.{id}")));
+    let mut kim = new_manager();
+    kim.take_handover(made.handover.to_json().as_bytes(), NOW)
+        .unwrap();
+    assert_eq!(
+        kim.prep(&id).unwrap().potential.as_str(),
+        "private: could lead platform"
+    );
+}
+
+#[test]
+fn a_handover_file_that_is_damaged_newer_or_about_an_unrelated_history_changes_nothing() {
+    use career_core::share::handover::HandoverError;
+    let (mut maria, _, id) = signed_with_prep();
+    let file = maria
+        .handover(SAM_ID, false, day("2026-12-01"))
+        .unwrap()
+        .handover
+        .to_json();
+    let newer = file.replacen("\"version\": 1", "\"version\": 2", 1);
+    let altered = file.replacen("Sam Okafor", "Sam Okafar", 1);
+    let truncated = &file[..file.len() / 2];
+    let cases: Vec<(&str, &[u8], &str)> = vec![
+        (
+            "truncated",
+            truncated.as_bytes(),
+            "not a Career Talk handover",
+        ),
+        (
+            "altered",
+            altered.as_bytes(),
+            "incomplete or has been altered",
+        ),
+        ("newer", newer.as_bytes(), "newer version"),
+        (
+            "a backup",
+            b"{\"format\":\"career-talk/backup\"}",
+            "not a Career Talk handover",
+        ),
+        ("empty", b"", "not a Career Talk handover"),
+    ];
+    for (what, bytes, says) in cases {
+        let mut jo = new_manager();
+        let before = jo.kv().map.clone();
+        let err = jo.take_handover(bytes, NOW).unwrap_err();
+        assert!(err.to_string().contains(says), "{what}: {err}");
+        jo.save(NOW).unwrap();
+        assert_eq!(jo.kv().map, before, "{what}: nothing changed");
+    }
+    // Jo already has a Sam Okafor with the same id and a discussion of their own.
+    let (mut other, other_id) = leader_on(9);
+    other.save(NOW).unwrap();
+    let before = other.kv().map.clone();
+    let err = other.take_handover(file.as_bytes(), NOW).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            career_core::storage::workspace::WorkspaceError::Handover(HandoverError::Unrelated(_))
+        ),
+        "{err}"
+    );
+    other.save(NOW).unwrap();
+    assert_eq!(other.kv().map, before);
+    assert_eq!(other_id, id, "the same discussion id, another history");
 }

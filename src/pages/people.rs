@@ -3,15 +3,17 @@
 use career_core::model::discussion::Owner;
 use career_core::model::people::{validate_person, Person, RosterEdit, RosterText, CADENCES};
 use career_core::model::signoff::State;
+use career_core::reports::retention;
 use career_core::reports::schedule::{schedule, DueStatus, Schedule};
 use career_core::storage::index::IndexEntry;
 use career_core::storage::keys::DocName;
-use career_core::storage::workspace::TextField;
+use career_core::storage::workspace::{Erase, TextField};
 use career_core::Side;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::calendar::CalendarDownload;
+use crate::components::erase::EraseButton;
 use crate::components::fields::TextInput;
 use crate::infra::{clock, random};
 use crate::pages::discussion::{capitalise, Tab};
@@ -59,6 +61,7 @@ pub fn PeoplePage() -> impl IntoView {
     let lead_too = RwSignal::new(false);
 
     view! {
+        <RetentionNotice />
         <Show when=move || employee_only.get()>
             <section class="shared-home" data-testid="shared-with-me">
                 <div class="page-head"><h1>"Discussions shared with you"</h1></div>
@@ -85,6 +88,49 @@ pub fn PeoplePage() -> impl IntoView {
             "Someone sent you a Career Talk file? "
             <crate::pages::discussion::share::OpenFile />
         </p>
+    }
+}
+
+/// With a retention period set: the discussions past it, per person, each group with its
+/// deletion (nothing goes without the click and the confirmation).
+#[component]
+fn RetentionNotice() -> impl IntoView {
+    let docs = expect_context::<DocStore>();
+    let device = expect_context::<Device>();
+    let past = Memo::new(move |_| {
+        let years = device.retention.get()?;
+        let today = clock::today();
+        let list = docs.with_index(|i| retention::past(i, today, years));
+        (!list.is_empty()).then(|| (years, retention::cutoff(today, years), list))
+    });
+    move || {
+        past.get().map(|(years, cutoff, list)| {
+            let roster = docs.roster().ok();
+            let period = if years == 1 { "year".to_string() } else { format!("{years} years") };
+            view! {
+                <section class="card past-retention" data-testid="past-retention">
+                    <h2>{format!("Past the {period} you keep discussions for")}</h2>
+                    <p class="sub">{format!("Held (or started, if not held) before {}. Nothing is deleted until you choose to.", cutoff.human())}</p>
+                    <ul>
+                        {list.into_iter().map(|p| {
+                            let shared = docs.with_index(|i| i.discussions.get(&p.discussions[0].0).is_some_and(|e| e.shared_with_me));
+                            let name = roster.as_ref().and_then(|r| r.person(&p.person_id)).map(|p| p.name.clone())
+                                .unwrap_or_else(|| if shared { "your leader".to_string() } else { "someone no longer on your people list".to_string() });
+                            let n = p.discussions.len();
+                            let oldest = p.discussions[0].1;
+                            let ids: Vec<String> = p.discussions.into_iter().map(|(id, _)| id).collect();
+                            view! {
+                                <li data-testid="past-retention-row">
+                                    <strong>{name.clone()}</strong>
+                                    {format!(": {n} discussion{}, the oldest from {}. ", if n == 1 { "" } else { "s" }, oldest.human())}
+                                    <EraseButton what=Erase::Discussions(ids) label=if n == 1 { "Delete it…" } else { "Delete them…" } whose=name testid="erase-past" />
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })
     }
 }
 

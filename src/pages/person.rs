@@ -3,13 +3,15 @@
 use career_core::model::people::{Person, RosterEdit, RosterText, CADENCES};
 use career_core::reports::schedule::schedule;
 use career_core::storage::keys::DocName;
-use career_core::storage::workspace::TextField;
+use career_core::storage::workspace::{Erase, TextField};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::components::calendar::CalendarDownload;
+use crate::components::erase::EraseButton;
 use crate::components::fields::TextInput;
+use crate::components::handover::HandOverButton;
 use crate::components::lazy::lazy;
 use crate::infra::clock;
 use crate::pages::discussion::Tab;
@@ -99,6 +101,10 @@ pub fn PersonPage() -> impl IntoView {
                     </section>
                     <DiscussionList person_id=pid.clone() />
                     {lazy("the comparison of discussions", parts::compare, pid.clone())}
+                    <section class="erase-zone" aria-label="Hand over or delete">
+                        <HandOverButton person_id=pid.clone() name=name.get_untracked() />
+                        <EraseButton what=Erase::Person(pid.clone()) label=format!("Delete {} and their discussions from this device…", name.get_untracked()) whose=name.get_untracked() testid="erase-person" />
+                    </section>
                 }.into_any()
             }
         }}

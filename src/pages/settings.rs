@@ -1,5 +1,6 @@
 //! This device: storage, backups, installing the app.
 
+use career_core::reports::retention;
 use career_core::storage::backup::MAX_BACKUP_BYTES;
 use leptos::prelude::*;
 
@@ -66,6 +67,22 @@ pub fn SettingsPage() -> impl IntoView {
             " "<FilePicker label="Import a backup" accept=".json,application/json" testid="import-backup"
                 max_bytes=MAX_BACKUP_BYTES on_file=on_backup_file />
             <p class="help">"Importing merges the backup into what is here, document by document, and adds the people you lack. The backup holds your private preparation and this device's signing key too: keep it to yourself (whoever has it can sign as you). A device that imports it can still verify the signatures made here."</p>
+        </section>
+        <section class="card" data-testid="retention">
+            <h2>"How long discussions are kept"</h2>
+            <label>"Keep discussions for "
+                <select data-testid="retention-years" on:change=move |ev| {
+                    device.set_retention(retention::parse(Some(&event_target_value(&ev))));
+                }>
+                    <option value="" selected=move || device.retention.get().is_none()>"as long as I keep them (no limit)"</option>
+                    {retention::YEARS.map(|y| view! {
+                        <option value=y.to_string() selected=move || device.retention.get() == Some(y)>
+                            {if y == 1 { "1 year".to_string() } else { format!("{y} years") }}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <p class="help">"With a period set, your people list shows the discussions held before it and offers to delete them. Nothing is deleted without your click. Your organisation's policy on keeping HR records decides the right period."</p>
         </section>
         <section class="card" data-testid="install-help">
             <h2>"Use it as an app, offline"</h2>

@@ -29,6 +29,8 @@ pub struct Device {
     pub local_used: RwSignal<usize>,
     pub last_backup: RwSignal<Option<Day>>,
     pub first_use: RwSignal<Option<Day>>,
+    /// Years discussions are kept (`None`: no limit, the default).
+    pub retention: RwSignal<Option<u8>>,
 }
 
 impl Device {
@@ -43,7 +45,14 @@ impl Device {
             local_used: RwSignal::new(0),
             last_backup: RwSignal::new(None),
             first_use: RwSignal::new(None),
+            retention: RwSignal::new(None),
         };
+        device.retention.set(career_core::reports::retention::parse(
+            docs.setting(StorageKey::Retention)
+                .ok()
+                .flatten()
+                .as_deref(),
+        ));
         let day = |key| {
             docs.setting(key)
                 .map(|s| s.and_then(|s| s.parse::<Day>().ok()))
@@ -87,6 +96,22 @@ impl Device {
 
     /// Days since the last backup, or since first use when there was none; `None` when a
     /// reminder is not due.
+    /// Keeps discussions for `years` (`None`: no limit). Nothing is deleted by this: the
+    /// people list shows what is past the period.
+    pub fn set_retention(&self, years: Option<u8>) {
+        let value = years.map(|y| y.to_string()).unwrap_or_default();
+        if self
+            .messages
+            .check(
+                "The retention period could not be saved",
+                self.docs.set_setting(StorageKey::Retention, &value),
+            )
+            .is_some()
+        {
+            self.retention.set(years);
+        }
+    }
+
     pub fn backup_overdue(&self, today: Day) -> Option<i64> {
         let since = self.last_backup.get().or(self.first_use.get())?;
         let days = since.days_until(today);

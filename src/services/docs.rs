@@ -36,8 +36,9 @@ use career_core::storage::blobs::{KvError, LoadError};
 use career_core::storage::index::Index;
 use career_core::storage::keys::{DocName, StorageKey};
 use career_core::storage::workspace::{
-    Arriving, BackupReport, KeyState, MailboxError, MailboxStatus, MailboxTaken, Outside, Publish,
-    PublishCheck, SideOf, TakenIn, TextField, Workspace, WorkspaceError,
+    Arriving, BackupReport, Erase, ErasePreview, HandoverMade, HandoverTaken, KeyState,
+    MailboxError, MailboxStatus, MailboxTaken, Outside, Publish, PublishCheck, SideOf, TakenIn,
+    TextField, Workspace, WorkspaceError,
 };
 use career_core::{Day, Side};
 use leptos::prelude::*;
@@ -67,6 +68,8 @@ pub enum DocEvent {
     Arrived { discussion: String },
     /// Pending changes were written to storage.
     Saved,
+    /// These discussions were deleted from this device (by this tab or another).
+    Erased { discussions: Vec<String> },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -122,6 +125,13 @@ impl DocStore {
         if let Ok(Some(Err(e))) = first_use {
             messages.error("Your people list could not be started", &e.into());
         }
+        match store.resumed_erasing() {
+            Some(Ok(())) => messages.info("A deletion that was interrupted has been completed."),
+            Some(Err(e)) => messages.problem(format!(
+                "A deletion that was interrupted could not be completed ({e}). It is tried again at the next start."
+            )),
+            None => {}
+        }
         lifecycle::on_page_hide(move || store.flush());
         lifecycle::on_storage_change(move |key| store.stored_elsewhere(&key));
         store
@@ -154,6 +164,14 @@ impl DocStore {
 
     fn track(&self, topic: Topic) {
         self.trigger(topic).track();
+    }
+
+    /// Anything may have changed (a backup, a handover, a deletion).
+    fn notify_all(&self) {
+        let topics: Vec<ArcTrigger> = self.triggers.with_value(|t| t.values().cloned().collect());
+        for trigger in topics {
+            trigger.notify();
+        }
     }
 
     fn notify(&self, topic: Topic) {
@@ -641,14 +659,58 @@ impl DocStore {
 
     pub fn import_backup(&self, bytes: &[u8]) -> AppResult<BackupReport> {
         let report = self.with(|ws| ws.import_backup(bytes, clock::now_secs()))??;
-        // Anything may have changed.
-        let topics: Vec<ArcTrigger> = self.triggers.with_value(|t| t.values().cloned().collect());
-        for trigger in topics {
-            trigger.notify();
-        }
+        self.notify_all();
         self.mark_pending();
         self.flush();
         Ok(report)
+    }
+
+    // ----- handing a person over -----------------------------------------------------------
+
+    /// The handover file for a person (their preparation only when `with_prep`).
+    pub fn handover(&self, person_id: &str, with_prep: bool) -> AppResult<HandoverMade> {
+        self.flush();
+        Ok(self.with(|ws| ws.handover(person_id, with_prep, clock::today()))??)
+    }
+
+    /// Takes a handover file in (checked whole before anything changes).
+    pub fn take_handover(&self, bytes: &[u8]) -> AppResult<HandoverTaken> {
+        let taken = self.with(|ws| ws.take_handover(bytes, clock::now_secs()))??;
+        self.notify_all();
+        self.mark_pending();
+        self.flush();
+        Ok(taken)
+    }
+
+    // ----- deleting -----------------------------------------------------------------------
+
+    /// What deleting `what` would remove (reads only).
+    pub fn erase_preview(&self, what: &Erase) -> AppResult<ErasePreview> {
+        Ok(self.with(|ws| ws.erase_preview(what))??)
+    }
+
+    /// Deletes `what` from this device — exactly the discussions the confirmation listed
+    /// (`expected`); the services following those discussions let go.
+    pub fn erase(&self, what: &Erase, expected: &[String]) -> AppResult<()> {
+        let result = self.with(|ws| ws.erase(what, expected, clock::now_secs()))?;
+        // Whatever happened, what is stored may have changed.
+        self.notify_all();
+        if !matches!(result, Err(WorkspaceError::EraseChanged)) {
+            self.emit(DocEvent::Erased {
+                discussions: expected.to_vec(),
+            });
+        }
+        Ok(result?)
+    }
+
+    /// A deletion is under way (it stopped part-way: the next start finishes it).
+    pub fn erasing_pending(&self) -> bool {
+        matches!(self.setting(StorageKey::Erasing), Ok(Some(_)))
+    }
+
+    /// A deletion an earlier visit left under way, and whether this start finished it.
+    pub fn resumed_erasing(&self) -> Option<Result<(), String>> {
+        self.with(|ws| ws.resumed_erasing().cloned()).ok().flatten()
     }
 
     // ----- live sessions ------------------------------------------------------------------
@@ -778,6 +840,14 @@ impl DocStore {
         match self.with(|ws| ws.stored_elsewhere(key)) {
             Ok(Ok(Some(Outside::Index))) => self.notify(Topic::Index),
             Ok(Ok(Some(Outside::Meta(id)))) => self.notify(Topic::Meta(id)),
+            Ok(Ok(Some(Outside::Erased(id)))) => {
+                self.notify(Topic::Doc(DocName::Discussion(id.clone())));
+                self.notify(Topic::Merges(id.clone()));
+                self.notify(Topic::Index);
+                self.emit(DocEvent::Erased {
+                    discussions: vec![id],
+                });
+            }
             Ok(Ok(Some(Outside::Doc(name)))) => {
                 self.notify(Topic::Doc(name.clone()));
                 if let DocName::Discussion(id) = &name {

@@ -104,10 +104,18 @@ impl Live {
             warnings: RwSignal::new(vec![]),
             ended: RwSignal::new(None),
         };
-        docs.subscribe(move |event| {
-            if let DocEvent::Edited { discussion } = event {
-                live.changed(discussion);
+        docs.subscribe(move |event| match event {
+            DocEvent::Edited { discussion } => live.changed(discussion),
+            // A session on a discussion deleted here ends for this device.
+            DocEvent::Erased { discussions } => {
+                let current = live
+                    .info
+                    .with_untracked(|i| i.as_ref().map(|i| i.discussion_id.clone()));
+                if current.is_some_and(|id| discussions.contains(&id)) {
+                    live.leave();
+                }
             }
+            _ => {}
         });
         live
     }

@@ -89,6 +89,11 @@ impl Paired {
                 paired.saved.update(|n| *n += 1);
                 paired.schedule_all()
             }
+            DocEvent::Erased { discussions } => {
+                for id in discussions {
+                    paired.unwatch(id);
+                }
+            }
         });
         // Messages whose reading stopped the app last time: their positions move past them.
         for (id, side, seq) in guard::take_mailbox_skips() {
@@ -131,6 +136,15 @@ impl Paired {
     }
 
     /// Starts or stops watching one discussion, as its pairing now says.
+    /// Stops following a discussion's mailbox.
+    fn unwatch(&self, id: &str) {
+        let bytes = self
+            .rt
+            .try_update_value(|rt| rt.client.unwatch(id))
+            .unwrap_or_default();
+        self.send(&bytes);
+    }
+
     fn follow(&self, id: &str) {
         let Some(state) = self.docs.pairing(id) else {
             return;
@@ -147,11 +161,7 @@ impl Paired {
             _ => (None, false),
         };
         if !keep {
-            let bytes = self
-                .rt
-                .try_update_value(|rt| rt.client.unwatch(id))
-                .unwrap_or_default();
-            self.send(&bytes);
+            self.unwatch(id);
             return;
         }
         let pairing = pairing.expect("kept only with a pairing");

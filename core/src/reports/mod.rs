@@ -6,5 +6,6 @@ pub mod export;
 pub mod hr;
 pub mod ics;
 pub mod over_time;
+pub mod retention;
 pub mod schedule;
 pub mod team;

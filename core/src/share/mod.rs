@@ -2,6 +2,7 @@
 //! record, or only the changes the other side lacks, never the private preparation), and
 //! reading what a merge brought ([`review`]: changed fields and conflicting values).
 
+pub mod handover;
 mod package;
 pub mod review;
 pub mod tracked;

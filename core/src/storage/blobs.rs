@@ -51,7 +51,10 @@ pub enum LoadError {
 }
 
 /// The blob keys of a document, snapshots first.
-fn blob_keys(kv: &dyn KvStore, name: &DocName) -> Result<Vec<(BlobKind, String)>, KvError> {
+pub(crate) fn blob_keys(
+    kv: &dyn KvStore,
+    name: &DocName,
+) -> Result<Vec<(BlobKind, String)>, KvError> {
     let prefix = name.blob_prefix();
     let mut keys: Vec<(BlobKind, String)> = kv
         .keys()?
@@ -227,6 +230,22 @@ impl StoredDoc {
 
     pub fn name(&self) -> &DocName {
         &self.name
+    }
+
+    /// The keys of the blobs this copy was read from (and wrote).
+    pub fn known_keys(&self) -> Vec<String> {
+        self.known.keys().cloned().collect()
+    }
+
+    /// The key the next blob of this kind written from this copy will have.
+    pub fn next_key(&self, kind: BlobKind) -> String {
+        StorageKey::Blob {
+            doc: self.name.clone(),
+            kind,
+            writer: self.writer.clone(),
+            seq: self.next_seq,
+        }
+        .key()
     }
 
     /// Commits pending edits, stamped with `now_secs` (before sending them to a peer).
@@ -410,9 +429,24 @@ pub struct MemoryKv {
     /// When set, a `set` that would make the total size exceed this fails with
     /// [`KvError::QuotaExceeded`], like a browser's storage quota.
     pub quota: Option<usize>,
+    /// When set, this many more writes (sets and removals) succeed and every later one
+    /// fails, like a tab closed part-way through.
+    pub fail_after: Option<usize>,
 }
 
 impl MemoryKv {
+    /// Counts a write against `fail_after`.
+    fn write_allowed(&mut self) -> Result<(), KvError> {
+        match &mut self.fail_after {
+            Some(0) => Err(KvError::Unavailable("stopped part-way (test)".into())),
+            Some(n) => {
+                *n -= 1;
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
     pub fn used(&self) -> usize {
         self.map.iter().map(|(k, v)| k.len() + v.len()).sum()
     }
@@ -423,6 +457,7 @@ impl KvStore for MemoryKv {
         Ok(self.map.get(key).cloned())
     }
     fn set(&mut self, key: &str, value: &str) -> Result<(), KvError> {
+        self.write_allowed()?;
         if let Some(quota) = self.quota {
             let old = self.map.get(key).map_or(0, |v| key.len() + v.len());
             if self.used() - old + key.len() + value.len() > quota {
@@ -433,6 +468,7 @@ impl KvStore for MemoryKv {
         Ok(())
     }
     fn remove(&mut self, key: &str) -> Result<(), KvError> {
+        self.write_allowed()?;
         self.map.remove(key);
         Ok(())
     }

@@ -124,9 +124,14 @@ pub enum StorageKey {
     CrashReloads,
     /// Mailbox messages whose reading stopped the app: skipped at the next start.
     MailboxSkip,
+    /// A deletion under way: what it removes, so a start after an interruption finishes it
+    /// (see `workspace::erase`).
+    Erasing,
+    /// How many years discussions are kept (unset: no limit; see `reports::retention`).
+    Retention,
 }
 
-const FIXED: [(StorageKey, &str); 12] = [
+const FIXED: [(StorageKey, &str); 14] = [
     (StorageKey::Index, "index"),
     (StorageKey::Device, "device"),
     (StorageKey::DeviceKeys, "device-keys"),
@@ -139,6 +144,8 @@ const FIXED: [(StorageKey, &str); 12] = [
     (StorageKey::CrashNotice, "crash-notice"),
     (StorageKey::CrashReloads, "crash-reloads"),
     (StorageKey::MailboxSkip, "mailbox-skip"),
+    (StorageKey::Erasing, "erasing"),
+    (StorageKey::Retention, "retention-years"),
 ];
 
 impl StorageKey {

@@ -58,6 +58,10 @@ pub struct LocalMeta {
     /// Paired sync: the number of the last bundle taken in from each sender (hex id).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub seen_seq: BTreeMap<String, u64>,
+    /// Handed over to this device: the previous leader's device keys (hex), whose
+    /// signatures count as the leader's here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_leaders: Vec<String>,
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -41,7 +41,11 @@ use crate::share::words::{self, Mark, WordDiff};
 use crate::share::{merge_into, origin, Package, ShareError};
 use crate::{Day, Side};
 
+mod erase;
+mod handover;
 mod paired;
+pub use erase::{Erase, ErasePreview, ErasedDiscussion};
+pub use handover::{HandoverMade, HandoverTaken};
 pub use paired::{MailboxError, MailboxStatus, MailboxTaken};
 
 /// Something read from outside or from storage that might stop the app (Automerge 0.12
@@ -116,6 +120,10 @@ pub enum WorkspaceError {
     Decode(#[from] DecodeError),
     #[error("your copy of this discussion is damaged ({0}), so nothing was merged into it")]
     DamagedCopy(LoadError),
+    #[error(transparent)]
+    Handover(#[from] crate::share::handover::HandoverError),
+    #[error("what would be deleted changed after the confirmation was shown; nothing was deleted")]
+    EraseChanged,
 }
 
 impl From<EditError> for WorkspaceError {
@@ -233,6 +241,8 @@ pub enum Outside {
     Doc(DocName),
     /// What this device remembers about a discussion changed.
     Meta(String),
+    /// Another tab deleted a discussion: this tab let go of it.
+    Erased(String),
 }
 
 /// A discussion arriving through a live session on a device that did not have it: it
@@ -308,6 +318,10 @@ pub struct Workspace<K: KvStore> {
     travelled: BTreeSet<String>,
     /// Mailbox bundles published and not yet confirmed: the heads each covered.
     in_flight: paired::InFlight,
+    /// A deletion an earlier start left under way, finished (or not) when this opened.
+    resumed_erasing: Option<Result<(), String>>,
+    /// Discussions deleted (here or by another tab): their metadata is never written again.
+    erased: BTreeSet<String>,
 }
 
 /// The two parties' device keys for one discussion, as this device sees them.
@@ -409,6 +423,14 @@ impl<K: KvStore> Workspace<K> {
             keys_unsaved,
             travelled: BTreeSet::new(),
             in_flight: Default::default(),
+            resumed_erasing: None,
+            erased: BTreeSet::new(),
+        };
+        // Before anything is read: a deletion is all done or not at all.
+        ws.resumed_erasing = match ws.finish_erasing() {
+            Ok(false) => None,
+            Ok(true) => Some(Ok(())),
+            Err(e) => Some(Err(e.to_string())),
         };
         if first_run {
             ws.mark_existing_as_shared();
@@ -434,6 +456,12 @@ impl<K: KvStore> Workspace<K> {
         }
     }
 
+    /// A deletion an earlier start left under way: finished (`Ok`) or still not (`Err`,
+    /// with why) when the workspace opened; `None` when there was none.
+    pub fn resumed_erasing(&self) -> Option<&Result<(), String>> {
+        self.resumed_erasing.as_ref()
+    }
+
     /// This device's signing keys.
     pub fn device_keys(&self) -> &DeviceKeys {
         &self.keys
@@ -452,7 +480,20 @@ impl<K: KvStore> Workspace<K> {
             .collect();
         match self.side(id).side {
             Side::Leader => Trust {
-                leader: mine,
+                // A discussion handed over to this device: the previous leader's
+                // signatures are the leader's too.
+                leader: mine
+                    .into_iter()
+                    .chain(
+                        self.meta(id)
+                            .ok()
+                            .flatten()
+                            .map(|m| m.former_leaders)
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(|k| PublicKey::from_hex(k)),
+                    )
+                    .collect(),
                 employee: pinned,
             },
             Side::Employee => Trust {
@@ -575,6 +616,10 @@ impl<K: KvStore> Workspace<K> {
 
     fn create(&mut self, name: &DocName, doc: AutoCommit, now: i64) -> Result<(), KvError> {
         let stored = StoredDoc::create(&mut self.kv, name, doc, now, &self.writer)?;
+        if let DocName::Discussion(id) = name {
+            // Back whole (taken in again after a deletion): its notes are written again.
+            self.erased.remove(id);
+        }
         self.docs.insert(name.clone(), Ok(stored));
         Ok(())
     }
@@ -1105,6 +1150,10 @@ impl<K: KvStore> Workspace<K> {
 
     fn write_pending_meta(&mut self) -> Result<(), KvError> {
         for (id, meta) in self.pending_meta.clone() {
+            if self.erased.contains(&id) {
+                self.pending_meta.remove(&id);
+                continue;
+            }
             // Unreadable metadata is kept aside before it is replaced: nothing is deleted.
             if let Err(MetaError::Unreadable(_)) = LocalMeta::read(&self.kv, &id) {
                 if let Some(old) = self.kv.get(&StorageKey::Meta(id.clone()).key())? {
@@ -1592,6 +1641,17 @@ impl<K: KvStore> Workspace<K> {
                 Ok(Some(Outside::Index))
             }
             Some(StorageKey::Blob { doc, .. }) => {
+                if super::blobs::blob_keys(&self.kv, &doc)?.is_empty() {
+                    // Deleted by another tab: nothing of it is kept here or written again.
+                    self.docs.remove(&doc);
+                    self.dirty.remove(&doc);
+                    self.copies.forget(&doc);
+                    if let DocName::Discussion(id) = &doc {
+                        self.forget_discussion(id);
+                        return Ok(Some(Outside::Erased(id.clone())));
+                    }
+                    return Ok(Some(Outside::Doc(doc)));
+                }
                 let Some(Ok(stored)) = self.docs.get_mut(&doc) else {
                     // Not open here: the next read loads it as stored. Views showing it
                     // (an empty reflection, say) read again.

@@ -112,3 +112,35 @@ pub fn paired_discussion(
     ws.pair(id, random, now).unwrap();
     ws.package(id, true, now).unwrap()
 }
+
+/// One browser's storage, seen by two tabs.
+#[derive(Clone, Default)]
+pub struct SharedKv(pub std::rc::Rc<std::cell::RefCell<career_core::storage::blobs::MemoryKv>>);
+
+impl SharedKv {
+    /// A tab of this browser: its own actor and writer `n`.
+    pub fn tab(&self, n: u8) -> career_core::storage::workspace::Workspace<SharedKv> {
+        career_core::storage::workspace::Workspace::open(
+            self.clone(),
+            [n; 16],
+            &format!("tab{n}"),
+            [n; 32],
+            Box::new(career_core::storage::workspace::NoGuard),
+        )
+    }
+}
+
+impl career_core::storage::blobs::KvStore for SharedKv {
+    fn get(&self, key: &str) -> Result<Option<String>, career_core::storage::blobs::KvError> {
+        self.0.borrow().get(key)
+    }
+    fn set(&mut self, key: &str, value: &str) -> Result<(), career_core::storage::blobs::KvError> {
+        self.0.borrow_mut().set(key, value)
+    }
+    fn remove(&mut self, key: &str) -> Result<(), career_core::storage::blobs::KvError> {
+        self.0.borrow_mut().remove(key)
+    }
+    fn keys(&self) -> Result<Vec<String>, career_core::storage::blobs::KvError> {
+        self.0.borrow().keys()
+    }
+}

@@ -15,12 +15,13 @@ use career_core::model::method::PrepField;
 use career_core::model::prep::Prep;
 use career_core::storage::blobs::LoadError;
 use career_core::storage::keys::DocName;
-use career_core::storage::workspace::TextField;
+use career_core::storage::workspace::{Erase, TextField};
 use career_core::Side;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::erase::EraseButton;
 use crate::components::lazy::lazy;
 use crate::components::sync_status::SyncStatus;
 use crate::parts;
@@ -232,6 +233,9 @@ pub fn DiscussionPage() -> impl IntoView {
                         <button on:click=move |_| docs.download_raw(&name)>"Download its stored data"</button>
                         " " <A href="/">"Back to the start"</A>
                     </div>
+                    <section class="erase-zone">
+                        <EraseButton what=Erase::Discussion(id.get()) label="Delete this discussion from this device…" whose=String::new() testid="erase-discussion" />
+                    </section>
                 }.into_any()
             }
             Ok(_) if tab.get() == Tab::Meeting => ().into_any(),

@@ -8,6 +8,9 @@ use leptos::prelude::*;
 
 use super::review::ChangeList;
 use super::DiscussionCtx;
+use career_core::storage::workspace::Erase;
+
+use crate::components::erase::EraseButton;
 use crate::services::{DocStore, Sharing};
 
 /// Who signed what, what changed since, and the button to sign (again).
@@ -125,10 +128,18 @@ pub fn KeysPanel() -> impl IntoView {
                 let new_code = recorded.map(code_of).unwrap_or_default();
                 let id = d.id.clone();
                 view! {
-                    <p class="warning" data-testid="key-changed">{format!("{other}'s device key has changed. That happens when they use a new device or browser — or when someone else signed or wrote in their name. Signatures made with the new key are not verified until you accept it.")}</p>
+                    <p class="warning" data-testid="key-changed">{if keys.side == Side::Employee {
+                        format!("The leader's device key has changed. That happens when {other} uses a new device or browser, or when the discussion was handed over to a new leader — or when someone else signed or wrote in the leader's name. Signatures made with the new key are not verified until you accept it.")
+                    } else {
+                        format!("{other}'s device key has changed. That happens when they use a new device or browser — or when someone else signed or wrote in their name. Signatures made with the new key are not verified until you accept it.")
+                    }}</p>
                     <p>"Code with the key you had: " <code>{code_of(pinned)}</code></p>
                     <p>"Code with the new key: " <code data-testid="new-safety-code">{new_code}</code></p>
-                    <p>{format!("Ask {other} to read out the code on their screen. Accept the new key only if it matches the new code.")}</p>
+                    <p>{if keys.side == Side::Employee {
+                        format!("Ask whoever leads this discussion now ({other}, or their successor) to read out the code on their screen. Accept the new key only if it matches the new code.")
+                    } else {
+                        format!("Ask {other} to read out the code on their screen. Accept the new key only if it matches the new code.")
+                    }}</p>
                     <button class="no-print" data-testid="accept-key" on:click=move |_| docs.accept_key(&id)>"Accept the new key"</button>
                 }.into_any()
             }
@@ -209,5 +220,8 @@ pub fn Record() -> impl IntoView {
         <SignOffPanel />
         <KeysPanel />
         {record}
+        <section class="erase-zone no-print">
+            <EraseButton what=Erase::Discussion(ctx.id.get_untracked()) label="Delete this discussion from this device…" whose=String::new() testid="erase-discussion" />
+        </section>
     }
 }

@@ -3,6 +3,7 @@
 
 use career_core::live::mailbox::{PairingState, MAX_AGE_DAYS};
 use career_core::model::people::RosterText;
+use career_core::share::handover::{Handover, MAX_HANDOVER_BYTES};
 use career_core::share::{
     Contents, Package, ShareError, FILE_EXTENSION, MAX_LINK_CHARS, MAX_PACKAGE_BYTES,
 };
@@ -353,7 +354,29 @@ pub fn OpenFile() -> impl IntoView {
     let sharing = expect_context::<Sharing>();
     let messages = expect_context::<Messages>();
     let navigate = use_navigate();
+    let docs = expect_context::<DocStore>();
     let on_file = Callback::new(move |(name, bytes): Picked| {
+        // A handover file from a person's previous manager, or a shared discussion.
+        if Handover::is_handover(&bytes) {
+            match guard::reading(Reading::File, || docs.take_handover(&bytes)) {
+                Ok(taken) => {
+                    messages.info(format!(
+                        "{}'s career history from {} is on your people list: {} new discussion{}{}.{}",
+                        taken.name,
+                        if taken.from.trim().is_empty() { "their previous manager" } else { taken.from.trim() },
+                        taken.added,
+                        if taken.added == 1 { "" } else { "s" },
+                        if taken.merged > 0 { format!(", {} merged with your copy", taken.merged) } else { String::new() },
+                        if taken.with_prep { " The previous manager's preparation came with it." } else { "" },
+                    ));
+                    navigate(&format!("/people/{}", taken.person_id), Default::default());
+                }
+                Err(e) => messages.problem(format!(
+                    "{name} could not be opened: {e}. Nothing on this device was changed."
+                )),
+            }
+            return;
+        }
         let opened = open_package(sharing, messages, Reading::File, &name, || {
             Package::from_bytes(&bytes)
         });
@@ -362,8 +385,8 @@ pub fn OpenFile() -> impl IntoView {
         }
     });
     view! {
-        <FilePicker label="Open a file" accept=format!(".{FILE_EXTENSION}") testid="open-file"
-            max_bytes=MAX_PACKAGE_BYTES on_file=on_file />
+        <FilePicker label="Open a file" accept=format!(".{FILE_EXTENSION},.json,application/json") testid="open-file"
+            max_bytes=MAX_HANDOVER_BYTES.max(MAX_PACKAGE_BYTES) on_file=on_file />
     }
 }
 
