@@ -315,6 +315,13 @@ if (want('paired')) {
 if (want('cold')) {
   const { coldVisit } = await import('./cold-visit.mjs');
   await coldVisit(row);
+  // The same first visit with nothing but the floors (built by scripts/bench.sh).
+  const floorPkg = process.env.FLOOR_PKG;
+  const automerge = path.join(DATA, 'automerge-only.wasm');
+  if (floorPkg && fs.existsSync(floorPkg) && fs.existsSync(automerge)) {
+    const { coldFloor } = await import('./cold-floor.mjs');
+    await coldFloor(row, { floorPkg, automerge });
+  }
 }
 
 const chromium = browser.version();
