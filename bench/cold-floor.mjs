@@ -12,12 +12,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { PROFILES, throttledPage } from './cold-visit.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 5);
-const PROFILES = [
-  { name: '4G (9 Mbps, 60 ms RTT)', down: 9_000_000, up: 1_500_000, rtt: 60, budget: 1000 },
-  { name: 'slow 4G (1.6 Mbps, 150 ms RTT)', down: 1_600_000, up: 750_000, rtt: 150, budget: 2500 },
-];
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
 const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>floor</title>
@@ -57,14 +54,7 @@ export async function coldFloor(row, { floorPkg, automerge }) {
     for (const profile of PROFILES) {
       const times = [];
       for (let i = 0; i < RUNS; i++) {
-        const context = await browser.newContext();
-        const page = await context.newPage();
-        const cdp = await context.newCDPSession(page);
-        await cdp.send('Network.enable');
-        await cdp.send('Network.emulateNetworkConditions', {
-          offline: false, latency: profile.rtt, downloadThroughput: profile.down / 8, uploadThroughput: profile.up / 8,
-        });
-        await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+        const { context, page } = await throttledPage(browser, profile);
         const start = Date.now();
         await page.goto(url, { waitUntil: 'commit' });
         await page.waitForFunction(() => document.body?.dataset.ready === '1', null, { timeout: 120000 });

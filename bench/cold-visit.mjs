@@ -14,11 +14,25 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.RUNS ?? 5);
-const PROFILES = [
+export const PROFILES = [
   { name: '4G (9 Mbps, 60 ms RTT)', down: 9_000_000, up: 1_500_000, rtt: 60, budget: 1000 },
   { name: 'slow 4G (1.6 Mbps, 150 ms RTT)', down: 1_600_000, up: 750_000, rtt: 150, budget: 2500 },
 ];
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+/// A page in a fresh context (nothing cached) with the CPU 4× slower and the network shaped
+/// like `profile`.
+export async function throttledPage(browser, profile) {
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: profile.rtt, downloadThroughput: profile.down / 8, uploadThroughput: profile.up / 8,
+  });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  return { context, page, cdp };
+}
 
 /// Measures; calls `row(what, value, budget, ok, note)` once per network profile.
 export async function coldVisit(row) {
@@ -30,14 +44,7 @@ export async function coldVisit(row) {
       const times = [];
       let bytes = 0;
       for (let i = 0; i < RUNS; i++) {
-        const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
-        const page = await context.newPage();
-        const cdp = await context.newCDPSession(page);
-        await cdp.send('Network.enable');
-        await cdp.send('Network.emulateNetworkConditions', {
-          offline: false, latency: profile.rtt, downloadThroughput: profile.down / 8, uploadThroughput: profile.up / 8,
-        });
-        await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+        const { context, page, cdp } = await throttledPage(browser, profile);
         let received = 0;
         cdp.on('Network.loadingFinished', (e) => { received += e.encodedDataLength; });
         const start = Date.now();
