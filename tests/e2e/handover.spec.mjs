@@ -1,6 +1,6 @@
 // Handing a person over (issue #20): Maria hands Sam over to Jo with a file; Jo (a third
-// browser) has Sam's whole history — the agreed, signed discussion, its open action, year
-// over year — and no preparation text; Sam's device then exchanges with Jo and confirms the
+// browser) has Sam's whole history — two discussions, the agreed and signed one with its
+// open action, year over year — and no preparation text; Sam's device then exchanges with Jo and confirms the
 // new leader's key; Maria deletes Sam afterwards; an altered file changes nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setUp, screenshot } from './harness.mjs';
-import { App, assertNoErrors, managerStarts, openLink, otherDevice, shareLink } from './pages.mjs';
+import { App, assertNoErrors, managerStarts, newDiscussionWithNote, openLink, otherDevice, shareLink } from './pages.mjs';
 
 let env, maria;
 before(async () => {
@@ -50,20 +50,23 @@ test('Maria hands Sam over to Jo: the history, signatures and actions move, the 
   await openLink(page, await shareLink(sam.page));
   await page.getByTestId('notice').first().waitFor();
 
+  // A second discussion, so that the history has a year over year to show.
+  await newDiscussionWithNote(maria, 'Sam Okafor', 'second-discussion-note');
+
   // Maria hands Sam over, without her preparation.
   await maria.open('/');
   await maria.people().openPerson('Sam Okafor');
   await page.getByTestId('handover-person').click();
   const sheet = page.getByTestId('handover-sheet');
   await sheet.waitFor();
-  assert.match(await sheet.textContent(), /their 1 discussion led on this device/);
+  assert.match(await sheet.textContent(), /their 2 discussions led on this device/);
   await sheet.getByTestId('handover-with-prep').check();
   await sheet.getByTestId('handover-prep-warning').waitFor();
   await screenshot(page, 'handover-sheet-768x1024', { fullPage: false });
   await sheet.getByTestId('handover-with-prep').uncheck();
   const handed = await download(page, () => sheet.getByTestId('handover-save').click());
   assert.equal(handed.name, 'career-talk-handover-sam-okafor.json');
-  assert.match(await sheet.getByTestId('handover-saved').textContent(), /1 discussion, without your private preparation/);
+  assert.match(await sheet.getByTestId('handover-saved').textContent(), /2 discussions, without your private preparation/);
   assert.ok(!fs.readFileSync(handed.file, 'utf8').includes('"p.'), 'no preparation document in the file');
 
   // Jo, a third browser, opens the file.
@@ -73,12 +76,14 @@ test('Maria hands Sam over to Jo: the history, signatures and actions move, the 
   await jo.page.getByTestId('manager-name').fill('Jo Park');
   await jo.page.getByTestId('manager-name').press('Tab');
   await jo.page.getByTestId('open-file').setInputFiles(handed.file);
-  await jo.page.getByTestId('notice').filter({ hasText: "Sam Okafor's career history from Maria Lund is on your people list: 1 new discussion." }).waitFor();
+  await jo.page.getByTestId('notice').filter({ hasText: "Sam Okafor's career history from Maria Lund is on your people list: 2 new discussions." }).waitFor();
   await jo.page.getByTestId('discussion-item').first().waitFor();
   assert.equal(await jo.page.getByTestId('person-name').textContent(), 'Sam Okafor');
   assert.match(await jo.page.getByTestId('signed-badge').textContent(), /^Agreed /, 'the signatures verify on Jo’s device');
+  assert.equal(await jo.page.getByTestId('discussion-item').count(), 2);
+  await jo.page.getByTestId('compare').first().waitFor();
   await screenshot(jo.page, 'handover-new-manager-1024x768', { fullPage: false });
-  await jo.page.getByTestId('discussion-item').first().locator('a').click();
+  await jo.page.getByTestId('discussion-item').filter({ has: jo.page.getByTestId('signed-badge') }).locator('a').click();
   await jo.page.getByTestId('tab-prepare').waitFor();
   assert.equal(await jo.app.discussion().value('prep-potential'), '', "Jo's own preparation starts empty");
   await jo.app.discussion().tab('plan');
@@ -105,8 +110,8 @@ test('Maria hands Sam over to Jo: the history, signatures and actions move, the 
   await page.getByTestId('handover-erase').click();
   await page.getByTestId('erase-sheet').waitFor();
   await page.getByTestId('erase-confirm').click();
-  await page.getByTestId('notice').filter({ hasText: 'Sam Okafor and 1 discussion were deleted from this device.' }).waitFor();
-  assert.doesNotMatch(decodedValues(await stored(page)), /Sam Okafor|Lead the on-call/);
+  await page.getByTestId('notice').filter({ hasText: 'Sam Okafor and 2 discussions were deleted from this device.' }).waitFor();
+  assert.doesNotMatch(decodedValues(await stored(page)), /Sam Okafor|Lead the on-call|second-discussion-note/);
 
   // An altered file: refused, and nothing on Jo's device changes.
   const altered = path.join(os.tmpdir(), `altered-${Date.now()}.json`);
