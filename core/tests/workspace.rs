@@ -1309,10 +1309,17 @@ fn signed_with_prep() -> (Workspace<MemoryKv>, Workspace<MemoryKv>, String) {
     (leader, employee, id)
 }
 
+/// Whether the leader's signature on discussion `id` verifies on this device.
+fn leader_verified(ws: &mut Workspace<MemoryKv>, id: &str) -> bool {
+    ws.sign_off(id).unwrap().leader.unwrap().check.is_verified()
+}
+
 #[test]
 fn a_handover_carries_the_history_signatures_and_actions_and_no_preparation_unless_chosen() {
     let (mut maria, mut sam, id) = signed_with_prep();
-    let made = maria.handover(SAM_ID, false, day("2026-12-01")).unwrap();
+    let made = maria
+        .handover(SAM_ID, false, day("2026-12-01"), NOW)
+        .unwrap();
     assert_eq!((made.discussions, made.damaged), (1, 0));
     assert_eq!(
         made.handover.documents.keys().collect::<Vec<_>>(),
@@ -1323,7 +1330,7 @@ fn a_handover_carries_the_history_signatures_and_actions_and_no_preparation_unle
 
     let mut jo = new_manager();
     let taken = jo.take_handover(file.as_bytes(), NOW).unwrap();
-    assert_eq!((taken.added, taken.merged, taken.with_prep), (1, 0, false));
+    assert_eq!((taken.added, taken.merged, taken.preps), (1, 0, 0));
     assert_eq!(
         (taken.name.as_str(), taken.from.as_str()),
         ("Sam Okafor", "Maria Lund")
@@ -1349,13 +1356,7 @@ fn a_handover_carries_the_history_signatures_and_actions_and_no_preparation_unle
     // Stored: the next start reads the same.
     jo.save(NOW).unwrap();
     let mut again = device(jo.kv().clone(), 10);
-    assert!(again
-        .sign_off(&id)
-        .unwrap()
-        .leader
-        .unwrap()
-        .check
-        .is_verified());
+    assert!(leader_verified(&mut again, &id));
 
     // Jo continues with Sam: Sam's device sees the leader's new key as a change to confirm.
     let notes = TextField::Discussion(id.clone(), DiscussionText::Notes);
@@ -1369,6 +1370,8 @@ fn a_handover_carries_the_history_signatures_and_actions_and_no_preparation_unle
     );
     sam.accept_key(&id).unwrap();
     assert!(!sam.keys_of(&id).unwrap().changed());
+    // Maria's signature still counts on Sam's device after he accepted Jo's key.
+    assert!(leader_verified(&mut sam, &id));
     // The record still says who led it.
     assert_eq!(sam.discussion(&id).unwrap().manager.name, "Maria Lund");
 
@@ -1377,8 +1380,21 @@ fn a_handover_carries_the_history_signatures_and_actions_and_no_preparation_unle
     assert_eq!((taken.added, taken.merged), (0, 1));
     assert_eq!(jo.discussion(&id).unwrap().notes.as_str(), "From Jo");
 
+    // Jo hands Sam over again, to Kim: Maria's signature still verifies there.
+    jo.save(NOW).unwrap();
+    let file2 = jo
+        .handover(SAM_ID, false, day("2026-12-02"), NOW)
+        .unwrap()
+        .handover
+        .to_json();
+    let mut kim = new_manager();
+    kim.take_handover(file2.as_bytes(), NOW).unwrap();
+    assert!(leader_verified(&mut kim, &id));
+
     // With the preparation ticked, it travels too.
-    let made = maria.handover(SAM_ID, true, day("2026-12-01")).unwrap();
+    let made = maria
+        .handover(SAM_ID, true, day("2026-12-01"), NOW)
+        .unwrap();
     assert!(made.handover.documents.contains_key(&format!("p.{id}")));
     let mut kim = new_manager();
     kim.take_handover(made.handover.to_json().as_bytes(), NOW)
@@ -1394,7 +1410,7 @@ fn a_handover_file_that_is_damaged_newer_or_about_an_unrelated_history_changes_n
     use career_core::share::handover::HandoverError;
     let (mut maria, _, id) = signed_with_prep();
     let file = maria
-        .handover(SAM_ID, false, day("2026-12-01"))
+        .handover(SAM_ID, false, day("2026-12-01"), NOW)
         .unwrap()
         .handover
         .to_json();
@@ -1405,7 +1421,7 @@ fn a_handover_file_that_is_damaged_newer_or_about_an_unrelated_history_changes_n
         (
             "truncated",
             truncated.as_bytes(),
-            "not a Career Talk handover",
+            "incomplete or has been altered",
         ),
         (
             "altered",
@@ -1443,4 +1459,81 @@ fn a_handover_file_that_is_damaged_newer_or_about_an_unrelated_history_changes_n
     other.save(NOW).unwrap();
     assert_eq!(other.kv().map, before);
     assert_eq!(other_id, id, "the same discussion id, another history");
+}
+
+#[test]
+fn a_handover_stopped_by_full_storage_is_undone_and_a_file_cannot_make_the_employee_a_leader() {
+    use career_core::share::handover::Handover;
+    let (mut maria, sam, id) = signed_with_prep();
+    let made = maria
+        .handover(SAM_ID, false, day("2026-12-01"), NOW)
+        .unwrap();
+    let file = made.handover.to_json();
+    // Storage has room for the discussion but not its preparation: nothing of Sam stays,
+    // even after a save.
+    let mut kv = new_manager().kv().clone();
+    let room = made.handover.documents[&format!("d.{id}")].len() + 200;
+    kv.quota = Some(kv.used() + room);
+    let mut jo = device(kv, 9);
+    let before = jo.kv().map.clone();
+    assert!(jo.take_handover(file.as_bytes(), NOW).is_err());
+    let _ = jo.save(NOW);
+    assert_eq!(jo.kv().map, before);
+    assert!(jo.roster().unwrap().person(SAM_ID).is_none());
+    assert!(jo.index().discussions.is_empty());
+    // A file that lists the employee's key among the leader's: that key is never taken.
+    let mut forged = made.handover.clone();
+    forged
+        .leader_keys
+        .push(sam.device_keys().current.public().to_hex());
+    let mut jo = new_manager();
+    jo.take_handover(forged.to_json().as_bytes(), NOW).unwrap();
+    let former = jo.meta(&id).unwrap().unwrap().former_leaders;
+    assert!(former.contains(&maria.device_keys().current.public().to_hex()));
+    assert!(!former.contains(&sam.device_keys().current.public().to_hex()));
+    assert!(Handover::is_handover(
+        format!("\u{feff}  {file}").as_bytes()
+    ));
+}
+
+#[test]
+fn a_discussion_that_never_left_the_device_is_handed_over_without_the_text_deleted_from_it() {
+    let (mut maria, id) = leader();
+    let notes = TextField::Discussion(id.clone(), DiscussionText::Notes);
+    type_text(&mut maria, &notes, "", "secret-typed-then-deleted");
+    maria.save(NOW).unwrap();
+    let len = "secret-typed-then-deleted".len();
+    maria
+        .splice(
+            &notes,
+            &Splice {
+                at: 0,
+                delete: len,
+                insert: "kept".into(),
+            },
+            NOW,
+        )
+        .unwrap();
+    maria.save(NOW).unwrap();
+    let made = maria
+        .handover(SAM_ID, false, day("2026-12-01"), NOW)
+        .unwrap();
+    let mut jo = new_manager();
+    jo.take_handover(made.handover.to_json().as_bytes(), NOW)
+        .unwrap();
+    assert_eq!(jo.discussion(&id).unwrap().notes.as_str(), "kept");
+    // No version of the handed-over history holds the deleted text.
+    let bytes = jo.raw_entries(&DocName::Discussion(id.clone())).unwrap();
+    let mut doc = career_core::AutoCommit::new();
+    for (_, v) in bytes {
+        use base64::Engine;
+        doc.load_incremental(&base64::engine::general_purpose::STANDARD.decode(v).unwrap())
+            .unwrap();
+    }
+    for change in doc.get_changes(&[]) {
+        let at = doc.fork_at(&[change.hash()]).unwrap();
+        if let Ok(d) = career_core::model::discussion::read(&at) {
+            assert!(!d.notes.as_str().contains("secret"));
+        }
+    }
 }

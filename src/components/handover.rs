@@ -65,7 +65,7 @@ fn HandOverSheet(person_id: String, name: String, on_close: Callback<()>) -> imp
                     String::new()
                 };
                 saved.set(Some(format!(
-                    "Saved {file}: {} discussion{}{}.{damaged}",
+                    "Your browser saves {file}: {} discussion{}{}.{damaged}",
                     made.discussions,
                     if made.discussions == 1 { "" } else { "s" },
                     if made.with_prep {
@@ -82,7 +82,7 @@ fn HandOverSheet(person_id: String, name: String, on_close: Callback<()>) -> imp
         <Sheet labelled_by="handover-title" testid="handover-sheet" on_close=on_close>
             <h2 id="handover-title">{format!("Hand over {name} to a new manager")}</h2>
             <p>{format!(
-                "A file for {name}'s next manager with their {count} discussion{} led on this device: every answer, the plan and its actions, and the signatures, which still verify on the new manager's device. They open it with “Open a file” on their start page; their own preparation starts empty.",
+                "A file for {name}'s next manager with their {count} discussion{} led on this device: every answer, the plan and its actions, and the signatures with this device's keys, so that the new manager's device can check them. They open it with “Open a file” on their start page; their own preparation starts empty.",
                 if count == 1 { "" } else { "s" }
             )}</p>
             <label class="check">
@@ -94,7 +94,7 @@ fn HandOverSheet(person_id: String, name: String, on_close: Callback<()>) -> imp
             <Show when=move || with_prep.get()>
                 <p class="warning" data-testid="handover-prep-warning">{warning.clone()}</p>
             </Show>
-            <p class="help">"Keep the file to yourself until it reaches the new manager: it holds the whole record."</p>
+            <p class="help">{format!("Keep the file to yourself until it reaches the new manager: it holds the whole record with its history of edits and, for discussions paired for sync, their sync key. Until you delete {name} here, this device stays in that sync too.")}</p>
             {move || saved.get().map(|text| view! {
                 <p class="ok" role="status" data-testid="handover-saved">{text}</p>
             })}

@@ -670,7 +670,17 @@ impl DocStore {
     /// The handover file for a person (their preparation only when `with_prep`).
     pub fn handover(&self, person_id: &str, with_prep: bool) -> AppResult<HandoverMade> {
         self.flush();
-        Ok(self.with(|ws| ws.handover(person_id, with_prep, clock::today()))??)
+        let made =
+            self.with(|ws| ws.handover(person_id, with_prep, clock::today(), clock::now_secs()))??;
+        // A discussion that never left this device got a fresh history (stored at once) and
+        // counts as shared from now on.
+        for name in made.handover.documents.keys() {
+            if let Some(DocName::Discussion(id)) = DocName::parse(name) {
+                self.notify(Topic::Merges(id.clone()));
+                self.notify(Topic::Meta(id));
+            }
+        }
+        Ok(made)
     }
 
     /// Takes a handover file in (checked whole before anything changes).

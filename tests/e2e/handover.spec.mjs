@@ -76,7 +76,7 @@ test('Maria hands Sam over to Jo: the history, signatures and actions move, the 
   await jo.page.getByTestId('manager-name').fill('Jo Park');
   await jo.page.getByTestId('manager-name').press('Tab');
   await jo.page.getByTestId('open-file').setInputFiles(handed.file);
-  await jo.page.getByTestId('notice').filter({ hasText: "Sam Okafor's career history from Maria Lund is on your people list: 2 new discussions." }).waitFor();
+  await jo.page.getByTestId('notice').filter({ hasText: "Sam Okafor's career history is on your people list: 2 new discussions. The file names Maria Lund as the previous manager." }).waitFor();
   await jo.page.getByTestId('discussion-item').first().waitFor();
   assert.equal(await jo.page.getByTestId('person-name').textContent(), 'Sam Okafor');
   assert.match(await jo.page.getByTestId('signed-badge').textContent(), /^Agreed /, 'the signatures verify on Jo’s device');

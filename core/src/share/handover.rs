@@ -24,14 +24,16 @@ use crate::storage::keys::DocName;
 
 pub const FORMAT: &str = "career-talk/handover";
 pub const VERSION: u32 = 1;
-/// The largest handover file taken in.
-pub const MAX_HANDOVER_BYTES: usize = 50 * 1024 * 1024;
+/// The largest handover file taken in (a browser keeps about 5 MB for the whole app).
+pub const MAX_HANDOVER_BYTES: usize = 10 * 1024 * 1024;
+/// At most this many device keys of the outgoing manager are taken from a file.
+pub const MAX_LEADER_KEYS: usize = 16;
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum HandoverError {
     #[error("this is not a Career Talk handover file")]
     NotAHandover,
-    #[error("the handover file is too large ({0} MB; the limit is 50 MB)")]
+    #[error("the handover file is too large ({0} MB; the limit is 10 MB)")]
     TooLarge(usize),
     #[error("this handover file was made by a newer version of Career Talk (version {0})")]
     NewerVersion(u32),
@@ -144,14 +146,15 @@ impl Handover {
     }
 
     /// Whether `bytes` look like a handover file at all (for a picker that takes several
-    /// kinds of file): JSON naming this format.
+    /// kinds of file): JSON that names this format near its start, even if it is cut short.
     pub fn is_handover(bytes: &[u8]) -> bool {
-        #[derive(Deserialize)]
-        struct Head {
-            format: String,
-        }
-        bytes.first() == Some(&b'{')
-            && serde_json::from_slice::<Head>(bytes).is_ok_and(|h| h.format == FORMAT)
+        let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+        let start = text
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(text.len());
+        let head = &text[start..text.len().min(start + 256)];
+        head.first() == Some(&b'{') && head.windows(FORMAT.len()).any(|w| w == FORMAT.as_bytes())
     }
 
     /// Parses and checks everything before anything is taken in.
@@ -159,8 +162,15 @@ impl Handover {
         if bytes.len() > MAX_HANDOVER_BYTES {
             return Err(HandoverError::TooLarge(bytes.len() / (1024 * 1024)));
         }
-        let value: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|_| HandoverError::NotAHandover)?;
+        let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+        let value: serde_json::Value = serde_json::from_slice(text).map_err(|_| {
+            // Cut short or garbled, but it was one.
+            if Handover::is_handover(bytes) {
+                HandoverError::Corrupted
+            } else {
+                HandoverError::NotAHandover
+            }
+        })?;
         if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
             return Err(HandoverError::NotAHandover);
         }
@@ -176,7 +186,7 @@ impl Handover {
         if handover.digest != digest_of(&handover) {
             return Err(HandoverError::Corrupted);
         }
-        if !is_valid_id(&handover.person.id) {
+        if !is_valid_id(&handover.person.id) || handover.leader_keys.len() > MAX_LEADER_KEYS {
             return Err(HandoverError::Corrupted);
         }
         let mut discussions: BTreeMap<String, (AutoCommit, Option<AutoCommit>)> = BTreeMap::new();

@@ -62,6 +62,10 @@ pub struct LocalMeta {
     /// signatures count as the leader's here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub former_leaders: Vec<String>,
+    /// The other party's keys pinned before a change the person accepted (hex): their
+    /// earlier signatures still count.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_pinned: Vec<String>,
 }
 
 fn is_zero(n: &u64) -> bool {

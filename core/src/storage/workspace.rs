@@ -467,37 +467,29 @@ impl<K: KvStore> Workspace<K> {
         &self.keys
     }
 
-    /// Which keys this device accepts for each party of a discussion.
+    /// Which keys this device accepts for each party of a discussion: its own (and, after a
+    /// handover, the previous leader's) for its side; the pinned key, and keys pinned before
+    /// an accepted change, for the other.
     fn trust(&self, id: &str) -> Trust {
+        let meta = self.meta(id).ok().flatten().unwrap_or_default();
+        let keys = |hex: &[String]| -> Vec<PublicKey> {
+            hex.iter().filter_map(|k| PublicKey::from_hex(k)).collect()
+        };
         let mine: Vec<PublicKey> = self.keys.all().collect();
-        let pinned: Vec<PublicKey> = self
-            .meta(id)
-            .ok()
-            .flatten()
-            .and_then(|m| m.pinned)
-            .and_then(|k| PublicKey::from_hex(&k))
+        let mut other: Vec<PublicKey> = meta
+            .pinned
+            .as_deref()
+            .and_then(PublicKey::from_hex)
             .into_iter()
             .collect();
+        other.extend(keys(&meta.former_pinned));
         match self.side(id).side {
             Side::Leader => Trust {
-                // A discussion handed over to this device: the previous leader's
-                // signatures are the leader's too.
-                leader: mine
-                    .into_iter()
-                    .chain(
-                        self.meta(id)
-                            .ok()
-                            .flatten()
-                            .map(|m| m.former_leaders)
-                            .unwrap_or_default()
-                            .iter()
-                            .filter_map(|k| PublicKey::from_hex(k)),
-                    )
-                    .collect(),
-                employee: pinned,
+                leader: mine.into_iter().chain(keys(&meta.former_leaders)).collect(),
+                employee: other,
             },
             Side::Employee => Trust {
-                leader: pinned,
+                leader: other,
                 employee: mine,
             },
         }
@@ -525,6 +517,13 @@ impl<K: KvStore> Workspace<K> {
         let state = self.keys_of(id)?;
         if let Some(recorded) = state.recorded.filter(|k| !self.keys.owns(k)) {
             let mut meta = self.meta_to_change(id);
+            // The key pinned before keeps counting for what it signed then (the leader's
+            // earlier device, or the leader before a handover).
+            if let Some(old) = meta.pinned.take() {
+                if old != recorded.to_hex() && !meta.former_pinned.contains(&old) {
+                    meta.former_pinned.push(old);
+                }
+            }
             meta.pinned = Some(recorded.to_hex());
             self.write_meta(id, meta);
         }

@@ -361,13 +361,13 @@ pub fn OpenFile() -> impl IntoView {
             match guard::reading(Reading::File, || docs.take_handover(&bytes)) {
                 Ok(taken) => {
                     messages.info(format!(
-                        "{}'s career history from {} is on your people list: {} new discussion{}{}.{}",
+                        "{}'s career history is on your people list: {} new discussion{}{}.{} The file names {} as the previous manager.",
                         taken.name,
-                        if taken.from.trim().is_empty() { "their previous manager" } else { taken.from.trim() },
                         taken.added,
                         if taken.added == 1 { "" } else { "s" },
                         if taken.merged > 0 { format!(", {} merged with your copy", taken.merged) } else { String::new() },
-                        if taken.with_prep { " The previous manager's preparation came with it." } else { "" },
+                        if taken.preps > 0 { " The previous manager's preparation came with it." } else { "" },
+                        if taken.from.trim().is_empty() { "no one" } else { taken.from.trim() },
                     ));
                     navigate(&format!("/people/{}", taken.person_id), Default::default());
                 }

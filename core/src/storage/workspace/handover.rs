@@ -2,9 +2,14 @@
 //! manager's device, and taking it in on the new manager's, where the person's history
 //! becomes theirs — their own preparation starting empty unless the file holds the old one.
 
+use automerge::AutoCommit;
+
 use super::{Workspace, WorkspaceError};
+use crate::model::discussion;
+use crate::model::method::{Indicator, PrepField};
 use crate::model::people::{Person, RosterEdit};
-use crate::model::prep;
+use crate::model::prep::{self, PrepEdit};
+use crate::model::trust::{self, PublicKey};
 use crate::share::handover::{Handover, HandoverError};
 use crate::share::origin;
 use crate::storage::backup::check_kind;
@@ -27,27 +32,31 @@ pub struct HandoverMade {
 pub struct HandoverTaken {
     pub person_id: String,
     pub name: String,
+    /// The outgoing manager's name, as the file gives it.
     pub from: String,
     /// Discussions new on this device.
     pub added: usize,
     /// Discussions this device had, merged with the file's copy.
     pub merged: usize,
-    pub with_prep: bool,
+    /// Preparations taken from the file (none when this device had its own).
+    pub preps: usize,
 }
 
 impl<K: KvStore> Workspace<K> {
     /// The handover file for a person on this device's people list: every discussion this
-    /// device leads with them, and the private preparation only when `with_prep`.
+    /// device leads with them, and the private preparation only when `with_prep`. A
+    /// discussion that never left this device gets a fresh history first (as before a first
+    /// share), so text typed and deleted does not travel; a preparation travels as its
+    /// current text only.
     pub fn handover(
         &mut self,
         person_id: &str,
         with_prep: bool,
         today: Day,
+        now: i64,
     ) -> Result<HandoverMade, WorkspaceError> {
         let roster = self.roster()?;
-        let person = roster.person(person_id).ok_or(LoadError::NotFound)?;
-        let keys = self.keys.all().map(|k| k.to_hex()).collect();
-        let mut handover = Handover::new(person, &roster.manager, keys, today);
+        let person = roster.person(person_id).ok_or(LoadError::NotFound)?.clone();
         let ids: Vec<String> = self
             .index
             .of_person(person_id)
@@ -55,24 +64,50 @@ impl<K: KvStore> Workspace<K> {
             .filter(|(_, e)| !e.shared_with_me)
             .map(|(id, _)| id.clone())
             .collect();
+        // This device's keys, and those of leaders before it: a third manager verifies them
+        // all.
+        let mut keys: Vec<String> = self.keys.all().map(|k| k.to_hex()).collect();
+        for id in &ids {
+            if let Ok(Some(meta)) = self.meta(id) {
+                for k in meta.former_leaders {
+                    if !keys.contains(&k) {
+                        keys.push(k);
+                    }
+                }
+            }
+        }
+        keys.truncate(crate::share::handover::MAX_LEADER_KEYS);
+        let mut handover = Handover::new(&person, &roster.manager, keys, today);
         let (mut discussions, mut damaged) = (0, 0);
         for id in ids {
             let name = DocName::Discussion(id.clone());
             match self.stored(&name) {
-                Ok(stored) => handover.add(&name, &stored.to_bytes()),
+                Ok(_) => {}
                 Err(LoadError::Damaged(_)) => {
                     damaged += 1;
                     continue;
                 }
                 Err(e) => return Err(e.into()),
             }
+            self.fresh_history_before_first_share(&id, now)?;
+            let stored = self.stored(&name)?;
+            handover.add(&name, &stored.to_bytes());
             discussions += 1;
             if with_prep {
-                let name = DocName::Prep(id.clone());
-                match self.stored(&name) {
-                    Ok(stored) => handover.add(&name, &stored.to_bytes()),
-                    Err(LoadError::NotFound | LoadError::Damaged(_)) => {}
-                    Err(e) => return Err(e.into()),
+                if let Ok(p) = self.prep(&id) {
+                    // Its current text only, in a history of its own.
+                    let mut doc = self.new_doc();
+                    prep::create(&mut doc, &id)?;
+                    for f in PrepField::ALL {
+                        prep::apply(&mut doc, PrepEdit::Field(f, p.get(f).to_string()))?;
+                    }
+                    for i in Indicator::ALL {
+                        prep::apply(&mut doc, PrepEdit::Indicator(i, p.indicators.get(i)))?;
+                    }
+                    doc.commit_with(
+                        automerge::transaction::CommitOptions::default().with_time(now),
+                    );
+                    handover.add(&DocName::Prep(id.clone()), &doc.save());
                 }
             }
         }
@@ -86,43 +121,130 @@ impl<K: KvStore> Workspace<K> {
 
     /// Takes a handover file in: the person joins this device's people list (unless they
     /// are on it already), their discussions become this device's to lead, with an empty
-    /// preparation of its own unless the file holds one. Everything is checked first: a
-    /// file that cannot be read, or a person or discussion already here with a history
-    /// that did not come from it, changes nothing.
+    /// preparation of its own unless the file holds one. Everything is checked and merged
+    /// on trial copies first: a file that cannot be read, or a person or discussion already
+    /// here with a history that did not come from it, changes nothing; a write that fails
+    /// part-way (storage full) is undone.
     pub fn take_handover(
         &mut self,
         bytes: &[u8],
         now: i64,
     ) -> Result<HandoverTaken, WorkspaceError> {
-        let mut checked = Handover::parse(bytes)?;
-        let h = checked.handover.clone();
-        let unrelated = || HandoverError::Unrelated(h.person.name.clone());
+        let checked = Handover::parse(bytes)?;
+        let h = checked.handover;
+        let unrelated = || WorkspaceError::from(HandoverError::Unrelated(h.person.name.clone()));
         let roster = self.roster()?;
-        // Every check before the first change.
-        for (id, (doc, _)) in checked.discussions.iter_mut() {
+        // 1. Every check, and every merge on a trial copy.
+        let mut new = Vec::new();
+        let mut merges = Vec::new();
+        let mut employee_keys = Vec::new();
+        for (id, (mut incoming, incoming_prep)) in checked.discussions {
             let name = DocName::Discussion(id.clone());
+            if let Some(k) = trust::recorded_key(&incoming, Side::Employee) {
+                employee_keys.push(k);
+            }
             match self.stored(&name) {
                 Ok(stored) => {
-                    if origin(&mut stored.doc) != origin(doc) {
-                        return Err(unrelated().into());
+                    if origin(&mut stored.doc) != origin(&mut incoming) {
+                        return Err(unrelated());
                     }
+                    let mut trial = stored.doc.fork();
+                    trial
+                        .merge(&mut incoming)
+                        .map_err(|e| e.to_string())
+                        .and_then(|_| check_kind(&name.key(), &trial))
+                        .map_err(|e| HandoverError::Damaged(name.key(), e))?;
+                    let d = discussion::read(&trial)?;
+                    if d.id != id || d.person_id != h.person.id {
+                        return Err(unrelated());
+                    }
+                    // This device's own copy as the employee cannot become the leader's.
+                    if self.side(&id).side == Side::Employee || self.meta(&id).is_err() {
+                        return Err(unrelated());
+                    }
+                    merges.push((id, trial));
                 }
-                Err(LoadError::NotFound) => {}
+                Err(LoadError::NotFound) => new.push((id, incoming, incoming_prep)),
                 Err(e) => return Err(WorkspaceError::DamagedCopy(e)),
-            }
-            if self.index.discussions.contains_key(id) && self.side(id).side == Side::Employee {
-                // This device is the employee's own: it cannot lead it.
-                return Err(unrelated().into());
             }
         }
         if roster.person(&h.person.id).is_some() {
-            let here = self.index.of_person(&h.person.id);
-            if here
+            let in_file: Vec<&String> = merges.iter().map(|(id, _)| id).collect();
+            if self
+                .index
+                .of_person(&h.person.id)
                 .iter()
-                .any(|(id, _)| !checked.discussions.contains_key(*id))
+                .any(|(id, _)| !in_file.contains(id))
             {
-                return Err(unrelated().into());
+                return Err(unrelated());
             }
+        }
+        // The outgoing manager's keys, never a key the records give the employee.
+        let former: Vec<String> = h
+            .leader_keys
+            .iter()
+            .filter(|k| PublicKey::from_hex(k).is_some_and(|k| !employee_keys.contains(&k)))
+            .cloned()
+            .collect();
+
+        // 2. The new documents, written; undone if one cannot be.
+        let (added, merged) = (new.len(), merges.len());
+        let ids: Vec<String> = new
+            .iter()
+            .map(|(id, _, _)| id.clone())
+            .chain(merges.iter().map(|(id, _)| id.clone()))
+            .collect();
+        let mut preps = 0;
+        let mut written: Vec<DocName> = Vec::new();
+        let mut write =
+            |ws: &mut Self, name: DocName, doc: AutoCommit| -> Result<(), WorkspaceError> {
+                ws.create(&name, doc.with_actor(ws.actor.clone()), now)?;
+                written.push(name);
+                Ok(())
+            };
+        let mut result = Ok(());
+        for (id, doc, incoming_prep) in new {
+            let prep_doc = match incoming_prep {
+                Some(p) => {
+                    preps += 1;
+                    p
+                }
+                None => {
+                    let mut doc = self.new_doc();
+                    prep::create(&mut doc, &id)?;
+                    doc
+                }
+            };
+            result = write(self, DocName::Discussion(id.clone()), doc).and_then(|_| {
+                match self.stored(&DocName::Prep(id.clone())) {
+                    Err(LoadError::NotFound) => write(self, DocName::Prep(id.clone()), prep_doc),
+                    _ => Ok(()),
+                }
+            });
+            if result.is_err() {
+                break;
+            }
+        }
+        if let Err(e) = result {
+            for name in written {
+                self.docs.remove(&name);
+                self.copies.forget(&name);
+                if let Ok(entries) = self.raw_entries(&name) {
+                    for (key, _) in entries {
+                        let _ = self.kv.remove(&key);
+                    }
+                }
+            }
+            return Err(e);
+        }
+
+        // 3. In memory (written by the next save): the merges, the person, notes, index.
+        for (id, trial) in merges {
+            let name = DocName::Discussion(id);
+            let stored = self.changing(&name)?;
+            let actor = stored.doc.get_actor().clone();
+            stored.doc = trial.with_actor(actor);
+            self.mark_dirty(&name);
         }
         if roster.person(&h.person.id).is_none() {
             self.edit_roster(RosterEdit::AddPerson(Person {
@@ -135,50 +257,8 @@ impl<K: KvStore> Workspace<K> {
                 added_on: h.person.added_on,
             }))?;
         }
-        let former: Vec<String> = h
-            .leader_keys
-            .iter()
-            .filter(|k| crate::model::trust::PublicKey::from_hex(k).is_some())
-            .cloned()
-            .collect();
-        let (mut added, mut merged) = (0, 0);
-        let with_prep = checked.discussions.values().any(|(_, p)| p.is_some());
-        for (id, (mut incoming, incoming_prep)) in checked.discussions {
-            let name = DocName::Discussion(id.clone());
-            match self.changing(&name) {
-                Ok(stored) => {
-                    // Into a trial copy first: the copy here changes only when the result
-                    // is still a discussion.
-                    let mut trial = stored.doc.fork();
-                    trial
-                        .merge(&mut incoming)
-                        .map_err(|e| e.to_string())
-                        .and_then(|_| check_kind(&name.key(), &trial))
-                        .map_err(|e| HandoverError::Damaged(name.key(), e))?;
-                    let actor = stored.doc.get_actor().clone();
-                    stored.doc = trial.with_actor(actor);
-                    self.mark_dirty(&name);
-                    merged += 1;
-                }
-                Err(LoadError::NotFound) => {
-                    self.create(&name, incoming.with_actor(self.actor.clone()), now)?;
-                    added += 1;
-                }
-                Err(e) => return Err(WorkspaceError::DamagedCopy(e)),
-            }
-            let prep_name = DocName::Prep(id.clone());
-            if matches!(self.stored(&prep_name), Err(LoadError::NotFound)) {
-                let doc = match incoming_prep {
-                    Some(p) => p.with_actor(self.actor.clone()),
-                    None => {
-                        let mut doc = self.new_doc();
-                        prep::create(&mut doc, &id)?;
-                        doc
-                    }
-                };
-                self.create(&prep_name, doc, now)?;
-            }
-            let mut meta = self.meta_to_change(&id);
+        for id in &ids {
+            let mut meta = self.meta_to_change(id);
             meta.perspective = Side::Leader;
             // It has travelled: its history is never replaced by a fresh one.
             meta.shared = true;
@@ -187,12 +267,12 @@ impl<K: KvStore> Workspace<K> {
                     meta.former_leaders.push(k.clone());
                 }
             }
-            self.write_meta(&id, meta);
-            self.pin_other_key(&id);
-            if let Ok(d) = self.discussion(&id) {
-                let entry = IndexEntry::updated(&d, self.index.discussions.get(&id));
+            self.write_meta(id, meta);
+            self.pin_other_key(id);
+            if let Ok(d) = self.discussion(id) {
+                let entry = IndexEntry::updated(&d, self.index.discussions.get(id));
                 self.index.discussions.insert(id.clone(), entry);
-                self.index_changed.insert(id);
+                self.index_changed.insert(id.clone());
             }
         }
         Ok(HandoverTaken {
@@ -201,7 +281,7 @@ impl<K: KvStore> Workspace<K> {
             from: h.from.name.clone(),
             added,
             merged,
-            with_prep,
+            preps,
         })
     }
 }
