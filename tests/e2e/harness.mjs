@@ -28,6 +28,9 @@ export async function startServer(overrides = {}, { dist = DIST } = {}) {
     throw new Error(`${root}/index.html is missing: run "trunk build --release" first`);
   }
   const server = http.createServer((req, res) => {
+    // A browser closed mid-request resets its socket: nothing to answer any more.
+    req.on('error', () => {});
+    res.on('error', () => {});
     const url = new URL(req.url, 'http://localhost');
     let file = path.join(root, decodeURIComponent(url.pathname));
     if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
@@ -40,8 +43,9 @@ export async function startServer(overrides = {}, { dist = DIST } = {}) {
     const rel = '/' + path.relative(root, file).split(path.sep).join('/');
     const rewrite = overrides[rel];
     if (rewrite) res.end(rewrite(fs.readFileSync(file, 'utf8')));
-    else fs.createReadStream(file).pipe(res);
+    else fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
   });
+  server.on('clientError', (_, socket) => socket.destroy());
   // No relay behind this server: a socket to its /relay is answered 503 (the app says
   // "offline"), as a production server with its relay down would.
   server.on('upgrade', (req, socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
