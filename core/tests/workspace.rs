@@ -921,14 +921,7 @@ fn each_device_pins_the_other_s_key_and_both_see_the_same_safety_code() {
     assert_eq!(Some(code), employee.keys_of(&id).unwrap().safety_code());
 
     // Both sign on their own devices: agreed on both, every signature verified.
-    leader
-        .sign(&id, Side::Leader, "Maria Lund", day("2026-11-28"))
-        .unwrap();
-    send_back(&mut leader, &mut employee, &id);
-    employee
-        .sign(&id, Side::Employee, "Sam Okafor", day("2026-11-28"))
-        .unwrap();
-    reply(&mut employee, &mut leader, &id);
+    both_sign(&mut leader, &mut employee, &id);
     for ws in [&mut leader, &mut employee] {
         let s = ws.sign_off(&id).unwrap();
         assert!(matches!(s.state, State::Agreed { .. }), "{:?}", s.state);
@@ -945,6 +938,18 @@ fn each_device_pins_the_other_s_key_and_both_see_the_same_safety_code() {
         Box::new(NoGuard),
     );
     assert_eq!(next_start.device_keys(), leader.device_keys());
+}
+
+/// Maria signs, the record goes to Sam, Sam signs, and his signature comes back.
+fn both_sign(leader: &mut Workspace<MemoryKv>, employee: &mut Workspace<MemoryKv>, id: &str) {
+    leader
+        .sign(id, Side::Leader, "Maria Lund", day("2026-11-28"))
+        .unwrap();
+    send_back(leader, employee, id);
+    employee
+        .sign(id, Side::Employee, "Sam Okafor", day("2026-11-28"))
+        .unwrap();
+    reply(employee, leader, id);
 }
 
 /// The employee replied (both keys pinned), then the leader signed.
@@ -1297,14 +1302,7 @@ fn signed_with_prep() -> (Workspace<MemoryKv>, Workspace<MemoryKv>, String) {
             }),
         )
         .unwrap();
-    leader
-        .sign(&id, Side::Leader, "Maria Lund", day("2026-11-28"))
-        .unwrap();
-    send_back(&mut leader, &mut employee, &id);
-    employee
-        .sign(&id, Side::Employee, "Sam Okafor", day("2026-11-28"))
-        .unwrap();
-    reply(&mut employee, &mut leader, &id);
+    both_sign(&mut leader, &mut employee, &id);
     leader.save(NOW).unwrap();
     (leader, employee, id)
 }

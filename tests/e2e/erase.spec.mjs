@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, screenshot } from './harness.mjs';
-import { App, assertNoErrors, idFromUrl, newDiscussionWithNote, openLink, otherDevice, shareLink } from './pages.mjs';
+import { App, assertNoErrors, mentioning, newDiscussionWithNote, openLink, otherDevice, shareLink, stored } from './pages.mjs';
 
 let env, app;
 before(async () => {
@@ -16,22 +16,6 @@ before(async () => {
 after(async () => env.tearDown());
 
 const HARD = 'Zoë 👩🏽‍💻 naïve — 日本';
-
-/// Every localStorage entry, as stored.
-const stored = (page) => page.evaluate(() => Object.fromEntries(Object.entries(localStorage)));
-
-/// The entries whose key or value mentions one of `needles`, values read as stored and
-/// decoded from base64 (documents are base64 Automerge bytes).
-function mentioning(entries, needles) {
-  const found = [];
-  for (const [k, v] of Object.entries(entries)) {
-    const decoded = /^[A-Za-z0-9+/]+=*$/.test(v) ? Buffer.from(v, 'base64').toString('utf8') : '';
-    for (const n of needles) {
-      if (k.includes(n) || v.includes(n) || decoded.includes(n)) found.push(`${k} mentions ${n}`);
-    }
-  }
-  return found;
-}
 
 /// The keys whose entries are not byte for byte the same in `before` and `after` (changed,
 /// removed or added), leaving out keys `skip` says may change.

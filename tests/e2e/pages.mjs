@@ -177,3 +177,19 @@ export async function shareLink(page) {
 export function assertNoErrors(errors) {
   assert.deepEqual(errors.map(String), [], 'the app logged errors');
 }
+
+/// Every localStorage entry of the page's origin, as stored.
+export const stored = (page) => page.evaluate(() => Object.fromEntries(Object.entries(localStorage)));
+
+/// The entries whose key or value mentions one of `needles`, values read as stored and
+/// decoded from base64 (documents are base64 Automerge bytes).
+export function mentioning(entries, needles) {
+  const found = [];
+  for (const [k, v] of Object.entries(entries)) {
+    const decoded = /^[A-Za-z0-9+/]+=*$/.test(v) ? Buffer.from(v, 'base64').toString('utf8') : '';
+    for (const n of needles) {
+      if (k.includes(n) || v.includes(n) || decoded.includes(n)) found.push(`${k} mentions ${n}`);
+    }
+  }
+  return found;
+}
