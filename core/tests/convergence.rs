@@ -91,6 +91,7 @@ fn run(replica_count: usize, ops: Vec<Op>) {
                         due: None,
                         done: false,
                         carried_from: None,
+                        by: career_core::Side::Leader,
                     }),
                 )
                 .unwrap();

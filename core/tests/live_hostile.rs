@@ -44,29 +44,6 @@ fn sync(bytes: Vec<u8>, seq: u64) -> Envelope {
     }
 }
 
-fn leb(out: &mut Vec<u8>, mut n: u64) {
-    loop {
-        let b = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
-
-/// A version-1 sync message with no heads, needs or filters, carrying `changes`.
-fn message_with(changes: &[&[u8]]) -> Vec<u8> {
-    let mut m = vec![0x42, 0, 0, 0];
-    leb(&mut m, changes.len() as u64);
-    for c in changes {
-        leb(&mut m, c.len() as u64);
-        m.extend_from_slice(c);
-    }
-    m
-}
-
 #[test]
 fn what_automerge_sends_passes_the_check() {
     let mut a = new_discussion();
@@ -159,7 +136,13 @@ fn changes_that_leave_no_valid_discussion_are_undone() {
 
     let mut s = hosting();
     let change = evil.get_last_local_change().unwrap().raw_bytes().to_vec();
-    let result = leader.live_receive(&id, &mut s, sync(message_with(&[&change]), 1));
+    let result = leader.live_receive(
+        &id,
+        &mut s,
+        sync(message_with(&[&change]), 1),
+        day("2026-12-01"),
+        0,
+    );
     assert!(
         matches!(result, Err(WorkspaceError::Live(LiveError::Invalid))),
         "{:?}",
@@ -214,14 +197,20 @@ fn a_peer_with_the_same_id_but_another_history_plants_nothing() {
         .encode();
     // The stranger's first message only offers heads; answer as a fresh peer would get it.
     let mut s = hosting();
-    let _ = employee.live_receive(&id, &mut s, sync(everything, 1));
+    let _ = employee.live_receive(&id, &mut s, sync(everything, 1), day("2026-12-01"), 0);
     let changes: Vec<Vec<u8>> = stranger
         .get_changes(&[])
         .iter()
         .map(|c| c.raw_bytes().to_vec())
         .collect();
     let refs: Vec<&[u8]> = changes.iter().map(Vec::as_slice).collect();
-    let result = employee.live_receive(&id, &mut s, sync(message_with(&refs), 2));
+    let result = employee.live_receive(
+        &id,
+        &mut s,
+        sync(message_with(&refs), 2),
+        day("2026-12-01"),
+        0,
+    );
     assert!(
         matches!(result, Err(WorkspaceError::Live(LiveError::Unrelated))),
         "{:?}",

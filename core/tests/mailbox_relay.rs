@@ -36,6 +36,8 @@ fn devices() -> (Workspace<MemoryKv>, Workspace<MemoryKv>) {
         Box::new(NoGuard),
     );
     employee.take_in(&link, day("2026-11-27"), NOW).unwrap();
+    // She says yes to the sync the leader asked for (the link's question).
+    employee.pair(ID, [5; 48], NOW).unwrap();
     (leader, employee)
 }
 

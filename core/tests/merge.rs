@@ -25,6 +25,7 @@ fn action(id: &str, text: &str, owner: Owner) -> Action {
         due: Some(day("2027-03-01")),
         done: false,
         carried_from: None,
+        by: career_core::Side::Leader,
     }
 }
 

@@ -7,7 +7,7 @@
 
 mod common;
 
-use career_core::live::mailbox::{PairingState, PER_SUBJECT};
+use career_core::live::mailbox::{Phase, PER_SUBJECT};
 use career_core::model::discussion::DiscussionText;
 use career_core::model::method::AnswerField;
 use career_core::model::text::Splice;
@@ -145,6 +145,8 @@ fn calm_bundle() -> (Workspace<MemoryKv>, Workspace<MemoryKv>, Vec<u8>) {
 fn employee(link: &Package, n: u8) -> Workspace<MemoryKv> {
     let mut ws = device(MemoryKv::default(), n);
     ws.take_in(link, day("2026-11-27"), NOW).unwrap();
+    // She says yes to the sync the leader asked for (the link's question).
+    ws.pair(ID, [n; 48], NOW).unwrap();
     ws.save(NOW).unwrap();
     ws
 }
@@ -394,13 +396,10 @@ fn stopping_the_pairing_tells_the_other_side_and_keeps_what_was_merged() {
     let mut employee = employee(&link, 2);
     strengths_at(&mut employee, 0, "Calm");
     employee.stop_pairing(ID, NOW).unwrap();
-    assert!(matches!(
-        employee.pairing(ID).unwrap(),
-        PairingState::Stopped {
-            by: Side::Employee,
-            ..
-        }
-    ));
+    assert_eq!(
+        employee.pairing(ID).unwrap().phase(Side::Employee),
+        Phase::OffByMe
+    );
     // The last bundle goes out, sealed with the pairing both had.
     let frame = employee.mailbox_bundle(ID, [1; 12], NOW).unwrap().unwrap();
     employee.mailbox_published(ID, NOW);
@@ -408,13 +407,10 @@ fn stopping_the_pairing_tells_the_other_side_and_keeps_what_was_merged() {
     leader
         .mailbox_take(ID, Side::Employee, 1, &frame, day("2026-11-28"), NOW)
         .unwrap();
-    assert!(matches!(
-        leader.pairing(ID).unwrap(),
-        PairingState::Stopped {
-            by: Side::Employee,
-            ..
-        }
-    ));
+    assert_eq!(
+        leader.pairing(ID).unwrap().phase(Side::Leader),
+        Phase::OffByOther
+    );
     assert_eq!(text(&mut leader, AnswerField::Strengths), "Calm");
     // The leader's device sends nothing more.
     strengths_at(&mut leader, 4, " too");
@@ -541,4 +537,59 @@ fn what_the_other_side_never_acknowledged_goes_again_once_asked() {
     // ...but on a new connection, what the employee never declared goes again (the relay
     // may have dropped it).
     assert!(leader.mailbox_resend(ID, [3; 12], NOW).unwrap().is_some());
+}
+
+#[test]
+fn the_leaders_no_holds_whatever_the_reply_carries() {
+    let mut leader = device(MemoryKv::default(), 1);
+    let link = common::paired_discussion(&mut leader, ID, [9; 48], NOW);
+    drop(link);
+    // The manager unticked pairing before sharing: a no.
+    leader.stop_pairing(ID, NOW).unwrap();
+    let link = leader.package(ID, true, NOW).unwrap();
+    // The employee's box was still ticked: her yes goes back with her reply.
+    let mut employee = device(MemoryKv::default(), 2);
+    employee.take_in(&link, day("2026-11-27"), NOW).unwrap();
+    employee.pair(ID, [8; 48], NOW).unwrap();
+    let reply = employee.package(ID, false, NOW).unwrap();
+    leader.take_in(&reply, day("2026-11-28"), NOW).unwrap();
+    for (ws, side) in [(&mut leader, Side::Leader), (&mut employee, Side::Employee)] {
+        let state = ws.pairing(ID).unwrap();
+        assert_eq!(state.paired(), None, "{side:?}");
+        assert!(
+            ws.mailbox_bundle(ID, [1; 12], NOW).unwrap().is_none(),
+            "{side:?}"
+        );
+    }
+    assert_eq!(
+        leader.pairing(ID).unwrap().phase(Side::Leader),
+        Phase::OffByMe
+    );
+    assert_eq!(
+        employee.pairing(ID).unwrap().phase(Side::Employee),
+        Phase::OffByOther
+    );
+    // A reply that writes the leader's yes for her is set back on the leader's device.
+    let (mut doc, _) = employee
+        .package(ID, true, NOW)
+        .unwrap()
+        .whole_document()
+        .unwrap();
+    let heads = doc.get_heads();
+    use automerge::transaction::Transactable;
+    doc.put(automerge::ROOT, "pairing_leader", "yes").unwrap();
+    doc.commit();
+    let forged = Package::changes_since(&mut doc, Side::Leader, &heads).unwrap();
+    leader.take_in(&forged, day("2026-11-29"), NOW).unwrap();
+    assert_eq!(leader.pairing(ID).unwrap().paired(), None);
+    // Either side can change its mind: the leader's yes now pairs them.
+    leader.pair(ID, [7; 48], NOW).unwrap();
+    employee
+        .take_in(
+            &leader.package(ID, true, NOW).unwrap(),
+            day("2026-11-29"),
+            NOW,
+        )
+        .unwrap();
+    assert!(employee.pairing(ID).unwrap().paired().is_some());
 }

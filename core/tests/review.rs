@@ -116,6 +116,7 @@ fn concurrent_action_due_dates_are_offered() {
             due: None,
             done: false,
             carried_from: None,
+            by: career_core::Side::Leader,
         }),
     );
     let mut employee = replica(&mut manager, 2);

@@ -208,6 +208,7 @@ fn two_discussions_compare_side_by_side_with_actions_followed_up() {
         due: None,
         done,
         carried_from: from.map(str::to_string),
+        by: career_core::Side::Leader,
     };
     let mut first = doc("d1", "2025-06-01");
     edit(
@@ -315,6 +316,7 @@ fn calendar_actions_are_open_ones_with_a_due_date_not_carried_over() {
             due: due.map(day),
             done,
             carried_from: from.map(str::to_string),
+            by: career_core::Side::Leader,
         })
     };
     for e in [

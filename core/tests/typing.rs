@@ -78,6 +78,7 @@ fn discussion_with_items() -> career_core::AutoCommit {
             due: None,
             done: false,
             carried_from: None,
+            by: career_core::Side::Leader,
         }),
     ] {
         discussion::apply(&mut doc, e).unwrap();

@@ -5,6 +5,7 @@
 mod common;
 
 use career_core::model::discussion::{DiscussionEdit, DiscussionText, Track};
+use career_core::model::fields::Suggestion;
 use career_core::model::method::{AnswerField, PrepField};
 use career_core::model::people::{Participant, Person, RosterEdit, RosterText};
 use career_core::model::signoff::{Check, State};
@@ -13,7 +14,9 @@ use career_core::share::review::{Change, FieldChange};
 use career_core::share::words::Mark;
 use career_core::storage::blobs::{KvStore, LoadError, MemoryKv};
 use career_core::storage::keys::{DocName, StorageKey};
-use career_core::storage::workspace::{NoGuard, Publish, TakenIn, TextField, Workspace};
+use career_core::storage::workspace::{
+    NoGuard, Publish, TakenIn, TextField, Workspace, WorkspaceError,
+};
 use career_core::Side;
 use common::{day, SharedKv};
 use proptest::prelude::*;
@@ -221,8 +224,21 @@ fn a_package_goes_to_the_employee_and_their_answers_come_back_merged() {
     employee
         .publish(&id, AnswerField::ShortTerm, Publish::Draft, NOW)
         .unwrap();
+    // The track is the leader's judgement: the employee suggests one.
+    assert!(matches!(
+        employee.edit_discussion(&id, DiscussionEdit::Track(Track::TechnicalExpert)),
+        Err(WorkspaceError::NotYours {
+            owner: Side::Leader,
+            ..
+        })
+    ));
     employee
-        .edit_discussion(&id, DiscussionEdit::Track(Track::TechnicalExpert))
+        .propose(
+            &id,
+            &Suggestion::Track(Track::TechnicalExpert),
+            "p1".into(),
+            day("2026-11-27"),
+        )
         .unwrap();
     let reply = employee.package(&id, false, NOW).unwrap();
     assert_eq!(reply.audience, Side::Leader);
@@ -235,7 +251,14 @@ fn a_package_goes_to_the_employee_and_their_answers_come_back_merged() {
     let d = leader.discussion(&id).unwrap();
     assert_eq!(d.answers.get(AnswerField::ShortTerm), TEXT);
     assert_eq!(d.answers.strengths.as_str(), "Calm in incidents");
-    assert_eq!(d.track, Track::TechnicalExpert);
+    assert_eq!(
+        d.track,
+        Track::NotDecided,
+        "a suggestion until the leader accepts it"
+    );
+    let suggested = leader.proposals(&id).unwrap();
+    assert_eq!(suggested.len(), 1);
+    assert_eq!(suggested[0].by, Side::Employee);
     // The review lists what came from the employee.
     let review = leader.review(&id).unwrap();
     assert!(!review.is_empty());
@@ -249,6 +272,16 @@ fn a_package_goes_to_the_employee_and_their_answers_come_back_merged() {
     // Saved, a reload shows the same.
     leader.save(NOW).unwrap();
     assert_eq!(reopened(&leader, 5).discussion(&id).unwrap(), d);
+    // The leader accepts the suggestion: the track is the leader's change.
+    leader.answer_proposal(&id, "p1", true).unwrap();
+    assert_eq!(
+        leader.discussion(&id).unwrap().track,
+        Track::TechnicalExpert
+    );
+    assert_eq!(
+        leader.proposals(&id).unwrap()[0].answer,
+        Some(career_core::model::fields::Answer::Accepted)
+    );
 }
 
 #[test]
@@ -682,7 +715,7 @@ fn the_leaders_own_later_edits_are_not_reported_as_removed_by_the_employee() {
 }
 
 #[test]
-fn removing_an_interjected_view_is_reported_to_the_leader() {
+fn the_leaders_views_are_the_leaders_the_employees_device_refuses_to_change_them() {
     use career_core::model::discussion::LeaderView;
     use career_core::model::method::Question;
     let (mut leader, mut employee, id) = talked();
@@ -705,31 +738,50 @@ fn removing_an_interjected_view_is_reported_to_the_leader() {
             NOW,
         )
         .unwrap();
-    // The employee edits the view's words, then a second view goes entirely.
+    // Neither typing into the view nor withdrawing it is the employee's to do.
     let view = TextField::Discussion(id.clone(), DiscussionText::LeaderView("v1".into()));
-    edit_at(&mut employee, &view, 17, 18, "");
-    let review = reply(&mut employee, &mut leader, &id);
-    let change = review.changes.iter().find(|c| c.key == "view:v1").unwrap();
-    assert_eq!(change.removed_yours, 3, "{change:?}");
-
-    leader.dismiss_review(&id).unwrap();
+    assert!(matches!(
+        employee.splice(&view, &Splice::insert(0, "Not "), NOW),
+        Err(WorkspaceError::NotYours { .. })
+    ));
+    assert!(matches!(
+        employee.edit_discussion(&id, DiscussionEdit::RemoveLeaderView { id: "v1".into() }),
+        Err(WorkspaceError::NotYours { .. })
+    ));
+    let d = employee.discussion(&id).unwrap();
+    assert_eq!(
+        d.leader_views[0].text.as_str(),
+        "Calm in incidents, clear in writing"
+    );
+    // A suggestion to withdraw it is hers to make; the leader declines it.
     employee
-        .edit_discussion(&id, DiscussionEdit::RemoveLeaderView { id: "v1".into() })
+        .propose(
+            &id,
+            &Suggestion::RemoveView { id: "v1".into() },
+            "p2".into(),
+            day("2026-11-28"),
+        )
         .unwrap();
-    let review = reply(&mut employee, &mut leader, &id);
-    let change = review.changes.iter().find(|c| c.key == "view:v1").unwrap();
-    assert!(matches!(change.change, Change::Removed(_)));
-    assert_eq!(change.removed_yours, 3);
+    reply(&mut employee, &mut leader, &id);
+    leader.answer_proposal(&id, "p2", false).unwrap();
+    assert_eq!(leader.discussion(&id).unwrap().leader_views.len(), 1);
+    send_back(&mut leader, &mut employee, &id);
+    assert_eq!(
+        employee.proposals(&id).unwrap()[0].answer,
+        Some(career_core::model::fields::Answer::Declined)
+    );
 }
 
 #[test]
 fn a_conflict_says_which_value_each_side_chose_and_fields_can_be_marked_seen() {
+    use career_core::model::discussion::Willing;
     let (mut leader, mut employee, id) = talked();
+    // "Willing" is the employee's answer that either may record: both set it at once.
     leader
-        .edit_discussion(&id, DiscussionEdit::Track(Track::SeniorLeadership))
+        .edit_discussion(&id, DiscussionEdit::Willing(Some(Willing::Yes)))
         .unwrap();
     employee
-        .edit_discussion(&id, DiscussionEdit::Track(Track::TechnicalExpert))
+        .edit_discussion(&id, DiscussionEdit::Willing(Some(Willing::NotSure)))
         .unwrap();
     let review = add_mine_and_reply(&mut employee, &mut leader, &id);
     let conflicts = leader.conflicts(&id).unwrap();
@@ -741,9 +793,9 @@ fn a_conflict_says_which_value_each_side_chose_and_fields_can_be_marked_seen() {
         .map(String::as_str)
         .zip(c.yours.iter().copied())
         .collect();
-    assert!(yours.contains(&("Senior leadership", true)), "{yours:?}");
-    assert!(yours.contains(&("Technical expert", false)), "{yours:?}");
-    // The review's track change is the same field as the conflict.
+    assert!(yours.contains(&("Yes", true)), "{yours:?}");
+    assert!(yours.contains(&("Not sure", false)), "{yours:?}");
+    // The review's change is the same field as the conflict.
     assert!(review.changes.iter().any(|ch| ch.key == c.field.key()));
 
     // One field marked as seen leaves the review; the rest stays.
@@ -826,7 +878,9 @@ fn publishing_choices_never_duplicate_or_drop_a_draft() {
         format!("{LEADERS}\n\n{MINE}")
     );
 
-    // "Add mine" twice, the leader editing in between: nothing is added a second time.
+    // "Add mine", then more typed after the leader edited in between: the draft is an edit
+    // of the shared answer from then on, so what is published is that edit alone — nothing
+    // is added a second time, and the leader's edit stands.
     let (mut leader, mut employee, id) = talked();
     add_mine_and_reply(&mut employee, &mut leader, &id);
     let field = answer(&id, AnswerField::ShortTerm);
@@ -835,14 +889,15 @@ fn publishing_choices_never_duplicate_or_drop_a_draft() {
     let draft_now = draft_short_term(&mut employee, &id);
     let end = draft_now.len();
     edit_at(&mut employee, &draft, end, 0, " Soon.");
+    let check = employee.publish_check(&id, AnswerField::ShortTerm).unwrap();
+    assert!(check.edits_shared && check.pending);
     employee
-        .publish(&id, AnswerField::ShortTerm, Publish::AddMine, NOW)
+        .publish(&id, AnswerField::ShortTerm, Publish::Draft, NOW)
         .unwrap();
     let now = shared_short_term(&mut employee, &id);
-    assert_eq!(now.matches("card-issuing").count(), 1, "{now:?}");
-    assert!(
-        now.contains("Run") && now.contains("Lead") && now.ends_with("Soon."),
-        "{now:?}"
+    assert_eq!(
+        now,
+        format!("Run a project, not just a component.\n\nSam Okafor: {MINE} Soon.")
     );
 }
 
@@ -1299,6 +1354,7 @@ fn signed_with_prep() -> (Workspace<MemoryKv>, Workspace<MemoryKv>, String) {
                 due: None,
                 done: false,
                 carried_from: None,
+                by: career_core::Side::Leader,
             }),
         )
         .unwrap();

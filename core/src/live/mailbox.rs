@@ -77,17 +77,78 @@ impl std::fmt::Debug for Pairing {
     }
 }
 
-/// Whether a discussion is paired.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PairingState {
-    NotPaired,
-    Paired(Pairing),
-    /// `by` stopped it; nothing goes through the mailbox any more (but the bundle telling
-    /// the other side, sealed with the pairing it had).
-    Stopped {
-        by: Side,
-        pairing: Option<Pairing>,
-    },
+/// Each side's answer to paired sync, as the shared record holds it, and the mailbox.
+///
+/// Devices are paired only when both sides said yes: each side's answer is its own part
+/// of the record (the other side cannot change it, see `share::ownership`), so one side's
+/// "no" holds whatever the other sends. The mailbox and its key are made by the first yes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PairingState {
+    pub pairing: Option<Pairing>,
+    pub leader: Option<bool>,
+    pub employee: Option<bool>,
+}
+
+/// Where paired sync stands, from one side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Both said yes.
+    Paired,
+    /// Neither said anything yet.
+    NotAsked,
+    /// This side said yes; the other has not answered.
+    Waiting,
+    /// The other side said yes; this side has not answered.
+    Asked,
+    /// This side said no (declined, or stopped).
+    OffByMe,
+    /// The other side said no.
+    OffByOther,
+}
+
+impl PairingState {
+    pub fn said(&self, side: Side) -> Option<bool> {
+        match side {
+            Side::Leader => self.leader,
+            Side::Employee => self.employee,
+        }
+    }
+
+    /// The mailbox, when both sides said yes.
+    pub fn paired(&self) -> Option<&Pairing> {
+        (self.leader == Some(true) && self.employee == Some(true))
+            .then_some(self.pairing.as_ref())
+            .flatten()
+    }
+
+    /// The mailbox `me` reads: once it said yes (so it hears the other side's yes, and
+    /// what they send from then on).
+    pub fn listens(&self, me: Side) -> Option<&Pairing> {
+        (self.said(me) == Some(true))
+            .then_some(self.pairing.as_ref())
+            .flatten()
+    }
+
+    /// The mailbox `me` seals bundles for: once `me` answered and unless the other side
+    /// said no. A yes publishes before the other side has answered (what is published
+    /// waits in the relay, and their device reads it only after their own yes); a no
+    /// sends the one bundle that tells them.
+    pub fn seals(&self, me: Side) -> Option<&Pairing> {
+        (self.said(me).is_some() && self.said(me.other()) != Some(false))
+            .then_some(self.pairing.as_ref())
+            .flatten()
+    }
+
+    pub fn phase(&self, me: Side) -> Phase {
+        match (self.said(me), self.said(me.other())) {
+            _ if self.paired().is_some() => Phase::Paired,
+            (Some(false), _) => Phase::OffByMe,
+            (_, Some(false)) => Phase::OffByOther,
+            (Some(true), _) => Phase::Waiting,
+            (None, Some(true)) => Phase::Asked,
+            (None, None) => Phase::NotAsked,
+        }
+    }
 }
 
 impl Pairing {
@@ -129,41 +190,116 @@ impl Pairing {
     }
 }
 
-/// The pairing recorded in a discussion.
-pub fn read(doc: &automerge::AutoCommit) -> PairingState {
-    let Some(s) = crate::model::am::get_str(doc, &automerge::ROOT, FIELD) else {
-        return PairingState::NotPaired;
-    };
-    if let Some(rest) = s.strip_prefix("stopped:") {
-        let (side, field) = rest.split_once(':').unwrap_or((rest, ""));
-        return Side::parse(side).map_or(PairingState::NotPaired, |by| PairingState::Stopped {
-            by,
-            pairing: Pairing::from_field(field),
-        });
+fn consent_field(side: Side) -> &'static str {
+    match side {
+        Side::Leader => "pairing_leader",
+        Side::Employee => "pairing_employee",
     }
-    Pairing::from_field(&s).map_or(PairingState::NotPaired, PairingState::Paired)
 }
 
-pub(crate) fn write(
-    doc: &mut automerge::AutoCommit,
-    pairing: &Pairing,
-) -> Result<(), automerge::AutomergeError> {
-    use automerge::transaction::Transactable;
-    doc.put(automerge::ROOT, FIELD, pairing.to_field())
+/// The pairing recorded in a discussion. A record written before answers were kept holds
+/// only the mailbox (both sides paired) or `stopped:<side>:<mailbox>` (that side stopped).
+pub fn read(doc: &automerge::AutoCommit) -> PairingState {
+    let get = |key: &str| crate::model::am::get_str(doc, &automerge::ROOT, key);
+    let answer = |side: Side| match get(consent_field(side)).as_deref() {
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        _ => None,
+    };
+    let (leader, employee) = (answer(Side::Leader), answer(Side::Employee));
+    let field = get(FIELD).unwrap_or_default();
+    if let Some(rest) = field.strip_prefix("stopped:") {
+        let (side, key) = rest.split_once(':').unwrap_or((rest, ""));
+        let Some(by) = Side::parse(side) else {
+            return PairingState::default();
+        };
+        let said = |s: Side| {
+            let legacy = Some(s != by);
+            answer(s).or(legacy)
+        };
+        return PairingState {
+            pairing: Pairing::from_field(key),
+            leader: said(Side::Leader),
+            employee: said(Side::Employee),
+        };
+    }
+    let pairing = Pairing::from_field(&field);
+    if leader.is_none() && employee.is_none() && pairing.is_some() {
+        // Paired by an earlier version, which asked no one else.
+        return PairingState {
+            pairing,
+            leader: Some(true),
+            employee: Some(true),
+        };
+    }
+    PairingState {
+        pairing,
+        leader,
+        employee,
+    }
 }
 
-pub(crate) fn stop(
+/// Records `side`'s answer. A yes makes a mailbox from `fresh` when there is none yet, or
+/// when someone had said no (pairing again after a stop uses a new key). Returns whether
+/// the record changed.
+pub(crate) fn answer(
     doc: &mut automerge::AutoCommit,
-    by: Side,
-    pairing: Option<&Pairing>,
-) -> Result<(), automerge::AutomergeError> {
+    side: Side,
+    yes: bool,
+    fresh: &Pairing,
+) -> Result<bool, automerge::AutomergeError> {
     use automerge::transaction::Transactable;
-    let field = pairing.map(Pairing::to_field).unwrap_or_default();
+    let before = read(doc);
+    if before.said(side) == Some(yes) && (!yes || before.pairing.is_some()) {
+        return Ok(false);
+    }
+    let legacy = crate::model::am::get_str(doc, &automerge::ROOT, consent_field(side)).is_none()
+        && crate::model::am::get_str(doc, &automerge::ROOT, consent_field(side.other())).is_none();
+    if legacy && before.pairing.is_some() {
+        // What an earlier version's record said of the other side, said now in the form
+        // that is read from here on.
+        let other = if before.said(side.other()) == Some(false) {
+            "no"
+        } else {
+            "yes"
+        };
+        doc.put(automerge::ROOT, consent_field(side.other()), other)?;
+    }
     doc.put(
         automerge::ROOT,
+        consent_field(side),
+        if yes { "yes" } else { "no" },
+    )?;
+    let someone_said_no = before.leader == Some(false) || before.employee == Some(false);
+    if yes && (before.pairing.is_none() || someone_said_no) {
+        doc.put(automerge::ROOT, FIELD, fresh.to_field())?;
+    } else if let Some(p) = &before.pairing {
+        // A stopped record of an earlier version keeps its mailbox, now without the prefix.
+        if crate::model::am::get_str(doc, &automerge::ROOT, FIELD)
+            .is_some_and(|f| f.starts_with("stopped:"))
+        {
+            doc.put(automerge::ROOT, FIELD, p.to_field())?;
+        }
+    }
+    Ok(true)
+}
+
+/// Copies the pairing of `from` into `to` (a fresh history of the same record).
+pub(crate) fn copy(
+    from: &automerge::AutoCommit,
+    to: &mut automerge::AutoCommit,
+) -> Result<(), automerge::AutomergeError> {
+    use automerge::transaction::Transactable;
+    for key in [
         FIELD,
-        format!("stopped:{}:{field}", by.as_str()),
-    )
+        consent_field(Side::Leader),
+        consent_field(Side::Employee),
+    ] {
+        if let Some(v) = crate::model::am::get_str(from, &automerge::ROOT, key) {
+            to.put(automerge::ROOT, key, v)?;
+        }
+    }
+    Ok(())
 }
 
 /// The stream's configuration, for a relay where it does not exist yet (a production
@@ -728,25 +864,87 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_pairing_reads_back_and_a_stop_is_a_stop() {
+    fn devices_pair_only_when_both_said_yes() {
         let mut doc = automerge::AutoCommit::new();
-        assert_eq!(read(&doc), PairingState::NotPaired);
+        assert_eq!(read(&doc).phase(Side::Leader), Phase::NotAsked);
         let p = Pairing::from_random([7; 48]);
-        write(&mut doc, &p).unwrap();
-        assert_eq!(read(&doc), PairingState::Paired(p.clone()));
-        assert!(!format!("{p:?}").contains(&B64URL.encode([7u8; 32])));
-        stop(&mut doc, Side::Employee, Some(&p)).unwrap();
+        let q = Pairing::from_random([8; 48]);
+        assert!(answer(&mut doc, Side::Leader, true, &p).unwrap());
+        let state = read(&doc);
+        assert_eq!(state.phase(Side::Leader), Phase::Waiting);
+        assert_eq!(state.phase(Side::Employee), Phase::Asked);
+        assert_eq!(state.paired(), None);
+        assert_eq!(state.listens(Side::Leader), Some(&p));
         assert_eq!(
-            read(&doc),
-            PairingState::Stopped {
-                by: Side::Employee,
-                pairing: Some(p.clone())
-            }
+            state.seals(Side::Leader),
+            Some(&p),
+            "it waits in the relay for her yes"
         );
+        assert_eq!(
+            state.listens(Side::Employee),
+            None,
+            "nothing is read before her yes"
+        );
+        assert!(!format!("{p:?}").contains(&B64URL.encode([7u8; 32])));
+        // The employee's yes uses the mailbox the leader made.
+        assert!(answer(&mut doc, Side::Employee, true, &q).unwrap());
+        assert_eq!(read(&doc).paired(), Some(&p));
+        assert!(
+            !answer(&mut doc, Side::Employee, true, &q).unwrap(),
+            "said already"
+        );
+        // A stop: the one who stopped tells the other, then nothing goes.
+        answer(&mut doc, Side::Employee, false, &q).unwrap();
+        let state = read(&doc);
+        assert_eq!(state.phase(Side::Employee), Phase::OffByMe);
+        assert_eq!(state.phase(Side::Leader), Phase::OffByOther);
+        assert_eq!(state.seals(Side::Employee), Some(&p));
+        assert_eq!(state.seals(Side::Leader), None);
+        // Pairing again makes a new mailbox.
+        answer(&mut doc, Side::Employee, true, &q).unwrap();
+        assert_eq!(read(&doc).paired(), Some(&q));
         assert_eq!(
             p.subject(Side::Leader),
             "ctmb.07070707070707070707070707070707.leader"
         );
+    }
+
+    #[test]
+    fn a_no_holds_whatever_the_other_side_answers() {
+        let mut doc = automerge::AutoCommit::new();
+        let p = Pairing::from_random([7; 48]);
+        answer(&mut doc, Side::Leader, false, &p).unwrap();
+        answer(&mut doc, Side::Employee, true, &p).unwrap();
+        let state = read(&doc);
+        assert_eq!(state.paired(), None);
+        assert_eq!(state.phase(Side::Leader), Phase::OffByMe);
+        assert_eq!(state.phase(Side::Employee), Phase::OffByOther);
+        assert_eq!(state.seals(Side::Employee), None);
+    }
+
+    #[test]
+    fn records_of_earlier_versions_read_as_they_were_meant() {
+        use automerge::transaction::Transactable;
+        let p = Pairing::from_random([7; 48]);
+        let mut doc = automerge::AutoCommit::new();
+        doc.put(automerge::ROOT, FIELD, p.to_field()).unwrap();
+        assert_eq!(read(&doc).paired(), Some(&p));
+        doc.put(
+            automerge::ROOT,
+            FIELD,
+            format!("stopped:employee:{}", p.to_field()),
+        )
+        .unwrap();
+        let state = read(&doc);
+        assert_eq!(state.phase(Side::Leader), Phase::OffByOther);
+        assert_eq!(state.seals(Side::Employee), Some(&p));
+        // The leader stops an earlier version's pairing: the employee's yes is kept.
+        let mut doc = automerge::AutoCommit::new();
+        doc.put(automerge::ROOT, FIELD, p.to_field()).unwrap();
+        answer(&mut doc, Side::Leader, false, &p).unwrap();
+        let state = read(&doc);
+        assert_eq!(state.employee, Some(true));
+        assert_eq!(state.seals(Side::Leader), Some(&p));
     }
 
     #[test]

@@ -19,10 +19,12 @@ use crate::model::am::{
     find_item, obj_at, push_item, remove_item, set_text, set_value, splice_text,
 };
 use crate::model::date::Day;
+use crate::model::fields::{self, Answer, Proposal};
 use crate::model::method::{AnswerField, PrepField, Question};
 use crate::model::people::Participant;
 use crate::model::schema::{decode, SCHEMA_VERSION};
 use crate::model::text::Splice;
+use crate::Side;
 
 pub const KIND: &str = "career-talk/discussion";
 
@@ -169,6 +171,11 @@ pub struct Action {
     pub done: bool,
     /// The action of an earlier discussion this one continues, if carried over.
     pub carried_from: Option<String>,
+    /// Who added it: the only side that changes it (the other side suggests; see
+    /// [`FieldKey::owner`]). Actions of earlier versions, which noted no one, are the
+    /// leader's.
+    #[autosurgeon(missing = "Side::default")]
+    pub by: Side,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
@@ -379,6 +386,17 @@ pub enum DiscussionEdit {
     HeldOn(Option<Day>),
     Employee(Participant),
     Manager(Participant),
+    /// A suggestion for a part of the record the other side owns.
+    Propose(Proposal),
+    /// The owner's answer to a suggestion (accepting also makes the change: see
+    /// `Workspace::answer_proposal`).
+    AnswerProposal {
+        id: String,
+        answer: Answer,
+    },
+    WithdrawProposal {
+        id: String,
+    },
 }
 
 /// Applies one user edit; returns whether the document changed. Text edits here set a
@@ -438,6 +456,12 @@ pub fn apply(doc: &mut AutoCommit, edit: DiscussionEdit) -> Result<bool, EditErr
         DiscussionEdit::HeldOn(day) => set_value(doc, &root, "held_on", &day),
         DiscussionEdit::Employee(p) => set_participant(doc, "employee", &p),
         DiscussionEdit::Manager(p) => set_participant(doc, "manager", &p),
+        DiscussionEdit::Propose(p) => {
+            fields::write_proposal(doc, &p)?;
+            Ok(true)
+        }
+        DiscussionEdit::AnswerProposal { id, answer } => fields::answer_proposal(doc, &id, answer),
+        DiscussionEdit::WithdrawProposal { id } => fields::remove_proposal(doc, &id),
     }
 }
 

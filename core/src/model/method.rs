@@ -254,6 +254,10 @@ impl AnswerField {
         }
     }
 
+    pub fn from_key(key: &str) -> Option<AnswerField> {
+        AnswerField::ALL.into_iter().find(|f| f.as_key() == key)
+    }
+
     /// The main free-text field of a question.
     pub fn of(question: Question) -> AnswerField {
         match question {

@@ -4,7 +4,9 @@
 //! - [`discussion`]: the *shared* record of one discussion;
 //! - [`prep`]: the leader's *private* preparation for one discussion;
 //! - [`reflection`]: the employee's *private* drafts, published answer by answer;
-//! - [`signoff`]: signatures on the shared record and amendments after them.
+//! - [`signoff`]: signatures on the shared record and amendments after them;
+//! - [`fields`]: the parts of the shared record by name, who may change each, and the
+//!   suggestions the other side makes.
 //!
 //! [`text`] turns what a person typed into splices (UTF-16 in the browser, UTF-8 here);
 //! `am` holds the targeted Automerge edits every document uses.
@@ -12,6 +14,7 @@
 pub(crate) mod am;
 pub mod date;
 pub mod discussion;
+pub mod fields;
 pub mod ids;
 pub mod method;
 pub mod people;

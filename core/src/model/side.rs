@@ -1,12 +1,25 @@
 //! The two people a discussion is between. One vocabulary for whose device this is, who a
 //! package is for, who is present in a live session and who signed.
 
+use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
 /// A side of a career discussion. Serialised as `"Leader"` / `"Employee"` (the names the
 /// per-device metadata has always used).
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Reconcile,
+    Hydrate,
 )]
 pub enum Side {
     /// The manager: has the private preparation, shares with the employee.

@@ -3,6 +3,7 @@
 //! reading what a merge brought ([`review`]: changed fields and conflicting values).
 
 pub mod handover;
+pub mod ownership;
 mod package;
 pub mod review;
 pub mod tracked;

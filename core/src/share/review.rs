@@ -590,6 +590,20 @@ pub struct Conflict {
 }
 
 impl ConflictField {
+    /// The part of the record it is.
+    pub fn field_key(&self) -> crate::model::fields::FieldKey {
+        use crate::model::fields::FieldKey;
+        match self {
+            ConflictField::Track => FieldKey::Track,
+            ConflictField::Readiness => FieldKey::Readiness,
+            ConflictField::Willing => FieldKey::Willing,
+            ConflictField::HeldOn => FieldKey::HeldOn,
+            ConflictField::ActionOwner(id) => FieldKey::ActionOwner(id.clone()),
+            ConflictField::ActionDue(id) => FieldKey::ActionDue(id.clone()),
+            ConflictField::ActionDone(id) => FieldKey::ActionDone(id.clone()),
+        }
+    }
+
     /// The [`FieldChange::key`] of the same field.
     pub fn key(&self) -> String {
         match self {

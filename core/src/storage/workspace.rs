@@ -28,6 +28,7 @@ use crate::error::{DecodeError, EditError};
 use crate::live::envelope::Envelope;
 use crate::live::session::{LiveError, Received, Session};
 use crate::model::discussion::{self, Discussion, DiscussionEdit, DiscussionText, NewDiscussion};
+use crate::model::fields::{self, FieldKey, Proposal, Suggestion};
 use crate::model::method::{AnswerField, PrepField};
 use crate::model::people::{self, Person, Roster, RosterEdit, RosterText};
 use crate::model::prep::{self, Prep, PrepEdit};
@@ -35,11 +36,13 @@ use crate::model::reflection::{self, Reflection};
 use crate::model::signoff::{self, SignOff};
 use crate::model::text::Splice;
 use crate::model::trust::{self, DeviceKey, DeviceKeys, PublicKey, Trust};
+use crate::share::ownership::keep_owned;
 use crate::share::review::{self, Conflict, Review};
 use crate::share::tracked::Restore;
-use crate::share::words::{self, Mark, WordDiff};
+use crate::share::words::{self, WordDiff};
 use crate::share::{merge_into, origin, Package, ShareError};
 use crate::{Day, Side};
+use automerge::transaction::CommitOptions;
 
 mod erase;
 mod handover;
@@ -124,6 +127,9 @@ pub enum WorkspaceError {
     Handover(#[from] crate::share::handover::HandoverError),
     #[error("what would be deleted changed after the confirmation was shown; nothing was deleted")]
     EraseChanged,
+    /// A part of the record the other side owns: this side suggests a change instead.
+    #[error("{part} is for the {owner} to change; suggest a change instead")]
+    NotYours { part: String, owner: Side },
 }
 
 impl From<EditError> for WorkspaceError {
@@ -152,48 +158,84 @@ pub enum Publish {
     Replace,
 }
 
-/// Whether a draft is mostly the shared answer's words (an edit of it, not a new text).
-fn grew_from(removes: &WordDiff) -> bool {
-    let WordDiff::Pieces(pieces) = removes else {
-        return false;
-    };
-    let count = |mark: Mark| -> usize {
-        pieces
-            .iter()
-            .filter(|p| p.mark == mark)
-            .map(|p| words::count_words(&p.text))
-            .sum()
-    };
-    let (same, added) = (count(Mark::Same), count(Mark::Added));
-    same > 0 && same >= added
-}
-
-/// Every word of the shared answer and of the draft, in order (a removed word stays, with
-/// what replaced it after it).
-fn both_kept(removes: &WordDiff) -> String {
-    let WordDiff::Pieces(pieces) = removes else {
-        return String::new();
-    };
-    let mut out = String::new();
-    let mut last = Mark::Same;
-    for p in pieces {
-        if last == Mark::Removed && p.mark == Mark::Added && words::needs_space(&out, &p.text) {
-            out.push(' ');
-        }
-        out.push_str(&p.text);
-        last = p.mark;
-    }
-    out
-}
-
-/// The shared answer and the draft, and what publishing the draft as it is would remove.
+/// What publishing a draft would do, shown before the employee confirms.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublishCheck {
     pub shared: String,
     pub draft: String,
-    /// The shared answer changed into the draft, word by word.
+    /// The draft edits the shared answer (it was started with *Edit the shared answer*,
+    /// or published before): publishing applies what was typed since to the shared answer
+    /// as it was then.
+    pub edits_shared: bool,
+    /// Something typed into the draft is not in the shared record yet.
+    pub pending: bool,
+    /// The shared answer as publishing the draft as it is would leave it: the draft for a
+    /// new text, the shared answer with the employee's edit for one that edits it.
+    pub as_is: String,
+    /// What that removes of the shared answer as it is now, word by word.
     pub removes: WordDiff,
     pub removed_words: usize,
+    /// The shared answer with the draft after it, under the employee's name.
+    pub add_mine: String,
+}
+
+/// Applies an employee's edit of the shared answer — the splices typed since `base` — to
+/// the answer as it was at `base`, and merges that into `doc`, so words the leader wrote
+/// since stay where they are. Returns the answer as it then reads.
+fn apply_edit(
+    doc: &mut AutoCommit,
+    field: AnswerField,
+    base: &reflection::Base,
+    splices: &[Splice],
+    actor: ActorId,
+    now: i64,
+) -> Result<String, WorkspaceError> {
+    use automerge::transaction::Transactable;
+    use automerge::{ObjType, ReadDoc, Value};
+    if !splices.is_empty() {
+        let mut fork = doc
+            .fork_at(&base.shared)
+            .map_err(EditError::from)?
+            .with_actor(actor);
+        let answers = match fork
+            .get(automerge::ROOT, "answers")
+            .map_err(EditError::from)?
+        {
+            Some((Value::Object(_), obj)) => obj,
+            _ => return Err(EditError::Missing("answers".into()).into()),
+        };
+        let text = match fork
+            .get(&answers, field.as_key())
+            .map_err(EditError::from)?
+        {
+            Some((Value::Object(ObjType::Text), text)) => text,
+            _ => return Err(EditError::Missing(field.as_key().into()).into()),
+        };
+        for sp in splices {
+            fork.splice_text(&text, sp.at, sp.delete as isize, &sp.insert)
+                .map_err(EditError::from)?;
+        }
+        fork.commit_with(CommitOptions::default().with_time(now));
+        doc.merge(&mut fork).map_err(EditError::from)?;
+    }
+    Ok(discussion::read(doc)?.answers.get(field).to_string())
+}
+
+/// "Add mine after it": the shared answer exactly as it is, then the draft exactly as it
+/// is under the employee's name, a paragraph apart. Two texts are never woven together.
+pub fn add_mine(shared: &str, name: &str, draft: &str) -> String {
+    if shared.trim().is_empty() {
+        // No words of anyone's yet: nothing to tell apart.
+        return format!("{shared}{draft}");
+    }
+    let gap = if shared.ends_with("\n\n") {
+        ""
+    } else if shared.ends_with('\n') {
+        "\n"
+    } else {
+        "\n\n"
+    };
+    format!("{shared}{gap}{name}: {draft}")
 }
 
 /// What taking in a package did.
@@ -205,6 +247,9 @@ pub enum TakenIn {
         id: String,
         new_changes: usize,
         review: Box<Review>,
+        /// Changes to parts of this side's that were set back and kept as the other side's
+        /// suggestions.
+        kept: Vec<Proposal>,
     },
     /// A discussion this device did not have, now stored, from `side`'s view.
     Imported {
@@ -355,6 +400,31 @@ impl KeyState {
 
 /// A computed review and the range it covers: (discussion, from, to).
 type Reviewed = (String, Vec<String>, Option<Vec<String>>, Review);
+
+/// The part an edit changes, for a refusal.
+fn edit_part(edit: &DiscussionEdit) -> String {
+    match edit {
+        DiscussionEdit::Track(_) => "The development track".into(),
+        DiscussionEdit::Readiness(_) => "The readiness".into(),
+        DiscussionEdit::HeldOn(_) => "The date it was held".into(),
+        DiscussionEdit::Interject(_)
+        | DiscussionEdit::LeaderViewText { .. }
+        | DiscussionEdit::RemoveLeaderView { .. } => "A leader's view".into(),
+        DiscussionEdit::Employee(_) | DiscussionEdit::Manager(_) => "A name in the record".into(),
+        DiscussionEdit::Propose(_)
+        | DiscussionEdit::AnswerProposal { .. }
+        | DiscussionEdit::WithdrawProposal { .. } => "That suggestion".into(),
+        _ => "That action".into(),
+    }
+}
+
+fn text_part(text: &DiscussionText) -> &'static str {
+    match text {
+        DiscussionText::LeaderView(_) => "A leader's view",
+        DiscussionText::Action(_) => "That action",
+        _ => "That answer",
+    }
+}
 
 fn damaged(what: &str, e: DecodeError) -> LoadError {
     LoadError::Damaged(format!("the stored {what} cannot be read ({e})"))
@@ -781,6 +851,7 @@ impl<K: KvStore> Workspace<K> {
             }
         };
         review.changes.retain(|c| !meta.seen.contains(&c.key));
+        self.drop_kept_out(id, &mut review);
         for c in &mut review.changes {
             if let review::Change::Text(pieces) = &mut c.change {
                 for p in pieces {
@@ -835,11 +906,102 @@ impl<K: KvStore> Workspace<K> {
         Ok(())
     }
 
-    /// Single values both sides set at once, with each side's value.
+    /// A review lists what the other side changed; a part of this side's that they changed
+    /// was set back on arrival (their change is a suggestion now), so it is not listed.
+    fn drop_kept_out(&mut self, id: &str, review: &mut Review) {
+        let side = self.side(id).side;
+        if let Ok(d) = self.discussion_copy(id) {
+            review.changes.retain(|c| {
+                c.key
+                    .parse::<FieldKey>()
+                    .map_or(true, |k| k.owner(d) != Some(side))
+            });
+        }
+    }
+
+    /// Single values both sides set at once, with each side's value: those this side
+    /// decides (a part the other side owns is theirs to settle).
     pub fn conflicts(&mut self, id: &str) -> Result<Vec<Conflict>, LoadError> {
         let mine = self.mine();
+        let side = self.side(id).side;
         let stored = self.stored(&DocName::Discussion(id.into()))?;
-        Ok(review::conflicts(&stored.doc, &mine))
+        let mut list = review::conflicts(&stored.doc, &mine);
+        let d = self.discussion_copy(id)?;
+        list.retain(|c| c.field.field_key().changeable_by(d, side));
+        Ok(list)
+    }
+
+    /// The suggestions in the record, oldest first.
+    pub fn proposals(&mut self, id: &str) -> Result<Vec<Proposal>, LoadError> {
+        let stored = self.stored(&DocName::Discussion(id.into()))?;
+        Ok(fields::proposals(&stored.doc))
+    }
+
+    /// Refuses an edit this side may not make (a part the other side owns).
+    fn check_may(&mut self, id: &str, edit: &DiscussionEdit) -> Result<(), WorkspaceError> {
+        let side = self.side(id).side;
+        let proposals = self.proposals(id)?;
+        let d = self.discussion_copy(id)?;
+        match fields::who_may(d, &proposals, edit) {
+            Some(owner) if owner != side => Err(WorkspaceError::NotYours {
+                part: edit_part(edit),
+                owner,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Suggests a change to a part the other side owns.
+    pub fn propose(
+        &mut self,
+        id: &str,
+        suggestion: &Suggestion,
+        proposal_id: String,
+        today: Day,
+    ) -> Result<(), WorkspaceError> {
+        let side = self.side(id).side;
+        let owner = suggestion.field().owner(self.discussion_copy(id)?);
+        if owner != Some(side.other()) {
+            return Err(WorkspaceError::Edit(Box::new(EditError::Missing(
+                "a part of the other side's to suggest a change to".into(),
+            ))));
+        }
+        let p = suggestion.proposal(proposal_id, side, today);
+        self.edit_discussion(id, DiscussionEdit::Propose(p))
+            .map(|_| ())
+    }
+
+    /// Answers the other side's suggestion: accepting makes the change as this side's own
+    /// edit.
+    pub fn answer_proposal(
+        &mut self,
+        id: &str,
+        proposal_id: &str,
+        accept: bool,
+    ) -> Result<(), WorkspaceError> {
+        let p = self
+            .proposals(id)?
+            .into_iter()
+            .find(|p| p.id == proposal_id)
+            .ok_or_else(|| EditError::NoSuchItem(proposal_id.to_string()))?;
+        if accept {
+            if let Some(s) = p.suggestion() {
+                self.edit_discussion(id, s.edit())?;
+            }
+        }
+        let answer = if accept {
+            fields::Answer::Accepted
+        } else {
+            fields::Answer::Declined
+        };
+        self.edit_discussion(
+            id,
+            DiscussionEdit::AnswerProposal {
+                id: p.id.clone(),
+                answer,
+            },
+        )
+        .map(|_| ())
     }
 
     pub fn sign_off(&mut self, id: &str) -> Result<SignOff, WorkspaceError> {
@@ -892,8 +1054,23 @@ impl<K: KvStore> Workspace<K> {
         now: i64,
     ) -> Result<IndexEntry, WorkspaceError> {
         let id = new.id.clone();
+        // The leader's assessment carries over from the person's latest discussion that
+        // can be read: it stands until the leader changes it.
+        let previous = self
+            .index
+            .of_person(&new.person_id)
+            .into_iter()
+            .filter(|(_, e)| !e.shared_with_me)
+            .map(|(id, _)| id.clone())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .find_map(|prev| self.discussion(&prev).ok());
         let mut doc = self.new_doc();
         discussion::create(&mut doc, new)?;
+        if let Some(prev) = previous {
+            discussion::apply(&mut doc, DiscussionEdit::Track(prev.track))?;
+            discussion::apply(&mut doc, DiscussionEdit::Readiness(prev.readiness))?;
+        }
         let entry = IndexEntry::of(&discussion::read(&doc)?);
         let mut prep_doc = self.new_doc();
         prep::create(&mut prep_doc, &id)?;
@@ -931,11 +1108,17 @@ impl<K: KvStore> Workspace<K> {
         Ok(())
     }
 
+    /// Makes an edit of this side's. An action added is this side's whatever it says; an
+    /// edit of a part the other side owns is refused ([`WorkspaceError::NotYours`]).
     pub fn edit_discussion(
         &mut self,
         id: &str,
-        edit: DiscussionEdit,
+        mut edit: DiscussionEdit,
     ) -> Result<bool, WorkspaceError> {
+        if let DiscussionEdit::AddAction(a) = &mut edit {
+            a.by = self.side(id).side;
+        }
+        self.check_may(id, &edit)?;
         self.change_discussion(id, |doc| {
             let changed = discussion::apply(doc, edit)?;
             Ok((changed, changed))
@@ -981,9 +1164,16 @@ impl<K: KvStore> Workspace<K> {
     ) -> Result<bool, WorkspaceError> {
         match field {
             TextField::Discussion(id, text) => {
+                let side = self.side(id).side;
+                let key = FieldKey::of_text(text);
+                if let Some(owner) = key.owner(self.discussion_copy(id)?).filter(|o| *o != side) {
+                    return Err(WorkspaceError::NotYours {
+                        part: text_part(text).into(),
+                        owner,
+                    });
+                }
                 // The copy is taken out, not cloned: a keystroke costs no copy of the
                 // discussion. On an error it stays out, and the next read starts afresh.
-                self.discussion_copy(id)?;
                 let mut copy = self.copies.discussions.remove(id).expect("just read");
                 copy.splice(&mut self.stored(name)?.doc, text, splice)?;
                 self.copies.discussions.insert(id.clone(), copy);
@@ -1019,7 +1209,16 @@ impl<K: KvStore> Workspace<K> {
         Ok(true)
     }
 
-    /// What publishing a draft would do to the shared answer.
+    /// The employee's name as the record gives it, for *Add mine after it*.
+    fn employee_name(&mut self, id: &str) -> Result<String, WorkspaceError> {
+        let d = self.discussion_copy(id)?;
+        Ok(Some(d.employee.name.trim())
+            .filter(|n| !n.is_empty())
+            .unwrap_or("The employee")
+            .to_string())
+    }
+
+    /// What publishing a draft would do to the shared answer (nothing changes).
     pub fn publish_check(
         &mut self,
         id: &str,
@@ -1027,18 +1226,112 @@ impl<K: KvStore> Workspace<K> {
     ) -> Result<PublishCheck, WorkspaceError> {
         let draft = self.reflection(id)?.answers.get(field).to_string();
         let shared = self.discussion(id)?.answers.get(field).to_string();
+        let edit = self.edit_of_shared(id, field)?;
+        let (edits_shared, pending, as_is) = match &edit {
+            Some((base, splices)) => {
+                let mut trial = self.stored(&DocName::Discussion(id.into()))?.doc.fork();
+                let as_is = apply_edit(
+                    &mut trial,
+                    field,
+                    base,
+                    splices,
+                    self.publish_actor(id, field),
+                    0,
+                )?;
+                (true, !splices.is_empty(), as_is)
+            }
+            None => (false, draft != shared, draft.clone()),
+        };
         // Exact, not folded for reading: a word kept between two additions is not removed.
-        let removes = words::diff_exact(&shared, &draft);
+        let removes = words::diff_exact(&shared, &as_is);
+        let name = self.employee_name(id)?;
         Ok(PublishCheck {
             removed_words: removes.removed_words(),
             removes,
+            add_mine: add_mine(&shared, &name, &draft),
+            edits_shared,
+            pending,
+            as_is,
             shared,
             draft,
         })
     }
 
+    /// A draft that edits the shared answer: where it started and what was typed since.
+    /// `None` for a draft that is a text of its own (or whose start this copy no longer
+    /// has).
+    fn edit_of_shared(
+        &mut self,
+        id: &str,
+        field: AnswerField,
+    ) -> Result<Option<(reflection::Base, Vec<Splice>)>, WorkspaceError> {
+        let name = DocName::Reflection(id.into());
+        let (base, splices, then) = match self.stored(&name) {
+            Ok(stored) => {
+                let Some(base) = reflection::base(&stored.doc, field) else {
+                    return Ok(None);
+                };
+                let Some(splices) = reflection::edits_since(&mut stored.doc, field, &base.draft)
+                else {
+                    return Ok(None);
+                };
+                stored.doc.isolate(&base.draft);
+                let then = reflection::read(&stored.doc)
+                    .map(|r| r.answers.get(field).to_string())
+                    .ok();
+                stored.doc.integrate();
+                (base, splices, then)
+            }
+            Err(LoadError::NotFound) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        // The draft started as the shared answer then; anything else is not an edit of it.
+        let stored = self.stored(&DocName::Discussion(id.into()))?;
+        if base
+            .shared
+            .iter()
+            .any(|h| stored.doc.get_change_meta_by_hash(h).is_none())
+        {
+            return Ok(None);
+        }
+        stored.doc.isolate(&base.shared);
+        let shared_then = discussion::read(&stored.doc)
+            .map(|d| d.answers.get(field).to_string())
+            .ok();
+        stored.doc.integrate();
+        if shared_then.is_none() || shared_then != then {
+            return Ok(None);
+        }
+        Ok(Some((base, splices)))
+    }
+
+    /// The actor of a published edit: this device's prefix and a suffix of its own, since
+    /// the edit is made on the record as it was (where this tab's actor may have changes
+    /// after it already).
+    fn publish_actor(&mut self, id: &str, field: AnswerField) -> ActorId {
+        use sha2::{Digest, Sha256};
+        let mut actor = self.actor.to_bytes().to_vec();
+        let heads = self
+            .stored(&DocName::Discussion(id.into()))
+            .map(|s| s.doc.get_heads())
+            .unwrap_or_default();
+        let mut hash = Sha256::new();
+        hash.update(&actor);
+        hash.update(field.as_key());
+        for h in heads {
+            hash.update(h.0);
+        }
+        if actor.len() >= 16 {
+            actor.truncate(8);
+            actor.extend_from_slice(&hash.finalize()[..8]);
+        }
+        ActorId::from(&actor[..])
+    }
+
     /// Puts the employee's private draft of an answer into the shared record, `how` they
-    /// chose. Nothing of the shared answer is removed unless they chose [`Publish::Replace`].
+    /// chose. Nothing of the shared answer is removed unless they chose [`Publish::Replace`]
+    /// (or removed it themselves, editing the shared answer). Afterwards the draft is the
+    /// shared answer as it now reads, so what they type next is an edit of it.
     pub fn publish(
         &mut self,
         id: &str,
@@ -1047,53 +1340,88 @@ impl<K: KvStore> Workspace<K> {
         now: i64,
     ) -> Result<bool, WorkspaceError> {
         let check = self.publish_check(id, field)?;
-        let (shared, draft) = (check.shared.trim_end(), check.draft.trim());
-        if draft.is_empty() {
+        if check.draft.trim().is_empty() && !check.edits_shared {
             return Ok(false);
         }
-        let text = match how {
+        let changed = match how {
+            Publish::Draft if check.edits_shared => {
+                let (base, splices) = self
+                    .edit_of_shared(id, field)?
+                    .expect("checked above: the draft edits the shared answer");
+                let actor = self.publish_actor(id, field);
+                let changed = !splices.is_empty();
+                self.change_discussion(id, |doc| {
+                    apply_edit(doc, field, &base, &splices, actor, now)?;
+                    Ok((changed, ()))
+                })?;
+                changed
+            }
             Publish::Draft if check.removed_words > 0 => {
                 return Err(WorkspaceError::WouldRemove(check.removed_words))
             }
-            Publish::Draft | Publish::Replace => check.draft.clone(),
-            Publish::AddMine if shared.is_empty() => check.draft.clone(),
-            // A draft that grew out of the shared answer (mostly its words): every word of
-            // both, in the draft's order — the shared answer with the draft's additions.
-            Publish::AddMine if grew_from(&check.removes) => both_kept(&check.removes),
-            // Otherwise the draft goes after the shared answer, marked as the employee's.
+            Publish::Draft | Publish::Replace => {
+                self.edit_discussion(id, DiscussionEdit::Answer(field, check.draft.clone()))?
+            }
             Publish::AddMine => {
-                let d = self.discussion(id)?;
-                let name = Some(d.employee.name.trim())
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or("The employee")
-                    .to_string();
-                format!("{shared}\n\n{name}: {draft}")
+                self.edit_discussion(id, DiscussionEdit::Answer(field, check.add_mine.clone()))?
             }
         };
-        let changed = self.edit_discussion(id, DiscussionEdit::Answer(field, text.clone()))?;
-        if how == Publish::AddMine {
-            // The draft follows the answer it went into: editing it on goes on from there.
-            self.set_draft(id, field, &text, now)?;
-        }
+        self.rebase_draft(id, field, now)?;
         Ok(changed)
     }
 
-    /// "Edit the shared answer": the draft starts from the shared text, with what the
-    /// employee had drafted kept below it (nothing they wrote is dropped).
+    /// "Edit the shared answer": the draft becomes the shared answer, and what the employee
+    /// types from there is an edit of it (published as that edit). What they had drafted is
+    /// kept below it, as the first words of that edit: nothing they wrote is dropped.
     pub fn draft_from_shared(
         &mut self,
         id: &str,
         field: AnswerField,
         now: i64,
     ) -> Result<(), WorkspaceError> {
-        let shared = self.discussion(id)?.answers.get(field).to_string();
         let draft = self.reflection(id)?.answers.get(field).to_string();
-        let text = if draft.trim().is_empty() || shared.contains(draft.trim()) {
-            shared
-        } else {
-            format!("{}\n\n{}", shared.trim_end(), draft.trim())
+        self.rebase_draft(id, field, now)?;
+        let shared = self.discussion(id)?.answers.get(field).to_string();
+        if !draft.trim().is_empty() && !shared.contains(draft.trim()) {
+            let text = format!("{}\n\n{}", shared.trim_end(), draft.trim());
+            self.set_draft(id, field, &text, now)?;
+        }
+        Ok(())
+    }
+
+    /// The draft becomes the shared answer as it reads now, and the start of what is typed
+    /// next.
+    pub fn rebase_draft(
+        &mut self,
+        id: &str,
+        field: AnswerField,
+        now: i64,
+    ) -> Result<(), WorkspaceError> {
+        let shared = self.discussion(id)?.answers.get(field).to_string();
+        self.set_draft(id, field, &shared, now)?;
+        let name = DocName::Discussion(id.into());
+        let shared_heads = {
+            let stored = self.stored(&name)?;
+            stored.commit(now);
+            stored.doc.get_heads()
         };
-        self.set_draft(id, field, &text, now)
+        let draft_name = DocName::Reflection(id.into());
+        if matches!(self.stored(&draft_name), Err(LoadError::NotFound)) {
+            let mut doc = self.new_doc();
+            reflection::create(&mut doc, id)?;
+            self.create(&draft_name, doc, now)?;
+        }
+        let stored = self.stored(&draft_name)?;
+        stored.commit(now);
+        let base = reflection::Base {
+            shared: shared_heads,
+            draft: stored.doc.get_heads(),
+        };
+        reflection::set_base(&mut stored.doc, field, &base)?;
+        stored.commit(now);
+        self.copies.forget(&draft_name);
+        self.mark_dirty(&draft_name);
+        Ok(())
     }
 
     fn set_draft(
@@ -1117,6 +1445,18 @@ impl<K: KvStore> Workspace<K> {
         conflict: &Conflict,
         choice: usize,
     ) -> Result<(), WorkspaceError> {
+        let side = self.side(id).side;
+        if let Some(owner) = conflict
+            .field
+            .field_key()
+            .owner(self.discussion_copy(id)?)
+            .filter(|o| *o != side)
+        {
+            return Err(WorkspaceError::NotYours {
+                part: conflict.label.clone(),
+                owner,
+            });
+        }
         self.change_discussion(id, |doc| {
             review::resolve(doc, conflict, choice)?;
             Ok((true, ()))
@@ -1259,10 +1599,9 @@ impl<K: KvStore> Workspace<K> {
             if let Some(k) = trust::recorded_key(&stored.doc, side) {
                 trust::record_key(&mut fresh, side, &k)?;
             }
-            if let crate::live::mailbox::PairingState::Paired(p) =
-                crate::live::mailbox::read(&stored.doc)
-            {
-                crate::live::mailbox::write(&mut fresh, &p).map_err(EditError::from)?;
+            crate::live::mailbox::copy(&stored.doc, &mut fresh).map_err(EditError::from)?;
+            for p in fields::proposals(&stored.doc) {
+                fields::write_proposal(&mut fresh, &p)?;
             }
             fresh.commit_with(automerge::transaction::CommitOptions::default().with_time(now));
             if let Some(sig) = status.of(side).filter(|s| s.check.is_verified()) {
@@ -1344,9 +1683,24 @@ impl<K: KvStore> Workspace<K> {
             Err(LoadError::NotFound) => return self.import_package(package, today, now),
             Err(e) => return Err(WorkspaceError::DamagedCopy(e)),
         }
-        let merged = self.change_discussion(&id, |doc| {
+        // A package made for this side comes from the other one; one made for the other
+        // side, from another device of this same person.
+        let side = self.side(&id).side;
+        let sender = if package.audience == side {
+            side.other()
+        } else {
+            side
+        };
+        let (merged, kept) = self.change_discussion(&id, |doc| {
             let merged = merge_into(doc, package)?;
-            Ok((merged.new_changes > 0, merged))
+            let kept = if merged.new_changes > 0 && sender != side {
+                let kept = keep_owned(doc, &merged.before, sender, today)?;
+                doc.commit_with(CommitOptions::default().with_time(now));
+                kept
+            } else {
+                vec![]
+            };
+            Ok((merged.new_changes > 0, (merged, kept)))
         })?;
         // What this merge brought, on its own: what the notice says.
         let review = if merged.new_changes > 0 {
@@ -1359,7 +1713,7 @@ impl<K: KvStore> Workspace<K> {
             Some(Review::default())
         };
         let computed = review.is_some();
-        let review = review.unwrap_or_default();
+        let mut review = review.unwrap_or_default();
         let mut meta = self.meta_to_change(&id);
         meta.peer_heads = heads_to_strings(&package.sender_heads);
         // A field marked as seen that this merge changed again is to be seen again.
@@ -1390,10 +1744,12 @@ impl<K: KvStore> Workspace<K> {
         }
         self.write_meta(&id, meta);
         self.pin_other_key(&id);
+        self.drop_kept_out(&id, &mut review);
         Ok(TakenIn::Merged {
             id,
             new_changes: merged.new_changes,
             review: Box::new(review),
+            kept,
         })
     }
 
@@ -1481,11 +1837,16 @@ impl<K: KvStore> Workspace<K> {
     }
 
     /// Takes in one live-session message for a discussion this device has.
+    ///
+    /// What a peer on the other side changed in a part of this side's is set back at once
+    /// (see `share::ownership`), and the peers are sent that.
     pub fn live_receive(
         &mut self,
         id: &str,
         session: &mut Session,
         env: Envelope,
+        today: Day,
+        now: i64,
     ) -> Result<Received, WorkspaceError> {
         let name = DocName::Discussion(id.into());
         let from = env.from;
@@ -1494,7 +1855,7 @@ impl<K: KvStore> Workspace<K> {
             session.set_origin(origin(&mut stored.doc));
         }
         let before = stored.doc.get_heads();
-        let received = session.receive(&mut stored.doc, env)?;
+        let mut received = session.receive(&mut stored.doc, env)?;
         if received.changed {
             self.copies.forget(&name);
             // A change with no parent is the start of another history: a peer with the same
@@ -1522,6 +1883,23 @@ impl<K: KvStore> Workspace<K> {
                 self.copies.forget(&name);
                 session.restart_peer(from);
                 return Err(problem.into());
+            }
+            let side = self.side(id).side;
+            let peer_side = session.peers.get(&from).and_then(|p| p.presence.side);
+            if peer_side != Some(side) {
+                let stored = self.stored(&name)?;
+                keep_owned(&mut stored.doc, &before, side.other(), today)?;
+                // What was set back is a change of this device's: the peers get it now.
+                if stored
+                    .doc
+                    .commit_with(CommitOptions::default().with_time(now))
+                    .is_some()
+                {
+                    received
+                        .replies
+                        .extend(session.local_change(&mut stored.doc));
+                }
+                self.copies.forget(&name);
             }
             self.mark_dirty(&name);
             let _ = self.update_index(id);

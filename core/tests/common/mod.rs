@@ -70,6 +70,49 @@ pub fn all_content(doc: &AutoCommit) -> String {
     format!("{:?}", doc.hydrate(automerge::ROOT, None))
 }
 
+/// On a leader's fresh device (`manager` on the people list as its leader): `employee` on
+/// the list, and a discussion `id` with them started on 26 Nov 2026.
+pub fn start_discussion(
+    ws: &mut career_core::storage::workspace::Workspace<career_core::storage::blobs::MemoryKv>,
+    id: &str,
+    employee: &str,
+    manager: &str,
+    now: i64,
+) {
+    use career_core::model::people::{Person, RosterEdit};
+    ws.create_roster(now).unwrap();
+    ws.edit_roster(RosterEdit::ManagerName(manager.into()))
+        .unwrap();
+    let person = Person {
+        id: "0000000000000000000000000000005a".into(),
+        name: employee.into(),
+        role: "Engineer".into(),
+        team: String::new(),
+        cadence_months: 12,
+        archived: false,
+        added_on: day("2026-01-05"),
+    };
+    ws.edit_roster(RosterEdit::AddPerson(person.clone()))
+        .unwrap();
+    ws.new_discussion(
+        NewDiscussion {
+            id: id.into(),
+            person_id: person.id,
+            employee: Participant {
+                name: person.name,
+                role: person.role,
+            },
+            manager: Participant {
+                name: manager.into(),
+                role: String::new(),
+            },
+            created_on: day("2026-11-26"),
+        },
+        now,
+    )
+    .unwrap();
+}
+
 /// On a leader's fresh device: Maria's people list with Sam, a discussion `id` with him,
 /// paired from `random`; returns the link that shares it (and the pairing) with Sam.
 pub fn paired_discussion(
@@ -78,39 +121,33 @@ pub fn paired_discussion(
     random: [u8; 48],
     now: i64,
 ) -> career_core::share::Package {
-    use career_core::model::people::{Person, RosterEdit};
-    ws.create_roster(now).unwrap();
-    ws.edit_roster(RosterEdit::ManagerName("Maria Lund".into()))
-        .unwrap();
-    let sam = Person {
-        id: "0000000000000000000000000000005a".into(),
-        name: "Sam Okafor".into(),
-        role: "Engineer".into(),
-        team: String::new(),
-        cadence_months: 12,
-        archived: false,
-        added_on: day("2026-01-05"),
-    };
-    ws.edit_roster(RosterEdit::AddPerson(sam.clone())).unwrap();
-    ws.new_discussion(
-        NewDiscussion {
-            id: id.into(),
-            person_id: sam.id,
-            employee: Participant {
-                name: sam.name,
-                role: sam.role,
-            },
-            manager: Participant {
-                name: "Maria Lund".into(),
-                role: String::new(),
-            },
-            created_on: day("2026-11-26"),
-        },
-        now,
-    )
-    .unwrap();
+    start_discussion(ws, id, "Sam Okafor", "Maria Lund", now);
     ws.pair(id, random, now).unwrap();
     ws.package(id, true, now).unwrap()
+}
+
+/// LEB128, as Automerge's sync messages count.
+pub fn leb(out: &mut Vec<u8>, mut n: u64) {
+    loop {
+        let b = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+/// A version-1 sync message with no heads, needs or filters, carrying `changes`.
+pub fn message_with(changes: &[&[u8]]) -> Vec<u8> {
+    let mut m = vec![0x42, 0, 0, 0];
+    leb(&mut m, changes.len() as u64);
+    for c in changes {
+        leb(&mut m, c.len() as u64);
+        m.extend_from_slice(c);
+    }
+    m
 }
 
 /// One browser's storage, seen by two tabs.

@@ -9,7 +9,7 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use career_core::live::mailbox::{Client, Event, PairingState};
+use career_core::live::mailbox::{Client, Event};
 use career_core::live::nats::Parser;
 use career_core::storage::blobs::MemoryKv;
 use career_core::storage::workspace::Workspace;
@@ -192,7 +192,7 @@ impl Conn {
     /// Follows the discussion's mailbox from the device's stored positions, and reads up
     /// to what the relay holds.
     pub fn watch(&mut self, ws: &mut Workspace<MemoryKv>, side: Side) {
-        let PairingState::Paired(p) = ws.pairing(ID).unwrap() else {
+        let Some(p) = ws.pairing(ID).unwrap().listens(side).cloned() else {
             panic!("not paired")
         };
         let read = ws.mailbox_status(ID).unwrap().read;

@@ -35,6 +35,7 @@ pub fn Plan() -> impl IntoView {
             due: None,
             done: false,
             carried_from: None,
+            by: career_core::Side::Leader,
         }))
     };
 
@@ -189,6 +190,7 @@ fn CarryOver() -> impl IntoView {
                 due: None,
                 done: false,
                 carried_from: Some(a.id.clone()),
+                by: career_core::Side::Leader,
             }),
         )
     };

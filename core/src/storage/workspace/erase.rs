@@ -132,9 +132,7 @@ impl<K: KvStore> Workspace<K> {
         let mut discussions = Vec::new();
         for id in &ids {
             let read = self.discussion(id);
-            let paired = self
-                .pairing(id)
-                .is_ok_and(|p| !matches!(p, crate::live::mailbox::PairingState::NotPaired));
+            let paired = self.pairing(id).is_ok_and(|p| p.pairing.is_some());
             let meta = self.meta(id).ok().flatten();
             discussions.push(ErasedDiscussion {
                 id: id.clone(),

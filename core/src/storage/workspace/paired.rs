@@ -81,54 +81,57 @@ impl<K: KvStore> Workspace<K> {
         Ok(mailbox::read(&stored.doc))
     }
 
-    /// Pairs a discussion with a new mailbox (from 48 random bytes), unless it is paired
-    /// already; the other side learns it with the next link, file or live session.
+    /// This side's answer to paired sync for a discussion: yes (the first yes makes the
+    /// mailbox, from 48 random bytes) or no. Devices are paired once both sides said yes;
+    /// the other side learns this answer with the next link, file, live session or bundle.
+    /// Returns whether anything changed.
+    pub fn answer_pairing(
+        &mut self,
+        id: &str,
+        yes: bool,
+        random: [u8; 48],
+        now: i64,
+    ) -> Result<bool, WorkspaceError> {
+        let side = self.side(id).side;
+        let state = self.pairing(id)?;
+        if state.said(side) == Some(yes) && (!yes || state.pairing.is_some()) {
+            return Ok(false);
+        }
+        // Before anything is written: the first share gives the record a fresh history.
+        self.fresh_history_before_first_share(id, now)?;
+        let fresh = Pairing::from_random(random);
+        let changed = self.change_discussion(id, |doc| {
+            let changed =
+                mailbox::answer(doc, side, yes, &fresh).map_err(crate::error::EditError::from)?;
+            Ok((changed, changed))
+        })?;
+        self.stored(&DocName::Discussion(id.into()))?.commit(now);
+        Ok(changed)
+    }
+
+    /// Says yes to paired sync (see [`Workspace::answer_pairing`]); the mailbox, once both
+    /// said yes, is the record's.
     pub fn pair(
         &mut self,
         id: &str,
         random: [u8; 48],
         now: i64,
-    ) -> Result<Pairing, WorkspaceError> {
-        if let PairingState::Paired(p) = self.pairing(id)? {
-            return Ok(p);
-        }
-        // Before anything is written: the first share gives the record a fresh history.
-        self.fresh_history_before_first_share(id, now)?;
-        let pairing = Pairing::from_random(random);
-        self.change_discussion(id, |doc| {
-            mailbox::write(doc, &pairing).map_err(crate::error::EditError::from)?;
-            Ok((true, ()))
-        })?;
-        self.stored(&DocName::Discussion(id.into()))?.commit(now);
-        Ok(pairing)
+    ) -> Result<PairingState, WorkspaceError> {
+        self.answer_pairing(id, true, random, now)?;
+        self.pairing(id)
     }
 
-    /// Stops the pairing: the other side is told by one last bundle; nothing merged is
-    /// removed.
+    /// Stops the pairing (says no): the other side is told by one last bundle; nothing
+    /// merged is removed.
     pub fn stop_pairing(&mut self, id: &str, now: i64) -> Result<(), WorkspaceError> {
-        let PairingState::Paired(p) = self.pairing(id)? else {
-            return Ok(());
-        };
-        let side = self.side(id).side;
-        self.change_discussion(id, |doc| {
-            mailbox::stop(doc, side, Some(&p)).map_err(crate::error::EditError::from)?;
-            Ok((true, ()))
-        })?;
-        self.stored(&DocName::Discussion(id.into()))?.commit(now);
-        Ok(())
+        self.answer_pairing(id, false, [0; 48], now).map(|_| ())
     }
 
-    /// The pairing bundles are sealed with: the current one, or the stopped one while the
-    /// stop itself still has to reach the other side.
+    /// The pairing bundles are sealed with: while paired, or while this side's "no" still
+    /// has to reach the other side.
     fn sealing(&mut self, id: &str) -> Option<Pairing> {
-        match self.pairing(id).ok()? {
-            PairingState::Paired(p) => Some(p),
-            PairingState::Stopped {
-                by,
-                pairing: Some(p),
-            } if by == self.side(id).side => Some(p),
-            _ => None,
-        }
+        let side = self.side(id).side;
+        self.pairing(id).ok()?.seals(side).cloned()
     }
 
     pub fn mailbox_status(&mut self, id: &str) -> Result<MailboxStatus, WorkspaceError> {
@@ -302,12 +305,10 @@ impl<K: KvStore> Workspace<K> {
             .or_insert(0);
         *at = (*at).max(seq);
         self.write_meta(id, meta);
-        let pairing = match self.pairing(id)? {
-            PairingState::Paired(p) => p,
-            PairingState::Stopped {
-                pairing: Some(p), ..
-            } => p,
-            _ => return Err(MailboxError::NotPaired),
+        // Read once this side said yes (the other side's first bundle may be their yes).
+        let side = self.side(id).side;
+        let Some(pairing) = self.pairing(id)?.listens(side).cloned() else {
+            return Err(MailboxError::NotPaired);
         };
         let env = pairing.room(id).open(frame)?;
         let me = SenderKey::from_device(self.keys.current.clone()).id();
@@ -329,7 +330,6 @@ impl<K: KvStore> Workspace<K> {
         if package.discussion_id != id {
             return Err(MailboxError::OtherDiscussion);
         }
-        let side = self.side(id).side;
         // A bundle for this side comes from another device of this same person (a tablet
         // and a laptop): merged, but it says nothing of what the other party has.
         let same_person = package.audience != side;
