@@ -6,6 +6,7 @@ use leptos_router::path;
 
 use career_core::live::envelope::Room;
 use career_core::share::{Package, LINK_PREFIX};
+use career_core::storage::workspace::LinkPreview;
 use career_core::Side;
 
 use crate::components::lazy::lazy;
@@ -19,26 +20,8 @@ use crate::pages::discussion::{DiscussionPage, Tab};
 use crate::pages::people::PeoplePage;
 use crate::pages::person::PersonPage;
 use crate::parts;
+use crate::services::link::{LinkQuestion, Opening, PendingLink};
 use crate::services::{self, DocStore, Live, Messages, Sharing};
-
-/// A link waiting for the person's yes: nothing is stored and no session joined before it.
-#[derive(Clone)]
-enum Opening {
-    Live(Room),
-    Share(Package),
-}
-
-#[derive(Clone)]
-struct LinkQuestion {
-    opening: Opening,
-    question: String,
-    detail: String,
-    yes: &'static str,
-}
-
-/// The link opened in this tab that waits for an answer.
-#[derive(Clone, Copy)]
-struct PendingLink(RwSignal<Option<LinkQuestion>>);
 
 /// Opening a share or live link: reads the fragment and removes it from the address and
 /// the history before any other work, checks it, and asks before anything is joined or
@@ -89,6 +72,8 @@ fn read_link(docs: DocStore, messages: Messages, pending: PendingLink) {
             question,
             detail,
             yes: "Join",
+            sync_asked_by: None,
+            for_employee: false,
         }
     } else {
         let decoded = guard::reading(Reading::Link, || {
@@ -103,25 +88,63 @@ fn read_link(docs: DocStore, messages: Messages, pending: PendingLink) {
                 return;
             }
         };
-        let (question, detail) = match known(&package.discussion_id) {
-            Some(name) => (
-                format!("Take in what was sent for {name}?"),
-                "It is merged into your copy; you see what changed before anything else. A link for another discussion with the same id is refused.",
+        // Who it is between, read from the link (only a whole record can be read alone).
+        let preview = guard::reading(Reading::Link, || {
+            LinkPreview::of(&package).map_err(AppError::from)
+        })
+        .ok();
+        let name = |n: &str, or: &str| {
+            if n.trim().is_empty() {
+                or.to_string()
+            } else {
+                n.trim().to_string()
+            }
+        };
+        let known_here = known(&package.discussion_id);
+        let for_employee = known_here.is_none() && package.audience == Side::Employee;
+        let (question, detail) = match (&known_here, &preview) {
+            (Some(title), _) => (
+                format!("Take in what was sent for {title}?"),
+                "It is merged into your copy; you see what changed before anything else. A link for another discussion with the same id is refused.".to_string(),
             ),
-            None if package.audience == Side::Employee => (
-                "Open the career discussion your manager shared with you?".to_string(),
-                "It is saved on this device. What you write in your reflection stays private until you publish it.",
+            (None, Some(p)) if package.audience == Side::Employee => {
+                let leader = name(&p.manager, "Your manager");
+                (
+                    format!("Open your career discussion with {leader}?"),
+                    format!(
+                        "{leader} shared the record of the career discussion with {} (started {}). It is saved on this device only. What you write in your reflection stays private until you publish it.",
+                        name(&p.employee, "you"),
+                        p.created_on.human()
+                    ),
+                )
+            }
+            (None, Some(p)) => (
+                format!("Take in the career discussion with {}?", name(&p.employee, "this person")),
+                format!("It is saved on this device, with you as the leader (started {}).", p.created_on.human()),
             ),
-            None => (
+            (None, None) if package.audience == Side::Employee => (
+                "Open the career discussion shared with you?".to_string(),
+                "It is saved on this device only. What you write in your reflection stays private until you publish it.".to_string(),
+            ),
+            (None, None) => (
                 "Take in a career discussion shared with you?".to_string(),
-                "It is saved on this device, with you as the leader.",
+                "It is saved on this device, with you as the leader.".to_string(),
             ),
         };
+        let sync_asked_by = preview
+            .as_ref()
+            .filter(|p| p.sync_asked && known_here.is_none())
+            .map(|p| match package.audience {
+                Side::Employee => name(&p.manager, "Your manager"),
+                Side::Leader => name(&p.employee, "The employee"),
+            });
         LinkQuestion {
             opening: Opening::Share(package),
             question,
-            detail: detail.to_string(),
+            detail,
             yes: "Take it in",
+            sync_asked_by,
+            for_employee,
         }
     };
     pending.0.set(Some(question));
@@ -136,12 +159,15 @@ fn LinkPrompt() -> impl IntoView {
         expect_context::<Messages>(),
         expect_context::<PendingLink>(),
     );
+    let docs = expect_context::<DocStore>();
     let navigate = leptos_router::hooks::use_navigate();
+    let sync = RwSignal::new(true);
     let answer = move |_| {
         let Some(q) = pending.0.get_untracked() else {
             return;
         };
         pending.0.set(None);
+        let asked = q.sync_asked_by.is_some();
         let target = match q.opening {
             Opening::Live(room) => match live.join(room) {
                 Ok(id) => Some(Tab::Conversation.route(&id)),
@@ -153,9 +179,15 @@ fn LinkPrompt() -> impl IntoView {
                 }
             },
             Opening::Share(package) => {
-                open_package(sharing, messages, Reading::Link, "This link", || {
+                let id = package.discussion_id.clone();
+                let target = open_package(sharing, messages, Reading::Link, "This link", || {
                     Ok(package)
-                })
+                });
+                // The answer to the sender's question about sync, once the record is here.
+                if target.is_some() && asked {
+                    docs.answer_pairing(&id, sync.get_untracked());
+                }
+                target
             }
         };
         if let Some(target) = target {
@@ -171,7 +203,15 @@ fn LinkPrompt() -> impl IntoView {
                 // Closing any other way (Not now, Escape) is a no.
                 <Sheet labelled_by="link-question" testid="link-prompt" on_close=Callback::new(move |_| pending.0.set(None))>
                     <h2 id="link-question">{q.question}</h2>
-                    <p>{q.detail}</p>
+                    <p data-testid="link-detail">{q.detail}</p>
+                    {q.sync_asked_by.map(|who| view! {
+                        <label class="check">
+                            <input type="checkbox" data-testid="link-sync"
+                                prop:checked=move || sync.get()
+                                on:change=move |ev| sync.set(event_target_checked(&ev)) />
+                            {format!(" Keep our devices in sync ({who} asked for this): what either of you saves reaches the other's device by itself, end-to-end encrypted. You can turn it off on Share.")}
+                        </label>
+                    })}
                     <div class="sheet-actions">
                         <button type="submit" class="secondary" data-testid="link-no">"Not now"</button>
                         <button type="submit" class="primary" autofocus data-testid="link-yes" on:click=move |e| answer.with_value(|a| a(e))>{q.yes}</button>

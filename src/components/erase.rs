@@ -70,7 +70,17 @@ fn EraseSheet(
     } else if several {
         format!("Delete {count} with {whose} from this device?")
     } else {
-        "Delete this discussion from this device?".to_string()
+        // One discussion: whose, and of when, so it cannot be mistaken for another.
+        let of = preview
+            .discussions
+            .first()
+            .map(|d| when(d.date))
+            .unwrap_or_default();
+        if whose.trim().is_empty() {
+            format!("Delete the discussion of {of} from this device?")
+        } else {
+            format!("Delete the discussion with {whose} of {of} from this device?")
+        }
     };
     let done = if person && n == 0 {
         format!("{whose} was deleted from this device.")

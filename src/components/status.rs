@@ -53,9 +53,30 @@ pub fn SaveBanner() -> impl IntoView {
 #[component]
 pub fn MessageList() -> impl IntoView {
     let messages = expect_context::<Messages>();
+    // The newest two show; older ones fold behind one line.
+    const SHOWN: usize = 2;
+    let all = RwSignal::new(false);
+    let hidden = move || messages.list().with(|l| l.len().saturating_sub(SHOWN));
+    let shown = move || {
+        let list = messages.list().get();
+        let skip = if all.get() {
+            0
+        } else {
+            list.len().saturating_sub(SHOWN)
+        };
+        list.into_iter().skip(skip).collect::<Vec<_>>()
+    };
     view! {
         <div class="messages" data-testid="messages">
-            <For each=move || messages.list().get() key=|m| m.id let:m>
+            {move || (hidden() > 0).then(|| view! {
+                <button class="link more-messages" data-testid="more-messages" on:click=move |_| all.update(|a| *a = !*a)>
+                    {move || if all.get() { "Show fewer messages".to_string() } else {
+                        let n = hidden();
+                        format!("{n} earlier {}", if n == 1 { "message" } else { "messages" })
+                    }}
+                </button>
+            })}
+            <For each=shown key=|m| m.id let:m>
                 <div class=if m.ok { "banner good" } else { "banner bad" }
                     role=if m.ok { "status" } else { "alert" } data-testid="notice">
                     <span>{m.text.clone()}</span>

@@ -2,7 +2,7 @@
 //! "3 changes waiting to send (offline)", "Not paired". Every sentence is what the device
 //! knows: "synced" only once the other device declared having everything this one has.
 
-use career_core::live::mailbox::PairingState;
+use career_core::live::mailbox::Phase;
 use career_core::storage::workspace::MailboxStatus;
 use career_core::Side;
 use leptos::prelude::*;
@@ -26,6 +26,16 @@ fn changes(n: usize) -> String {
     format!("{n} {}", if n == 1 { "change" } else { "changes" })
 }
 
+/// Why changes are not going out: the device is offline, or only the relay cannot be
+/// reached.
+fn unreachable() -> &'static str {
+    if crate::infra::location::online() {
+        "the sync service cannot be reached"
+    } else {
+        "offline"
+    }
+}
+
 /// The sentence, and whether it is a warning.
 pub fn sentence(
     status: &MailboxStatus,
@@ -35,17 +45,24 @@ pub fn sentence(
     problem: Option<&Problem>,
     now: i64,
 ) -> (String, bool) {
-    match &status.state {
-        PairingState::NotPaired => ("Not paired".into(), false),
-        PairingState::Stopped { by, .. } if *by == me => (
-            "Pairing stopped by you: changes go by link or file".into(),
+    match status.state.phase(me) {
+        Phase::NotAsked => ("Not paired".into(), false),
+        Phase::OffByMe => (
+            "Sync turned off by you: changes go by link or file".into(),
             false,
         ),
-        PairingState::Stopped { .. } => (
-            format!("Pairing stopped by {other}: changes go by link or file"),
+        Phase::OffByOther => (
+            format!("{other} turned sync off: changes go by link or file"),
             false,
         ),
-        PairingState::Paired(_) => {
+        Phase::Asked => (format!("{other} asks to keep your devices in sync"), false),
+        // Nothing is known of the other device until it declares what it has.
+        Phase::Waiting if !status.peer_known => (
+            format!("Sync starts once {other} takes in what you send"),
+            false,
+        ),
+        Phase::Waiting => (format!("Waiting for {other} to turn sync on"), false),
+        Phase::Paired => {
             if let Some(p) = problem {
                 let text = p
                     .text
@@ -63,7 +80,7 @@ pub fn sentence(
                 return (format!("Sync: {text}.{stay}"), true);
             }
             let online = relay == Some(RelayStatus::Connected);
-            if status.unsent > 0 {
+            if status.unsent > 0 && status.content_waiting {
                 return if online {
                     (
                         format!("Sending {} to {other}…", changes(status.unsent)),
@@ -71,21 +88,38 @@ pub fn sentence(
                     )
                 } else {
                     (
-                        format!("{} waiting to send (offline)", changes(status.unsent)),
+                        format!(
+                            "{} waiting to send ({})",
+                            changes(status.unsent),
+                            unreachable()
+                        ),
                         true,
                     )
                 };
             }
-            if status.waiting > 0 {
+            if status.waiting > 0 && status.content_waiting {
                 // No count: some of it may have gone by link too; what is known is that the
                 // other device has not said it has it.
-                return (
-                    format!("Sent; {other}'s device picks it up when it is next online"),
-                    false,
-                );
+                return if status.peer_known {
+                    (
+                        format!("Sent; {other}'s device picks it up when it is next online"),
+                        false,
+                    )
+                } else {
+                    (
+                        format!(
+                            "Sent; {other}'s device gets it once {other} takes in what you shared"
+                        ),
+                        false,
+                    )
+                };
             }
             let when = status.synced_at.map(|t| ago(now - t));
-            let offline = if online { "" } else { " (offline now)" };
+            let offline = if online {
+                String::new()
+            } else {
+                format!(" ({} now)", unreachable())
+            };
             match when {
                 Some(when) => (format!("Synced with {other} {when}{offline}"), false),
                 None => (format!("Paired with {other}{offline}"), false),

@@ -24,9 +24,10 @@ fn formatter(options: &[(&str, &str)]) -> js_sys::Intl::DateTimeFormat {
 }
 
 thread_local! {
-    /// The browser's short date format: the one its date inputs show.
+    /// Days with the month by name, in the browser's language: "Mar 15, 2027",
+    /// "15 Mar 2027", "15. März 2027" — never a 03/04 that reads two ways.
     static DAY_FORMAT: js_sys::Intl::DateTimeFormat =
-        formatter(&[("year", "numeric"), ("month", "2-digit"), ("day", "2-digit")]);
+        formatter(&[("year", "numeric"), ("month", "short"), ("day", "numeric")]);
     static MONTH_FORMAT: js_sys::Intl::DateTimeFormat = formatter(&[("month", "short")]);
     static TIME_FORMAT: js_sys::Intl::DateTimeFormat =
         formatter(&[("hour", "numeric"), ("minute", "2-digit")]);
@@ -52,8 +53,8 @@ pub fn month_name(day: Day) -> String {
     format(&MONTH_FORMAT, day).unwrap_or_else(|| day.month().to_string())
 }
 
-/// A day in the browser's locale ("03/15/2027", "15/03/2027", "15.03.2027"), the format
-/// its date inputs show: one format for every date on screen.
+/// A day in the browser's locale, the month by name ("Mar 15, 2027", "15 Mar 2027"): one
+/// format for every date on screen.
 fn locale_day(day: Day) -> String {
     format(&DAY_FORMAT, day).unwrap_or_else(|| day.to_string())
 }

@@ -24,3 +24,9 @@ pub fn replace_with(path: &str) {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(path));
     }
 }
+
+/// Whether the browser says it is online (`navigator.onLine`): false means no network at
+/// all; true says nothing about a particular server.
+pub fn online() -> bool {
+    leptos::prelude::window().navigator().on_line()
+}

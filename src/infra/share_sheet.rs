@@ -52,9 +52,9 @@ fn file(name: &str, bytes: &[u8], mime: &str) -> Option<JsValue> {
     can.as_bool().unwrap_or(false).then(|| files.into())
 }
 
-/// Opens the share sheet with `file` when the browser can share files, else with `url`.
-/// Must be called while handling the tap (browsers allow the sheet only then); the
-/// answer comes later.
+/// Opens the share sheet with `url` (and `text`), or, without one, with `file` where the
+/// browser can share files. Must be called while handling the tap (browsers allow the
+/// sheet only then); the answer comes later.
 pub fn offer(
     title: &str,
     text: &str,
@@ -66,9 +66,9 @@ pub fn offer(
         let data = js_sys::Object::new();
         set(&data, "title", &title.into());
         set(&data, "text", &text.into());
-        match (file_to_share.and_then(|(n, b, m)| file(n, b, m)), url) {
-            (Some(files), _) => set(&data, "files", &files),
-            (None, Some(url)) => set(&data, "url", &url.into()),
+        match (url, file_to_share.and_then(|(n, b, m)| file(n, b, m))) {
+            (Some(url), _) => set(&data, "url", &url.into()),
+            (None, Some(files)) => set(&data, "files", &files),
             (None, None) => return None,
         }
         Some(

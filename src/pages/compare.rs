@@ -91,8 +91,8 @@ pub fn CompareDiscussions(person_id: String) -> impl IntoView {
                         {rows.into_iter().map(|r| view! {
                             <tr data-testid="compare-row" data-label=r.label class:same=r.same>
                                 <th scope="row">{r.label}</th>
-                                <td class="prose" data-testid="compare-earlier-text">{runs(r.earlier, "was")}</td>
-                                <td class="prose" data-testid="compare-later-text">{runs(r.later, "now")}</td>
+                                <td class="prose" data-testid="compare-earlier-text">{if r.earlier.is_empty() { view! { <span class="muted">"Not answered"</span> }.into_any() } else { runs(r.earlier, "was").into_any() }}</td>
+                                <td class="prose" data-testid="compare-later-text">{if r.later.is_empty() { view! { <span class="muted">"Not answered"</span> }.into_any() } else { runs(r.later, "now").into_any() }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

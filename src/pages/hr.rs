@@ -1,5 +1,6 @@
 //! The record for HR: agreed (signed by both) discussions only, as signed.
 
+use career_core::model::method::Question;
 use career_core::reports::hr;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -42,10 +43,15 @@ pub fn HrPage() -> impl IntoView {
                                 {d.held_on.map(|h| format!(" · held on {}", h.human()))}</p>
                             <p class="signed" data-testid="hr-signed">{format!("Agreed: {} (leader) signed on {}; {} (employee) signed on {}.",
                                 r.leader.name, r.leader.on.human(), r.employee.name, r.employee.on.human())}</p>
-                            {hr::answers(&d).into_iter().filter(|(_, a)| !a.trim().is_empty()).map(|(q, a)| view! {
-                                <h4>{q}</h4><p class="prose">{a}</p>
+                            // "Willing" once: its answer, then its notes.
+                            {hr::answers(&d).into_iter().filter(|(q, a)| !a.trim().is_empty() || (q == Question::Willing.title() && d.willing.is_some())).map(|(q, a)| {
+                                let willing = (q == Question::Willing.title()).then_some(d.willing).flatten();
+                                view! {
+                                    <h4>{q}</h4>
+                                    {willing.map(|w| view! { <p data-testid="hr-willing">{w.label()}</p> })}
+                                    {(!a.trim().is_empty()).then(|| view! { <p class="prose">{a}</p> })}
+                                }
                             }).collect_view()}
-                            {d.willing.map(|w| view! { <h4>"Willing to do what it takes"</h4><p>{w.label()}</p> })}
                             {(!d.leader_views.is_empty()).then(|| view! {
                                 <h4>"Leader's views"</h4>
                                 <ul>{d.leader_views.iter().map(|v| view! { <li class="prose">{format!("{}: {}", v.question.title(), v.text.as_str())}</li> }).collect_view()}</ul>
@@ -53,7 +59,7 @@ pub fn HrPage() -> impl IntoView {
                             <h4>"Plan"</h4>
                             <p>{format!("Track: {} · Readiness: {}", d.track.label(), d.readiness.map(|r| r.label()).unwrap_or("—"))}</p>
                             <ul>{d.actions.iter().map(|a| view! {
-                                <li>{format!("{} — {}{}{}", a.text.as_str(), a.owner.label(), a.due.map(|d| format!(", due {}", d.human())).unwrap_or_default(), if a.done { " (done)" } else { "" })}</li>
+                                <li>{format!("{} — {}{}{}", a.text.as_str(), a.owner.name_in(&d), a.due.map(|d| format!(", due {}", d.human())).unwrap_or_default(), if a.done { " (done)" } else { "" })}</li>
                             }).collect_view()}</ul>
                             {(!d.notes.as_str().trim().is_empty()).then(|| view! { <h4>"Notes"</h4><p class="prose">{d.notes.as_str().to_string()}</p> })}
                         </article>

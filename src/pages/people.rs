@@ -17,6 +17,7 @@ use crate::components::erase::EraseButton;
 use crate::components::fields::TextInput;
 use crate::infra::{clock, random};
 use crate::pages::discussion::{capitalise, Tab};
+use crate::services::link::PendingLink;
 use crate::services::{Device, DocStore};
 
 pub fn cadence_label(months: u64) -> String {
@@ -59,8 +60,26 @@ pub fn PeoplePage() -> impl IntoView {
     });
     let employee_only = Memo::new(move |_| has_shared.get() && !leads.get());
     let lead_too = RwSignal::new(false);
+    // A link for the employee is being asked about on a device that leads no one: what
+    // sits behind the question is the employee's page, not a manager's people list.
+    let pending = use_context::<PendingLink>();
+    let landing = Memo::new(move |_| {
+        !leads.get()
+            && pending.is_some_and(|p| p.0.with(|q| q.as_ref().is_some_and(|q| q.for_employee)))
+    });
+    let empty = Memo::new(move |_| !leads.get() && !has_shared.get());
 
     view! {
+        <Show when=move || landing.get()>
+            <section class="shared-home" data-testid="employee-landing">
+                <div class="page-head"><h1>"Your career discussion"</h1></div>
+                <p>"A career discussion was shared with you. Answer the question above to open it; nothing is saved on this device before you do."</p>
+            </section>
+        </Show>
+        <Show when=move || empty.get() && !landing.get()>
+            <Welcome />
+        </Show>
+        <Show when=move || !landing.get()>
         <RetentionNotice />
         <Show when=move || employee_only.get()>
             <section class="shared-home" data-testid="shared-with-me">
@@ -88,6 +107,39 @@ pub fn PeoplePage() -> impl IntoView {
             "Someone sent you a Career Talk file? "
             <crate::pages::discussion::share::OpenFile />
         </p>
+        </Show>
+    }
+}
+
+/// Whether this is Safari on an iPad or iPhone (an iPad reports itself as a Mac with touch).
+fn apple_touch() -> bool {
+    let navigator = window().navigator();
+    let agent = navigator.user_agent().unwrap_or_default();
+    agent.contains("iPad")
+        || agent.contains("iPhone")
+        || (agent.contains("Macintosh") && navigator.max_touch_points() > 1)
+}
+
+/// A first visit: what the app does, where the notes live, and how to keep them.
+#[component]
+fn Welcome() -> impl IntoView {
+    let ios = apple_touch();
+    view! {
+        <section class="card welcome" data-testid="welcome">
+            <h2>"Welcome to Career Talk"</h2>
+            <p>"Career Talk carries a career aspiration discussion between a leader and the people they lead, in four steps:"</p>
+            <ol class="welcome-steps">
+                <li><strong>"Prepare"</strong>" — the leader's five questions to themself, private to the leader's device."</li>
+                <li><strong>"Conversation"</strong>" — the eight questions for the employee, with the leader's view where it helps."</li>
+                <li><strong>"Gap view"</strong>" — the employee's aspirations beside the leader's view of what it takes."</li>
+                <li><strong>"Plan"</strong>" — actions for the next 12 months, the development track, and the next discussion."</li>
+            </ol>
+            <p><strong>"Your notes stay in this browser, on this device."</strong>" No server keeps them: a discussion leaves this device only when you share it, by a link, a file or a live session."</p>
+            {ios.then(|| view! {
+                <p data-testid="welcome-home-screen"><strong>"On an iPad or iPhone, add Career Talk to your Home Screen"</strong>" (Share, then “Add to Home Screen”): Safari deletes a website's data after 7 days without a visit, but not that of an app on the Home Screen."</p>
+            })}
+            <p>"Keep a backup now and then: "<a href="/settings">"This device"</a>" → “Export everything”. Start by adding the people you lead below; if someone shared a discussion with you, open their link or file."</p>
+        </section>
     }
 }
 
@@ -204,14 +256,14 @@ fn YourPeople(#[prop(into)] main: Signal<bool>) -> impl IntoView {
                                     <div class="sub">{[person.role.clone(), person.team.clone()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")}</div>
                                     {person.archived.then(|| view! { <span class="badge muted">"Archived"</span> })}
                                 </td>
-                                <td data-testid="last-held">{sched.last_held.map(|d| d.human()).unwrap_or_else(|| "—".into())}</td>
-                                <td>{cadence_label(person.cadence_months)}</td>
-                                <td data-testid="next-due">{match sched.last_held {
+                                <td data-testid="last-held" data-label="Last discussion">{sched.last_held.map(|d| d.human()).unwrap_or_else(|| "—".into())}</td>
+                                <td data-label="Cadence">{cadence_label(person.cadence_months)}</td>
+                                <td data-testid="next-due" data-label="Next due">{match sched.last_held {
                                     // Due from the day they were added: no date to plan around.
                                     None => "Now".to_string(),
                                     Some(_) => sched.next_due.human(),
                                 }}</td>
-                                <td><DueBadge schedule=sched /></td>
+                                <td class="status-cell"><DueBadge schedule=sched /></td>
                             </tr>
                         </For>
                     </tbody>

@@ -22,6 +22,7 @@ use std::time::Duration;
 use career_core::live::mailbox::PairingState;
 use career_core::model::discussion::DiscussionText;
 use career_core::model::discussion::{Discussion, DiscussionEdit, NewDiscussion};
+use career_core::model::fields::{Proposal, Suggestion};
 use career_core::model::method::AnswerField;
 use career_core::model::people::{Participant, Person, Roster, RosterEdit};
 use career_core::model::prep::{Prep, PrepEdit};
@@ -422,6 +423,15 @@ impl DocStore {
         Ok(self.with(|ws| ws.publish_check(id, field))??)
     }
 
+    /// The drafts that edit the shared answer, and whether each has unpublished edits.
+    pub fn draft_edits(&self, id: &str) -> Vec<(AnswerField, bool)> {
+        self.track(Topic::Doc(DocName::Reflection(id.into())));
+        self.with(|ws| ws.draft_edits(id).ok())
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
     /// Publishes the employee's draft the way they chose.
     pub fn publish(&self, id: &str, field: AnswerField, how: Publish) {
         let result = (|| -> AppResult<()> {
@@ -445,6 +455,60 @@ impl DocStore {
         self.messages.check(
             "The shared answer could not be copied into your draft",
             result,
+        );
+    }
+
+    /// "Update my draft": the draft becomes the shared answer as it now reads.
+    pub fn rebase_draft(&self, id: &str, field: AnswerField) {
+        let result = (|| -> AppResult<()> {
+            self.with(|ws| ws.rebase_draft(id, field, clock::now_secs()))??;
+            self.draft_changed(id);
+            Ok(())
+        })();
+        self.messages
+            .check("Your draft could not be updated", result);
+    }
+
+    // ----- suggestions --------------------------------------------------------------------
+
+    /// The suggestions in the record (both sides'), oldest first.
+    pub fn proposals(&self, id: &str) -> Vec<Proposal> {
+        self.track(Topic::Merges(id.into()));
+        self.with(|ws| ws.proposals(id).ok())
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// Suggests a change to a part of the record the other side owns.
+    pub fn propose(&self, id: &str, suggestion: &Suggestion) {
+        let result = (|| -> AppResult<()> {
+            self.with(|ws| ws.propose(id, suggestion, random::new_id(), clock::today()))??;
+            self.discussion_changed(id);
+            Ok(())
+        })();
+        self.messages
+            .check("The suggestion could not be made", result);
+    }
+
+    /// Accepts (making the change) or declines the other side's suggestion.
+    pub fn answer_proposal(&self, id: &str, proposal: &str, accept: bool) {
+        let result = (|| -> AppResult<()> {
+            self.with(|ws| ws.answer_proposal(id, proposal, accept))??;
+            self.discussion_changed(id);
+            Ok(())
+        })();
+        self.messages
+            .check("The suggestion could not be answered", result);
+    }
+
+    /// Takes back a suggestion of this side's.
+    pub fn withdraw_proposal(&self, id: &str, proposal: &str) {
+        self.edit_discussion(
+            id,
+            DiscussionEdit::WithdrawProposal {
+                id: proposal.to_string(),
+            },
         );
     }
 
@@ -539,17 +603,37 @@ impl DocStore {
 
     // ----- paired sync --------------------------------------------------------------------
 
-    /// Pairs the discussion with a new mailbox when it is not paired and the person has not
-    /// turned pairing off for this share.
+    /// Sharing says this side's answer to paired sync when it has not said one: the
+    /// "Pair our devices when I share" box.
     fn pair_if_wanted(&self, id: &str) -> AppResult<()> {
-        if !self.pair_when_sharing.get_untracked() {
-            return Ok(());
-        }
-        let paired = matches!(self.pairing(id), Some(PairingState::Paired(_)));
-        if !paired {
-            self.with(|ws| ws.pair(id, random::bytes(), clock::now_secs()))??;
+        let side = self.side(id);
+        let unanswered = self.pairing(id).is_some_and(|p| p.said(side).is_none());
+        if unanswered {
+            let yes = self.pair_when_sharing.get_untracked();
+            self.with(|ws| ws.answer_pairing(id, yes, random::bytes(), clock::now_secs()))??;
         }
         Ok(())
+    }
+
+    /// This side's answer to paired sync: yes or no, said now.
+    pub fn answer_pairing(&self, id: &str, yes: bool) {
+        let result = self
+            .with(|ws| ws.answer_pairing(id, yes, random::bytes(), clock::now_secs()))
+            .and_then(|r| r.map_err(AppError::from));
+        if let Some(true) = self
+            .messages
+            .check("The sync setting could not be changed", result)
+        {
+            self.discussion_changed(id);
+            self.notify(Topic::Meta(id.into()));
+        }
+    }
+
+    /// Whether both sides said yes to paired sync (followed through changes other than
+    /// typing).
+    pub fn is_paired(&self, id: &str) -> bool {
+        self.track(Topic::Merges(id.into()));
+        self.pairing(id).is_some_and(|p| p.paired().is_some())
     }
 
     /// A discussion's pairing, untracked (for the sync service).
@@ -574,21 +658,6 @@ impl DocStore {
     /// The discussion, tracking nothing.
     pub(super) fn discussion_untracked(&self, id: &str) -> Option<Discussion> {
         self.with(|ws| ws.discussion(id).ok()).ok().flatten()
-    }
-
-    /// Stops the pairing (the other side is told by the next bundle).
-    pub fn stop_pairing(&self, id: &str) {
-        let result = self
-            .with(|ws| ws.stop_pairing(id, clock::now_secs()))
-            .and_then(|r| r.map_err(AppError::from));
-        if self
-            .messages
-            .check("The pairing could not be stopped", result)
-            .is_some()
-        {
-            self.discussion_changed(id);
-            self.notify(Topic::Meta(id.into()));
-        }
     }
 
     /// The bundle due now (`again`: also what was sent already and is still not declared

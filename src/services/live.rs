@@ -373,7 +373,7 @@ impl Live {
                 let session = &mut rt.session;
                 Some(self.docs.live(
                     &id,
-                    |ws| ws.live_receive(&id, session, env),
+                    |ws| ws.live_receive(&id, session, env, clock::today(), clock::now_secs()),
                     |r: &Received| r.changed,
                 ))
             });

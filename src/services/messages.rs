@@ -1,6 +1,7 @@
 //! Messages for the user, in a queue: what an action did, and what went wrong. A new
-//! message never hides an older one; each stays until dismissed (the same text twice shows
-//! once).
+//! message never hides an older one (the list shows the newest and folds the rest behind
+//! one line); what went wrong stays until dismissed, what an action did goes by itself
+//! after [`INFO_FOR`] (the same text twice shows once).
 
 use leptos::prelude::*;
 
@@ -14,8 +15,10 @@ pub struct Message {
     pub text: String,
 }
 
-/// At most this many are shown; the oldest go first.
+/// At most this many are kept; the oldest go first.
 const KEEP: usize = 5;
+/// How long a message saying what an action did stays.
+pub const INFO_FOR: std::time::Duration = std::time::Duration::from_secs(20);
 
 #[derive(Clone, Copy)]
 pub struct Messages {
@@ -50,6 +53,9 @@ impl Messages {
 
     pub fn info(&self, text: impl Into<String>) {
         self.push(true, text.into());
+        let id = self.next.get_value() - 1;
+        let me = *self;
+        set_timeout(move || me.dismiss(id), INFO_FOR);
     }
 
     pub fn problem(&self, text: impl Into<String>) {

@@ -10,10 +10,12 @@
 //! - [`live`]: live sessions;
 //! - [`paired`]: paired sync through the relay's mailboxes, for devices never online together;
 //! - [`device`]: backups, storage, persistence, app updates;
-//! - [`reports`]: calendar, team picture data, the record for HR.
+//! - [`reports`]: calendar, team picture data, the record for HR;
+//! - [`link`]: a link opened in this tab, waiting for the person's answer.
 
 pub mod device;
 pub mod docs;
+pub mod link;
 pub mod live;
 pub mod messages;
 pub mod paired;

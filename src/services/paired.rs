@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use career_core::live::mailbox::{Client, Event, PairingState};
+use career_core::live::mailbox::{Client, Event, Pairing, PairingState};
 use career_core::live::nats;
 use career_core::storage::workspace::{MailboxTaken, TakenIn};
 use career_core::Side;
@@ -123,13 +123,9 @@ impl Paired {
         let Some(state) = self.docs.pairing(id) else {
             return;
         };
-        let same = self
-            .rt
-            .with_value(|rt| match (&state, rt.client.watching(id)) {
-                (PairingState::Paired(p), Some(q)) => p == q,
-                (PairingState::NotPaired, None) => true,
-                _ => false,
-            });
+        let side = self.docs.side(id);
+        let wanted = state.listens(side);
+        let same = self.rt.with_value(|rt| rt.client.watching(id) == wanted);
         if !same {
             self.follow(id);
         }
@@ -151,20 +147,13 @@ impl Paired {
         };
         let side = self.docs.side(id);
         let status = self.docs.mailbox_status_untracked(id);
-        let (pairing, keep) = match state {
-            PairingState::Paired(p) => (Some(p), true),
-            // Stopped here: the bundle that tells the other side still goes out.
-            PairingState::Stopped {
-                by,
-                pairing: Some(p),
-            } if by == side && status.as_ref().is_some_and(|s| s.due) => (Some(p), true),
-            _ => (None, false),
-        };
-        if !keep {
+        // Read once this side said yes; after a no, only until the bundle that tells the
+        // other side has gone.
+        let due = status.as_ref().is_some_and(|s| s.due);
+        let Some(pairing) = watched(&state, side, due) else {
             self.unwatch(id);
             return;
-        }
-        let pairing = pairing.expect("kept only with a pairing");
+        };
         let read = status.map(|s| s.read).unwrap_or_default();
         self.ensure_socket();
         let bytes = self
@@ -346,10 +335,8 @@ impl Paired {
                 });
             }
         }
-        // Stopped by the other side: nothing more goes through the mailbox.
-        if matches!(self.docs.pairing(id), Some(PairingState::Stopped { .. })) {
-            self.follow(id);
-        }
+        // Its answer to pairing may have changed with what came in.
+        self.follow_if_changed(id);
         self.schedule(id);
     }
 
@@ -488,4 +475,13 @@ impl Paired {
 
 fn now_ms() -> i64 {
     js_sys::Date::now() as i64
+}
+
+/// The mailbox this device follows for a discussion: once its side said yes; after a no,
+/// while the bundle telling the other side is still `due`.
+fn watched(state: &PairingState, side: Side, due: bool) -> Option<Pairing> {
+    state
+        .listens(side)
+        .or_else(|| state.seals(side).filter(|_| due))
+        .cloned()
 }

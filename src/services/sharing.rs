@@ -72,10 +72,21 @@ impl Sharing {
     }
 
     pub fn download_package(&self, id: &str, whole: bool) {
+        let name = self.file_name(id);
         let result = self
             .package(id, whole)
-            .and_then(|p| download::download(&self.file_name(id), &p.to_bytes(), PACKAGE_MIME));
-        self.messages.check("The file could not be made", result);
+            .and_then(|p| download::download(&name, &p.to_bytes(), PACKAGE_MIME));
+        if self
+            .messages
+            .check("The file could not be made", result)
+            .is_some()
+        {
+            let other = self.other_party(id);
+            self.messages.info(format!(
+                "Your browser was given {name} to save. Send it to {other}, who opens it in Career Talk ({}/) with “Open a file”.",
+                crate::infra::location::origin()
+            ));
+        }
     }
 
     pub fn download_markdown(&self, id: &str) {
@@ -105,13 +116,25 @@ impl Sharing {
             TakenIn::Merged { new_changes: 0, .. } => {
                 format!("You already had everything from {}.", self.other_party(&id))
             }
-            TakenIn::Merged { review, .. } => merge_message(&self.other_party(&id), review),
+            TakenIn::Merged { review, kept, .. } => {
+                let other = self.other_party(&id);
+                let mut message = merge_message(&other, review);
+                if !kept.is_empty() {
+                    message.push_str(&format!(
+                        " {other} also changed {} that {} yours to decide: kept as {}, for you to accept or decline.",
+                        if kept.len() == 1 { "a part of the record" } else { "parts of the record" },
+                        if kept.len() == 1 { "is" } else { "are" },
+                        if kept.len() == 1 { "a suggestion" } else { "suggestions" },
+                    ));
+                }
+                message
+            }
             TakenIn::Imported {
                 side: Side::Employee,
                 discussion,
                 ..
             } => format!(
-                "{} shared your career discussion with you. Reflect privately first; publish answers when you are ready.",
+                "{} shared your career discussion with you. It is saved on this device only. Reflect privately first; publish answers when you are ready.",
                 if discussion.manager.name.is_empty() { "Your leader" } else { &discussion.manager.name }
             ),
             TakenIn::Imported { discussion, .. } => {
@@ -185,6 +208,6 @@ pub(super) fn merge_message(other: &str, review: &Review) -> String {
         let words = if n == 1 { "word" } else { "words" };
         message.push_str(&format!(" {other} removed {n} of your {words} in {field}."));
     }
-    message.push_str(" What changed is shown above the discussion until you mark it as seen.");
+    message.push_str(" “Review” above the discussion shows what changed.");
     message
 }

@@ -45,6 +45,15 @@ const UNHASHED = ['/', '/index.html', '/sw.js', '/public/manifest.webmanifest', 
 const ROUTES = ['/people/0123456789abcdef0123456789abcdef', '/discussions/0123456789abcdef0123456789abcdef/conversation', '/settings'];
 const MISSING = ['/career-talk-0000000000000000_bg.wasm', '/main-abc.css', '/nothing.js', '/public/missing.png'];
 
+test('plain HTTP is sent to HTTPS at the same address, its port kept', async () => {
+  const httpsPort = new URL(prod.url).port;
+  const res = await new Promise((resolve, reject) => {
+    http.get(`http://127.0.0.1:${prod.httpPort}/people/x?y=1`, (r) => { r.resume(); resolve(r); }).on('error', reject);
+  });
+  assert.ok([301, 308].includes(res.statusCode), `status ${res.statusCode}`);
+  assert.equal(res.headers.location, `https://127.0.0.1:${httpsPort}/people/x?y=1`);
+});
+
 test('every response carries the security headers', async () => {
   for (const p of [...UNHASHED, ...HASHED(), ...ROUTES, ...MISSING]) {
     const { headers: h } = await get(p);

@@ -145,6 +145,17 @@ export async function otherDevice(env, { bypassCSP = false } = {}) {
   return { context, page, app: new App(page, env.server.url) };
 }
 
+/// After a merge the discussion shows one line ("3 changes from Sam — Review"): this opens
+/// the tracked changes under it and returns them.
+export async function openReview(page) {
+  const review = page.getByTestId('merge-review');
+  if (!(await review.isVisible())) {
+    await page.getByTestId('open-review').click();
+  }
+  await review.waitFor();
+  return review;
+}
+
 /// Opens a share or live link and says yes when the app asks before taking it in.
 export async function openLink(page, link) {
   await page.goto(link);

@@ -59,7 +59,7 @@ async function waitStatus(page, expected, timeout = 15000) {
 
 /// Does `edit` on `page`, and waits until its bundle is on the relay and the line says so
 /// (it said "Sent" already for what went before the edit).
-async function sent(page, edit) {
+async function sent(page, edit, says = /picks it up when it is next online/) {
   // The newest stream sequence (a count would not do: a subject keeps its last 16).
   const last = async () => Math.max(0, ...(await readMailboxes(relay).catch(() => [])).map((m) => m.seq));
   const kept = await last();
@@ -69,7 +69,7 @@ async function sent(page, edit) {
     assert.ok(t < 30, 'the edit never reached the relay');
     await page.waitForTimeout(500);
   }
-  await waitStatus(page, /picks it up when it is next online/, 15000);
+  await waitStatus(page, says, 15000);
 }
 
 async function waitValue(page, testid, value) {
@@ -96,9 +96,10 @@ test('two devices never online together end with the same record and every word'
   await md.fill('answer-strengths', FIRST);
   const link = await shareLink(env.page);
   const path = new URL(env.page.url()).pathname.replace(/\/share$/, '/conversation');
-  // After sharing, another edit: it goes through the mailbox, not the link.
+  // After sharing, another edit: it goes through the mailbox, not the link. Sam's device
+  // has not taken anything in yet, so the line claims no more than that.
   await md.tab('conversation');
-  await sent(env.page, () => md.fill('answer-next_assignment', LATER));
+  await sent(env.page, () => md.fill('answer-next_assignment', LATER), /^Sync starts once Sam Okafor takes in what you send$/);
   await env.page.getByTestId('tab-share').click();
   await env.page.getByTestId('pairing').waitFor();
   await both(env.page, 'paired-1-manager-sent');
@@ -107,20 +108,27 @@ test('two devices never online together end with the same record and every word'
   // Later, the employee opens the link: the edit made after it was shared is there too.
   const employeePage = await employeeCtx.newPage();
   employeePage.on('pageerror', (e) => errors.push(e));
-  await openLink(employeePage, link);
+  // The question names Maria and asks about sync, ticked: her yes pairs them.
+  await employeePage.goto(link);
+  const asked = employeePage.getByTestId('link-prompt');
+  await asked.waitFor();
+  assert.match(await asked.textContent(), /Open your career discussion with Maria Lund\?/);
+  assert.equal(await asked.getByTestId('link-sync').isChecked(), true);
+  await asked.getByTestId('link-yes').click();
   await employeePage.getByTestId('notice').first().waitFor();
   await employeePage.getByTestId('tab-conversation').click();
   const employee = new App(employeePage, env.server.url).discussion();
   await waitValue(employeePage, 'answer-next_assignment', LATER);
-  // Its own first change (its device key, for Maria to pin) went out: Maria's device has
-  // not said it has it, so the line does not claim "synced".
-  await waitStatus(employeePage, /Sent; Maria Lund's device picks it up when it is next online/, 15000);
+  // Its own first changes (its device key, for Maria to pin, and its yes) went out: no
+  // words of hers did, so the line does not say "Sent", nor "synced".
+  await waitStatus(employeePage, /^Paired with Maria Lund$/, 15000);
   await both(employeePage, 'paired-2-employee-synced');
 
   // The relay goes away; the employee keeps working: the change waits on the device.
   await relay.stop();
   await employee.fill('answer-next_12_months', THEIRS);
-  await waitStatus(employeePage, '1 change waiting to send (offline)', 15000);
+  // The browser is online; only the relay is gone, and the line tells the two apart.
+  await waitStatus(employeePage, '1 change waiting to send (the sync service cannot be reached)', 15000);
   await both(employeePage, 'paired-3-employee-offline');
   // It comes back: the change goes out; then the employee closes.
   await relay.start();
@@ -132,7 +140,7 @@ test('two devices never online together end with the same record and every word'
   await manager.page.getByTestId('notice').getByText(/^Through sync: Merged /).first().waitFor({ timeout: 15000 });
   assert.equal(await manager.discussion().value('answer-next_12_months'), THEIRS);
   assert.equal(await manager.discussion().value('answer-strengths'), FIRST);
-  await manager.page.getByTestId('merge-review').waitFor();
+  await manager.page.getByTestId('review-marker').waitFor();
   await waitStatus(manager.page, /Synced with Sam Okafor (just now|\d+ minutes? ago)/, 15000);
   await both(manager.page, 'paired-4-manager-merged');
 
@@ -162,13 +170,13 @@ test('two devices never online together end with the same record and every word'
   // The manager stops the pairing; the employee's device is told the next time it is online.
   await managerAgain.page.getByTestId('tab-share').click();
   await managerAgain.page.getByTestId('stop-pairing').click();
-  await managerAgain.page.getByTestId('pairing').getByText('Pairing stopped by you').waitFor();
+  await managerAgain.page.getByTestId('pairing').getByText('You turned sync off').waitFor();
   // The stop reaches the relay before the manager leaves.
   await managerAgain.page.waitForTimeout(3000);
   await both(managerAgain.page, 'paired-5-manager-stopped');
   await managerAgain.page.close();
   const employeeLast = await reopen(employeeCtx, path);
-  await waitStatus(employeeLast.page, 'Pairing stopped by Maria Lund', 15000);
+  await waitStatus(employeeLast.page, 'Maria Lund turned sync off', 15000);
   // Nothing already merged was removed.
   assert.equal(await employeeLast.discussion().value('answer-short_term'), 'Tech lead next year.');
   assert.equal(await employeeLast.discussion().value('answer-next_12_months'), THEIRS);
@@ -196,6 +204,10 @@ test('a live session pairs the two devices: after it, changes still arrive witho
   tessPage.on('pageerror', (e) => errors.push(e));
   await openLink(tessPage, link);
   await tessPage.getByTestId('answer-strengths').waitFor({ timeout: 20000 });
+  // The host asked for sync; nothing syncs until Tess says yes.
+  await waitStatus(tessPage, 'Maria Lund asks to keep your devices in sync', 20000);
+  await tessPage.getByTestId('tab-share').click();
+  await tessPage.getByTestId('pairing-yes').click();
   await waitStatus(tessPage, /^(Paired with|Synced with|Sent;)/, 20000);
   await tessPage.close();
 
@@ -211,7 +223,7 @@ test('a live session pairs the two devices: after it, changes still arrive witho
   assertNoErrors(errors.concat(env.errors));
 });
 
-test('the sender can share without pairing: both sides say "Not paired"', async () => {
+test('the sender can share without pairing: both sides say sync is off', async () => {
   const page = await managerCtx.newPage();
   page.on('pageerror', (e) => errors.push(e));
   const manager = new App(page, env.server.url);
@@ -223,13 +235,13 @@ test('the sender can share without pairing: both sides say "Not paired"', async 
   await page.getByTestId('pair-when-sharing').uncheck();
   await page.getByTestId('make-link').click();
   const link = await page.getByTestId('share-link').inputValue();
-  await waitStatus(page, 'Not paired');
+  await waitStatus(page, 'Sync turned off by you: changes go by link or file');
   const umaCtx = await env.browser.newContext();
   await umaCtx.addInitScript((url) => localStorage.setItem('ct1:relay', url), relay.url);
   const uma = await umaCtx.newPage();
   await openLink(uma, link);
   await uma.getByTestId('notice').first().waitFor();
-  await waitStatus(uma, 'Not paired');
+  await waitStatus(uma, 'Maria Lund turned sync off: changes go by link or file');
   await umaCtx.close();
   await page.close();
 });

@@ -158,6 +158,8 @@ export async function startProduction() {
   return {
     url: origin,
     origin,
+    /// Caddy's plain HTTP port (it only redirects).
+    httpPort: ports.http,
     dir,
     site,
     relay,

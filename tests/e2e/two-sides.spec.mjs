@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, screenshot, accessibilityProblems } from './harness.mjs';
-import { App, assertNoErrors, managerStarts, otherDevice, shareLink, openLink } from './pages.mjs';
+import { App, assertNoErrors, managerStarts, otherDevice, shareLink, openLink, openReview } from './pages.mjs';
 
 let env, other, manager, employee;
 const errors = [];
@@ -82,11 +82,11 @@ test('the employee publishes with each choice; the manager reads exactly what ch
   await other.page.getByTestId('publish-strengths').click();
   await other.page.getByTestId('publish-state-strengths').getByText('Published').waitFor();
 
-  // Both pick a development track before the exchange.
-  await ed.tab('plan');
-  await ed.choose('track', 1); // Technical expert
-  await md.tab('plan');
-  await md.choose('track', 0); // Senior leadership
+  // Both record "willing to do what it takes" before the exchange (either may).
+  await ed.tab('conversation');
+  await ed.choose('willing', 1); // Not sure
+  await md.tab('conversation');
+  await md.choose('willing', 0); // Yes
   await manager.waitSaved();
   await employee.waitSaved();
   await other.page.setViewportSize({ width: 1200, height: 900 });
@@ -103,8 +103,9 @@ test('the employee publishes with each choice; the manager reads exactly what ch
   assert.doesNotMatch(said, /Nothing of yours was replaced/);
 
   // The review reads like tracked changes: whole words inserted and struck through.
-  const review = env.page.getByTestId('merge-review');
-  await review.waitFor();
+  // One compact line says what came; Review opens it.
+  assert.match(await env.page.getByTestId('review-marker').textContent(), /\d changes from Sam Okafor/);
+  const review = await openReview(env.page);
   const item = (key) => review.locator(`[data-key="${key}"]`);
   assert.deepEqual(await item('answer:short_term').locator('ins').allTextContents(), [`\n\nSam Okafor: ${MINE_SHORT}`]);
   assert.equal(await item('answer:short_term').locator('del').count(), 0);
@@ -116,12 +117,12 @@ test('the employee publishes with each choice; the manager reads exactly what ch
 
   // The conflict names both people and both values; the change list says undecided.
   const conflict = env.page.getByTestId('conflict');
-  assert.equal(await conflict.getByTestId('conflict-said').textContent(), 'You chose Senior leadership · Sam Okafor chose Technical expert');
-  assert.deepEqual(await conflict.getByTestId('conflict-choice').allTextContents(), ['Keep mine: Senior leadership', "Use Sam Okafor's: Technical expert"]);
+  assert.equal(await conflict.getByTestId('conflict-said').textContent(), 'Sam Okafor chose Not sure · You chose Yes');
+  assert.deepEqual(await conflict.getByTestId('conflict-choice').allTextContents(), ["Use Sam Okafor's: Not sure", 'Keep mine: Yes']);
   for (const box of await Promise.all((await conflict.getByTestId('conflict-choice').all()).map((b) => b.boundingBox()))) {
     assert.ok(box.height >= 44, `conflict choice ${box.height}px high`);
   }
-  assert.match(await item('track').textContent(), /undecided/);
+  assert.match(await item('willing').textContent(), /undecided/);
   await both(env.page, 'two-sides-3-manager-review');
   await env.page.setViewportSize({ width: 1200, height: 900 });
   assert.deepEqual(await accessibilityProblems(env.page), []);
@@ -131,7 +132,7 @@ test('the employee publishes with each choice; the manager reads exactly what ch
   await item('answer:long_term').getByTestId('restored').waitFor();
   await md.tab('conversation');
   assert.equal(await md.value('answer-long_term'), `${LONG.slice(0, -1)} ${MINE_LONG}`);
-  await conflict.getByTestId('conflict-choice').filter({ hasText: 'Technical expert' }).click();
+  await conflict.getByTestId('conflict-choice').filter({ hasText: 'Not sure' }).click();
   await env.page.getByTestId('conflicts').waitFor({ state: 'detached' });
   await manager.waitSaved();
 

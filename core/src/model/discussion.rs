@@ -99,6 +99,18 @@ pub enum Owner {
 }
 
 impl Owner {
+    /// Who it is in `d`, by name where the record has one.
+    pub fn name_in(self, d: &Discussion) -> String {
+        let (name, or) = match self {
+            Owner::Employee => (&d.employee.name, "The employee"),
+            Owner::Manager => (&d.manager.name, "The leader"),
+        };
+        Some(name.trim())
+            .filter(|n| !n.is_empty())
+            .unwrap_or(or)
+            .to_string()
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Owner::Employee => "Employee",

@@ -61,7 +61,8 @@ pub fn markdown(d: &Discussion) -> String {
         }
         for v in d.views_for(q) {
             md.push_str(&format!(
-                "> **Leader's view ({}):** {}\n\n",
+                "> **{} ({}):** {}\n\n",
+                whose_view(d),
                 v.source.title(),
                 v.text.as_str().trim().replace('\n', "\n> ")
             ));
@@ -83,7 +84,7 @@ pub fn markdown(d: &Discussion) -> String {
             "- [{}] {} ({}{})\n",
             if a.done { "x" } else { " " },
             or_dash(a.text.as_str()),
-            a.owner.label(),
+            a.owner.name_in(d),
             a.due
                 .map(|d| format!(", due {}", d.human()))
                 .unwrap_or_default()
@@ -131,4 +132,12 @@ pub fn json(d: &Discussion) -> Value {
             })).collect::<Vec<_>>(),
         },
     })
+}
+
+/// "Anna Berg's view", or "Leader's view" for a record without the leader's name.
+fn whose_view(d: &Discussion) -> String {
+    match d.manager.name.trim() {
+        "" => "Leader's view".into(),
+        name => format!("{name}'s view"),
+    }
 }

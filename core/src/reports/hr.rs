@@ -202,7 +202,11 @@ pub fn csv(records: &[AgreedRecord]) -> String {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    header.extend(Question::ALL.into_iter().map(|q| q.title().to_string()));
+    // "Willing" has a value (the column above) and notes: the notes' column says so.
+    header.extend(Question::ALL.into_iter().map(|q| match q {
+        Question::Willing => format!("{} (notes)", q.title()),
+        _ => q.title().to_string(),
+    }));
     header.push("Timing of the next assignment".into());
     header.extend(["Leader's views", "Notes", "Actions"].map(String::from));
     let mut out = header
@@ -242,7 +246,7 @@ pub fn csv(records: &[AgreedRecord]) -> String {
                     format!(
                         "{} ({}{}, {})",
                         a.text.as_str(),
-                        a.owner.label(),
+                        a.owner.name_in(d),
                         a.due.map(|d| format!(", due {d}")).unwrap_or_default(),
                         if a.done { "done" } else { "open" }
                     )

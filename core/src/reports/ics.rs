@@ -58,12 +58,16 @@ pub fn next_discussions(
                 DueStatus::NotYetHeld if s.next_due < today => (today, String::new()),
                 _ => (s.next_due, String::new()),
             };
+            // A week ahead, but never at a moment already past: an all-day event's alarm
+            // goes off at the start of a day, so one due today or tomorrow gets none earlier
+            // than tomorrow's start.
+            let ahead = today.days_until(day);
             Event {
                 uid: format!("next-discussion-{}@{DOMAIN}", p.id),
                 day,
                 summary: format!("Career discussion with {}", p.name),
                 description: format!("Career aspiration discussion, held {every}. {last}{note}"),
-                remind_days_before: Some(7),
+                remind_days_before: (ahead > 0).then(|| (ahead - 1).min(7) as u32),
             }
         })
         .collect()
@@ -92,7 +96,7 @@ pub fn action_dues(discussions: &[Discussion]) -> Vec<Event> {
                     summary: format!("Action ({}): {}", d.employee.name, first_line(&text)),
                     description: format!(
                         "{text}\nOwner: {}. From the career discussion with {}.",
-                        a.owner.label(),
+                        a.owner.name_in(d),
                         d.employee.name
                     ),
                     remind_days_before: None,
@@ -210,6 +214,44 @@ mod tests {
     #[test]
     fn text_is_escaped() {
         assert_eq!(escape("a,b;c\\d\r\ne\u{7}"), "a\\,b\\;c\\\\d\\ne");
+    }
+
+    #[test]
+    fn a_reminder_is_never_set_in_the_past() {
+        let today: Day = "2026-12-06".parse().unwrap();
+        let person = |id: &str, added: &str| crate::model::people::Person {
+            id: id.into(),
+            name: id.into(),
+            role: String::new(),
+            team: String::new(),
+            cadence_months: 12,
+            archived: false,
+            added_on: added.parse().unwrap(),
+        };
+        let roster = Roster {
+            kind: crate::model::people::KIND.into(),
+            schema: 1,
+            manager: Default::default(),
+            people: vec![
+                person("due-now", "2025-01-01"),
+                person("tomorrow", "2026-12-07"),
+                person("in-four-days", "2026-12-10"),
+                person("later", "2027-03-01"),
+            ],
+        };
+        let ids: Vec<String> = roster.people.iter().map(|p| p.id.clone()).collect();
+        let events = next_discussions(&roster, &Index::default(), &ids, today);
+        let remind = |uid: &str| {
+            events
+                .iter()
+                .find(|e| e.uid.contains(&format!("-{uid}@")))
+                .map(|e| (e.day, e.remind_days_before))
+                .unwrap()
+        };
+        assert_eq!(remind("due-now"), (today, None));
+        assert_eq!(remind("tomorrow").1, Some(0));
+        assert_eq!(remind("in-four-days").1, Some(3));
+        assert_eq!(remind("later").1, Some(7));
     }
 
     #[test]

@@ -84,7 +84,21 @@ fn tokens(s: &str) -> Vec<&str> {
 }
 
 fn row(label: &'static str, earlier: &str, later: &str) -> Row {
-    let (e, l) = runs(earlier, later);
+    // An answer not given is no answer that changed: the other is shown as it is, unmarked.
+    let (e, l) = if earlier.trim().is_empty() || later.trim().is_empty() {
+        let plain = |t: &str| {
+            (!t.is_empty())
+                .then(|| Run {
+                    text: t.to_string(),
+                    changed: false,
+                })
+                .into_iter()
+                .collect()
+        };
+        (plain(earlier), plain(later))
+    } else {
+        runs(earlier, later)
+    };
     Row {
         label,
         earlier: e,
@@ -152,7 +166,7 @@ pub fn earlier_actions<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::runs;
+    use super::{row, runs};
 
     fn marked(v: &[super::Run]) -> Vec<&str> {
         v.iter()
@@ -173,5 +187,13 @@ mod tests {
         assert_eq!(whole, "Principal engineer on payments");
         let (_, b) = runs("Calm in incidents", "Calm in incidents; mentoring, 日本");
         assert_eq!(marked(&b), ["; mentoring, 日本"]);
+    }
+
+    #[test]
+    fn an_answer_not_given_leaves_the_other_unmarked() {
+        let r = row("Short-term aspirations", "Lead the platform team", "");
+        assert!(r.earlier.iter().all(|x| !x.changed));
+        assert!(r.later.is_empty());
+        assert!(!r.same);
     }
 }

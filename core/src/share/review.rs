@@ -287,12 +287,18 @@ fn field_label(d: &Discussion, field: &DiscussionText) -> String {
             .map(|q| q.title().to_string())
             .unwrap_or_else(|| f.as_key().to_string()),
         DiscussionText::Notes => "Shared notes".into(),
-        DiscussionText::LeaderView(id) => d
-            .leader_views
-            .iter()
-            .find(|v| &v.id == id)
-            .map(|v| format!("Leader's view on {}", v.question.title().to_lowercase()))
-            .unwrap_or_else(|| "Leader's view".into()),
+        DiscussionText::LeaderView(id) => {
+            // The leader by name where the record has one.
+            let whose = Some(d.manager.name.trim())
+                .filter(|n| !n.is_empty())
+                .map(|n| format!("{n}'s view"))
+                .unwrap_or_else(|| "Leader's view".into());
+            d.leader_views
+                .iter()
+                .find(|v| &v.id == id)
+                .map(|v| format!("{whose} on {}", v.question.title().to_lowercase()))
+                .unwrap_or(whose)
+        }
         DiscussionText::Action(_) => "Action".into(),
     }
 }

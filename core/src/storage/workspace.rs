@@ -267,6 +267,31 @@ impl TakenIn {
     }
 }
 
+/// What a link holds, read before anyone says to take it in: who it is between, and
+/// whether the sender asks for paired sync.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkPreview {
+    pub employee: String,
+    pub manager: String,
+    pub created_on: Day,
+    /// The side that made the package said yes to paired sync.
+    pub sync_asked: bool,
+}
+
+impl LinkPreview {
+    /// Reads a whole package (a changes-only one has nothing to read on its own).
+    pub fn of(package: &Package) -> Result<LinkPreview, ShareError> {
+        let (doc, d) = package.whole_document()?;
+        let state = crate::live::mailbox::read(&doc);
+        Ok(LinkPreview {
+            employee: d.employee.name,
+            manager: d.manager.name,
+            created_on: d.created_on,
+            sync_asked: state.said(package.audience.other()) == Some(true),
+        })
+    }
+}
+
 /// What importing a backup did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BackupReport {
@@ -1255,6 +1280,39 @@ impl<K: KvStore> Workspace<K> {
             shared,
             draft,
         })
+    }
+
+    /// For each answer whose draft edits the shared answer: whether something typed into
+    /// it is not published yet. Cheap enough for every keystroke of a draft (the
+    /// reflection, not the record, is read).
+    pub fn draft_edits(&mut self, id: &str) -> Result<Vec<(AnswerField, bool)>, WorkspaceError> {
+        let name = DocName::Reflection(id.into());
+        let stored = match self.stored(&name) {
+            Ok(stored) => stored,
+            Err(LoadError::NotFound) => return Ok(vec![]),
+            Err(e) => return Err(e.into()),
+        };
+        let now = reflection::read(&stored.doc)?;
+        let mut out = Vec::new();
+        for field in AnswerField::ALL {
+            let Some(base) = reflection::base(&stored.doc, field) else {
+                continue;
+            };
+            if base
+                .draft
+                .iter()
+                .any(|h| stored.doc.get_change_meta_by_hash(h).is_none())
+            {
+                continue;
+            }
+            stored.doc.isolate(&base.draft);
+            let then = reflection::read(&stored.doc).map(|r| r.answers.get(field).to_string());
+            stored.doc.integrate();
+            if let Ok(then) = then {
+                out.push((field, then != now.answers.get(field)));
+            }
+        }
+        Ok(out)
     }
 
     /// A draft that edits the shared answer: where it started and what was typed since.

@@ -26,6 +26,8 @@ pub fn Conversation() -> impl IntoView {
     let leader = ctx.leader_name();
     let employee = ctx.employee_name();
     let side = ctx.perspective.get_untracked();
+    let docs = expect_context::<DocStore>();
+    let paired = Memo::new(move |_| docs.is_paired(&ctx.id.get()));
 
     let intro = move || {
         match side {
@@ -33,10 +35,13 @@ pub fn Conversation() -> impl IntoView {
              Interject shows what would be shared and lets you edit it; only what you then add becomes part of the shared record."
             .to_string(),
         Side::Employee => format!(
-            "The questions of your career discussion. What you write here goes into the shared record, \
-             which {} sees when you send it with Share or work together live. {}'s views appear under the question they belong to. \
-             To draft an answer privately first, use Reflect.",
-            leader.get(),
+            "The questions of your career discussion. What you write here goes into the shared record: {} \
+             {}'s views appear under the question they belong to. To draft an answer privately first, use Reflect.",
+            if paired.get() {
+                format!("it reaches {}'s device by itself, as your devices are in sync.", leader.get())
+            } else {
+                format!("{} sees it when you send it with Share or work together live.", capitalise(&leader.get()))
+            },
             capitalise(&leader.get()),
         ),
     }

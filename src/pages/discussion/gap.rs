@@ -71,24 +71,24 @@ pub fn GapView() -> impl IntoView {
         Side::Leader => (
             Signal::derive(move || {
                 format!(
-                "Where the two views differ is where the conversation is. Your column shows what you shared with {} \
+                "Where the two views differ is where the conversation is. Beside the answers in the shared record: what you shared with {} \
                  and your preparation that is still private, marked “only on your device”.",
                 employee.get()
             )
             }),
-            Signal::derive(move || format!("{}'s words", capitalise(&employee.get()))),
-            Signal::derive(|| "Your view".to_string()),
+            Signal::derive(|| "The shared record".to_string()),
+            Signal::derive(|| "Your view and your preparation".to_string()),
         ),
         Side::Employee => (
             Signal::derive(move || {
                 format!(
-                "Where the two views differ is where the conversation is. Beside your answers in the shared record: \
+                "Where the two views differ is where the conversation is. Beside the answers in the shared record: \
                  the views {} has shared with you.",
                 leader.get()
             )
             }),
-            Signal::derive(|| "Your words".to_string()),
-            Signal::derive(move || format!("{}'s view", capitalise(&leader.get()))),
+            Signal::derive(|| "The shared record".to_string()),
+            Signal::derive(move || format!("{}'s shared views", capitalise(&leader.get()))),
         ),
     };
     view! {
@@ -151,7 +151,7 @@ fn LeaderCell(prep: PrepField) -> impl IntoView {
     let nothing = if leader_device {
         "Not prepared or shared yet"
     } else {
-        "Your leader has not shared a view on this yet"
+        "No view shared on this yet"
     };
     view! {
         <td class="gap-leader" data-testid="gap-leader">

@@ -9,6 +9,7 @@ pub mod record;
 mod reflect;
 mod review;
 pub mod share;
+mod suggest;
 
 use career_core::model::discussion::{Discussion, DiscussionText};
 use career_core::model::method::PrepField;

@@ -185,7 +185,7 @@ pub fn Record() -> impl IntoView {
                                 {(!answer.is_empty()).then(|| view! { <p class="prose">{answer}</p> })}
                                 {timing.map(|t| view! { <p>"When: " {t}</p> })}
                                 {unanswered.then(|| view! { <p class="muted">"Not answered."</p> })}
-                                {views.into_iter().map(|v| view! { <blockquote class="leader-view prose"><span class="badge leader">"Leader's view"</span>" "{v}</blockquote> }).collect_view()}
+                                {views.into_iter().map(|v| view! { <blockquote class="leader-view prose"><span class="badge leader">{if d.manager.name.trim().is_empty() { "Leader's view".to_string() } else { format!("{}'s view", d.manager.name.trim()) }}</span>" "{v}</blockquote> }).collect_view()}
                             </section>
                         }
                     }).collect_view()}
@@ -206,7 +206,7 @@ pub fn Record() -> impl IntoView {
                                     <li>
                                         <strong>{if a.done { "Done: " } else { "To do: " }}</strong>
                                         <span class="prose">{a.text.as_str().to_string()}</span>
-                                        {format!(" — {}{}", a.owner.label(), a.due.map(|d| format!(", due {}", d.human())).unwrap_or_default())}
+                                        {format!(" — {}{}", a.owner.name_in(&d), a.due.map(|d| format!(", due {}", d.human())).unwrap_or_default())}
                                     </li>
                                 }).collect_view()}
                             </ul>
@@ -221,7 +221,10 @@ pub fn Record() -> impl IntoView {
         <KeysPanel />
         {record}
         <section class="erase-zone no-print">
-            <EraseButton what=Erase::Discussion(ctx.id.get_untracked()) label="Delete this discussion from this device…" whose=String::new() testid="erase-discussion" />
+            <EraseButton what=Erase::Discussion(ctx.id.get_untracked()) label="Delete this discussion from this device…" whose=untrack(move || match ctx.perspective.get() {
+                Side::Leader => ctx.employee_name().get(),
+                Side::Employee => ctx.leader_name().get(),
+            }) testid="erase-discussion" />
         </section>
     }
 }

@@ -1,8 +1,9 @@
 //! The employee's reflection: the eight questions as prompts, answered privately first.
 //! "Publish" puts a draft into the shared record; until then nobody else sees it. When the
 //! shared answer holds words the draft does not (the leader wrote them during the talk),
-//! the employee sees it in full and chooses: add theirs after it, edit the shared answer,
-//! or replace it after seeing exactly what goes.
+//! the employee sees it in full and chooses: add theirs after it (under their name), edit
+//! the shared answer (what they type is then an edit of it), or replace it after seeing
+//! exactly what goes. Every choice shows the answer as it will read before it is made.
 
 use career_core::model::method::{AnswerField, Question};
 use career_core::model::reflection::Reflection;
@@ -18,6 +19,20 @@ use crate::components::fields::TextArea;
 use crate::components::sheet::Sheet;
 use crate::services::{DocStore, Sharing};
 
+/// "1 word", "5 words".
+pub fn words(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "word" } else { "words" })
+}
+
+/// When the leader sees what the employee publishes, in words that match what happens.
+pub fn when_they_see(paired: bool, leader: &str) -> String {
+    if paired {
+        format!("Publishing sends it to {leader} now: your devices are in sync.")
+    } else {
+        format!("{leader} sees it when you send it with Share.")
+    }
+}
+
 #[component]
 pub fn Reflect() -> impl IntoView {
     let docs = expect_context::<DocStore>();
@@ -26,16 +41,33 @@ pub fn Reflect() -> impl IntoView {
     // One read for all eight questions. Reading never stores anything: an employee who has
     // typed nothing has no document yet.
     let reflection = Memo::new(move |_| docs.reflection(&ctx.id.get()));
+    let edits = Memo::new(move |_| docs.draft_edits(&ctx.id.get()));
+    let paired = Memo::new(move |_| docs.is_paired(&ctx.id.get()));
     view! {
         <p class="private-note" data-testid="reflection-note">
             <Lock />
-            " Your reflection is private to this device. Publish an answer when you want "
-            {move || sharing.other_party(&ctx.id.get())} " to see it; send it with Share."
+            " Your reflection is private to this device: nobody sees a draft. Publish an answer when you want "
+            {move || sharing.other_party(&ctx.id.get())} " to see it. "
+            {move || when_they_see(paired.get(), &sharing.other_party(&ctx.id.get()))}
         </p>
         <ol class="questions">
-            {Question::ALL.into_iter().enumerate().map(|(n, q)| view! { <ReflectQuestion n=n + 1 question=q reflection=reflection /> }).collect_view()}
+            {Question::ALL.into_iter().enumerate().map(|(n, q)| view! { <ReflectQuestion n=n + 1 question=q reflection=reflection edits=edits /> }).collect_view()}
         </ol>
     }
+}
+
+/// Where a draft stands against the shared answer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Empty,
+    NotShared,
+    /// Its own text, different from the shared answer.
+    Differs,
+    Published,
+    /// An edit of the shared answer with something typed that is not published.
+    EditPending,
+    /// Published as it was, and the leader changed the shared answer since.
+    ChangedSince,
 }
 
 #[component]
@@ -43,6 +75,7 @@ fn ReflectQuestion(
     n: usize,
     question: Question,
     reflection: Memo<Result<Reflection, LoadError>>,
+    edits: Memo<Vec<(AnswerField, bool)>>,
 ) -> impl IntoView {
     let docs = expect_context::<DocStore>();
     let sharing = expect_context::<Sharing>();
@@ -58,8 +91,21 @@ fn ReflectQuestion(
         })
     });
     let shared = Memo::new(move |_| ctx.with(|d| d.answers.get(f).to_string()));
+    let edit = Memo::new(move |_| edits.with(|e| e.iter().find(|(x, _)| *x == f).map(|(_, p)| *p)));
+    let state = Memo::new(move |_| {
+        let (d, s) = (draft.get(), shared.get());
+        match edit.get() {
+            Some(true) => State::EditPending,
+            Some(false) if d == s => State::Published,
+            Some(false) => State::ChangedSince,
+            None if d.trim().is_empty() => State::Empty,
+            None if d == s => State::Published,
+            None if s.trim().is_empty() => State::NotShared,
+            None => State::Differs,
+        }
+    });
     let field = TextField::Draft(ctx.id.get_untracked(), f);
-    // The choice sheet, open when publishing would remove shared words.
+    // The sheet, open when publishing asks for a choice or a confirmation.
     let sheet = RwSignal::new(None::<PublishCheck>);
     let confirm = RwSignal::new(false);
     // The confirmation replaces the focused button: the focus moves to its own button.
@@ -75,8 +121,17 @@ fn ReflectQuestion(
     };
     let publish = move |_| {
         let id = ctx.id.get_untracked();
+        if state.get_untracked() == State::ChangedSince {
+            docs.rebase_draft(&id, f);
+            return;
+        }
         match docs.publish_check(&id, f) {
-            Ok(check) if check.removed_words > 0 => sheet.set(Some(check)),
+            // An edit that removes words of the shared answer: confirmed first.
+            Ok(check) if check.edits_shared && check.removed_words > 0 => {
+                confirm.set(true);
+                sheet.set(Some(check));
+            }
+            Ok(check) if !check.edits_shared && check.removed_words > 0 => sheet.set(Some(check)),
             _ => docs.publish(&id, f, Publish::Draft),
         }
     };
@@ -102,35 +157,57 @@ fn ReflectQuestion(
             </Show>
             <div class="publish-row">
                 <button data-testid=format!("publish-{key}")
-                    disabled=move || draft.get().trim().is_empty() || draft.get() == shared.get()
-                    on:click=publish>"Publish"</button>
+                    disabled=move || matches!(state.get(), State::Empty | State::Published)
+                    on:click=publish>{move || if state.get() == State::ChangedSince { "Update my draft" } else { "Publish" }}</button>
                 <span class="sub" data-testid=format!("publish-state-{key}")>
-                    {move || if shared.get().trim().is_empty() { "Not shared yet" }
-                        else if shared.get() == draft.get() { "Published" }
-                        else { "Your draft differs from the shared answer" }}
+                    {move || match state.get() {
+                        State::Empty | State::NotShared => "Not shared yet".to_string(),
+                        State::Published => "Published".to_string(),
+                        State::Differs => "Your draft differs from the shared answer".to_string(),
+                        State::EditPending => "Your edit of the shared answer is not published yet".to_string(),
+                        State::ChangedSince => format!("{} changed the shared answer since you published", other()),
+                    }}
                 </span>
             </div>
             {move || sheet.with(Option::is_some).then(|| {
                 let title = format!("publish-sheet-title-{key}");
+                let check = sheet.get().expect("open");
+                let editing = check.edits_shared;
                 view! {
                     <Sheet labelled_by=title.clone() testid=format!("publish-sheet-{key}") on_close=Callback::new(move |_| close())>
-                        <h2 id=title>"The shared answer has words your draft does not"</h2>
+                        <h2 id=title>{if editing { "Your edit removes words of the shared answer" } else { "The shared answer has words your draft does not" }}</h2>
                         <Show when=move || !confirm.get() fallback=move || sheet.get().map(|check| view! {
                             <div class="confirm" data-testid="publish-confirm">
-                                <p><strong>{format!("Replacing removes {} words of the shared answer:", check.removed_words)}</strong></p>
+                                <p><strong>{format!("{} {} of the shared answer:", if check.edits_shared { "Publishing your edit removes" } else { "Replacing removes" }, words(check.removed_words))}</strong></p>
                                 <p class="prose tracked">{removed_view(&check.removes)}</p>
+                                <p class="help">"The shared answer will then read:"</p>
+                                <p class="prose result" data-testid="publish-result">{check.as_is.clone()}</p>
                                 <p class="help">{format!("When {} takes in what you share, their review shows these words struck through.", other())}</p>
                                 <div class="sheet-actions">
-                                    <button type="button" class="secondary" data-testid="publish-back" on:click=move |_| confirm.set(false)>"Back"</button>
-                                    <button type="submit" class="danger" data-testid="publish-replace-confirm" node_ref=confirm_button on:click=move |_| choose(Some(Publish::Replace))>"Replace the shared answer"</button>
+                                    {(!check.edits_shared).then(|| view! {
+                                        <button type="button" class="secondary" data-testid="publish-back" on:click=move |_| confirm.set(false)>"Back"</button>
+                                    })}
+                                    {check.edits_shared.then(|| view! {
+                                        <button type="submit" value="cancel" class="secondary" data-testid="publish-cancel">"Cancel"</button>
+                                    })}
+                                    <button type="submit" class="danger" data-testid="publish-replace-confirm" node_ref=confirm_button
+                                        on:click=move |_| choose(Some(if editing { Publish::Draft } else { Publish::Replace }))>
+                                        {if check.edits_shared { "Publish my edit" } else { "Replace the shared answer" }}
+                                    </button>
                                 </div>
                             </div>
                         })>
                             <p class="help">"In the shared record now:"</p>
                             <p class="prose shared-now">{move || shared.get()}</p>
+                            <p class="help">"Your draft:"</p>
+                            <p class="prose" data-testid="publish-draft">{check.draft.clone()}</p>
                             <p>"How should your draft go in? Nothing is removed unless you choose to replace."</p>
-                            <div class="sheet-actions">
+                            <div class="publish-choice">
                                 <button type="submit" class="primary" autofocus data-testid="publish-add" on:click=move |_| choose(Some(Publish::AddMine))>"Add mine after it"</button>
+                                <p class="help">"The shared answer will read:"</p>
+                                <p class="prose result" data-testid="publish-add-result">{check.add_mine.clone()}</p>
+                            </div>
+                            <div class="sheet-actions">
                                 <button type="submit" data-testid="publish-edit" on:click=move |_| choose(None)>"Edit the shared answer"</button>
                                 <button type="button" data-testid="publish-replace" on:click=move |_| confirm.set(true)>"Replace it…"</button>
                                 <button type="submit" value="cancel" data-testid="publish-cancel">"Cancel"</button>
@@ -158,7 +235,7 @@ fn removed_view(removes: &WordDiff) -> AnyView {
             .collect_view()
             .into_any(),
         WordDiff::Large { removed, .. } => {
-            view! { <span>{format!("a long stretch of {removed} words")}</span> }.into_any()
+            view! { <span>{format!("a long stretch of {}", words(*removed))}</span> }.into_any()
         }
     }
 }

@@ -7,10 +7,13 @@ use career_core::share::review::{Change, Conflict, FieldChange};
 use career_core::share::words::Mark;
 use leptos::prelude::*;
 
+use super::suggest::Suggestions;
 use super::DiscussionCtx;
 use crate::infra::clock;
 use crate::services::{DocStore, Sharing};
 
+/// Above a discussion after a merge: one compact line — "3 changes from Zoë — Review",
+/// and the suggestions waiting for this side's answer — that opens the tracked changes.
 #[component]
 pub fn MergeReview() -> impl IntoView {
     let docs = expect_context::<DocStore>();
@@ -20,7 +23,17 @@ pub fn MergeReview() -> impl IntoView {
     // leave them equal while the history underneath changed.
     let review = Memo::new(move |_| docs.review(&ctx.id.get()).map_err(|e| e.to_string()));
     let conflicts = Memo::new(move |_| docs.conflicts(&ctx.id.get()).unwrap_or_default());
+    let waiting = Memo::new(move |_| {
+        let me = ctx.perspective.get();
+        docs.proposals(&ctx.id.get())
+            .iter()
+            .filter(|p| p.open() && p.by != me && p.suggestion().is_some())
+            .count()
+    });
     let other = Signal::derive(move || sharing.other_party(&ctx.id.get()));
+    let open = RwSignal::new(false);
+    let all_parts: Vec<career_core::model::fields::FieldKey> = Vec::new();
+    let all_parts = StoredValue::new(all_parts);
     move || {
         let review = match review.get() {
             Ok(review) => review,
@@ -32,42 +45,74 @@ pub fn MergeReview() -> impl IntoView {
                 }.into_any())
             }
         };
+        let (changes, suggestions) = (review.changes.len(), waiting.get());
+        if changes == 0 && suggestions == 0 {
+            return None;
+        }
+        let mut parts = Vec::new();
+        if changes > 0 {
+            parts.push(format!(
+                "{changes} {} from {}",
+                if changes == 1 { "change" } else { "changes" },
+                other.get()
+            ));
+        }
+        if suggestions > 0 {
+            parts.push(format!(
+                "{suggestions} {} for you to answer",
+                if suggestions == 1 {
+                    "suggestion"
+                } else {
+                    "suggestions"
+                }
+            ));
+        }
         let undecided: Vec<String> = conflicts.get().iter().map(|c| c.field.key()).collect();
         let when = review.latest.and_then(clock::human_time);
-        (!review.is_empty()).then(|| view! {
-            <section class="card review" data-testid="merge-review" aria-labelledby="review-title">
-                <div class="review-top">
-                    <h2 id="review-title">"What "{other}" changed"
-                        {when.map(|w| view! { <span class="sub">" · last change "{w}</span> })}
-                    </h2>
-                    <button class="secondary" data-testid="dismiss-review"
-                        on:click=move |_| docs.dismiss_review(&ctx.id.get_untracked())>"Mark all as seen"</button>
-                </div>
-                <p class="help">"Added words are underlined, removed words struck through."</p>
-                <ul class="review-list">
-                    {review.changes.into_iter().map(|c| {
-                        let key = c.key.clone();
-                        let data_key = c.key.clone();
-                        let open = undecided.contains(&c.key);
-                        view! {
-                            <li class="review-item" data-testid="review-item" data-key=data_key>
-                                <div class="review-head">
-                                    <strong>{c.field.clone()}</strong>
-                                    <span class="sub">" · "{other}{c.when.and_then(clock::human_time).map(|w| format!(", {w}"))}</span>
-                                    <button class="link seen" data-testid="seen-field" aria-label=format!("Mark as seen: {}", c.field)
-                                        on:click=move |_| docs.mark_seen(&ctx.id.get_untracked(), &key)>"Mark as seen"</button>
-                                </div>
-                                {(c.removed_yours > 0).then(|| view! {
-                                    <p class="removed-yours" data-testid="removed-yours">
-                                        {format!("{} removed {} of your {}.", other.get_untracked(), c.removed_yours, if c.removed_yours == 1 { "word" } else { "words" })}
-                                    </p>
-                                })}
-                                <ChangeBody change=c undecided=open restorable=true />
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-            </section>
+        Some(view! {
+            <div class="review-marker" data-testid="review-marker">
+                <span>{parts.join(" · ")}</span>
+                <button class="small" data-testid="open-review" aria-expanded=move || open.get().to_string()
+                    on:click=move |_| open.update(|o| *o = !*o)>{move || if open.get() { "Hide" } else { "Review" }}</button>
+            </div>
+            <Show when=move || open.get()>
+                <section class="card review" data-testid="merge-review" aria-labelledby="review-title">
+                    <div class="review-top">
+                        <h2 id="review-title">"What "{other}" changed"
+                            {when.clone().map(|w| view! { <span class="sub">" · last change "{w}</span> })}
+                        </h2>
+                        {(changes > 0).then(|| view! {
+                            <button class="secondary" data-testid="dismiss-review"
+                                on:click=move |_| { docs.dismiss_review(&ctx.id.get_untracked()); open.set(false); }>"Mark all as seen"</button>
+                        })}
+                    </div>
+                    <Suggestions keys=all_parts.get_value() testid="review-suggestions" />
+                    {(changes > 0).then(|| view! { <p class="help">"Added words are underlined, removed words struck through."</p> })}
+                    <ul class="review-list">
+                        {review.changes.clone().into_iter().map(|c| {
+                            let key = c.key.clone();
+                            let data_key = c.key.clone();
+                            let open = undecided.contains(&c.key);
+                            view! {
+                                <li class="review-item" data-testid="review-item" data-key=data_key>
+                                    <div class="review-head">
+                                        <strong>{c.field.clone()}</strong>
+                                        <span class="sub">" · "{other}{c.when.and_then(clock::human_time).map(|w| format!(", {w}"))}</span>
+                                        <button class="link seen" data-testid="seen-field" aria-label=format!("Mark as seen: {}", c.field)
+                                            on:click=move |_| docs.mark_seen(&ctx.id.get_untracked(), &key)>"Mark as seen"</button>
+                                    </div>
+                                    {(c.removed_yours > 0).then(|| view! {
+                                        <p class="removed-yours" data-testid="removed-yours">
+                                            {format!("{} removed {} of your {}.", other.get_untracked(), c.removed_yours, if c.removed_yours == 1 { "word" } else { "words" })}
+                                        </p>
+                                    })}
+                                    <ChangeBody change=c undecided=open restorable=true />
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </Show>
         }.into_any())
     }
 }

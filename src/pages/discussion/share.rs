@@ -1,7 +1,7 @@
 //! Share: sending the discussion to the other side (the system's share sheet, a link or a
 //! file), live sessions, pairing, opening what the other side sent, and copies.
 
-use career_core::live::mailbox::{PairingState, MAX_AGE_DAYS};
+use career_core::live::mailbox::{Phase, MAX_AGE_DAYS};
 use career_core::model::people::RosterText;
 use career_core::share::handover::{Handover, MAX_HANDOVER_BYTES};
 use career_core::share::{
@@ -81,10 +81,20 @@ fn send(sharing: Sharing, id: String, whole: bool, title: String, result: RwSign
     let bytes = package.to_bytes();
     let name = sharing.file_name(&id);
     let short_enough = shared_link.len() <= MAX_LINK_CHARS;
+    // The link where it fits (it opens on any device); else the file, with where to open
+    // it, since a file alone says nothing to someone on a laptop.
+    let text = if short_enough {
+        format!("{title}: open this link to see it in Career Talk.")
+    } else {
+        format!(
+            "{title}. Open Career Talk at {}/ and choose “Open a file” to take this file in.",
+            location::origin()
+        )
+    };
     // Asked now, while the tap counts; answered later.
     let answer = share_sheet::offer(
         &title,
-        "Open it in Career Talk.",
+        &text,
         Some((&name, &bytes, PACKAGE_MIME)),
         (short_enough).then_some(shared_link.as_str()),
     );
@@ -190,10 +200,9 @@ pub fn Share() -> impl IntoView {
                     })}
                 }.into_any()
             } else {
-                let paired = move || matches!(
-                    docs.mailbox_status(&ctx.id.get()).map(|s| s.state),
-                    Some(PairingState::Paired(_))
-                );
+                let paired = move || docs
+                    .mailbox_status(&ctx.id.get())
+                    .is_some_and(|s| s.state.paired().is_some());
                 view! {
                     <h2>"Send your answers to " {other}</h2>
                     {move || paired().then(|| view! {
@@ -275,8 +284,8 @@ pub fn Share() -> impl IntoView {
     }
 }
 
-/// Sync without meeting: whether sharing pairs the two devices, where the sync stands, and
-/// stopping it.
+/// Sync without meeting: each side's answer, where the sync stands, and changing it.
+/// Devices sync only when both said yes.
 #[component]
 fn PairingCard() -> impl IntoView {
     let docs = expect_context::<DocStore>();
@@ -286,28 +295,52 @@ fn PairingCard() -> impl IntoView {
         ctx.disc.track();
         sharing.other_party(&ctx.id.get())
     });
-    let state = Memo::new(move |_| docs.mailbox_status(&ctx.id.get()).map(|s| s.state));
+    let phase = Memo::new(move |_| {
+        docs.mailbox_status(&ctx.id.get())
+            .map(|s| s.state.phase(ctx.perspective.get()))
+    });
+    let answer = move |yes: bool| docs.answer_pairing(&ctx.id.get_untracked(), yes);
     view! {
         <section class="card pairing" data-testid="pairing">
             <h2>"Keep in sync with " {other}</h2>
             <p><SyncStatus id=ctx.id side=ctx.perspective other=other /></p>
-            {move || match state.get() {
-                Some(PairingState::Paired(_)) => view! {
+            {move || match phase.get() {
+                Some(Phase::Paired) => view! {
                     <p class="help">
-                        "Your saved changes reach " {other} "'s device whenever each of you is online — no reply links needed. "
+                        "You both said yes: your saved changes reach " {other} "'s device whenever each of you is online — no reply links needed. "
                         "They travel end-to-end encrypted through the relay, which stores only ciphertext, for at most "
                         {MAX_AGE_DAYS} " days. Your private preparation and unpublished drafts never leave this device."
                     </p>
-                    <button data-testid="stop-pairing" on:click=move |_| docs.stop_pairing(&ctx.id.get_untracked())>"Stop pairing"</button>
+                    <button data-testid="stop-pairing" on:click=move |_| answer(false)>"Stop syncing"</button>
                     <span class="help">" Both devices stop syncing; nothing already merged is removed."</span>
+                }.into_any(),
+                Some(Phase::Asked) => view! {
+                    <p data-testid="pairing-asked">
+                        {other} " asks to keep your two devices in sync: what each of you saves reaches the other's device by itself, end-to-end encrypted. Nothing syncs unless you say yes."
+                    </p>
+                    <div class="actions">
+                        <button class="primary" data-testid="pairing-yes" on:click=move |_| answer(true)>"Turn sync on"</button>
+                        <button data-testid="pairing-no" on:click=move |_| answer(false)>"No, thanks"</button>
+                    </div>
+                }.into_any(),
+                Some(Phase::Waiting) => view! {
+                    <p class="help">"You said yes. Nothing syncs until " {other} " says yes too."</p>
+                    <button data-testid="stop-pairing" on:click=move |_| answer(false)>"Turn sync off"</button>
+                }.into_any(),
+                Some(Phase::OffByMe) => view! {
+                    <p class="help">"You turned sync off: changes go by link or file."</p>
+                    <button data-testid="pairing-yes" on:click=move |_| answer(true)>"Turn sync on"</button>
+                }.into_any(),
+                Some(Phase::OffByOther) => view! {
+                    <p class="help">{other} " turned sync off: changes go by link or file. Sync starts again only if " {other} " turns it on."</p>
                 }.into_any(),
                 _ => view! {
                     <label class="check">
                         <input type="checkbox" data-testid="pair-when-sharing"
                             prop:checked=move || docs.pair_when_sharing.get()
                             on:change=move |ev| docs.pair_when_sharing.set(event_target_checked(&ev)) />
-                        " Pair our devices when I share (recommended): from then on, saved changes reach "
-                        {other} " whenever each of you is online, end-to-end encrypted."
+                        " Pair our devices when I share (recommended): once " {other}
+                        " says yes too, saved changes reach each other's device whenever each of you is online, end-to-end encrypted."
                     </label>
                 }.into_any(),
             }}

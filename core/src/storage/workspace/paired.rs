@@ -33,6 +33,12 @@ pub struct MailboxStatus {
     pub read: BTreeMap<Side, u64>,
     /// A bundle is due (new changes, an acknowledgement, or an answer to the other side).
     pub due: bool,
+    /// The other device has the discussion: it declared heads (by a link, file or bundle
+    /// of its own).
+    pub peer_known: bool,
+    /// Of what the other side lacks, something changes the record's content (not only
+    /// this device's key or its answer to pairing).
+    pub content_waiting: bool,
 }
 
 /// What taking in one mailbox message did.
@@ -156,6 +162,9 @@ impl<K: KvStore> Workspace<K> {
         let mut sent_sorted = sent;
         sent_sorted.sort();
         let due = meta.ack_due || meta.respond || (peer_lacks && sorted != sent_sorted);
+        let peer_known = !peer.is_empty();
+        let content_waiting =
+            peer_lacks && (!peer_known || changes_content(&mut stored.doc, &peer));
         Ok(MailboxStatus {
             state,
             waiting,
@@ -167,6 +176,8 @@ impl<K: KvStore> Workspace<K> {
                 .filter_map(|(k, v)| Side::parse(k).map(|s| (s, *v)))
                 .collect(),
             due,
+            peer_known,
+            content_waiting,
         })
     }
 
@@ -401,3 +412,23 @@ fn not_in(
 
 /// Heads a bundle covered, while its publication is unconfirmed.
 pub(super) type InFlight = std::collections::HashMap<String, Vec<ChangeHash>>;
+
+/// Whether the changes of `doc` since `peer` change more than the bookkeeping a device
+/// writes by itself (its key, its answer to pairing).
+fn changes_content(doc: &mut automerge::AutoCommit, peer: &[ChangeHash]) -> bool {
+    use automerge::{PatchAction, Prop};
+    let known = peer.iter().all(|h| doc.get_change_by_hash(h).is_some());
+    if !known {
+        return true;
+    }
+    let heads = doc.get_heads();
+    let bookkeeping = |key: &str| key.starts_with("key_") || key.starts_with("pairing");
+    doc.diff(peer, &heads).iter().any(|p| match p.path.first() {
+        Some((_, Prop::Map(key))) => !bookkeeping(key),
+        Some(_) => true,
+        None => match &p.action {
+            PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => !bookkeeping(key),
+            _ => true,
+        },
+    })
+}
