@@ -578,3 +578,78 @@ fn a_new_discussion_carries_the_assessment_over() {
     assert_eq!(d.track, Track::SeniorLeadership);
     assert_eq!(d.readiness, Some(Readiness::OneToTwoYears));
 }
+
+#[test]
+fn a_suggestion_kept_on_arrival_survives_the_round_trip() {
+    let (mut leader, mut employee) = discussion();
+    deliver(
+        Way::Link,
+        &mut employee,
+        &mut leader,
+        &DiscussionEdit::Track(Track::TechnicalExpert),
+    );
+    assert_eq!(leader.proposals(ID).unwrap().len(), 1);
+    // To her device and back, twice: it stays, in her name, on both.
+    for _ in 0..2 {
+        employee
+            .take_in(
+                &leader.package(ID, true, NOW).unwrap(),
+                day("2026-11-29"),
+                NOW,
+            )
+            .unwrap();
+        leader
+            .take_in(
+                &employee.package(ID, true, NOW).unwrap(),
+                day("2026-11-29"),
+                NOW,
+            )
+            .unwrap();
+    }
+    for ws in [&mut leader, &mut employee] {
+        let p = ws.proposals(ID).unwrap();
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].by, Side::Employee);
+        assert_eq!(
+            p[0].suggestion(),
+            Some(Suggestion::Track(Track::TechnicalExpert))
+        );
+    }
+}
+
+#[test]
+fn a_change_of_this_devices_other_tab_that_comes_back_through_the_other_side_stands() {
+    let (leader, mut employee) = discussion();
+    let mut leader = leader;
+    leader.save(NOW).unwrap();
+    // A second tab of the same browser: the same device's actor prefix, its own suffix.
+    let mut actor = [1u8; 16];
+    actor[8..].copy_from_slice(&[9; 8]);
+    let mut tab2 = Workspace::open(
+        leader.kv().clone(),
+        actor,
+        "tab9",
+        [1; 32],
+        Box::new(NoGuard),
+    );
+    // The first tab changes the track; the employee gets it before the second tab does,
+    // and her reply reaches the second tab first.
+    leader
+        .edit_discussion(ID, DiscussionEdit::Track(Track::TechnicalExpert))
+        .unwrap();
+    employee
+        .take_in(
+            &leader.package(ID, true, NOW).unwrap(),
+            day("2026-11-29"),
+            NOW,
+        )
+        .unwrap();
+    tab2.take_in(
+        &employee.package(ID, true, NOW).unwrap(),
+        day("2026-11-29"),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(tab2.discussion(ID).unwrap().track, Track::TechnicalExpert);
+    assert!(tab2.proposals(ID).unwrap().is_empty());
+}

@@ -92,7 +92,7 @@ fn add_mine_puts_her_sentence_after_the_leaders_under_her_name_on_both_devices()
     let hers = "Run the Q1 design review myself.";
     let (mut leader, mut employee) = talked(leaders);
     set(&mut employee, &draft_field(), "", hers);
-    let check = employee.publish_check(ID, FIELD).unwrap();
+    let check = employee.publish_check(ID, FIELD, NOW).unwrap();
     assert!(
         check.removed_words > 0,
         "as it is, the draft would replace the leader's words"
@@ -104,7 +104,7 @@ fn add_mine_puts_her_sentence_after_the_leaders_under_her_name_on_both_devices()
     exchange(&mut employee, &mut leader);
     assert_eq!(shared(&mut leader), expected);
     // Her draft follows the answer it went into: published, nothing pending.
-    let check = employee.publish_check(ID, FIELD).unwrap();
+    let check = employee.publish_check(ID, FIELD, NOW).unwrap();
     assert!(check.edits_shared && !check.pending);
 }
 
@@ -132,7 +132,7 @@ fn an_edit_of_the_shared_answer_publishes_exactly_her_edit_merged_with_the_leade
         )
         .unwrap();
     exchange(&mut leader, &mut employee);
-    let check = employee.publish_check(ID, FIELD).unwrap();
+    let check = employee.publish_check(ID, FIELD, NOW).unwrap();
     assert!(check.edits_shared && check.pending);
     assert_eq!(
         check.removed_words, 0,

@@ -584,7 +584,9 @@ fn marked(change: &FieldChange, mark: Mark) -> String {
 #[test]
 fn publishing_a_draft_never_removes_the_shared_words_unless_the_employee_chose_to() {
     let (mut leader, mut employee, id) = talked();
-    let check = employee.publish_check(&id, AnswerField::ShortTerm).unwrap();
+    let check = employee
+        .publish_check(&id, AnswerField::ShortTerm, NOW)
+        .unwrap();
     assert_eq!(check.shared, LEADERS);
     assert_eq!(check.removed_words, 7);
     // As it is, the draft would remove the leader's words: refused, nothing changed.
@@ -858,7 +860,7 @@ fn publishing_choices_never_duplicate_or_drop_a_draft() {
     edit_at(&mut employee, &draft, 0, MINE.len(), grown);
     assert_eq!(
         employee
-            .publish_check(&id, AnswerField::ShortTerm)
+            .publish_check(&id, AnswerField::ShortTerm, NOW)
             .unwrap()
             .removed_words,
         0
@@ -889,7 +891,9 @@ fn publishing_choices_never_duplicate_or_drop_a_draft() {
     let draft_now = draft_short_term(&mut employee, &id);
     let end = draft_now.len();
     edit_at(&mut employee, &draft, end, 0, " Soon.");
-    let check = employee.publish_check(&id, AnswerField::ShortTerm).unwrap();
+    let check = employee
+        .publish_check(&id, AnswerField::ShortTerm, NOW)
+        .unwrap();
     assert!(check.edits_shared && check.pending);
     employee
         .publish(&id, AnswerField::ShortTerm, Publish::Draft, NOW)

@@ -420,7 +420,7 @@ impl DocStore {
     pub fn publish_check(&self, id: &str, field: AnswerField) -> AppResult<PublishCheck> {
         self.track(Topic::Doc(DocName::Discussion(id.into())));
         self.track(Topic::Doc(DocName::Reflection(id.into())));
-        Ok(self.with(|ws| ws.publish_check(id, field))??)
+        Ok(self.with(|ws| ws.publish_check(id, field, clock::now_secs()))??)
     }
 
     /// The drafts that edit the shared answer, and whether each has unpublished edits.
@@ -603,11 +603,14 @@ impl DocStore {
 
     // ----- paired sync --------------------------------------------------------------------
 
-    /// Sharing says this side's answer to paired sync when it has not said one: the
-    /// "Pair our devices when I share" box.
+    /// Sharing says this side's answer to paired sync when nobody has said one yet: the
+    /// "Pair our devices when I share" box, which Share shows only then. (Asked by the
+    /// other side, or after their no, a person answers with a button of its own.)
     fn pair_if_wanted(&self, id: &str) -> AppResult<()> {
         let side = self.side(id);
-        let unanswered = self.pairing(id).is_some_and(|p| p.said(side).is_none());
+        let unanswered = self
+            .pairing(id)
+            .is_some_and(|p| p.phase(side) == career_core::live::mailbox::Phase::NotAsked);
         if unanswered {
             let yes = self.pair_when_sharing.get_untracked();
             self.with(|ws| ws.answer_pairing(id, yes, random::bytes(), clock::now_secs()))??;

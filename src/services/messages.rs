@@ -1,7 +1,7 @@
 //! Messages for the user, in a queue: what an action did, and what went wrong. A new
 //! message never hides an older one (the list shows the newest and folds the rest behind
-//! one line); what went wrong stays until dismissed, what an action did goes by itself
-//! after [`INFO_FOR`] (the same text twice shows once).
+//! one line); what went wrong stays until dismissed (or five newer messages came), what
+//! an action did goes by itself after [`INFO_FOR`] (the same text twice shows once).
 
 use leptos::prelude::*;
 

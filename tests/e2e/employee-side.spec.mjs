@@ -147,7 +147,7 @@ test('the leader previews and edits an interjection; the employee sees only what
   // The discussion speaks to Sam; Maria's views are text he reads, not controls he has.
   await item.getByRole('link').click();
   await ed.tab('conversation');
-  assert.match(await employeePage.getByTestId('conversation-intro').textContent(), /shared record, which Maria Lund sees when you send it with Share/);
+  assert.match(await employeePage.getByTestId('conversation-intro').textContent(), /shared record: it reaches Maria Lund's device by itself, as your devices are in sync/);
   assert.match(await employeePage.getByTestId('notes-help').textContent(), /Shared with Maria Lund/);
   const view = ed.leaderViews('long_term');
   assert.equal(await view.count(), 1);
@@ -167,7 +167,7 @@ test('the leader previews and edits an interjection; the employee sees only what
   assert.match(await hisLongTerm.getByTestId('gap-shared').textContent(), new RegExp(SHARED_POTENTIAL));
   assert.equal(
     await employeePage.getByTestId('gap-short_term').getByTestId('gap-none').textContent(),
-    'Your leader has not shared a view on this yet',
+    'Maria Lund has not shared a view on this yet',
   );
   assert.equal(await employeePage.getByTestId('gap-private').count(), 0);
   assert.match(await employeePage.getByTestId('gap-view').locator('thead').textContent(), /Your words.*Maria Lund's view/);

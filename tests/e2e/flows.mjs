@@ -90,6 +90,7 @@ export async function shareReplyMerge({ device, url, shot }) {
   const reply = await shareLink(employee);
 
   await openLink(manager, reply);
+  await manager.getByTestId('open-review').click();
   await manager.getByTestId('merge-review').waitFor();
   assert.match(await manager.getByTestId('merge-review').textContent(), /Principal engineer/);
   await shot(manager, 'merge-review');

@@ -34,12 +34,13 @@ test('a week apart, offline, editing the same answers: both converge, conflicts 
     await ed.tab('conversation');
     await ed.fill('answer-strengths', `${await ed.value('answer-strengths')} Employee day ${n}.`);
   }
+  // Both record "willing" differently (either may); the track is the leader's alone.
+  await md.tab('conversation');
+  await md.choose('willing', 0);
+  await ed.tab('conversation');
+  await ed.choose('willing', 1);
   await md.tab('plan');
   await md.choose('track', 0);
-  await md.choose('readiness', 1);
-  await ed.tab('plan');
-  await ed.choose('track', 1);
-  await ed.choose('readiness', 2);
   await manager.waitSaved();
   await employee.waitSaved();
 
@@ -59,21 +60,23 @@ test('a week apart, offline, editing the same answers: both converge, conflicts 
   }
   assert.ok(mine.startsWith('Calm in incidents.'));
 
-  // Track and readiness were set on both sides: both values are offered, on both devices.
+  // "Willing" was set on both sides: both values are offered, on both devices.
   for (const p of [env.page, employeePage]) {
     const conflicts = p.getByTestId('conflict');
     await conflicts.first().waitFor();
     const text = (await conflicts.allTextContents()).join(' | ');
-    assert.match(text, /Development track.*Senior leadership.*Technical expert|Development track.*Technical expert.*Senior leadership/);
-    assert.match(text, /Readiness/);
+    assert.match(text, /Willing to do what it takes.*(Yes.*Not sure|Not sure.*Yes)/);
   }
+  // The leader's track is on both devices, with no choice to make.
+  await ed.tab('plan');
+  assert.match(await employeePage.getByTestId('track-shown').textContent(), /Senior leadership/);
   // The pick on one side stands on both once it travels.
-  await env.page.getByTestId('conflict').filter({ hasText: 'Development track' })
-    .getByTestId('conflict-choice').filter({ hasText: 'Technical expert' }).click();
+  await env.page.getByTestId('conflict').filter({ hasText: 'Willing' })
+    .getByTestId('conflict-choice').filter({ hasText: 'Not sure' }).click();
   await openLink(employeePage, await shareLink(env.page));
   await employeePage.getByTestId('notice').waitFor();
-  await ed.tab('plan');
-  assert.ok(await ed.isChosen('track', 1));
-  assert.equal(await employeePage.getByTestId('conflict').filter({ hasText: 'Development track' }).count(), 0);
+  await ed.tab('conversation');
+  assert.ok(await ed.isChosen('willing', 1));
+  assert.equal(await employeePage.getByTestId('conflict').count(), 0);
   assertNoErrors(env.errors);
 });

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, screenshot } from './harness.mjs';
-import { App, assertNoErrors, managerStarts, openLink, openLinkMaybe } from './pages.mjs';
+import { App, assertNoErrors, managerStarts, openLink, openLinkMaybe, openReview } from './pages.mjs';
 
 let env, employeeContext, employeePage, manager, employee;
 const employeeErrors = [];
@@ -54,7 +54,7 @@ test('share by link, answer apart, send back, and merge with nothing lost', asyn
   await employeePage.goto(link);
   const prompt = employeePage.getByTestId('link-prompt');
   await prompt.waitFor();
-  assert.match(await prompt.textContent(), /Open the career discussion your manager shared with you\?/);
+  assert.match(await prompt.textContent(), /Open your career discussion with Maria Lund\?/);
   assert.equal(await employeePage.evaluate(() => location.hash), '', 'the fragment is removed before asking');
   await screenshot(employeePage, 'share-2a-employee-asked', { fullPage: false });
   await employeePage.getByTestId('link-no').click();
@@ -79,8 +79,11 @@ test('share by link, answer apart, send back, and merge with nothing lost', asyn
   assert.equal(await ed.value('answer-strengths'), 'Calm in incidents');
   assert.equal(await employeePage.getByTestId('prep-aside-strengths').count(), 0, 'no leader prep on the employee side');
   await ed.fill('answer-strengths', 'Calm in incidents and teaching others');
+  // The track is Maria's: Sam suggests one.
   await ed.tab('plan');
-  await ed.choose('track', 1); // Technical expert
+  await employeePage.getByTestId('suggest-track').click();
+  await employeePage.getByTestId('suggest-sheet').getByTestId('suggest-option').filter({ hasText: 'Technical expert' }).click();
+  await employeePage.getByTestId('track-suggestions').getByText(/You suggested Technical expert/).waitFor();
 
   // Meanwhile the manager edits the same answer and sets the track differently.
   await md.tab('conversation');
@@ -112,24 +115,21 @@ test('share by link, answer apart, send back, and merge with nothing lost', asyn
   assert.equal(await md.value('answer-long_term'), 'Staff engineer on the platform');
 
   // The review lists the employee's changes, with what they added marked.
-  const review = env.page.getByTestId('merge-review');
-  await review.waitFor();
+  const review = await openReview(env.page);
   const reviewText = await review.textContent();
   assert.match(reviewText, /What Sam Okafor changed/);
   assert.match(reviewText, /Key strengths/);
   assert.match(reviewText, /Longer-term aspirations/);
   assert.ok((await review.getByTestId('review-added').allTextContents()).some((t) => t.includes('teaching others')));
 
-  // Both set the track: both values are offered, and the pick stands.
-  const conflict = env.page.getByTestId('conflict');
-  await conflict.waitFor();
-  assert.match(await conflict.textContent(), /Development track/);
-  const choices = await conflict.getByTestId('conflict-choice').allTextContents();
-  assert.deepEqual(choices, ['Keep mine: Senior leadership', "Use Sam Okafor's: Technical expert"]);
+  // Sam's track is a suggestion, not a change: Maria's pick stands until she accepts it.
+  const suggestion = review.getByTestId('review-suggestions').getByTestId('suggestion');
+  assert.match(await suggestion.textContent(), /Development track: Sam Okafor suggests Technical expert/);
+  assert.equal(await env.page.getByTestId('conflict').count(), 0);
   await screenshot(env.page, 'share-3-manager-merged');
-  await conflict.getByTestId('conflict-choice').filter({ hasText: 'Technical expert' }).click();
-  await env.page.getByTestId('conflicts').waitFor({ state: 'detached' });
   await md.tab('plan');
+  assert.ok(await md.isChosen('track', 0));
+  await env.page.getByTestId('track-suggestions').getByTestId('suggestion-accept').click();
   assert.ok(await md.isChosen('track', 1));
 
   // The employee's unpublished draft never reached the manager.

@@ -27,7 +27,7 @@ test('both sign on their own devices and both see "agreed"; a later edit is an a
   assert.match(await signoffState(env.page), /Not signed yet/);
   await env.page.getByTestId('sign').click();
   await env.page.getByTestId('signoff-state').getByText(/Waiting for Sam Okafor/).waitFor();
-  assert.match(await signoffState(env.page), /Signed by Maria Lund \(leader\) on \d{2}\/\d{2}\/\d{4}\./);
+  assert.match(await signoffState(env.page), /Signed by Maria Lund \(leader\) on [A-Z][a-z]{2} \d{1,2}, \d{4}\./);
   assert.equal(await env.page.getByTestId('sign').count(), 0, 'nothing more to sign for the manager');
 
   // The employee gets the record and signs it on their device.
@@ -50,7 +50,7 @@ test('both sign on their own devices and both see "agreed"; a later edit is an a
   assert.equal(await env.page.getByTestId('amendments').count(), 0);
   await manager.open('/');
   await manager.people().openPerson('Sam Okafor');
-  assert.match(await env.page.getByTestId('signed-badge').textContent(), /^Agreed \d{2}\/\d{2}\/\d{4}$/);
+  assert.match(await env.page.getByTestId('signed-badge').textContent(), /^Agreed [A-Z][a-z]{2} \d{1,2}, \d{4}$/);
   await env.page.getByTestId('discussion-item').first().getByRole('link').click();
 
   // The manager edits after both signed: an amendment, by the manager, to sign again.

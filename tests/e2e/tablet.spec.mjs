@@ -72,16 +72,16 @@ test('at 768 px the steps sit in one row, the header in one row, and a long acti
   assert.equal(await text.inputValue(), long);
   const clipped = await text.evaluate((el) => el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight + 1);
   assert.equal(clipped, false, 'the action text is cut off');
-  // Dates read one way: the record says the day as the date input shows it (en-US here).
+  // Dates read one way: the month by name, in the browser's language (en-US here).
   await page.getByTestId('held-on').fill('2026-11-29');
-  await page.getByTestId('next-discussion').getByText('11/29/2027').waitFor();
+  await page.getByTestId('next-discussion').getByText('Nov 29, 2027').waitFor();
   await d.tab('record');
-  assert.match(await page.getByTestId('record').textContent(), /due 03\/15\/2027/);
+  assert.match(await page.getByTestId('record').textContent(), /due Mar 15, 2027/);
   await screenshot(page, 'tablet-plan-portrait', { fullPage: false });
   assertNoErrors(env.errors);
 });
 
-test('Send hands the file to the share sheet; a QR code appears only when it can be scanned', async () => {
+test('Send hands the link to the share sheet (a file with where to open it when too long); a QR code appears only when it can be scanned', async () => {
   const ctx = await env.browser.newContext(TABLET);
   // A share sheet that records what it was given (a tablet's; headless Chromium has none).
   await ctx.addInitScript(() => {
@@ -101,9 +101,11 @@ test('Send hands the file to the share sheet; a QR code appears only when it can
   await page.getByTestId('sent').getByText('Handed to the share sheet').waitFor();
   const shared = await page.evaluate(() => window.__shared);
   assert.equal(shared.length, 1);
-  assert.match(shared[0].files[0].name, /^career-talk-Sam-Okafor-.*\.ctalk$/);
-  assert.ok(shared[0].files[0].size > 100, 'the file is empty');
+  // The link: it opens on any device, a laptop's too.
+  assert.ok(shared[0].url.startsWith(`${env.server.url}/#ct=`), shared[0].url);
+  assert.deepEqual(shared[0].files, []);
   assert.match(shared[0].title, /Sam Okafor/);
+  assert.match(shared[0].text, /open this link/);
   // No jargon on the way: no "#", no file extension, no format names.
   const words = await page.getByTestId('share').innerText();
   for (const jargon of ['after #', '.ctalk', 'Markdown', 'JSON', 'fragment']) {
@@ -119,6 +121,26 @@ test('Send hands the file to the share sheet; a QR code appears only when it can
   await page.getByTestId('sent').getByText(/The share sheet did not take it \(no target for this file\)/).waitFor();
   await page.getByTestId('copy-link').waitFor();
 
+  // A record too long for a link goes as the file, with the app's address and how to
+  // open it.
+  await page.getByTestId('tab-conversation').click();
+  // Words that do not compress away: the link would be far over 32,000 characters.
+  const longText = await page.evaluate(() => {
+    let x = 1;
+    const out = [];
+    for (let i = 0; i < 9000; i++) { x = (x * 1103515245 + 12345) % 2147483648; out.push(x.toString(36)); }
+    return out.join(' ');
+  });
+  await page.getByTestId('notes').fill(longText);
+  await page.evaluate(() => { window.__refuse = false; });
+  await page.getByTestId('tab-share').click();
+  await page.getByTestId('make-link').click();
+  await page.waitForFunction(() => window.__shared.at(-1)?.files?.length === 1);
+  const long = (await page.evaluate(() => window.__shared)).at(-1);
+  assert.equal(long.url, undefined);
+  assert.match(long.files[0].name, /^career-talk-Sam-Okafor-.*\.ctalk$/);
+  assert.ok(long.files[0].size > 100, 'the file is empty');
+  assert.ok(long.text.includes(`Open Career Talk at ${env.server.url}/ and choose “Open a file”`), long.text);
   // A live link is short: its QR code has modules of at least 4 px and a quiet zone.
   await page.getByTestId('start-live').click();
   const qr = page.getByTestId('live-qr');

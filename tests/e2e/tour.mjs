@@ -76,6 +76,7 @@ export async function tour(env, check, device) {
 
   // The leader takes the reply in: the merge review.
   await openLink(page, reply);
+  await page.getByTestId('open-review').click();
   await page.getByTestId('merge-review').waitFor();
   await check(page, 'merge review');
   await d.tab('record');

@@ -60,11 +60,15 @@ test('the caret stays where the typist left it while the other side types, in ev
   await openLink(employeePage, link);
   await employeePage.getByTestId('answer-strengths').waitFor({ timeout: 15000 });
 
-  // A single-line field: an action's text on the Plan tab of both devices.
+  // A single-line field: an action's text. An action is its adder's to change, so the
+  // other writer is the manager's second tab, in the same session.
+  const tab2 = await env.context.newPage();
+  await openLink(tab2, link);
+  await tab2.getByTestId('answer-strengths').waitFor({ timeout: 15000 });
   await d.tab('plan');
-  await employeePage.getByTestId('tab-plan').click();
+  await tab2.getByTestId('tab-plan').click();
   const mine = env.page.getByTestId('action-text');
-  const theirs = employeePage.getByTestId('action-text');
+  const theirs = tab2.getByTestId('action-text');
   await waitValue(theirs, 'Present payments review');
   await select(mine, 8, 8); // "Present |payments review"
   await typeAtEnd(theirs, ' for Q3');
@@ -80,6 +84,10 @@ test('the caret stays where the typist left it while the other side types, in ev
   await mine.pressSequentially('card', { delay: 15 });
   await waitValue(theirs, 'Q3: Present card review for Q3');
   assert.equal(await mine.inputValue(), 'Q3: Present card review for Q3');
+  // On the employee's device the action is text she reads, kept up to date.
+  await employeePage.getByTestId('tab-plan').click();
+  await employeePage.getByTestId('action-text').getByText('Q3: Present card review for Q3').waitFor();
+  await tab2.close();
 
   // The single-line answer "When would you like it?", with multi-byte text before the caret.
   await d.tab('conversation');

@@ -60,6 +60,8 @@ const INACTIVE_NS: u64 = 60 * 1_000_000_000;
 
 /// The root field of the shared discussion holding its pairing.
 const FIELD: &str = "pairing";
+/// What a record of an earlier version said of pairing, kept once an answer is written.
+const LEGACY: &str = "pairing_legacy";
 
 /// A mailbox and its key.
 #[derive(Clone, PartialEq, Eq)]
@@ -87,6 +89,8 @@ pub struct PairingState {
     pub pairing: Option<Pairing>,
     pub leader: Option<bool>,
     pub employee: Option<bool>,
+    /// Sides whose no stopped a yes they had said (their device tells the other once).
+    pub stopped: Vec<Side>,
 }
 
 /// Where paired sync stands, from one side.
@@ -129,12 +133,17 @@ impl PairingState {
             .flatten()
     }
 
-    /// The mailbox `me` seals bundles for: once `me` answered and unless the other side
-    /// said no. A yes publishes before the other side has answered (what is published
-    /// waits in the relay, and their device reads it only after their own yes); a no
-    /// sends the one bundle that tells them.
+    /// The mailbox `me` seals bundles for: after `me` said yes, unless the other side said
+    /// no (what is published before they answer waits in the relay, and their device reads
+    /// it only after their own yes); after `me` stopped a yes, for the one bundle that
+    /// tells them. A no that never followed a yes sends nothing.
     pub fn seals(&self, me: Side) -> Option<&Pairing> {
-        (self.said(me).is_some() && self.said(me.other()) != Some(false))
+        let answered = match self.said(me) {
+            Some(true) => true,
+            Some(false) => self.stopped.contains(&me),
+            None => false,
+        };
+        (answered && self.said(me.other()) != Some(false))
             .then_some(self.pairing.as_ref())
             .flatten()
     }
@@ -201,47 +210,62 @@ fn consent_field(side: Side) -> &'static str {
 /// only the mailbox (both sides paired) or `stopped:<side>:<mailbox>` (that side stopped).
 pub fn read(doc: &automerge::AutoCommit) -> PairingState {
     let get = |key: &str| crate::model::am::get_str(doc, &automerge::ROOT, key);
-    let answer = |side: Side| match get(consent_field(side)).as_deref() {
+    let field = get(FIELD).unwrap_or_default();
+    // What a record of an earlier version said (it kept no answers): `stopped:<side>:<mailbox>`
+    // when that side stopped, else just the mailbox, paired. Kept aside in LEGACY once an
+    // answer is written, so the side that has not answered yet still reads as it was.
+    let legacy_form = get(LEGACY).or_else(|| {
+        let answered = get(consent_field(Side::Leader)).is_some()
+            || get(consent_field(Side::Employee)).is_some();
+        (!answered && !field.is_empty()).then(|| legacy_of(&field))
+    });
+    let legacy_stopper = legacy_form
+        .as_deref()
+        .and_then(|f| f.strip_prefix("stopped:"))
+        .and_then(Side::parse);
+    let key = match field.strip_prefix("stopped:") {
+        Some(rest) => rest.split_once(':').map(|(_, k)| k).unwrap_or(""),
+        None => field.as_str(),
+    };
+    let pairing = Pairing::from_field(key);
+    let mut stopped = Vec::new();
+    let mut answer = |side: Side| match get(consent_field(side)).as_deref() {
         Some("yes") => Some(true),
         Some("no") => Some(false),
+        Some("stopped") => {
+            stopped.push(side);
+            Some(false)
+        }
+        _ if legacy_form.is_some() && pairing.is_some() => {
+            if legacy_stopper == Some(side) {
+                stopped.push(side);
+                Some(false)
+            } else {
+                Some(true)
+            }
+        }
         _ => None,
     };
     let (leader, employee) = (answer(Side::Leader), answer(Side::Employee));
-    let field = get(FIELD).unwrap_or_default();
-    if let Some(rest) = field.strip_prefix("stopped:") {
-        let (side, key) = rest.split_once(':').unwrap_or((rest, ""));
-        let Some(by) = Side::parse(side) else {
-            return PairingState::default();
-        };
-        let said = |s: Side| {
-            let legacy = Some(s != by);
-            answer(s).or(legacy)
-        };
-        return PairingState {
-            pairing: Pairing::from_field(key),
-            leader: said(Side::Leader),
-            employee: said(Side::Employee),
-        };
-    }
-    let pairing = Pairing::from_field(&field);
-    if leader.is_none() && employee.is_none() && pairing.is_some() {
-        // Paired by an earlier version, which asked no one else.
-        return PairingState {
-            pairing,
-            leader: Some(true),
-            employee: Some(true),
-        };
-    }
     PairingState {
         pairing,
         leader,
         employee,
+        stopped,
+    }
+}
+
+/// What an earlier version's pairing field said: `stopped:<side>` or `paired`.
+fn legacy_of(field: &str) -> String {
+    match field.strip_prefix("stopped:") {
+        Some(rest) => format!("stopped:{}", rest.split(':').next().unwrap_or("")),
+        None => "paired".to_string(),
     }
 }
 
 /// Records `side`'s answer. A yes makes a mailbox from `fresh` when there is none yet, or
-/// when someone had said no (pairing again after a stop uses a new key). Returns whether
-/// the record changed.
+/// when someone had said no (pairing again after a stop uses a new key); a no after a yes
+/// is a stop. Only `side`'s own answer is written. Returns whether the record changed.
 pub(crate) fn answer(
     doc: &mut automerge::AutoCommit,
     side: Side,
@@ -249,37 +273,34 @@ pub(crate) fn answer(
     fresh: &Pairing,
 ) -> Result<bool, automerge::AutomergeError> {
     use automerge::transaction::Transactable;
+    let get = |doc: &automerge::AutoCommit, key: &str| {
+        crate::model::am::get_str(doc, &automerge::ROOT, key)
+    };
     let before = read(doc);
     if before.said(side) == Some(yes) && (!yes || before.pairing.is_some()) {
         return Ok(false);
     }
-    let legacy = crate::model::am::get_str(doc, &automerge::ROOT, consent_field(side)).is_none()
-        && crate::model::am::get_str(doc, &automerge::ROOT, consent_field(side.other())).is_none();
-    if legacy && before.pairing.is_some() {
-        // What an earlier version's record said of the other side, said now in the form
-        // that is read from here on.
-        let other = if before.said(side.other()) == Some(false) {
-            "no"
-        } else {
-            "yes"
-        };
-        doc.put(automerge::ROOT, consent_field(side.other()), other)?;
+    let field = get(doc, FIELD).unwrap_or_default();
+    let unanswered = get(doc, consent_field(Side::Leader)).is_none()
+        && get(doc, consent_field(Side::Employee)).is_none();
+    if unanswered && get(doc, LEGACY).is_none() && before.pairing.is_some() {
+        // An earlier version's record: what it said is kept aside for the side that has
+        // not answered in the new form yet.
+        doc.put(automerge::ROOT, LEGACY, legacy_of(&field))?;
     }
-    doc.put(
-        automerge::ROOT,
-        consent_field(side),
-        if yes { "yes" } else { "no" },
-    )?;
+    let word = match (yes, before.said(side)) {
+        (true, _) => "yes",
+        (false, Some(true)) => "stopped",
+        (false, _) if before.stopped.contains(&side) => "stopped",
+        (false, _) => "no",
+    };
+    doc.put(automerge::ROOT, consent_field(side), word)?;
     let someone_said_no = before.leader == Some(false) || before.employee == Some(false);
     if yes && (before.pairing.is_none() || someone_said_no) {
         doc.put(automerge::ROOT, FIELD, fresh.to_field())?;
-    } else if let Some(p) = &before.pairing {
-        // A stopped record of an earlier version keeps its mailbox, now without the prefix.
-        if crate::model::am::get_str(doc, &automerge::ROOT, FIELD)
-            .is_some_and(|f| f.starts_with("stopped:"))
-        {
-            doc.put(automerge::ROOT, FIELD, p.to_field())?;
-        }
+    } else if let (Some(p), true) = (&before.pairing, field.starts_with("stopped:")) {
+        // The mailbox of a stopped earlier record, without the prefix.
+        doc.put(automerge::ROOT, FIELD, p.to_field())?;
     }
     Ok(true)
 }
@@ -292,6 +313,7 @@ pub(crate) fn copy(
     use automerge::transaction::Transactable;
     for key in [
         FIELD,
+        LEGACY,
         consent_field(Side::Leader),
         consent_field(Side::Employee),
     ] {
@@ -910,6 +932,22 @@ mod tests {
     }
 
     #[test]
+    fn a_no_that_never_followed_a_yes_sends_nothing() {
+        let mut doc = automerge::AutoCommit::new();
+        let p = Pairing::from_random([7; 48]);
+        answer(&mut doc, Side::Leader, true, &p).unwrap();
+        answer(&mut doc, Side::Employee, false, &p).unwrap();
+        let state = read(&doc);
+        assert_eq!(state.phase(Side::Employee), Phase::OffByMe);
+        assert_eq!(
+            state.seals(Side::Employee),
+            None,
+            "she never said yes: nothing goes"
+        );
+        assert_eq!(state.seals(Side::Leader), None);
+    }
+
+    #[test]
     fn a_no_holds_whatever_the_other_side_answers() {
         let mut doc = automerge::AutoCommit::new();
         let p = Pairing::from_random([7; 48]);
@@ -938,13 +976,30 @@ mod tests {
         let state = read(&doc);
         assert_eq!(state.phase(Side::Leader), Phase::OffByOther);
         assert_eq!(state.seals(Side::Employee), Some(&p));
-        // The leader stops an earlier version's pairing: the employee's yes is kept.
+        // The leader stops an earlier version's pairing: the employee's yes is kept, and
+        // nothing is written in the employee's name.
         let mut doc = automerge::AutoCommit::new();
         doc.put(automerge::ROOT, FIELD, p.to_field()).unwrap();
         answer(&mut doc, Side::Leader, false, &p).unwrap();
         let state = read(&doc);
         assert_eq!(state.employee, Some(true));
         assert_eq!(state.seals(Side::Leader), Some(&p));
+        assert_eq!(
+            crate::model::am::get_str(&doc, &automerge::ROOT, consent_field(Side::Employee)),
+            None
+        );
+        // An earlier version's stopped record, turned on again by the side that stopped:
+        // paired with a new mailbox.
+        let q = Pairing::from_random([8; 48]);
+        let mut doc = automerge::AutoCommit::new();
+        doc.put(
+            automerge::ROOT,
+            FIELD,
+            format!("stopped:employee:{}", p.to_field()),
+        )
+        .unwrap();
+        answer(&mut doc, Side::Employee, true, &q).unwrap();
+        assert_eq!(read(&doc).paired(), Some(&q));
     }
 
     #[test]

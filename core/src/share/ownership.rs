@@ -2,11 +2,13 @@
 //!
 //! Each part of the record has an owner or none ([`FieldKey::owner`]). The screens of the
 //! other side never offer to change a part they do not own; a device also keeps to it for
-//! what arrives, so a modified app cannot do what the screens do not offer: after a merge
-//! of changes from the other side (a link, a file, a bundle, a live session), every part
-//! this side owns that the merge changed is set back to what this device had, in one new
-//! change of this device's, and what the other side set it to becomes their suggestion
-//! ([`Proposal`]), which this side may accept. Everything else the merge brought stays.
+//! what arrives, so an app that changes such a part anyway gets nowhere on the owner's
+//! device: after a merge of changes from the other side (a link, a file, a bundle, a live
+//! session), every part this side owns that those changes altered is set back to what this
+//! side stood behind, in one new change of this device's, and what the other side set it
+//! to becomes their suggestion ([`Proposal`]), which this side may accept. Everything else
+//! the merge brought stays. Changes made by this device (its other tabs: one actor prefix)
+//! and what they build on are this side's, however they arrived.
 //!
 //! Set back are: the leader's assessment (track, readiness, held on), the leader's views
 //! and the names in the record (on the leader's device); this side's actions, its
@@ -15,9 +17,10 @@
 //! notes) is merged as always.
 //!
 //! "From the other side" is where the changes came from: a package made for this side
-//! (its audience), a live peer that says it is on the other side. Changes from another
-//! device of this same person are not set back; telling such a device from someone who
-//! claims to be one takes linked devices, which this version does not have.
+//! (its audience), a live peer that says it is on the other side. Neither is signed: a
+//! package that says it was made by this side, or a live peer that says it is, is not
+//! looked at, and telling another device of this person from someone who claims to be one
+//! takes linked devices, which this version does not have.
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ChangeHash, ObjId, ReadDoc, ScalarValue, Value};
@@ -74,11 +77,6 @@ fn read_then(doc: &mut AutoCommit, heads: &[ChangeHash], roots: &[&'static str])
     then
 }
 
-/// Whether `obj[prop]` holds values two sides set at once.
-fn conflicted(doc: &AutoCommit, obj: &ObjId, prop: &str) -> bool {
-    doc.get_all(obj, prop).is_ok_and(|all| all.len() > 1)
-}
-
 /// The values `obj[prop]` holds now other than `kept`, read as `T`.
 fn others<T: Hydrate + PartialEq>(doc: &AutoCommit, obj: &ObjId, prop: &str, kept: &T) -> Vec<T> {
     let Ok(all) = doc.get_all(obj, prop) else {
@@ -124,13 +122,16 @@ fn keep_value<T>(
 where
     T: Reconcile + Hydrate + PartialEq + Clone,
 {
-    if then == now && !conflicted(doc, obj, prop) {
+    // Values set at once that are all the same are no disagreement: nothing to write (two
+    // devices that both set a part back would otherwise rewrite it on every merge).
+    let competing = others(doc, obj, prop, then);
+    if then == now && competing.is_empty() {
         return Ok(None);
     }
     let theirs = if now != then {
         Some(now.clone())
     } else {
-        others(doc, obj, prop, then).into_iter().next()
+        competing.into_iter().next()
     };
     force(doc, obj, prop, then)?;
     Ok(theirs)
@@ -176,21 +177,99 @@ fn kept_id(merged: &[ChangeHash], s: &Suggestion) -> String {
     crate::model::ids::id_from_bytes(hash.finalize()[..16].try_into().expect("16 bytes"))
 }
 
+/// What this side stands behind among the changes a merge brought: the heads of `before`
+/// with every new change made by this device (`mine`: its tabs share an actor prefix) and
+/// every change those build on — this device saw and kept to those already. `None` when
+/// nothing new is left to look at.
+fn stands_behind(
+    doc: &mut AutoCommit,
+    before: &[ChangeHash],
+    mine: &dyn Fn(&automerge::ActorId) -> bool,
+) -> Option<Vec<ChangeHash>> {
+    use std::collections::{BTreeSet, HashMap};
+    let new = doc.get_changes_meta(before);
+    let deps: HashMap<ChangeHash, Vec<ChangeHash>> =
+        new.iter().map(|c| (c.hash, c.deps.to_vec())).collect();
+    let mut kept: BTreeSet<ChangeHash> = BTreeSet::new();
+    let mut todo: Vec<ChangeHash> = new
+        .iter()
+        .filter(|c| mine(&c.actor))
+        .map(|c| c.hash)
+        .collect();
+    while let Some(h) = todo.pop() {
+        if kept.insert(h) {
+            todo.extend(
+                deps.get(&h)
+                    .into_iter()
+                    .flatten()
+                    .filter(|d| deps.contains_key(d)),
+            );
+        }
+    }
+    if kept.len() == new.len() {
+        return None;
+    }
+    let depended: BTreeSet<ChangeHash> = kept
+        .iter()
+        .flat_map(|h| deps.get(h).into_iter().flatten().copied())
+        .collect();
+    let mut heads: Vec<ChangeHash> = before
+        .iter()
+        .chain(kept.iter())
+        .filter(|h| !depended.contains(h))
+        .copied()
+        .collect();
+    heads.sort();
+    heads.dedup();
+    Some(heads)
+}
+
+/// Root properties the other side's changes may touch without a look: the parts either
+/// side may change.
+const JOINT: [&str; 3] = ["answers", "notes", "willing"];
+
+/// Whether what came since `base` touches anything but the parts either side may change
+/// (a keystroke in an answer, the common case, does not).
+fn touches_owned(doc: &mut AutoCommit, base: &[ChangeHash]) -> bool {
+    use automerge::{PatchAction, Prop};
+    let heads = doc.get_heads();
+    doc.diff(base, &heads).iter().any(|p| {
+        let key = match p.path.first() {
+            Some((_, Prop::Map(key))) => key.as_str(),
+            Some(_) => return true,
+            None => match &p.action {
+                PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => key.as_str(),
+                _ => return true,
+            },
+        };
+        !JOINT.contains(&key)
+    })
+}
+
 /// After a merge into `doc` of changes from `sender` (the document held `before` until
-/// then): sets back every part the receiving side owns that the merge changed, and keeps
-/// what `sender` set as their suggestions. Returns the suggestions it made; an empty list
-/// when the merge kept to what `sender` may change.
+/// then; `mine` tells this device's actors): sets back every part the receiving side owns
+/// that the other side's changes altered, and keeps what `sender` set as their suggestions.
+/// Changes of this device's (another tab, relayed by the other side) and what they build on
+/// stand. Returns the suggestions it made; an empty list when the merge kept to what
+/// `sender` may change.
 pub fn keep_owned(
     doc: &mut AutoCommit,
     before: &[ChangeHash],
     sender: Side,
     today: Day,
+    mine: &dyn Fn(&automerge::ActorId) -> bool,
 ) -> Result<Vec<Proposal>, EditError> {
     let owner = sender.other();
+    let Some(base) = stands_behind(doc, before, mine) else {
+        return Ok(vec![]);
+    };
+    if !touches_owned(doc, &base) {
+        return Ok(vec![]);
+    }
     let merged = doc.get_heads();
     let mut roots: Vec<&'static str> = own_roots(owner).to_vec();
     roots.extend(FIXED);
-    let Some(then) = read_then(doc, before, &roots) else {
+    let Some(then) = read_then(doc, &base, &roots) else {
         // Nothing known before (a new copy): nothing of this side's to keep.
         return Ok(vec![]);
     };
@@ -203,7 +282,16 @@ pub fn keep_owned(
     // Root properties of this side's, and those nobody changes.
     for (prop, value) in &then.roots {
         let current = scalar(doc, prop);
-        if &current == value && !conflicted(doc, &root, prop) {
+        let competing = doc
+            .get_all(&root, *prop)
+            .map(|all| {
+                all.into_iter().any(|(v, _)| match (v, value) {
+                    (Value::Scalar(s), Some(kept)) => s.as_ref() != kept,
+                    _ => true,
+                })
+            })
+            .unwrap_or(false);
+        if &current == value && !competing {
             continue;
         }
         match value {
@@ -333,14 +421,18 @@ pub fn keep_owned(
                 fields::write_proposal(doc, &answered)?;
             }
         } else if let Some(q) = current {
-            if q.answer != p.answer {
-                fields::write_proposal(
-                    doc,
-                    &Proposal {
-                        answer: p.answer,
-                        ..q.clone()
-                    },
-                )?;
+            // The other side's own: once answered here it stays as answered; before that
+            // only the answer is this side's.
+            let kept = if p.answer.is_some() {
+                p.clone()
+            } else {
+                Proposal {
+                    answer: p.answer,
+                    ..q.clone()
+                }
+            };
+            if q != &kept {
+                fields::write_proposal(doc, &kept)?;
             }
         }
     }
@@ -348,9 +440,10 @@ pub fn keep_owned(
         if then.proposals.iter().any(|p| p.id == q.id) {
             continue;
         }
-        if q.by == owner {
-            fields::remove_proposal(doc, &q.id)?;
-        } else if q.answer.is_some() {
+        // A new suggestion in this side's name comes from this side's other device (or
+        // is one the other side kept for this side on arrival): it stays, unanswered
+        // unless this side answered it; a new one in the sender's name is unanswered.
+        if q.by == sender && q.answer.is_some() {
             fields::write_proposal(
                 doc,
                 &Proposal {

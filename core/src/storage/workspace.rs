@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use automerge::{ActorId, AutoCommit};
+use automerge::{ActorId, AutoCommit, ChangeHash};
 use thiserror::Error;
 
 use super::backup::{check_kind, missing_people, Backup, BackupError};
@@ -177,6 +177,20 @@ pub struct PublishCheck {
     pub removed_words: usize,
     /// The shared answer with the draft after it, under the employee's name.
     pub add_mine: String,
+}
+
+/// The text of answer `field` as it was at `heads` (a discussion's or a reflection's: both
+/// keep answers under `answers`), read without isolating the document.
+fn answer_text_at(doc: &AutoCommit, field: AnswerField, heads: &[ChangeHash]) -> Option<String> {
+    use automerge::{ObjType, ReadDoc, Value};
+    let answers = match doc.get_at(automerge::ROOT, "answers", heads).ok()?? {
+        (Value::Object(_), obj) => obj,
+        _ => return None,
+    };
+    match doc.get_at(&answers, field.as_key(), heads).ok()?? {
+        (Value::Object(ObjType::Text), text) => doc.text_at(&text, heads).ok(),
+        _ => None,
+    }
 }
 
 /// Applies an employee's edit of the shared answer — the splices typed since `base` — to
@@ -390,6 +404,8 @@ pub struct Workspace<K: KvStore> {
     in_flight: paired::InFlight,
     /// A deletion an earlier start left under way, finished (or not) when this opened.
     resumed_erasing: Option<Result<(), String>>,
+    /// Suggestions made on arrival this session, per discussion (see `may_keep_out`).
+    kept_out: HashMap<String, usize>,
     /// Discussions deleted (here or by another tab): their metadata is never written again.
     erased: BTreeSet<String>,
 }
@@ -425,6 +441,10 @@ impl KeyState {
 
 /// A computed review and the range it covers: (discussion, from, to).
 type Reviewed = (String, Vec<String>, Option<Vec<String>>, Review);
+
+/// Suggestions made on arrival per discussion and session, beyond which what arrives is
+/// merged as it comes (see `Workspace::may_keep_out`).
+const KEPT_OUT_LIMIT: usize = 50;
 
 /// The part an edit changes, for a refusal.
 fn edit_part(edit: &DiscussionEdit) -> String {
@@ -520,6 +540,7 @@ impl<K: KvStore> Workspace<K> {
             in_flight: Default::default(),
             resumed_erasing: None,
             erased: BTreeSet::new(),
+            kept_out: HashMap::new(),
         };
         // Before anything is read: a deletion is all done or not at all.
         ws.resumed_erasing = match ws.finish_erasing() {
@@ -931,6 +952,20 @@ impl<K: KvStore> Workspace<K> {
         Ok(())
     }
 
+    /// Whether what arrives for a discussion is still set back this session. Two devices
+    /// of one person that are not linked each take the other for the other side and would
+    /// set each other's changes back for ever: after [`KEPT_OUT_LIMIT`] suggestions made on
+    /// arrival in one session, a discussion is merged as it comes until the next start.
+    fn may_keep_out(&self, id: &str) -> bool {
+        self.kept_out.get(id).copied().unwrap_or(0) < KEPT_OUT_LIMIT
+    }
+
+    fn counted_kept_out(&mut self, id: &str, n: usize) {
+        if n > 0 {
+            *self.kept_out.entry(id.to_string()).or_default() += n;
+        }
+    }
+
     /// A review lists what the other side changed; a part of this side's that they changed
     /// was set back on arrival (their change is a suggestion now), so it is not listed.
     fn drop_kept_out(&mut self, id: &str, review: &mut Review) {
@@ -1234,21 +1269,20 @@ impl<K: KvStore> Workspace<K> {
         Ok(true)
     }
 
-    /// The employee's name as the record gives it, for *Add mine after it*.
-    fn employee_name(&mut self, id: &str) -> Result<String, WorkspaceError> {
-        let d = self.discussion_copy(id)?;
-        Ok(Some(d.employee.name.trim())
-            .filter(|n| !n.is_empty())
-            .unwrap_or("The employee")
-            .to_string())
-    }
-
     /// What publishing a draft would do to the shared answer (nothing changes).
+    ///
+    /// Pending typing is committed first, with `now` (reading at past heads would
+    /// otherwise close it unstamped).
     pub fn publish_check(
         &mut self,
         id: &str,
         field: AnswerField,
+        now: i64,
     ) -> Result<PublishCheck, WorkspaceError> {
+        self.stored(&DocName::Discussion(id.into()))?.commit(now);
+        if let Ok(stored) = self.stored(&DocName::Reflection(id.into())) {
+            stored.commit(now);
+        }
         let draft = self.reflection(id)?.answers.get(field).to_string();
         let shared = self.discussion(id)?.answers.get(field).to_string();
         let edit = self.edit_of_shared(id, field)?;
@@ -1260,8 +1294,8 @@ impl<K: KvStore> Workspace<K> {
                     field,
                     base,
                     splices,
-                    self.publish_actor(id, field),
-                    0,
+                    self.publish_actor(id, field, splices, now),
+                    now,
                 )?;
                 (true, !splices.is_empty(), as_is)
             }
@@ -1269,7 +1303,7 @@ impl<K: KvStore> Workspace<K> {
         };
         // Exact, not folded for reading: a word kept between two additions is not removed.
         let removes = words::diff_exact(&shared, &as_is);
-        let name = self.employee_name(id)?;
+        let name = crate::model::discussion::Owner::Employee.name_in(self.discussion_copy(id)?);
         Ok(PublishCheck {
             removed_words: removes.removed_words(),
             removes,
@@ -1305,10 +1339,8 @@ impl<K: KvStore> Workspace<K> {
             {
                 continue;
             }
-            stored.doc.isolate(&base.draft);
-            let then = reflection::read(&stored.doc).map(|r| r.answers.get(field).to_string());
-            stored.doc.integrate();
-            if let Ok(then) = then {
+            // Read at the base without isolating: that would close the pending typing.
+            if let Some(then) = answer_text_at(&stored.doc, field, &base.draft) {
                 out.push((field, then != now.answers.get(field)));
             }
         }
@@ -1333,11 +1365,7 @@ impl<K: KvStore> Workspace<K> {
                 else {
                     return Ok(None);
                 };
-                stored.doc.isolate(&base.draft);
-                let then = reflection::read(&stored.doc)
-                    .map(|r| r.answers.get(field).to_string())
-                    .ok();
-                stored.doc.integrate();
+                let then = answer_text_at(&stored.doc, field, &base.draft);
                 (base, splices, then)
             }
             Err(LoadError::NotFound) => return Ok(None),
@@ -1352,11 +1380,7 @@ impl<K: KvStore> Workspace<K> {
         {
             return Ok(None);
         }
-        stored.doc.isolate(&base.shared);
-        let shared_then = discussion::read(&stored.doc)
-            .map(|d| d.answers.get(field).to_string())
-            .ok();
-        stored.doc.integrate();
+        let shared_then = answer_text_at(&stored.doc, field, &base.shared);
         if shared_then.is_none() || shared_then != then {
             return Ok(None);
         }
@@ -1365,8 +1389,15 @@ impl<K: KvStore> Workspace<K> {
 
     /// The actor of a published edit: this device's prefix and a suffix of its own, since
     /// the edit is made on the record as it was (where this tab's actor may have changes
-    /// after it already).
-    fn publish_actor(&mut self, id: &str, field: AnswerField) -> ActorId {
+    /// after it already). Drawn from the record's heads, the edit and the time, so two
+    /// different edits never share an actor and sequence number.
+    fn publish_actor(
+        &mut self,
+        id: &str,
+        field: AnswerField,
+        splices: &[Splice],
+        now: i64,
+    ) -> ActorId {
         use sha2::{Digest, Sha256};
         let mut actor = self.actor.to_bytes().to_vec();
         let heads = self
@@ -1376,6 +1407,12 @@ impl<K: KvStore> Workspace<K> {
         let mut hash = Sha256::new();
         hash.update(&actor);
         hash.update(field.as_key());
+        hash.update(now.to_be_bytes());
+        for sp in splices {
+            hash.update(sp.at.to_be_bytes());
+            hash.update(sp.delete.to_be_bytes());
+            hash.update(sp.insert.as_bytes());
+        }
         for h in heads {
             hash.update(h.0);
         }
@@ -1397,7 +1434,7 @@ impl<K: KvStore> Workspace<K> {
         how: Publish,
         now: i64,
     ) -> Result<bool, WorkspaceError> {
-        let check = self.publish_check(id, field)?;
+        let check = self.publish_check(id, field, now)?;
         if check.draft.trim().is_empty() && !check.edits_shared {
             return Ok(false);
         }
@@ -1406,7 +1443,7 @@ impl<K: KvStore> Workspace<K> {
                 let (base, splices) = self
                     .edit_of_shared(id, field)?
                     .expect("checked above: the draft edits the shared answer");
-                let actor = self.publish_actor(id, field);
+                let actor = self.publish_actor(id, field, &splices, now);
                 let changed = !splices.is_empty();
                 self.change_discussion(id, |doc| {
                     apply_edit(doc, field, &base, &splices, actor, now)?;
@@ -1749,10 +1786,12 @@ impl<K: KvStore> Workspace<K> {
         } else {
             side
         };
+        let mine = self.mine();
+        let enforce = sender != side && self.may_keep_out(&id);
         let (merged, kept) = self.change_discussion(&id, |doc| {
             let merged = merge_into(doc, package)?;
-            let kept = if merged.new_changes > 0 && sender != side {
-                let kept = keep_owned(doc, &merged.before, sender, today)?;
+            let kept = if merged.new_changes > 0 && enforce {
+                let kept = keep_owned(doc, &merged.before, sender, today, &mine)?;
                 doc.commit_with(CommitOptions::default().with_time(now));
                 kept
             } else {
@@ -1803,6 +1842,7 @@ impl<K: KvStore> Workspace<K> {
         self.write_meta(&id, meta);
         self.pin_other_key(&id);
         self.drop_kept_out(&id, &mut review);
+        self.counted_kept_out(&id, kept.len());
         Ok(TakenIn::Merged {
             id,
             new_changes: merged.new_changes,
@@ -1944,9 +1984,12 @@ impl<K: KvStore> Workspace<K> {
             }
             let side = self.side(id).side;
             let peer_side = session.peers.get(&from).and_then(|p| p.presence.side);
-            if peer_side != Some(side) {
+            if peer_side != Some(side) && self.may_keep_out(id) {
+                let mine = self.mine();
                 let stored = self.stored(&name)?;
-                keep_owned(&mut stored.doc, &before, side.other(), today)?;
+                let kept = keep_owned(&mut stored.doc, &before, side.other(), today, &mine)?;
+                self.counted_kept_out(id, kept.len());
+                let stored = self.stored(&name)?;
                 // What was set back is a change of this device's: the peers get it now.
                 if stored
                     .doc

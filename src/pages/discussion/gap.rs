@@ -148,10 +148,16 @@ fn LeaderCell(prep: PrepField) -> impl IntoView {
             })
         })
     });
-    let nothing = if leader_device {
-        "Not prepared or shared yet"
-    } else {
-        "No view shared on this yet"
+    let leader = ctx.leader_name();
+    let nothing = move || {
+        if leader_device {
+            "Not prepared or shared yet".to_string()
+        } else {
+            format!(
+                "{} has not shared a view on this yet",
+                capitalise(&leader.get())
+            )
+        }
     };
     view! {
         <td class="gap-leader" data-testid="gap-leader">

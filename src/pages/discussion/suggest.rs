@@ -29,7 +29,7 @@ pub fn part_label(ctx: &DiscussionCtx, key: &FieldKey) -> String {
         FieldKey::ActionOwner(id) => format!("{}: who does it", action(id)),
         FieldKey::ActionDue(id) => format!("{}: due", action(id)),
         FieldKey::ActionDone(id) => format!("{}: status", action(id)),
-        FieldKey::View(_) => "A view you shared".into(),
+        FieldKey::View(_) => "A leader's view".into(),
         _ => "Part of the record".into(),
     }
 }

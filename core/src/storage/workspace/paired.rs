@@ -316,15 +316,19 @@ impl<K: KvStore> Workspace<K> {
             .or_insert(0);
         *at = (*at).max(seq);
         self.write_meta(id, meta);
-        // Read once this side said yes (the other side's first bundle may be their yes).
         let side = self.side(id).side;
-        let Some(pairing) = self.pairing(id)?.listens(side).cloned() else {
+        let state = self.pairing(id)?;
+        let Some(pairing) = state.pairing.clone() else {
             return Err(MailboxError::NotPaired);
         };
         let env = pairing.room(id).open(frame)?;
         let me = SenderKey::from_device(self.keys.current.clone()).id();
         if env.from == me {
             return Ok(MailboxTaken::Own);
+        }
+        // Taken in once this side said yes (the other side's first bundle may be theirs).
+        if state.listens(side).is_none() {
+            return Err(MailboxError::NotPaired);
         }
         if env.kind != Kind::Sync {
             return Err(MailboxError::NotABundle);
