@@ -73,7 +73,7 @@ pub fn PeoplePage() -> impl IntoView {
         <Show when=move || landing.get()>
             <section class="shared-home" data-testid="employee-landing">
                 <div class="page-head"><h1>"Your career discussion"</h1></div>
-                <p>"A career discussion was shared with you. Answer the question above to open it; nothing is saved on this device before you do."</p>
+                <p>"A career discussion was shared with you. Answer the question on the screen to open it; nothing is saved on this device before you do."</p>
             </section>
         </Show>
         <Show when=move || empty.get() && !landing.get()>

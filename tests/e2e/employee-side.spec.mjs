@@ -170,13 +170,18 @@ test('the leader previews and edits an interjection; the employee sees only what
     'Maria Lund has not shared a view on this yet',
   );
   assert.equal(await employeePage.getByTestId('gap-private').count(), 0);
-  assert.match(await employeePage.getByTestId('gap-view').locator('thead').textContent(), /Your words.*Maria Lund's view/);
+  assert.match(await employeePage.getByTestId('gap-view').locator('thead').textContent(), /The shared record.*Maria Lund's shared views/);
   await noAxeProblems(employeePage, 'employee gap view');
   await shots(employeePage, 'employee-side-6-employee-gap');
 
   // The plan and facilitation mode speak to him too.
   await ed.tab('plan');
-  assert.deepEqual(await ed.actionRows().first().getByTestId('action-owner').locator('option').allTextContents(), ['You', 'Maria Lund']);
+  // Maria's action is hers to change: he reads who does it, by name, and may suggest.
+  const first = ed.actionRows().first();
+  assert.equal(await first.getByTestId('action-owner').count(), 0);
+  assert.match(await first.getByTestId('action-shown').textContent(), /^(You|Maria Lund) · /);
+  assert.match(await first.getByTestId('action-by').textContent(), /Added by Maria Lund/);
+  assert.equal(await first.getByTestId('suggest-action').count(), 1);
   assert.match(await employeePage.getByTestId('plan-intro').textContent(), /Your development plan with Maria Lund/);
   await shots(employeePage, 'employee-side-7-employee-plan');
   // The meeting is offered where the questions are.

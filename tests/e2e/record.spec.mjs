@@ -107,6 +107,7 @@ test('Add mine keeps both sentences whole on both devices and in the HR record; 
   await suggest.getByTestId('suggest-option').filter({ hasText: 'Technical expert' }).click();
   await employeePage.getByTestId('track-suggestions').getByText(/You suggested Technical expert .* — waiting for Anna Berg/).waitFor();
   assert.match(await employeePage.getByTestId('track-shown').textContent(), /Not decided yet/);
+  await employeePage.getByTestId('track-suggestions').scrollIntoViewIfNeeded();
   await both(employeePage, 'record-4-employee-suggested');
 
   // The manager sees the suggestion, beside the track, and accepts it.
@@ -167,7 +168,7 @@ test("the leader's no to pairing holds after her reply with her box ticked; her 
 
   // She replies: whatever her reply carries, it says nothing for Anna.
   await ravi.getByTestId('tab-share').click();
-  await ravi.getByTestId('pairing').getByText(/Anna Berg turned sync off/).waitFor();
+  await ravi.getByTestId('pairing').getByTestId('sync-status').getByText(/Anna Berg turned sync off/).waitFor();
   const reply = await shareLink(ravi);
   await page.goto(reply);
   await page.getByTestId('link-yes').click();
@@ -175,8 +176,28 @@ test("the leader's no to pairing holds after her reply with her box ticked; her 
   await page.getByTestId('tab-share').click();
   await page.locator('.page-head').getByTestId('sync-status').getByText('Sync turned off by you: changes go by link or file').waitFor();
   await screenshot(page, 'record-8-manager-still-off', { fullPage: false });
-  await ravi.getByTestId('pairing').getByText(/Anna Berg turned sync off/).waitFor();
+  await ravi.getByTestId('pairing').getByTestId('sync-status').getByText(/Anna Berg turned sync off/).waitFor();
   await ctx.close();
   await page.close();
   assertNoErrors(errors);
+});
+
+test('a first visit on an iPad explains the app, that the notes stay here, and why to add it to the Home Screen', async () => {
+  const ctx = await env.browser.newContext({
+    viewport: { width: 768, height: 1024 }, hasTouch: true,
+    userAgent: 'Mozilla/5.0 (iPad; CPU OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1',
+  });
+  const page = await ctx.newPage();
+  await new App(page, env.server.url).open('/');
+  const welcome = page.getByTestId('welcome');
+  const text = await welcome.innerText();
+  for (const step of ['Prepare', 'Conversation', 'Gap view', 'Plan']) assert.ok(text.includes(step), step);
+  assert.match(text, /Your notes stay in this browser, on this device\./);
+  assert.match(await page.getByTestId('welcome-home-screen').textContent(), /Safari deletes a website's data after 7 days without a visit/);
+  assert.match(text, /Export everything/);
+  await screenshot(page, 'record-9-ipad-welcome', { fullPage: false });
+  // Once someone is on the list, the welcome has done its job.
+  await new App(page, env.server.url).people().addPerson({ name: 'Ida Lind' });
+  await welcome.waitFor({ state: 'detached' });
+  await ctx.close();
 });
