@@ -121,6 +121,22 @@ test('Add mine keeps both sentences whole on both devices and in the HR record; 
   await employeePage.getByTestId('track-shown').getByText(/Technical expert/).waitFor({ timeout: 20000 });
   await employeePage.getByTestId('track-suggestions').getByText(/Anna Berg accepted it/).waitFor();
 
+  // Removing an action of one's own can be undone.
+  await md.addAction({ text: 'Pair with the platform architect', due: '2027-03-01' });
+  await env.page.getByTestId('action-row').getByTestId('action-remove').click();
+  await env.page.getByTestId('action-removed').getByText(/Removed “Pair with the platform architect”/).waitFor();
+  assert.equal(await env.page.getByTestId('action-row').count(), 0);
+  await env.page.getByTestId('undo-remove').click();
+  await env.page.getByTestId('action-row').waitFor();
+  assert.equal(await env.page.getByTestId('action-text').inputValue(), 'Pair with the platform architect');
+  assert.equal(await env.page.getByTestId('action-due').inputValue(), '2027-03-01');
+  // On her device the leader's action is text, with a suggestion instead of controls.
+  await ed.tab('plan');
+  const hers = employeePage.getByTestId('action-row');
+  await hers.getByTestId('action-text').getByText('Pair with the platform architect').waitFor({ timeout: 20000 });
+  assert.equal(await hers.getByTestId('action-remove').count(), 0);
+  assert.match(await hers.getByTestId('action-by').textContent(), /Added by Anna Berg/);
+
   // Both sign; the HR record says exactly what each wrote.
   await md.tab('record');
   await env.page.getByTestId('sign').click();
