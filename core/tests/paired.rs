@@ -593,3 +593,31 @@ fn the_leaders_no_holds_whatever_the_reply_carries() {
         .unwrap();
     assert!(employee.pairing(ID).unwrap().paired().is_some());
 }
+
+#[test]
+fn a_device_that_stops_before_saving_reads_the_message_again() {
+    let (mut leader, link) = leader();
+    let mut employee = employee(&link, 2);
+    strengths_at(&mut leader, 0, "Calm");
+    let frame = leader.mailbox_bundle(ID, [1; 12], NOW).unwrap().unwrap();
+    employee
+        .mailbox_take(ID, Side::Leader, 1, &frame, day("2026-11-28"), NOW)
+        .unwrap();
+    assert_eq!(text(&mut employee, AnswerField::Strengths), "Calm");
+    assert_eq!(employee.mailbox_status(ID).unwrap().read[&Side::Leader], 1);
+    // The tab goes away before its save: neither the merge nor the position is stored.
+    let mut again = reopen(employee.kv().clone(), 2, 1);
+    assert_eq!(
+        again.mailbox_status(ID).unwrap().read.get(&Side::Leader),
+        None
+    );
+    again
+        .mailbox_take(ID, Side::Leader, 1, &frame, day("2026-11-28"), NOW)
+        .unwrap();
+    assert_eq!(text(&mut again, AnswerField::Strengths), "Calm");
+    // Saved, both are stored together.
+    again.save(NOW).unwrap();
+    let mut later = reopen(again.kv().clone(), 2, 2);
+    assert_eq!(later.mailbox_status(ID).unwrap().read[&Side::Leader], 1);
+    assert_eq!(text(&mut later, AnswerField::Strengths), "Calm");
+}

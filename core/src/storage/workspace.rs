@@ -40,7 +40,7 @@ use crate::share::ownership::keep_owned;
 use crate::share::review::{self, Conflict, Review};
 use crate::share::tracked::Restore;
 use crate::share::words::{self, WordDiff};
-use crate::share::{merge_into, origin, Package, ShareError};
+use crate::share::{merge_into, merged_copy, one_history, origin, NotMerged, Package, ShareError};
 use crate::{Day, Side};
 use automerge::transaction::CommitOptions;
 
@@ -402,6 +402,8 @@ pub struct Workspace<K: KvStore> {
     travelled: BTreeSet<String>,
     /// Mailbox bundles published and not yet confirmed: the heads each covered.
     in_flight: paired::InFlight,
+    /// Mailbox positions taken in, stored by the next save after the documents.
+    read_positions: paired::ReadPositions,
     /// A deletion an earlier start left under way, finished (or not) when this opened.
     resumed_erasing: Option<Result<(), String>>,
     /// Suggestions made on arrival this session, per discussion (see `may_keep_out`).
@@ -538,6 +540,7 @@ impl<K: KvStore> Workspace<K> {
             keys_unsaved,
             travelled: BTreeSet::new(),
             in_flight: Default::default(),
+            read_positions: Default::default(),
             resumed_erasing: None,
             erased: BTreeSet::new(),
             kept_out: HashMap::new(),
@@ -2066,6 +2069,7 @@ impl<K: KvStore> Workspace<K> {
         !self.dirty.is_empty()
             || !self.index_changed.is_empty()
             || !self.pending_meta.is_empty()
+            || !self.read_positions.is_empty()
             || self.keys_unsaved
     }
 
@@ -2088,6 +2092,8 @@ impl<K: KvStore> Workspace<K> {
                 .set(&StorageKey::DeviceKeys.key(), &self.keys.to_stored())?;
             self.keys_unsaved = false;
         }
+        // Only now, with what they brought stored: how far each mailbox was read.
+        self.positions_to_meta();
         self.write_pending_meta()
     }
 
@@ -2184,7 +2190,28 @@ impl<K: KvStore> Workspace<K> {
         bytes: &[u8],
         now: i64,
     ) -> Result<BackupReport, WorkspaceError> {
-        let (backup, docs) = Backup::parse(bytes)?;
+        let (backup, mut docs) = Backup::parse(bytes)?;
+        // One history per document, as everywhere else things come in: a document carrying
+        // a second history beside the one here (or two of its own) refuses the whole
+        // backup, before anything changes.
+        for (key, incoming) in docs.iter_mut() {
+            let second = match DocName::parse(key) {
+                Some(name) => match self.stored(&name) {
+                    Ok(stored) => {
+                        origin(&mut stored.doc) == origin(incoming)
+                            && matches!(
+                                merged_copy(&mut stored.doc, incoming),
+                                Err(NotMerged::Unrelated)
+                            )
+                    }
+                    _ => !one_history(incoming),
+                },
+                None => false,
+            };
+            if second || !one_history(incoming) {
+                return Err(BackupError::SecondHistory(key.clone()).into());
+            }
+        }
         if let Some(keys) = backup
             .device_keys
             .as_deref()

@@ -11,7 +11,7 @@ use crate::model::people::{Person, RosterEdit};
 use crate::model::prep::{self, PrepEdit};
 use crate::model::trust::{self, PublicKey};
 use crate::share::handover::{Handover, HandoverError};
-use crate::share::origin;
+use crate::share::{merged_copy, one_history, NotMerged};
 use crate::storage::backup::check_kind;
 use crate::storage::blobs::{KvStore, LoadError};
 use crate::storage::index::IndexEntry;
@@ -138,21 +138,28 @@ impl<K: KvStore> Workspace<K> {
         let mut new = Vec::new();
         let mut merges = Vec::new();
         let mut employee_keys = Vec::new();
-        for (id, (mut incoming, incoming_prep)) in checked.discussions {
+        for (id, (mut incoming, mut incoming_prep)) in checked.discussions {
+            if incoming_prep.as_mut().is_some_and(|p| !one_history(p)) {
+                return Err(unrelated());
+            }
             let name = DocName::Discussion(id.clone());
             if let Some(k) = trust::recorded_key(&incoming, Side::Employee) {
                 employee_keys.push(k);
             }
+            // One history per document, as everywhere else things come in.
+            if !one_history(&mut incoming) {
+                return Err(unrelated());
+            }
             match self.stored(&name) {
                 Ok(stored) => {
-                    if origin(&mut stored.doc) != origin(&mut incoming) {
-                        return Err(unrelated());
-                    }
-                    let mut trial = stored.doc.fork();
-                    trial
-                        .merge(&mut incoming)
-                        .map_err(|e| e.to_string())
-                        .and_then(|_| check_kind(&name.key(), &trial))
+                    let trial = match merged_copy(&mut stored.doc, &mut incoming) {
+                        Ok(trial) => trial,
+                        Err(NotMerged::Unrelated) => return Err(unrelated()),
+                        Err(NotMerged::Damaged(e)) => {
+                            return Err(HandoverError::Damaged(name.key(), e).into())
+                        }
+                    };
+                    check_kind(&name.key(), &trial)
                         .map_err(|e| HandoverError::Damaged(name.key(), e))?;
                     let d = discussion::read(&trial)?;
                     if d.id != id || d.person_id != h.person.id {

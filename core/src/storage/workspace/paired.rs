@@ -170,11 +170,23 @@ impl<K: KvStore> Workspace<K> {
             waiting,
             unsent,
             synced_at: meta.synced_at,
-            read: meta
-                .mailbox_read
-                .iter()
-                .filter_map(|(k, v)| Side::parse(k).map(|s| (s, *v)))
-                .collect(),
+            read: {
+                let mut read: BTreeMap<Side, u64> = meta
+                    .mailbox_read
+                    .iter()
+                    .filter_map(|(k, v)| Side::parse(k).map(|s| (s, *v)))
+                    .collect();
+                for (side, at) in self
+                    .read_positions
+                    .get(id)
+                    .into_iter()
+                    .flat_map(|n| &n.read)
+                {
+                    let e = read.entry(*side).or_insert(0);
+                    *e = (*e).max(*at);
+                }
+                read
+            },
             due,
             peer_known,
             content_waiting,
@@ -284,6 +296,7 @@ impl<K: KvStore> Workspace<K> {
 
     /// The relay's stream was made anew: the stored positions point past its end.
     pub fn mailbox_reset(&mut self, id: &str) {
+        self.read_positions.remove(id);
         let mut meta = self.meta_to_change(id);
         meta.mailbox_read.clear();
         self.write_meta(id, meta);
@@ -309,13 +322,16 @@ impl<K: KvStore> Workspace<K> {
         today: Day,
         now: i64,
     ) -> Result<MailboxTaken, MailboxError> {
-        let mut meta = self.meta_to_change(id);
-        let at = meta
-            .mailbox_read
-            .entry(from.as_str().to_string())
+        // The position is stored by the save that stores what the message brought (see
+        // `Workspace::save`): a device that stops before that reads the message again.
+        let at = self
+            .read_positions
+            .entry(id.to_string())
+            .or_default()
+            .read
+            .entry(from)
             .or_insert(0);
         *at = (*at).max(seq);
-        self.write_meta(id, meta);
         let side = self.side(id).side;
         let state = self.pairing(id)?;
         let Some(pairing) = state.pairing.clone() else {
@@ -333,14 +349,21 @@ impl<K: KvStore> Workspace<K> {
         if env.kind != Kind::Sync {
             return Err(MailboxError::NotABundle);
         }
+        // A bundle that comes round again is dropped; the number seen is stored with the
+        // save too, so a bundle whose merge was never stored is not taken for a replay.
         let sender = crate::model::ids::id_from_bytes(env.from);
-        let mut meta = self.meta_to_change(id);
-        let seen = meta.seen_seq.entry(sender).or_insert(0);
-        if env.seq <= *seen {
+        let stored_seen = self
+            .meta_to_change(id)
+            .seen_seq
+            .get(&sender)
+            .copied()
+            .unwrap_or(0);
+        let noted = self.read_positions.entry(id.to_string()).or_default();
+        let seen = noted.seen.entry(sender).or_insert(0);
+        if env.seq <= (*seen).max(stored_seen) {
             return Err(MailboxError::Replayed);
         }
         *seen = env.seq;
-        self.write_meta(id, meta);
         let package = Package::from_bytes(&env.bytes)?;
         if package.discussion_id != id {
             return Err(MailboxError::OtherDiscussion);
@@ -435,4 +458,41 @@ fn changes_content(doc: &mut automerge::AutoCommit, peer: &[ChangeHash]) -> bool
             _ => true,
         },
     })
+}
+
+/// What reading a discussion's mailbox moved past and has not stored yet: stored by the
+/// save that stores what the messages brought.
+#[derive(Default)]
+pub(super) struct Noted {
+    /// How far each side's subject was read.
+    read: BTreeMap<Side, u64>,
+    /// The last bundle number taken in from each sender (hex id).
+    seen: BTreeMap<String, u64>,
+}
+
+pub(super) type ReadPositions = std::collections::HashMap<String, Noted>;
+
+impl<K: KvStore> Workspace<K> {
+    /// Puts the positions taken in since the last save into the metadata to write (called
+    /// by the save once the documents are written).
+    pub(super) fn positions_to_meta(&mut self) {
+        for (id, noted) in std::mem::take(&mut self.read_positions) {
+            if self.erased.contains(&id) {
+                continue;
+            }
+            let mut meta = self.meta_to_change(&id);
+            for (side, at) in noted.read {
+                let e = meta
+                    .mailbox_read
+                    .entry(side.as_str().to_string())
+                    .or_insert(0);
+                *e = (*e).max(at);
+            }
+            for (sender, n) in noted.seen {
+                let e = meta.seen_seq.entry(sender).or_insert(0);
+                *e = (*e).max(n);
+            }
+            self.pending_meta.insert(id, meta);
+        }
+    }
 }
