@@ -110,7 +110,7 @@ if (want('bundle')) {
     files.push(`${path.basename(file)} ${kb(bytes.length)} / ${kb(g)} / ${kb(b)}`);
   }
   row('Bundle, cold first load, every file the first screen fetches (raw / gzip -9 / brotli -q 11)', `${kb(raw)} / ${kb(gz)} / ${kb(br)}`, '≤ 450 KB brotli', br <= 450 * 1024, `${files.length} files`);
-  // The parts loaded when first opened (src/parts.rs): not in the first load.
+  // The parts loaded when first opened (each page's `part`): not in the first load.
   const parts = fs.readdirSync(DIST).filter((f) => /^(split|chunk)_.*-[0-9a-f]{16}\.wasm$/.test(f));
   const partsBr = parts.reduce((n, f) => n + zlib.brotliCompressSync(fs.readFileSync(path.join(DIST, f)), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length, 0);
   const named = parts.filter((f) => f.startsWith('split_')).map((f) => f.match(/^split_([a-z]+)/)[1]);

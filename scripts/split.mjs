@@ -1,6 +1,7 @@
 // Trunk post-build hook, the first of three (then csp.mjs, precache.mjs): splits the app's
 // wasm into the first module and the parts loaded when first opened (the `wasm_split`
-// functions of src/parts.rs), and puts the result in place of the single module Trunk built.
+// function `part` at the end of each such page), and puts the result in place of the
+// single module Trunk built.
 //
 // Trunk 0.21 cannot split (trunk-rs/trunk#1022), so this does what cargo-leptos does, on the
 // module cargo linked (with relocations: .cargo/config.toml):

@@ -6,7 +6,7 @@ use leptos_router::path;
 
 use career_core::live::envelope::Room;
 use career_core::share::{Package, LINK_PREFIX};
-use career_core::storage::workspace::LinkPreview;
+use career_core::workspace::LinkPreview;
 use career_core::Side;
 
 use crate::components::lazy::lazy;
@@ -15,11 +15,9 @@ use crate::components::status::{DeviceBanners, MessageList, SaveBanner, SaveIndi
 use crate::error::AppError;
 use crate::infra::guard::{self, Reading};
 use crate::infra::location;
-use crate::pages::discussion::share::open_package;
 use crate::pages::discussion::{DiscussionPage, Tab};
 use crate::pages::people::PeoplePage;
 use crate::pages::person::PersonPage;
-use crate::parts;
 use crate::services::link::{LinkQuestion, Opening, PendingLink};
 use crate::services::{self, DocStore, Live, Messages, Sharing};
 
@@ -180,9 +178,9 @@ fn LinkPrompt() -> impl IntoView {
             },
             Opening::Share(package) => {
                 let id = package.discussion_id.clone();
-                let target = open_package(sharing, messages, Reading::Link, "This link", || {
-                    Ok(package)
-                });
+                let target = sharing
+                    .open(Reading::Link, "This link", || Ok(package))
+                    .map(|opened| Tab::after_opening(&opened));
                 // The answer to the sender's question about sync, once the record is here.
                 if target.is_some() && asked {
                     docs.answer_pairing(&id, sync.get_untracked());
@@ -262,9 +260,9 @@ pub fn App() -> impl IntoView {
             <main class="page">
                 <Routes fallback=|| view! { <p class="empty">"This page does not exist. " <a href="/">"Go to your people"</a></p> }>
                                         <Route path=path!("/") view=PeoplePage />
-                    <Route path=path!("/settings") view=|| lazy("this device's settings", parts::settings, ()) />
-                    <Route path=path!("/team") view=|| lazy("the team picture", parts::team, ()) />
-                    <Route path=path!("/hr") view=|| lazy("the record for HR", parts::hr, ()) />
+                    <Route path=path!("/settings") view=|| lazy("this device's settings", crate::pages::settings::part, ()) />
+                    <Route path=path!("/team") view=|| lazy("the team picture", crate::pages::team::part, ()) />
+                    <Route path=path!("/hr") view=|| lazy("the record for HR", crate::pages::hr::part, ()) />
                     <Route path=path!("/people/:id") view=PersonPage />
                     <Route path=path!("/discussions/:id") view=DiscussionPage />
                     <Route path=path!("/discussions/:id/:tab") view=DiscussionPage />

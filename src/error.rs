@@ -3,7 +3,7 @@
 
 use career_core::share::ShareError;
 use career_core::storage::blobs::{KvError, LoadError};
-use career_core::storage::workspace::WorkspaceError;
+use career_core::workspace::WorkspaceError;
 use thiserror::Error;
 
 #[derive(Debug, Error)]

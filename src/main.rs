@@ -6,7 +6,6 @@ mod components;
 mod error;
 mod infra;
 mod pages;
-mod parts;
 mod services;
 
 fn main() {

@@ -16,9 +16,9 @@ use std::time::Instant;
 use career_core::live::mailbox::Event;
 use career_core::model::discussion::DiscussionText;
 use career_core::model::method::AnswerField;
-use career_core::model::text::Splice;
 use career_core::storage::blobs::MemoryKv;
-use career_core::storage::workspace::{NoGuard, TextField, Workspace};
+use career_core::text::Splice;
+use career_core::workspace::{NoGuard, TextField, Workspace};
 use career_core::Side;
 use relay::{Conn, Relay, NOW};
 

@@ -7,7 +7,7 @@ use automerge::ReadDoc;
 use career_core::model::discussion::{self, DiscussionEdit, DiscussionText, NewDiscussion};
 use career_core::model::method::AnswerField;
 use career_core::model::people::Participant;
-use career_core::model::text::Splice;
+use career_core::text::Splice;
 use career_core::{ActorId, AutoCommit, Day};
 
 fn main() {

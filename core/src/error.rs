@@ -11,7 +11,7 @@ pub enum EditError {
     #[error("no item with id {0}")]
     NoSuchItem(String),
     #[error(transparent)]
-    Splice(#[from] crate::model::text::SpliceError),
+    Splice(#[from] crate::text::SpliceError),
     #[error("the app's copy of {0} was out of step with the document; the edit was not applied")]
     Stale(String),
     #[error(transparent)]

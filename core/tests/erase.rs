@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use career_core::model::discussion::{DiscussionText, NewDiscussion};
 use career_core::model::method::{AnswerField, PrepField};
 use career_core::model::people::{self, Participant, Person, RosterEdit};
-use career_core::model::text::Splice;
 use career_core::storage::blobs::{KvStore, LoadError, MemoryKv};
 use career_core::storage::keys::{DocName, StorageKey};
-use career_core::storage::workspace::{Erase, NoGuard, TextField, Workspace};
+use career_core::text::Splice;
+use career_core::workspace::{Erase, NoGuard, TextField, Workspace};
 use career_core::AutoCommit;
 use common::{day, SharedKv};
 
@@ -426,7 +426,7 @@ fn nothing_is_deleted_when_the_list_changed_or_the_people_list_cannot_be_read() 
         .unwrap_err();
     assert!(matches!(
         err,
-        career_core::storage::workspace::WorkspaceError::EraseChanged
+        career_core::workspace::WorkspaceError::EraseChanged
     ));
     assert_eq!(entries(&ws), before);
     // A people list that cannot be read cannot lose the person: nothing goes.

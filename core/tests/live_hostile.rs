@@ -7,14 +7,14 @@ mod common;
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
+use career_core::doc::precheck::{check_sync, ChunkError};
 use career_core::live::envelope::{
     chunk, sender_id, Envelope, EnvelopeError, Kind, Reassembler, Room, SenderKey, MAX_SEQ_STEP,
 };
 use career_core::live::session::{LiveError, Presence, Received, Session};
 use career_core::model::trust::DeviceKey;
 use career_core::storage::blobs::MemoryKv;
-use career_core::storage::precheck::{check_sync, ChunkError};
-use career_core::storage::workspace::{NoGuard, Workspace, WorkspaceError};
+use career_core::workspace::{NoGuard, Workspace, WorkspaceError};
 use career_core::AutoCommit;
 use common::*;
 use sha2::{Digest, Sha256};

@@ -9,9 +9,9 @@ mod relay;
 
 use career_core::model::discussion::DiscussionText;
 use career_core::model::method::AnswerField;
-use career_core::model::text::Splice;
 use career_core::storage::blobs::MemoryKv;
-use career_core::storage::workspace::{NoGuard, TextField, Workspace};
+use career_core::text::Splice;
+use career_core::workspace::{NoGuard, TextField, Workspace};
 use career_core::Side;
 use common::day;
 use relay::{Conn, Relay};

@@ -18,7 +18,7 @@ use career_core::model::method::{AnswerField, PrepField, Question};
 use career_core::model::people::Participant;
 use career_core::share::Package;
 use career_core::storage::blobs::MemoryKv;
-use career_core::storage::workspace::{
+use career_core::workspace::{
     MailboxTaken, NoGuard, TakenIn, TextField, Workspace, WorkspaceError,
 };
 use career_core::{AutoCommit, Side};
@@ -338,11 +338,7 @@ fn a_device_refuses_to_change_what_the_other_side_owns() {
     }
     let view = TextField::Discussion(ID.into(), DiscussionText::LeaderView("v1".into()));
     assert!(employee
-        .splice(
-            &view,
-            &career_core::model::text::Splice::insert(0, "x"),
-            NOW
-        )
+        .splice(&view, &career_core::text::Splice::insert(0, "x"), NOW)
         .is_err());
     for edit in [
         DiscussionEdit::ActionDone {
@@ -361,11 +357,7 @@ fn a_device_refuses_to_change_what_the_other_side_owns() {
     }
     let hers = TextField::Discussion(ID.into(), DiscussionText::Action("a-e".into()));
     assert!(leader
-        .splice(
-            &hers,
-            &career_core::model::text::Splice::insert(0, "x"),
-            NOW
-        )
+        .splice(&hers, &career_core::text::Splice::insert(0, "x"), NOW)
         .is_err());
     // Each side's own: fine.
     assert!(employee

@@ -10,10 +10,10 @@ mod common;
 use career_core::live::mailbox::{Phase, PER_SUBJECT};
 use career_core::model::discussion::DiscussionText;
 use career_core::model::method::AnswerField;
-use career_core::model::text::Splice;
 use career_core::share::Package;
 use career_core::storage::blobs::MemoryKv;
-use career_core::storage::workspace::{MailboxError, MailboxTaken, NoGuard, TextField, Workspace};
+use career_core::text::Splice;
+use career_core::workspace::{MailboxError, MailboxTaken, NoGuard, TextField, Workspace};
 use career_core::Side;
 use common::day;
 

@@ -7,9 +7,9 @@ mod common;
 
 use career_core::model::discussion::DiscussionText;
 use career_core::model::method::AnswerField;
-use career_core::model::text::Splice;
 use career_core::storage::blobs::MemoryKv;
-use career_core::storage::workspace::{add_mine, NoGuard, Publish, TextField, Workspace};
+use career_core::text::Splice;
+use career_core::workspace::{add_mine, NoGuard, Publish, TextField, Workspace};
 use common::day;
 use proptest::prelude::*;
 

@@ -89,7 +89,7 @@ fn stored_doc_crash_1_in_a_package_is_an_error_not_a_crash() {
 #[test]
 fn stored_doc_checked_crash_1_is_an_error_not_a_crash() {
     let data = include_bytes!("regressions/stored_doc_checked_crash_1");
-    career_core::storage::precheck::check(data).expect("the checksums are valid");
+    career_core::doc::precheck::check(data).expect("the checksums are valid");
     let mut kv = MemoryKv::default();
     let b64 = base64::engine::general_purpose::STANDARD;
     kv.map.insert(blob(BlobKind::Snapshot, 0), b64.encode(data));

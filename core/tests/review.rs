@@ -7,7 +7,7 @@ use career_core::model::method::AnswerField;
 use career_core::reports::export;
 use career_core::share::review::{changes_since, conflicts, resolve, Change, ConflictField};
 use career_core::share::tracked::Tracked;
-use career_core::share::words::Mark;
+use career_core::text::words::Mark;
 use career_core::{ActorId, AutoCommit};
 use common::*;
 

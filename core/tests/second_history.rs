@@ -9,12 +9,12 @@ mod common;
 use career_core::model::discussion::{self, DiscussionEdit, NewDiscussion};
 use career_core::model::method::AnswerField;
 use career_core::model::people::Participant;
-use career_core::model::text::Splice;
 use career_core::share::{Package, ShareError};
 use career_core::storage::backup::BackupError;
 use career_core::storage::blobs::MemoryKv;
 use career_core::storage::keys::DocName;
-use career_core::storage::workspace::{NoGuard, TextField, Workspace, WorkspaceError};
+use career_core::text::Splice;
+use career_core::workspace::{NoGuard, TextField, Workspace, WorkspaceError};
 use career_core::{ActorId, AutoCommit, Side};
 use common::day;
 

@@ -4,10 +4,10 @@ mod common;
 
 use career_core::model::discussion::{self, DiscussionEdit, Track};
 use career_core::model::method::AnswerField;
-use career_core::model::signoff::{self, Check, State};
 use career_core::model::trust::{DeviceKey, Trust};
 use career_core::share::review::Change;
-use career_core::share::words::Mark;
+use career_core::share::signoff::{self, Check, State};
+use career_core::text::words::Mark;
 use career_core::AutoCommit;
 use career_core::Side;
 use common::*;

@@ -10,7 +10,7 @@ use career_core::model::discussion::{
 };
 use career_core::model::method::{AnswerField, PrepField, Question};
 use career_core::model::prep;
-use career_core::model::text::Splice;
+use career_core::text::Splice;
 use common::*;
 use proptest::prelude::*;
 

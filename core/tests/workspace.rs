@@ -8,15 +8,13 @@ use career_core::model::discussion::{DiscussionEdit, DiscussionText, Track};
 use career_core::model::fields::Suggestion;
 use career_core::model::method::{AnswerField, PrepField};
 use career_core::model::people::{Participant, Person, RosterEdit, RosterText};
-use career_core::model::signoff::{Check, State};
-use career_core::model::text::Splice;
 use career_core::share::review::{Change, FieldChange};
-use career_core::share::words::Mark;
+use career_core::share::signoff::{Check, State};
 use career_core::storage::blobs::{KvStore, LoadError, MemoryKv};
 use career_core::storage::keys::{DocName, StorageKey};
-use career_core::storage::workspace::{
-    NoGuard, Publish, TakenIn, TextField, Workspace, WorkspaceError,
-};
+use career_core::text::words::Mark;
+use career_core::text::Splice;
+use career_core::workspace::{NoGuard, Publish, TakenIn, TextField, Workspace, WorkspaceError};
 use career_core::Side;
 use common::{day, SharedKv};
 use proptest::prelude::*;
@@ -1510,7 +1508,7 @@ fn a_handover_file_that_is_damaged_newer_or_about_an_unrelated_history_changes_n
     assert!(
         matches!(
             err,
-            career_core::storage::workspace::WorkspaceError::Handover(HandoverError::Unrelated(_))
+            career_core::workspace::WorkspaceError::Handover(HandoverError::Unrelated(_))
         ),
         "{err}"
     );

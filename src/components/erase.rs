@@ -3,7 +3,7 @@
 //! offered first. Nothing goes until the person confirms in the sheet.
 
 use career_core::live::mailbox::MAX_AGE_DAYS;
-use career_core::storage::workspace::{Erase, ErasePreview};
+use career_core::workspace::{Erase, ErasePreview};
 use career_core::Day;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;

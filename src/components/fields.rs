@@ -3,13 +3,13 @@
 //! Every text people type into a document goes through one component, [`TextArea`] or its
 //! single-line twin [`TextInput`]: the field reports each input event as one splice (read
 //! from the selection before the event and the caret after it, in the DOM's UTF-16 units;
-//! `career_core::model::text` checks it and turns it into UTF-8), and the document store
+//! `career_core::text` checks it and turns it into UTF-8), and the document store
 //! applies it to the document and its copy in one step. When the document changes under
 //! the typist (a live session, another tab), the field shows the new text with the caret
 //! and selection moved along with the text around them.
 
-use career_core::model::text::{self, InputEdit, Splice};
-use career_core::storage::workspace::TextField;
+use career_core::text::{self, InputEdit, Splice};
+use career_core::workspace::TextField;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 

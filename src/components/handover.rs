@@ -3,14 +3,14 @@
 //! preparation only when ticked, with a warning), then offers to delete them here. The new
 //! manager opens the file like any file someone sent ("Open a file" on the start page).
 
-use career_core::storage::workspace::Erase;
+use career_core::workspace::Erase;
 use leptos::prelude::*;
 
 use crate::components::erase::EraseButton;
 use crate::components::sheet::Sheet;
 use crate::infra::download;
-use crate::pages::person::file_slug;
 use crate::services::{DocStore, Messages};
+use career_core::reports::file_names;
 
 #[component]
 pub fn HandOverButton(person_id: String, #[prop(into)] name: String) -> impl IntoView {
@@ -45,7 +45,7 @@ fn HandOverSheet(person_id: String, name: String, on_close: Callback<()>) -> imp
     );
     let save = move |_| match docs.handover(&pid, with_prep.get_untracked()) {
         Ok(made) => {
-            let file = format!("career-talk-handover-{}.json", file_slug(&who));
+            let file = file_names::handover(&who);
             let result = download::download(
                 &file,
                 made.handover.to_json().as_bytes(),

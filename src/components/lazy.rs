@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::SplitLoaderError;
 
-use crate::pages::discussion::capitalise;
+use career_core::text::capitalise;
 
 /// Makes a part's view once its module is here.
 pub type Part<A> = fn(A) -> AnyView;

@@ -3,7 +3,7 @@
 //! knows: "synced" only once the other device declared having everything this one has.
 
 use career_core::live::mailbox::Phase;
-use career_core::storage::workspace::MailboxStatus;
+use career_core::workspace::MailboxStatus;
 use career_core::Side;
 use leptos::prelude::*;
 

@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use career_core::storage::keys::{DocName, StorageKey};
-use career_core::storage::workspace::Guard;
+use career_core::workspace::Guard;
 use serde::{Deserialize, Serialize};
 
 fn key(k: StorageKey) -> String {

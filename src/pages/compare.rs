@@ -104,3 +104,10 @@ pub fn CompareDiscussions(person_id: String) -> impl IntoView {
         })
     }
 }
+
+/// One person's discussions year over year. A module of its own, loaded when first opened (see `components::lazy`): at build
+/// time (`scripts/split.mjs`) everything only this function reaches moves into it.
+#[leptos::wasm_split::wasm_split(compare, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn part() -> Result<crate::components::lazy::Part<String>, crate::components::lazy::NotLoaded> {
+    Ok(|person_id| view! { <CompareDiscussions person_id /> }.into_any())
+}

@@ -77,3 +77,10 @@ pub fn HrPage() -> impl IntoView {
         }}
     }
 }
+
+/// This page, loaded when first opened. A module of its own, loaded when first opened (see `components::lazy`): at build
+/// time (`scripts/split.mjs`) everything only this function reaches moves into it.
+#[leptos::wasm_split::wasm_split(hr, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn part() -> Result<crate::components::lazy::Part<()>, crate::components::lazy::NotLoaded> {
+    Ok(|()| view! { <HrPage /> }.into_any())
+}

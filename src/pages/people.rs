@@ -2,12 +2,12 @@
 
 use career_core::model::discussion::Owner;
 use career_core::model::people::{validate_person, Person, RosterEdit, RosterText, CADENCES};
-use career_core::model::signoff::State;
 use career_core::reports::retention;
 use career_core::reports::schedule::{schedule, DueStatus, Schedule};
+use career_core::share::signoff::State;
 use career_core::storage::index::IndexEntry;
 use career_core::storage::keys::DocName;
-use career_core::storage::workspace::{Erase, TextField};
+use career_core::workspace::{Erase, TextField};
 use career_core::Side;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -271,7 +271,7 @@ fn YourPeople(#[prop(into)] main: Signal<bool>) -> impl IntoView {
                 <div class="team-tools">
                     <A href="/team" attr:class="button" attr:data-testid="open-team">"Team picture"</A>
                     <A href="/hr" attr:class="button" attr:data-testid="open-hr">"Record for HR"</A>
-                    <CalendarDownload filename="career-talk-team.ics".to_string() />
+                    <CalendarDownload filename=career_core::reports::file_names::TEAM_CALENDAR.to_string() />
                 </div>
             </Show>
         </section>

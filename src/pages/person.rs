@@ -3,7 +3,7 @@
 use career_core::model::people::{Person, RosterEdit, RosterText, CADENCES};
 use career_core::reports::schedule::schedule;
 use career_core::storage::keys::DocName;
-use career_core::storage::workspace::{Erase, TextField};
+use career_core::workspace::{Erase, TextField};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -16,7 +16,6 @@ use crate::components::lazy::lazy;
 use crate::infra::clock;
 use crate::pages::discussion::Tab;
 use crate::pages::people::{cadence_label, DueBadge};
-use crate::parts;
 use crate::services::DocStore;
 
 #[component]
@@ -97,10 +96,10 @@ pub fn PersonPage() -> impl IntoView {
                             </button>
                         </div>
                         {move || problem.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                        <CalendarDownload person_id=pid.clone() filename=format!("career-talk-{}.ics", file_slug(&name.get_untracked())) />
+                        <CalendarDownload person_id=pid.clone() filename=career_core::reports::file_names::person_calendar(&name.get_untracked()) />
                     </section>
                     <DiscussionList person_id=pid.clone() />
-                    {lazy("the comparison of discussions", parts::compare, pid.clone())}
+                    {lazy("the comparison of discussions", crate::pages::compare::part, pid.clone())}
                     <section class="erase-zone" aria-label="Hand over or delete">
                         <HandOverButton person_id=pid.clone() name=name.get_untracked() />
                         <EraseButton what=Erase::Person(pid.clone()) label=format!("Delete {} and their discussions from this device…", name.get_untracked()) whose=name.get_untracked() testid="erase-person" />
@@ -161,33 +160,9 @@ fn DiscussionList(person_id: String) -> impl IntoView {
     }
 }
 
-/// A person's name as part of a file name.
-pub fn file_slug(name: &str) -> String {
-    let slug: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let slug = slug
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    if slug.is_empty() {
-        "person".into()
-    } else {
-        slug
-    }
-}
-
 /// "Agreed" or "Signed by one" next to a discussion in the list.
 fn signed_badge(docs: DocStore, id: &str) -> Option<impl IntoView> {
-    use career_core::model::signoff::State;
+    use career_core::share::signoff::State;
     let s = docs.sign_off(id).ok()?;
     let (class, text) = match s.state {
         State::Unsigned => return None,

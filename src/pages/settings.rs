@@ -95,3 +95,10 @@ pub fn SettingsPage() -> impl IntoView {
         </section>
     }
 }
+
+/// This page, loaded when first opened. A module of its own, loaded when first opened (see `components::lazy`): at build
+/// time (`scripts/split.mjs`) everything only this function reaches moves into it.
+#[leptos::wasm_split::wasm_split(settings, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn part() -> Result<crate::components::lazy::Part<()>, crate::components::lazy::NotLoaded> {
+    Ok(|()| view! { <SettingsPage /> }.into_any())
+}

@@ -74,7 +74,7 @@ pub fn TeamPage() -> impl IntoView {
             view! {
                 <Grid picture=p.clone() />
                 <Timeline picture=p today=today />
-                <CalendarDownload filename="career-talk-team.ics".to_string() />
+                <CalendarDownload filename=career_core::reports::file_names::TEAM_CALENDAR.to_string() />
             }.into_any()
         }}
     }
@@ -219,4 +219,11 @@ fn Timeline(picture: Vec<Placement>, today: Day) -> impl IntoView {
             </details>
         </figure>
     }
+}
+
+/// This page, loaded when first opened. A module of its own, loaded when first opened (see `components::lazy`): at build
+/// time (`scripts/split.mjs`) everything only this function reaches moves into it.
+#[leptos::wasm_split::wasm_split(team, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn part() -> Result<crate::components::lazy::Part<()>, crate::components::lazy::NotLoaded> {
+    Ok(|()| view! { <TeamPage /> }.into_any())
 }

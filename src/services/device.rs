@@ -1,6 +1,7 @@
 //! This device: the offline app shell's updates, whether the browser keeps our data, how
 //! full local storage is, and backups (export everything / import a backup).
 
+use career_core::reports::file_names;
 use career_core::storage::keys::StorageKey;
 use career_core::Day;
 use leptos::prelude::*;
@@ -150,7 +151,7 @@ impl Device {
     pub fn export_everything(&self) {
         let today = clock::today();
         let result = self.docs.export_backup(today).and_then(|backup| {
-            let name = format!("career-talk-backup-{today}.json");
+            let name = file_names::backup(today);
             download::download(&name, backup.to_json().as_bytes(), "application/json")
         });
         if self

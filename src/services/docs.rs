@@ -27,16 +27,17 @@ use career_core::model::method::AnswerField;
 use career_core::model::people::{Participant, Person, Roster, RosterEdit};
 use career_core::model::prep::{Prep, PrepEdit};
 use career_core::model::reflection::Reflection;
-use career_core::model::signoff::SignOff;
-use career_core::model::text::Splice;
+use career_core::reports::file_names;
 use career_core::share::review::{Conflict, Review};
+use career_core::share::signoff::SignOff;
 use career_core::share::tracked::Restore;
 use career_core::share::Package;
 use career_core::storage::backup::Backup;
 use career_core::storage::blobs::{KvError, LoadError};
 use career_core::storage::index::Index;
 use career_core::storage::keys::{DocName, StorageKey};
-use career_core::storage::workspace::{
+use career_core::text::Splice;
+use career_core::workspace::{
     Arriving, BackupReport, Erase, ErasePreview, HandoverMade, HandoverTaken, KeyState,
     MailboxError, MailboxStatus, MailboxTaken, Outside, Publish, PublishCheck, SideOf, TakenIn,
     TextField, Workspace, WorkspaceError,
@@ -886,7 +887,7 @@ impl DocStore {
         let files = self.with(|ws| ws.unsaved_bytes()).unwrap_or_default();
         for (name, bytes) in files {
             let result = download::download(
-                &format!("career-talk-{name}.automerge"),
+                &file_names::unsaved(&name),
                 &bytes,
                 "application/octet-stream",
             );
@@ -906,11 +907,7 @@ impl DocStore {
                     .map(|(k, v)| (k, serde_json::Value::String(v)))
                     .collect();
                 let json = serde_json::to_vec_pretty(&map).expect("strings serialise");
-                download::download(
-                    &format!("career-talk-{name}-raw.json"),
-                    &json,
-                    "application/json",
-                )
+                download::download(&file_names::raw(name), &json, "application/json")
             });
         self.messages
             .check("The stored data could not be downloaded", result);

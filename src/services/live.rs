@@ -10,7 +10,7 @@ use std::time::Duration;
 use career_core::live::envelope::{chunk, Envelope, EnvelopeError, Reassembler, Room, SenderKey};
 use career_core::live::session::{LiveError, Presence, Received, Session};
 use career_core::storage::keys::StorageKey;
-use career_core::storage::workspace::Arriving;
+use career_core::workspace::Arriving;
 use career_core::Side;
 use leptos::prelude::*;
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use career_core::live::mailbox::{Client, Event, Pairing, PairingState};
 use career_core::live::nats;
-use career_core::storage::workspace::{MailboxTaken, TakenIn};
+use career_core::workspace::{MailboxTaken, TakenIn};
 use career_core::Side;
 use leptos::prelude::*;
 

@@ -2,8 +2,9 @@
 //! picture's data and the record for HR. All computed here, on the device; reading only.
 
 use career_core::model::discussion::Discussion;
-use career_core::model::signoff::State;
+use career_core::reports::file_names;
 use career_core::reports::{hr, ics};
+use career_core::share::signoff::State;
 use career_core::Day;
 
 use super::docs::DocStore;
@@ -137,14 +138,10 @@ impl Reports {
         let records = self.hr_overview().records;
         let today = clock::today();
         let (name, body, mime) = if as_csv {
-            (
-                format!("career-talk-hr-{today}.csv"),
-                hr::csv(&records),
-                "text/csv",
-            )
+            (file_names::hr(today, true), hr::csv(&records), "text/csv")
         } else {
             (
-                format!("career-talk-hr-{today}.json"),
+                file_names::hr(today, false),
                 hr::json(&records),
                 "application/json",
             )

@@ -3,15 +3,16 @@
 //! this service names files, words messages and offers downloads.
 
 use career_core::model::discussion::Discussion;
-use career_core::reports::export;
+use career_core::reports::{export, file_names};
 use career_core::share::review::Review;
-use career_core::share::Package;
-use career_core::storage::workspace::TakenIn;
+use career_core::share::{Package, ShareError};
+use career_core::workspace::TakenIn;
 use career_core::Side;
 
 use super::docs::DocStore;
 use super::messages::Messages;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+use crate::infra::guard::{self, Reading};
 use crate::infra::{clock, download};
 
 /// How a package file is labelled for downloads and the share sheet.
@@ -54,21 +55,17 @@ impl Sharing {
         self.docs.package(id, whole)
     }
 
-    fn file_stem(&self, id: &str) -> String {
+    /// Who the discussion is with, for its files' names.
+    fn employee(&self, id: &str) -> String {
         self.docs
             .discussion(id)
-            .map(|d| d.employee.name.replace(' ', "-"))
+            .map(|d| d.employee.name)
             .unwrap_or_default()
     }
 
     /// The name a package's file goes by.
     pub fn file_name(&self, id: &str) -> String {
-        format!(
-            "career-talk-{}-{}.{}",
-            self.file_stem(id),
-            clock::today(),
-            career_core::share::FILE_EXTENSION
-        )
+        file_names::package(&self.employee(id), clock::today())
     }
 
     pub fn download_package(&self, id: &str, whole: bool) {
@@ -91,7 +88,7 @@ impl Sharing {
 
     pub fn download_markdown(&self, id: &str) {
         let result = self.docs.discussion(id).map_err(Into::into).and_then(|d| {
-            let name = format!("career-discussion-{}.md", self.file_stem(id));
+            let name = file_names::markdown(&self.employee(id));
             download::download(&name, export::markdown(&d).as_bytes(), "text/markdown")
         });
         self.messages
@@ -100,11 +97,39 @@ impl Sharing {
 
     pub fn download_json(&self, id: &str) {
         let result = self.docs.discussion(id).map_err(Into::into).and_then(|d| {
-            let name = format!("career-discussion-{}.json", self.file_stem(id));
+            let name = file_names::json(&self.employee(id));
             let json = serde_json::to_vec_pretty(&export::json(&d)).expect("JSON values serialise");
             download::download(&name, &json, "application/json")
         });
         self.messages.check("The JSON could not be made", result);
+    }
+
+    /// Takes in a package from a link or a file (`what` names it in messages), decoded by
+    /// `decode` under the crash guard, and says what happened. `None` when nothing was
+    /// taken in (the message says why; nothing on this device changed).
+    pub fn open(
+        &self,
+        source: Reading,
+        what: &str,
+        decode: impl FnOnce() -> Result<Package, ShareError>,
+    ) -> Option<Opened> {
+        let result = guard::reading(source, || {
+            decode()
+                .map_err(AppError::from)
+                .and_then(|p| self.take_in(&p))
+        });
+        match result {
+            Ok(opened) => {
+                self.messages.info(opened.message.clone());
+                Some(opened)
+            }
+            Err(e) => {
+                self.messages.problem(format!(
+                    "{what} could not be opened: {e}. Nothing on this device was changed."
+                ));
+                None
+            }
+        }
     }
 
     /// Takes in a package from a link or file: merges it into the local copy, or imports

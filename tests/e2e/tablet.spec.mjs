@@ -138,7 +138,7 @@ test('Send hands the link to the share sheet (a file with where to open it when 
   await page.waitForFunction(() => window.__shared.at(-1)?.files?.length === 1);
   const long = (await page.evaluate(() => window.__shared)).at(-1);
   assert.equal(long.url, undefined);
-  assert.match(long.files[0].name, /^career-talk-Sam-Okafor-.*\.ctalk$/);
+  assert.match(long.files[0].name, /^career-talk-sam-okafor-.*\.ctalk$/);
   assert.ok(long.files[0].size > 100, 'the file is empty');
   assert.ok(long.text.includes(`Open Career Talk at ${env.server.url}/ and choose “Open a file”`), long.text);
   // A live link is short: its QR code has modules of at least 4 px and a quiet zone.

@@ -300,7 +300,7 @@ impl Session {
             Kind::Sync => {
                 // The same check as stored bytes, links and files, before Automerge reads
                 // anything: Automerge panics or asks for gigabytes on some malformed input.
-                crate::storage::precheck::check_sync(&env.bytes).map_err(|_| LiveError::BadSync)?;
+                crate::doc::precheck::check_sync(&env.bytes).map_err(|_| LiveError::BadSync)?;
                 let message = crate::model::schema::contained(|| sync::Message::decode(&env.bytes))
                     .ok_or(LiveError::BadSync)?
                     .map_err(|_| LiveError::BadSync)?;

@@ -7,15 +7,15 @@
 //!
 //! Text indices: documents use UTF-8 code-unit indexing (the `utf8-indexing` feature), as
 //! `autosurgeon::Text` (and Rust's `String`) use. Typing arrives as a [`Splice`] in those
-//! units ([`crate::model::text`] converts from the DOM's UTF-16 offsets).
+//! units ([`crate::text`] converts from the DOM's UTF-16 offsets).
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjId, ObjType, Prop, ReadDoc, Value};
 use autosurgeon::{hydrate_prop, reconcile_prop, Hydrate, Reconcile, Text};
 
 use crate::error::EditError;
-use crate::model::text::{diff, Splice};
-use crate::share::words::{Mark, Piece, WordDiff};
+use crate::text::words::{Mark, Piece, WordDiff};
+use crate::text::{diff, Splice};
 
 /// The object at `path` (map keys from the root).
 pub(crate) fn obj_at(doc: &AutoCommit, path: &[&str]) -> Result<ObjId, EditError> {
@@ -48,7 +48,7 @@ pub(crate) fn set_text(
     let old = doc.text(&text)?;
     // Word by word, so the words both texts share keep their identity (and their author:
     // a review can tell whose words were removed); one stretch when the change is huge.
-    let pieces = match crate::share::words::diff_exact(&old, value) {
+    let pieces = match crate::text::words::diff_exact(&old, value) {
         WordDiff::Pieces(pieces) => pieces,
         WordDiff::Large { .. } => {
             let Some(splice) = diff(&old, value) else {

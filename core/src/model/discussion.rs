@@ -23,7 +23,7 @@ use crate::model::fields::{self, Answer, Proposal};
 use crate::model::method::{AnswerField, PrepField, Question};
 use crate::model::people::Participant;
 use crate::model::schema::{decode, SCHEMA_VERSION};
-use crate::model::text::Splice;
+use crate::text::Splice;
 use crate::Side;
 
 pub const KIND: &str = "career-talk/discussion";

@@ -11,7 +11,7 @@ use crate::error::{DecodeError, EditError};
 use crate::model::am::{obj_at, set_text, set_value, splice_text};
 use crate::model::method::{Indicator, PrepField};
 use crate::model::schema::{decode, SCHEMA_VERSION};
-use crate::model::text::Splice;
+use crate::text::Splice;
 
 pub const KIND: &str = "career-talk/prep";
 

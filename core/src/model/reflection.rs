@@ -10,7 +10,7 @@ use crate::model::am::{obj_at, set_text, splice_text};
 use crate::model::discussion::{self, Answers, Discussion, DiscussionEdit};
 use crate::model::method::AnswerField;
 use crate::model::schema::{decode, SCHEMA_VERSION};
-use crate::model::text::Splice;
+use crate::text::Splice;
 
 pub const KIND: &str = "career-talk/reflection";
 

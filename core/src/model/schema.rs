@@ -64,7 +64,7 @@ pub(crate) fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
 }
 
 /// Loads Automerge bytes from outside strictly (a part that cannot be read is an error, not
-/// skipped), after [`crate::storage::precheck`] has checked its chunks, with any panic inside
+/// skipped), after [`crate::doc::precheck`] has checked its chunks, with any panic inside
 /// Automerge [`contained`].
 /// Adds `bytes` (a document, or changes that may build on what `doc` has) to `doc`, refusing
 /// what [`load_strict`] refuses: a part that cannot be read is an error, not silently
@@ -72,7 +72,7 @@ pub(crate) fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
 /// `Err(None)`. On any error `doc` is left as it was.
 pub(crate) fn load_more_strict(doc: &mut AutoCommit, bytes: &[u8]) -> Result<(), Option<String>> {
     use automerge::{LoadOptions, OnPartialLoad};
-    crate::storage::precheck::check(bytes).map_err(|e| Some(e.to_string()))?;
+    crate::doc::precheck::check(bytes).map_err(|e| Some(e.to_string()))?;
     // Parsed on its own first, strictly; missing dependencies are fine here (they may be
     // in `doc`).
     let options = LoadOptions::new().on_partial_load(OnPartialLoad::Error);
@@ -97,7 +97,7 @@ pub(crate) fn load_more_strict(doc: &mut AutoCommit, bytes: &[u8]) -> Result<(),
 
 pub(crate) fn load_strict(bytes: &[u8]) -> Result<AutoCommit, String> {
     use automerge::{LoadOptions, OnPartialLoad};
-    crate::storage::precheck::check(bytes).map_err(|e| e.to_string())?;
+    crate::doc::precheck::check(bytes).map_err(|e| e.to_string())?;
     let loaded = contained(|| {
         AutoCommit::load_with_options(
             bytes,

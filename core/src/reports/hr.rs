@@ -11,9 +11,9 @@ use crate::model::discussion::Discussion;
 use crate::model::ids::{from_hex, to_hex};
 use crate::model::method::Question;
 use crate::model::people::Person;
-pub use crate::model::signoff::answers;
-use crate::model::signoff::{signed_content, signed_message, Signature, SignedContent};
 use crate::model::trust::PublicKey;
+pub use crate::share::signoff::answers;
+use crate::share::signoff::{signed_content, signed_message, Signature, SignedContent};
 use crate::{Day, Side};
 
 /// One agreed discussion: `discussion` is the signed version.

@@ -16,11 +16,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
+use crate::doc::DocName;
 use crate::model::date::Day;
 use crate::model::ids::{is_valid_id, to_hex};
 use crate::model::people::{Participant, Person};
 use crate::model::{discussion, prep};
-use crate::storage::keys::DocName;
 
 pub const FORMAT: &str = "career-talk/handover";
 pub const VERSION: u32 = 1;

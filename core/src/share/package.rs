@@ -249,12 +249,7 @@ impl Package {
     }
 }
 
-/// The first change of a document: every copy of one discussion shares it. (From the
-/// changes' metadata: reconstructing every change to look at the first cost 25 ms for a
-/// history of 10,000 changes.)
-pub fn origin(doc: &mut AutoCommit) -> Option<ChangeHash> {
-    doc.get_changes_meta(&[]).first().map(|c| c.hash)
-}
+pub use crate::doc::origin;
 
 /// Whether `doc` is one history: a single change starts it. A second change with no
 /// parent starts another history under the same id, whose values can override the first

@@ -12,13 +12,13 @@ use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, Value};
 
 use super::tracked::{self, actor_of, Elem, History, Restore, Tracked};
-use super::words::{self, Mark, WordDiff};
 use crate::error::{DecodeError, EditError};
 use crate::model::am::{find_item, obj_at};
 use crate::model::discussion::{
     self, Discussion, DiscussionText, Owner, Readiness, Track, Willing,
 };
 use crate::model::method::{AnswerField, Question};
+use crate::text::words::{self, Mark, WordDiff};
 
 /// Texts longer than this (bytes, before and after together) are compared as plain text,
 /// bounded by [`words::LIMIT`], instead of character by character through the history.

@@ -12,8 +12,8 @@ use std::collections::{HashMap, HashSet};
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ReadDoc, ValueRef};
 
-use super::words::{fold_runs, needs_space, tokenize, Absorb, Mark, Replaced, Run, Token};
 use crate::error::EditError;
+use crate::text::words::{fold_runs, needs_space, tokenize, Absorb, Mark, Replaced, Run, Token};
 
 /// One character of a text and the operation that inserted it.
 pub(crate) type Elem = (ObjId, char);

@@ -22,7 +22,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use thiserror::Error;
 
-use super::keys::{BlobKind, DocName, StorageKey};
+use super::keys::{blob_prefix, BlobKind, DocName, StorageKey};
 
 /// The store the shell provides. Errors are reported, never swallowed.
 pub trait KvStore {
@@ -55,7 +55,7 @@ pub(crate) fn blob_keys(
     kv: &dyn KvStore,
     name: &DocName,
 ) -> Result<Vec<(BlobKind, String)>, KvError> {
-    let prefix = name.blob_prefix();
+    let prefix = blob_prefix(name);
     let mut keys: Vec<(BlobKind, String)> = kv
         .keys()?
         .into_iter()
@@ -72,7 +72,7 @@ pub(crate) fn blob_keys(
 /// The blob keys a stored document is made of, in one string: what the app's crash guard
 /// remembers of a document it set aside, so it is tried again once its blobs change.
 pub fn fingerprint(kv: &dyn KvStore, name: &DocName) -> String {
-    let prefix = name.blob_prefix();
+    let prefix = blob_prefix(name);
     let mut keys: Vec<String> = kv
         .keys()
         .unwrap_or_default()
@@ -85,7 +85,7 @@ pub fn fingerprint(kv: &dyn KvStore, name: &DocName) -> String {
 
 /// Every stored key of a document with its raw value, for "download the damaged data".
 pub fn raw_entries(kv: &dyn KvStore, name: &DocName) -> Result<Vec<(String, String)>, KvError> {
-    let prefix = name.blob_prefix();
+    let prefix = blob_prefix(name);
     let mut keys: Vec<String> = kv
         .keys()?
         .into_iter()
@@ -321,7 +321,7 @@ impl StoredDoc {
             !self.known.is_empty() && !keys.iter().any(|(_, k)| self.known.contains_key(k));
         if all_gone {
             let (mut stored, known) = read_blobs(kv, &self.name)?;
-            if crate::share::origin(&mut stored) != crate::share::origin(&mut self.doc) {
+            if crate::doc::origin(&mut stored) != crate::doc::origin(&mut self.doc) {
                 let actor = self.doc.get_actor().clone();
                 self.doc = stored.with_actor(actor);
                 self.saved_heads = self.doc.get_heads();

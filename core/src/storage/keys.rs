@@ -13,71 +13,19 @@
 //! `<doc>` is a [`DocName`]: `roster`, `d.<id>` (shared discussion), `p.<id>` (the leader's
 //! private preparation) or `r.<id>` (the employee's private reflection).
 
-use std::fmt;
-
-use crate::model::ids::is_valid_id;
-
 /// The one prefix of every key this app writes, so it never touches another app's data on
 /// the same origin.
 const PREFIX: &str = "ct1:";
 const DOC: &str = "ct1:doc:";
 
-/// A document's storage name.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DocName {
-    Roster,
-    Discussion(String),
-    Prep(String),
-    Reflection(String),
-}
+use std::fmt;
 
-impl DocName {
-    pub fn key(&self) -> String {
-        match self {
-            DocName::Roster => "roster".into(),
-            DocName::Discussion(id) => format!("d.{id}"),
-            DocName::Prep(id) => format!("p.{id}"),
-            DocName::Reflection(id) => format!("r.{id}"),
-        }
-    }
+pub use crate::doc::DocName;
+use crate::model::ids::is_valid_id;
 
-    /// A storage name this app makes; `None` for anything else (including ids it did not
-    /// make, so a name from outside can never point a key elsewhere).
-    pub fn parse(name: &str) -> Option<DocName> {
-        if name == "roster" {
-            return Some(DocName::Roster);
-        }
-        let (kind, id) = name.split_once('.')?;
-        if !is_valid_id(id) {
-            return None;
-        }
-        let id = id.to_string();
-        match kind {
-            "d" => Some(DocName::Discussion(id)),
-            "p" => Some(DocName::Prep(id)),
-            "r" => Some(DocName::Reflection(id)),
-            _ => None,
-        }
-    }
-
-    /// The discussion a document belongs to (none for the roster).
-    pub fn discussion_id(&self) -> Option<&str> {
-        match self {
-            DocName::Roster => None,
-            DocName::Discussion(id) | DocName::Prep(id) | DocName::Reflection(id) => Some(id),
-        }
-    }
-
-    /// Start of every blob key of this document.
-    pub fn blob_prefix(&self) -> String {
-        format!("{DOC}{}:", self.key())
-    }
-}
-
-impl fmt::Display for DocName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.key())
-    }
+/// Start of every blob key of a document.
+pub fn blob_prefix(doc: &DocName) -> String {
+    format!("{DOC}{}:", doc.key())
 }
 
 /// The two kinds of document blob: a whole snapshot, or the changes after the writer's
@@ -161,7 +109,7 @@ impl StorageKey {
                     BlobKind::Snapshot => 's',
                     BlobKind::Changes => 'c',
                 };
-                format!("{}{k}.{writer}.{seq:08}", doc.blob_prefix())
+                format!("{}{k}.{writer}.{seq:08}", blob_prefix(doc))
             }
             StorageKey::Meta(id) => format!("{PREFIX}meta:{id}"),
             StorageKey::MetaSetAside(id) => format!("{PREFIX}meta-damaged:{id}"),

@@ -73,7 +73,7 @@ pub fn all_content(doc: &AutoCommit) -> String {
 /// On a leader's fresh device (`manager` on the people list as its leader): `employee` on
 /// the list, and a discussion `id` with them started on 26 Nov 2026.
 pub fn start_discussion(
-    ws: &mut career_core::storage::workspace::Workspace<career_core::storage::blobs::MemoryKv>,
+    ws: &mut career_core::workspace::Workspace<career_core::storage::blobs::MemoryKv>,
     id: &str,
     employee: &str,
     manager: &str,
@@ -116,7 +116,7 @@ pub fn start_discussion(
 /// On a leader's fresh device: Maria's people list with Sam, a discussion `id` with him,
 /// paired from `random`; returns the link that shares it (and the pairing) with Sam.
 pub fn paired_discussion(
-    ws: &mut career_core::storage::workspace::Workspace<career_core::storage::blobs::MemoryKv>,
+    ws: &mut career_core::workspace::Workspace<career_core::storage::blobs::MemoryKv>,
     id: &str,
     random: [u8; 48],
     now: i64,
@@ -156,13 +156,13 @@ pub struct SharedKv(pub std::rc::Rc<std::cell::RefCell<career_core::storage::blo
 
 impl SharedKv {
     /// A tab of this browser: its own actor and writer `n`.
-    pub fn tab(&self, n: u8) -> career_core::storage::workspace::Workspace<SharedKv> {
-        career_core::storage::workspace::Workspace::open(
+    pub fn tab(&self, n: u8) -> career_core::workspace::Workspace<SharedKv> {
+        career_core::workspace::Workspace::open(
             self.clone(),
             [n; 16],
             &format!("tab{n}"),
             [n; 32],
-            Box::new(career_core::storage::workspace::NoGuard),
+            Box::new(career_core::workspace::NoGuard),
         )
     }
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use career_core::live::mailbox::{Client, Event};
 use career_core::live::nats::Parser;
 use career_core::storage::blobs::MemoryKv;
-use career_core::storage::workspace::Workspace;
+use career_core::workspace::Workspace;
 use career_core::{Day, Side};
 
 pub const NOW: i64 = 1_795_000_000_000;

@@ -189,3 +189,10 @@ fn MeetingQuestion(question: Question) -> impl IntoView {
         </section>
     }
 }
+
+/// Facilitation mode: one question per screen. A module of its own, loaded when first opened (see `components::lazy`): at build
+/// time (`scripts/split.mjs`) everything only this function reaches moves into it.
+#[leptos::wasm_split::wasm_split(meeting, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn part() -> Result<crate::components::lazy::Part<()>, crate::components::lazy::NotLoaded> {
+    Ok(|()| view! { <Meeting /> }.into_any())
+}

@@ -16,7 +16,7 @@ use career_core::model::method::PrepField;
 use career_core::model::prep::Prep;
 use career_core::storage::blobs::LoadError;
 use career_core::storage::keys::DocName;
-use career_core::storage::workspace::{Erase, TextField};
+use career_core::workspace::{Erase, TextField};
 use career_core::Side;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -25,7 +25,6 @@ use leptos_router::hooks::use_params_map;
 use crate::components::erase::EraseButton;
 use crate::components::lazy::lazy;
 use crate::components::sync_status::SyncStatus;
-use crate::parts;
 use crate::services::DocStore;
 
 /// The parts of a discussion page, one per route segment.
@@ -98,19 +97,21 @@ impl Tab {
         }
     }
 
+    /// Where a discussion just taken in opens: the first step of this device's side.
+    pub fn after_opening(opened: &crate::services::sharing::Opened) -> String {
+        let tab = match opened.side {
+            Side::Employee => Tab::Reflect,
+            Side::Leader => Tab::Conversation,
+        };
+        tab.route(&opened.discussion_id)
+    }
+
     pub fn route(self, discussion_id: &str) -> String {
         format!("/discussions/{discussion_id}/{}", self.slug())
     }
 }
 
-/// "your leader" → "Your leader"; a name stays as it is.
-pub fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
+pub use career_core::text::capitalise;
 
 /// What every step of a discussion page reads.
 #[derive(Clone, Copy)]
@@ -296,7 +297,7 @@ pub fn DiscussionPage() -> impl IntoView {
         </Show>
         <Show when=move || disc.with(|d| d.is_ok()) && tab.get() == Tab::Meeting>
             // Keyed by the discussion: its fields are bound to this discussion's id.
-            {move || id.with(|_| lazy("the meeting mode", parts::meeting, ()))}
+            {move || id.with(|_| lazy("the meeting mode", meeting::part, ()))}
         </Show>
         <Show when=move || disc.with(|d| d.is_ok()) && tab.get() != Tab::Meeting>
             // Keyed by the discussion too: its fields are bound to this discussion's id.
@@ -304,8 +305,8 @@ pub fn DiscussionPage() -> impl IntoView {
                 (Tab::Conversation, _) => view! { <conversation::Conversation /> }.into_any(),
                 (Tab::Gap, _) => view! { <gap::GapView /> }.into_any(),
                 (Tab::Plan, _) => view! { <plan::Plan /> }.into_any(),
-                (Tab::Share, _) => lazy("sharing", parts::share, ()).into_any(),
-                (Tab::Record, _) => lazy("the record", parts::record, ()).into_any(),
+                (Tab::Share, _) => lazy("sharing", share::part, ()).into_any(),
+                (Tab::Record, _) => lazy("the record", record::part, ()).into_any(),
                 (_, Side::Employee) => view! { <reflect::Reflect /> }.into_any(),
                 _ => view! { <prepare::Prepare /> }.into_any(),
             }}

@@ -1,14 +1,14 @@
 //! The shared record on one page, for reading and printing.
 
 use career_core::model::method::{AnswerField, Question};
-use career_core::model::signoff::{SignOff, State};
 use career_core::model::trust::safety_code;
+use career_core::share::signoff::{SignOff, State};
 use career_core::Side;
 use leptos::prelude::*;
 
 use super::review::ChangeList;
 use super::DiscussionCtx;
-use career_core::storage::workspace::Erase;
+use career_core::workspace::Erase;
 
 use crate::components::erase::EraseButton;
 use crate::services::{DocStore, Sharing};
@@ -227,4 +227,11 @@ pub fn Record() -> impl IntoView {
             }) testid="erase-discussion" />
         </section>
     }
+}
+
+/// The record: sign-off and both devices' keys. A module of its own, loaded when first opened (see `components::lazy`): at build
+/// time (`scripts/split.mjs`) everything only this function reaches moves into it.
+#[leptos::wasm_split::wasm_split(record, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn part() -> Result<crate::components::lazy::Part<()>, crate::components::lazy::NotLoaded> {
+    Ok(|()| view! { <Record /> }.into_any())
 }

@@ -7,9 +7,9 @@
 
 use career_core::model::method::{AnswerField, Question};
 use career_core::model::reflection::Reflection;
-use career_core::share::words::{Mark, WordDiff};
 use career_core::storage::blobs::LoadError;
-use career_core::storage::workspace::{Publish, PublishCheck, TextField};
+use career_core::text::words::{Mark, WordDiff};
+use career_core::workspace::{Publish, PublishCheck, TextField};
 use leptos::prelude::*;
 
 use crate::components::icon::Lock;

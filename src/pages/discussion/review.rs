@@ -4,7 +4,7 @@
 //! side's choice named; pick one, neither is dropped silently).
 
 use career_core::share::review::{Change, Conflict, FieldChange};
-use career_core::share::words::Mark;
+use career_core::text::words::Mark;
 use leptos::prelude::*;
 
 use super::suggest::Suggestions;

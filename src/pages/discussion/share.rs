@@ -4,10 +4,8 @@
 use career_core::live::mailbox::{Phase, MAX_AGE_DAYS};
 use career_core::model::people::RosterText;
 use career_core::share::handover::{Handover, MAX_HANDOVER_BYTES};
-use career_core::share::{
-    Contents, Package, ShareError, FILE_EXTENSION, MAX_LINK_CHARS, MAX_PACKAGE_BYTES,
-};
-use career_core::storage::workspace::TextField;
+use career_core::share::{Contents, Package, FILE_EXTENSION, MAX_LINK_CHARS, MAX_PACKAGE_BYTES};
+use career_core::workspace::TextField;
 use career_core::Side;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -16,7 +14,6 @@ use super::{DiscussionCtx, Tab};
 use crate::components::fields::TextInput;
 use crate::components::file_picker::{FilePicker, Picked};
 use crate::components::sync_status::SyncStatus;
-use crate::error::AppError;
 use crate::infra::guard::{self, Reading};
 use crate::infra::location;
 use crate::infra::share_sheet::{self, Shared};
@@ -348,39 +345,6 @@ fn PairingCard() -> impl IntoView {
     }
 }
 
-/// Takes in a package from a link or a file (`what` names it in messages): says what
-/// happened and returns where to go — the discussion, on this device's first tab for a new
-/// one. Decoding runs under the crash guard. `None` when nothing was taken in.
-pub fn open_package(
-    sharing: Sharing,
-    messages: Messages,
-    source: Reading,
-    what: &str,
-    decode: impl FnOnce() -> Result<Package, ShareError>,
-) -> Option<String> {
-    let result = guard::reading(source, || {
-        decode()
-            .map_err(AppError::from)
-            .and_then(|p| sharing.take_in(&p))
-    });
-    match result {
-        Ok(opened) => {
-            messages.info(opened.message);
-            let tab = match opened.side {
-                Side::Employee => Tab::Reflect,
-                Side::Leader => Tab::Conversation,
-            };
-            Some(tab.route(&opened.discussion_id))
-        }
-        Err(e) => {
-            messages.problem(format!(
-                "{what} could not be opened: {e}. Nothing on this device was changed."
-            ));
-            None
-        }
-    }
-}
-
 /// A file picker that takes in a `.ctalk` package and opens its discussion.
 #[component]
 pub fn OpenFile() -> impl IntoView {
@@ -410,11 +374,9 @@ pub fn OpenFile() -> impl IntoView {
             }
             return;
         }
-        let opened = open_package(sharing, messages, Reading::File, &name, || {
-            Package::from_bytes(&bytes)
-        });
-        if let Some(target) = opened {
-            navigate(&target, Default::default());
+        let opened = sharing.open(Reading::File, &name, || Package::from_bytes(&bytes));
+        if let Some(opened) = opened {
+            navigate(&Tab::after_opening(&opened), Default::default());
         }
     });
     view! {
@@ -455,4 +417,11 @@ fn LiveCard() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// Sharing a discussion: links, files, QR codes, pairing and live sessions. A module of its own, loaded when first opened (see `components::lazy`): at build
+/// time (`scripts/split.mjs`) everything only this function reaches moves into it.
+#[leptos::wasm_split::wasm_split(share, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn part() -> Result<crate::components::lazy::Part<()>, crate::components::lazy::NotLoaded> {
+    Ok(|()| view! { <Share /> }.into_any())
 }

@@ -1,6 +1,6 @@
 //! The documents of one device, as the app uses them: open, read, edit, take in what the
 //! other side sent, save — over any [`KvStore`] (the browser's localStorage in the app, a
-//! [`MemoryKv`](super::blobs::MemoryKv) in tests).
+//! [`MemoryKv`](crate::storage::blobs::MemoryKv) in tests).
 //!
 //! Reads never write: a missing reflection reads as an empty one and is stored only when
 //! the employee types. Edits apply at once in memory and mark the document dirty;
@@ -17,13 +17,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use automerge::{ActorId, AutoCommit, ChangeHash};
 use thiserror::Error;
 
-use super::backup::{check_kind, missing_people, Backup, BackupError};
-use super::blobs::{
-    fingerprint, raw_entries, stored_names, KvError, KvStore, LoadError, StoredDoc,
-};
-use super::index::{Index, IndexEntry};
-use super::keys::{DocName, StorageKey};
-use super::meta::{heads_from_strings, heads_to_strings, LocalMeta, MetaError};
 use crate::error::{DecodeError, EditError};
 use crate::live::envelope::Envelope;
 use crate::live::session::{LiveError, Received, Session};
@@ -33,14 +26,21 @@ use crate::model::method::{AnswerField, PrepField};
 use crate::model::people::{self, Person, Roster, RosterEdit, RosterText};
 use crate::model::prep::{self, Prep, PrepEdit};
 use crate::model::reflection::{self, Reflection};
-use crate::model::signoff::{self, SignOff};
-use crate::model::text::Splice;
 use crate::model::trust::{self, DeviceKey, DeviceKeys, PublicKey, Trust};
 use crate::share::ownership::keep_owned;
 use crate::share::review::{self, Conflict, Review};
+use crate::share::signoff::{self, SignOff};
 use crate::share::tracked::Restore;
-use crate::share::words::{self, WordDiff};
 use crate::share::{merge_into, merged_copy, one_history, origin, NotMerged, Package, ShareError};
+use crate::storage::backup::{check_kind, missing_people, Backup, BackupError};
+use crate::storage::blobs::{
+    fingerprint, raw_entries, stored_names, KvError, KvStore, LoadError, StoredDoc,
+};
+use crate::storage::index::{Index, IndexEntry};
+use crate::storage::keys::{DocName, StorageKey};
+use crate::storage::meta::{heads_from_strings, heads_to_strings, LocalMeta, MetaError};
+use crate::text::words::{self, WordDiff};
+use crate::text::Splice;
 use crate::{Day, Side};
 use automerge::transaction::CommitOptions;
 
@@ -1530,7 +1530,7 @@ impl<K: KvStore> Workspace<K> {
         now: i64,
     ) -> Result<(), WorkspaceError> {
         let draft = self.reflection(id)?.answers.get(field).to_string();
-        if let Some(splice) = crate::model::text::diff(&draft, text) {
+        if let Some(splice) = crate::text::diff(&draft, text) {
             self.splice(&TextField::Draft(id.into(), field), &splice, now)?;
         }
         Ok(())
@@ -2125,7 +2125,7 @@ impl<K: KvStore> Workspace<K> {
                 Ok(Some(Outside::Index))
             }
             Some(StorageKey::Blob { doc, .. }) => {
-                if super::blobs::blob_keys(&self.kv, &doc)?.is_empty() {
+                if crate::storage::blobs::blob_keys(&self.kv, &doc)?.is_empty() {
                     // Deleted by another tab: nothing of it is kept here or written again.
                     self.docs.remove(&doc);
                     self.dirty.remove(&doc);

@@ -10,6 +10,8 @@
 //! insertion the other side made on the empty line then lands after the wrong newline. The
 //! input event knows which one it was.
 
+pub mod words;
+
 use std::fmt;
 
 /// One contiguous edit of a text, in UTF-8 bytes: delete `delete` bytes at `at`, then
@@ -250,6 +252,15 @@ pub fn rebase(splice: &Splice, base: &str, current: &str) -> Splice {
         delete: end - at,
         insert: splice.insert.clone(),
     }
+}
+
+/// "your leader" → "Your leader" (the first letter upper-case; a name stays as it is).
+pub fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

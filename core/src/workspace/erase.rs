@@ -29,7 +29,7 @@ use base64::Engine;
 use crate::model::ids::is_valid_id;
 use crate::storage::blobs::{blob_keys, stored_names, KvError, KvStore, LoadError};
 use crate::storage::index::Index;
-use crate::storage::keys::{DocName, StorageKey};
+use crate::storage::keys::{blob_prefix, DocName, StorageKey};
 use crate::Day;
 
 /// What to delete.
@@ -128,7 +128,7 @@ impl<K: KvStore> Workspace<K> {
         let ids = self.erased_ids(what)?;
         let all = self.kv.keys()?;
         let keys = keys_of(&all, &ids);
-        let has = |doc: DocName| keys.iter().any(|k| k.starts_with(&doc.blob_prefix()));
+        let has = |doc: DocName| keys.iter().any(|k| k.starts_with(&blob_prefix(&doc)));
         let mut discussions = Vec::new();
         for id in &ids {
             let read = self.discussion(id);
