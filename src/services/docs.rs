@@ -6,16 +6,20 @@
 //! closed. A save that fails (storage full) keeps the edits in memory, says so, offers an
 //! export, and is retried on the next edit.
 //!
-//! What views track: one trigger per document, fired by every change to it, and for each
-//! discussion a second one fired by every change *except typing* (merges, live sync, other
-//! tabs, choices, signatures). Conflicts and sign-off states can only change through the
-//! latter, and reading them costs a pass over the document, so they do not re-run on every
-//! keystroke. Metadata (whose side, the merge review) has a trigger per discussion too.
+//! The store is a bridge: it runs a workspace operation, and turns the changes the
+//! workspace reports ([`Change`]) into what views follow and what services hear — no
+//! method says by hand what it touched. What views track: one trigger per document, fired
+//! by every change to it, and for each discussion a second one fired by every change
+//! *except typing* (merges, live sync, other tabs, choices, signatures). Conflicts and
+//! sign-off states can only change through the latter, and reading them costs a pass over
+//! the document, so they do not re-run on every keystroke. Metadata (whose side, the merge
+//! review) has a trigger per discussion too.
 //!
-//! Other services hear about changes through [`DocStore::subscribe`]; the store never calls
-//! them by name.
+//! Other services hear about changes through [`DocStore::subscribe`], after the operation
+//! is over and in the order they happened: a listener may call the store again (what that
+//! changes is heard next, never inside another listener's call).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -38,9 +42,9 @@ use career_core::storage::index::Index;
 use career_core::storage::keys::{DocName, StorageKey};
 use career_core::text::Splice;
 use career_core::workspace::{
-    Arriving, BackupReport, Erase, ErasePreview, HandoverMade, HandoverTaken, KeyState,
-    MailboxError, MailboxStatus, MailboxTaken, Outside, Publish, PublishCheck, SideOf, TakenIn,
-    TextField, Workspace, WorkspaceError,
+    Arriving, BackupReport, Change, Erase, ErasePreview, HandoverMade, HandoverTaken, KeyState,
+    MailboxError, MailboxStatus, MailboxTaken, Publish, PublishCheck, SideOf, TakenIn, TextField,
+    Workspace, WorkspaceError,
 };
 use career_core::{Day, Side};
 use leptos::prelude::*;
@@ -90,6 +94,9 @@ pub struct DocStore {
     ws: StoredValue<Workspace<BrowserKv>, LocalStorage>,
     triggers: StoredValue<HashMap<Topic, ArcTrigger>, LocalStorage>,
     listeners: StoredValue<Vec<Listener>, LocalStorage>,
+    /// Events not yet told, and whether they are being told (see `dispatch`).
+    queue: StoredValue<VecDeque<DocEvent>, LocalStorage>,
+    dispatching: StoredValue<bool, LocalStorage>,
     timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
     /// Discussions whose unreadable metadata was already reported.
     reported: StoredValue<HashSet<String>, LocalStorage>,
@@ -114,6 +121,8 @@ impl DocStore {
             ws: StoredValue::new_local(ws),
             triggers: StoredValue::new_local(HashMap::new()),
             listeners: StoredValue::new_local(vec![]),
+            queue: StoredValue::new_local(VecDeque::new()),
+            dispatching: StoredValue::new_local(false),
             timer: StoredValue::new_local(None),
             reported: StoredValue::new_local(HashSet::new()),
             save: RwSignal::new(SaveState::Saved),
@@ -139,9 +148,84 @@ impl DocStore {
         store
     }
 
-    /// Runs `f` on the workspace.
+    /// Runs `f` on the workspace, then shows what it changed: views that follow it read
+    /// again, a save is planned when something waits to be written, and the services hear
+    /// about it.
     pub(super) fn with<T>(&self, f: impl FnOnce(&mut Workspace<BrowserKv>) -> T) -> AppResult<T> {
-        self.ws.try_update_value(f).ok_or(AppError::ShuttingDown)
+        let (out, changes, unsaved) = self
+            .ws
+            .try_update_value(|ws| {
+                let out = f(ws);
+                let changes = ws.take_changes();
+                let unsaved = !changes.is_empty() && ws.has_unsaved();
+                (out, changes, unsaved)
+            })
+            .ok_or(AppError::ShuttingDown)?;
+        if !changes.is_empty() {
+            self.show(changes, unsaved);
+        }
+        Ok(out)
+    }
+
+    /// Turns a workspace's changes into triggers, a planned save and events.
+    fn show(&self, changes: Vec<Change>, unsaved: bool) {
+        let arrived: Vec<&String> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Arrived(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        let erased: Vec<String> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Erased(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut events = Vec::new();
+        for change in &changes {
+            match change {
+                Change::Typed(name) => self.notify(Topic::Doc(name.clone())),
+                Change::Doc(name) => {
+                    self.notify(Topic::Doc(name.clone()));
+                    if let DocName::Discussion(id) = name {
+                        self.notify(Topic::Merges(id.clone()));
+                    }
+                }
+                Change::Notes(id) => self.notify(Topic::Meta(id.clone())),
+                Change::Index => self.notify(Topic::Index),
+                Change::Keys => self.notify_all(),
+                Change::Arrived(id) => events.push(DocEvent::Arrived {
+                    discussion: id.clone(),
+                }),
+                Change::Erased(_) | Change::Saved => {}
+            }
+            // An edit of this tab's to a discussion (typed, chosen, merged from a link or a
+            // bundle): the services send it on. What a live session brought is not.
+            if let Change::Typed(DocName::Discussion(id)) | Change::Doc(DocName::Discussion(id)) =
+                change
+            {
+                let edited = DocEvent::Edited {
+                    discussion: id.clone(),
+                };
+                if !arrived.contains(&id) && !erased.contains(id) && !events.contains(&edited) {
+                    events.push(edited);
+                }
+            }
+        }
+        if !erased.is_empty() {
+            events.push(DocEvent::Erased {
+                discussions: erased,
+            });
+        }
+        if changes.contains(&Change::Saved) {
+            events.push(DocEvent::Saved);
+        }
+        if unsaved {
+            self.mark_pending();
+        }
+        self.dispatch(events);
     }
 
     /// Calls `f` after every change (see [`DocEvent`]).
@@ -149,11 +233,21 @@ impl DocStore {
         self.listeners.update_value(|l| l.push(Rc::new(f)));
     }
 
-    fn emit(&self, event: DocEvent) {
-        let listeners = self.listeners.with_value(|l| l.clone());
-        for listener in listeners {
-            listener(&event);
+    /// Tells the listeners, in order. A listener that calls the store adds what that
+    /// changes to the queue, heard after it returns: no listener runs inside another's call.
+    fn dispatch(&self, events: Vec<DocEvent>) {
+        self.queue.update_value(|q| q.extend(events));
+        if self.dispatching.get_value() {
+            return;
         }
+        self.dispatching.set_value(true);
+        while let Some(event) = self.queue.try_update_value(|q| q.pop_front()).flatten() {
+            let listeners = self.listeners.with_value(|l| l.clone());
+            for listener in listeners {
+                listener(&event);
+            }
+        }
+        self.dispatching.set_value(false);
     }
 
     // ----- what views track ---------------------------------------------------------------
@@ -180,23 +274,6 @@ impl DocStore {
         let trigger = self.triggers.with_value(|t| t.get(&topic).cloned());
         if let Some(trigger) = trigger {
             trigger.notify();
-        }
-    }
-
-    /// A discussion changed other than by typing: its values, its merges, and the index.
-    fn discussion_changed(&self, id: &str) {
-        self.notify(Topic::Doc(DocName::Discussion(id.into())));
-        self.notify(Topic::Merges(id.into()));
-        self.notify(Topic::Index);
-        self.edited(&DocName::Discussion(id.into()));
-    }
-
-    fn edited(&self, name: &DocName) {
-        self.mark_pending();
-        if let DocName::Discussion(id) = name {
-            self.emit(DocEvent::Edited {
-                discussion: id.clone(),
-            });
         }
     }
 
@@ -330,10 +407,8 @@ impl DocStore {
         failed: &str,
         f: impl FnOnce(&mut Workspace<BrowserKv>) -> Result<(), WorkspaceError>,
     ) {
+        let _ = id;
         let result = self.with(f).and_then(|r| Ok(r?));
-        if result.is_ok() {
-            self.notify(Topic::Meta(id.into()));
-        }
         self.messages.check(failed, result);
     }
 
@@ -355,10 +430,7 @@ impl DocStore {
 
     pub fn edit_roster(&self, edit: RosterEdit) {
         let result = (|| -> AppResult<()> {
-            if self.with(|ws| ws.edit_roster(edit))?? {
-                self.notify(Topic::Doc(DocName::Roster));
-                self.edited(&DocName::Roster);
-            }
+            self.with(|ws| ws.edit_roster(edit))??;
             Ok(())
         })();
         self.messages
@@ -378,16 +450,12 @@ impl DocStore {
             created_on: clock::today(),
         };
         self.with(|ws| ws.new_discussion(new, clock::now_secs()))??;
-        self.notify(Topic::Index);
-        self.schedule_save();
         Ok(id)
     }
 
     pub fn edit_discussion(&self, id: &str, edit: DiscussionEdit) {
         let result = (|| -> AppResult<()> {
-            if self.with(|ws| ws.edit_discussion(id, edit))?? {
-                self.discussion_changed(id);
-            }
+            self.with(|ws| ws.edit_discussion(id, edit))??;
             Ok(())
         })();
         self.messages.check("The change could not be made", result);
@@ -395,11 +463,7 @@ impl DocStore {
 
     pub fn edit_prep(&self, id: &str, edit: PrepEdit) {
         let result = (|| -> AppResult<()> {
-            if self.with(|ws| ws.edit_prep(id, edit))?? {
-                let name = DocName::Prep(id.into());
-                self.notify(Topic::Doc(name.clone()));
-                self.edited(&name);
-            }
+            self.with(|ws| ws.edit_prep(id, edit))??;
             Ok(())
         })();
         self.messages
@@ -408,12 +472,7 @@ impl DocStore {
 
     /// What someone typed into a text field: applied to the document and its copy at once.
     pub fn splice(&self, field: &TextField, splice: &Splice) -> AppResult<()> {
-        if !self.with(|ws| ws.splice(field, splice, clock::now_secs()))?? {
-            return Ok(());
-        }
-        let name = field.doc();
-        self.notify(Topic::Doc(name.clone()));
-        self.edited(&name);
+        self.with(|ws| ws.splice(field, splice, clock::now_secs()))??;
         Ok(())
     }
 
@@ -436,10 +495,7 @@ impl DocStore {
     /// Publishes the employee's draft the way they chose.
     pub fn publish(&self, id: &str, field: AnswerField, how: Publish) {
         let result = (|| -> AppResult<()> {
-            if self.with(|ws| ws.publish(id, field, how, clock::now_secs()))?? {
-                self.discussion_changed(id);
-            }
-            self.draft_changed(id);
+            self.with(|ws| ws.publish(id, field, how, clock::now_secs()))??;
             Ok(())
         })();
         self.messages
@@ -450,7 +506,6 @@ impl DocStore {
     pub fn draft_from_shared(&self, id: &str, field: AnswerField) {
         let result = (|| -> AppResult<()> {
             self.with(|ws| ws.draft_from_shared(id, field, clock::now_secs()))??;
-            self.draft_changed(id);
             Ok(())
         })();
         self.messages.check(
@@ -463,7 +518,6 @@ impl DocStore {
     pub fn rebase_draft(&self, id: &str, field: AnswerField) {
         let result = (|| -> AppResult<()> {
             self.with(|ws| ws.rebase_draft(id, field, clock::now_secs()))??;
-            self.draft_changed(id);
             Ok(())
         })();
         self.messages
@@ -485,7 +539,6 @@ impl DocStore {
     pub fn propose(&self, id: &str, suggestion: &Suggestion) {
         let result = (|| -> AppResult<()> {
             self.with(|ws| ws.propose(id, suggestion, random::new_id(), clock::today()))??;
-            self.discussion_changed(id);
             Ok(())
         })();
         self.messages
@@ -496,7 +549,6 @@ impl DocStore {
     pub fn answer_proposal(&self, id: &str, proposal: &str, accept: bool) {
         let result = (|| -> AppResult<()> {
             self.with(|ws| ws.answer_proposal(id, proposal, accept))??;
-            self.discussion_changed(id);
             Ok(())
         })();
         self.messages
@@ -513,12 +565,6 @@ impl DocStore {
         );
     }
 
-    fn draft_changed(&self, id: &str) {
-        let name = DocName::Reflection(id.into());
-        self.notify(Topic::Doc(name.clone()));
-        self.edited(&name);
-    }
-
     /// One field of the merge review is seen.
     pub fn mark_seen(&self, id: &str, key: &str) {
         self.change_meta(id, "The review could not be updated", |ws| {
@@ -530,8 +576,6 @@ impl DocStore {
     pub fn restore(&self, id: &str, field: &DiscussionText, what: &Restore) {
         let result = (|| -> AppResult<()> {
             self.with(|ws| ws.restore(id, field, what))??;
-            self.discussion_changed(id);
-            self.notify(Topic::Meta(id.into()));
             Ok(())
         })();
         self.messages
@@ -541,7 +585,6 @@ impl DocStore {
     pub fn resolve(&self, id: &str, conflict: &Conflict, choice: usize) {
         let result = (|| -> AppResult<()> {
             self.with(|ws| ws.resolve(id, conflict, choice))??;
-            self.discussion_changed(id);
             Ok(())
         })();
         self.messages.check("Your choice could not be kept", result);
@@ -549,7 +592,6 @@ impl DocStore {
 
     pub fn sign(&self, id: &str, side: Side, name: &str, on: Day) -> AppResult<()> {
         self.with(|ws| ws.sign(id, side, name, on))??;
-        self.discussion_changed(id);
         self.flush();
         Ok(())
     }
@@ -571,8 +613,6 @@ impl DocStore {
         if pair {
             self.pair_if_wanted(id)?;
         }
-        self.discussion_changed(id);
-        self.notify(Topic::Meta(id.into()));
         Ok(())
     }
 
@@ -582,22 +622,13 @@ impl DocStore {
     pub fn package(&self, id: &str, whole: bool) -> AppResult<Package> {
         self.flush();
         self.pair_if_wanted(id)?;
-        let package = self.with(|ws| ws.package(id, whole, clock::now_secs()))??;
-        // Filling in the leader's name, the device key or a fresh history (the first time it
-        // leaves this device) may have changed the record; the save writes the metadata too.
-        self.discussion_changed(id);
-        self.notify(Topic::Meta(id.into()));
-        Ok(package)
+        Ok(self.with(|ws| ws.package(id, whole, clock::now_secs()))??)
     }
 
     /// Takes in a package: on an error nothing changed; otherwise the merge is saved now
     /// (or shown as not saved, and kept, when storage refuses it).
     pub fn take_in(&self, package: &Package) -> AppResult<TakenIn> {
         let taken = self.with(|ws| ws.take_in(package, clock::today(), clock::now_secs()))??;
-        let id = taken.id().to_string();
-        self.notify(Topic::Meta(id.clone()));
-        self.notify(Topic::Doc(DocName::Roster));
-        self.discussion_changed(&id);
         self.flush();
         Ok(taken)
     }
@@ -624,13 +655,8 @@ impl DocStore {
         let result = self
             .with(|ws| ws.answer_pairing(id, yes, random::bytes(), clock::now_secs()))
             .and_then(|r| r.map_err(AppError::from));
-        if let Some(true) = self
-            .messages
-            .check("The sync setting could not be changed", result)
-        {
-            self.discussion_changed(id);
-            self.notify(Topic::Meta(id.into()));
-        }
+        self.messages
+            .check("The sync setting could not be changed", result);
     }
 
     /// Whether both sides said yes to paired sync (followed through changes other than
@@ -674,28 +700,20 @@ impl DocStore {
                 ws.mailbox_bundle(id, random::bytes(), clock::now_secs())
             }
         })??;
-        // Making a bundle may give the record a fresh history or its first key.
-        if frame.is_some() {
-            self.mark_pending();
-        }
         Ok(frame)
     }
 
     pub(super) fn mailbox_published(&self, id: &str) {
         let _ = self.with(|ws| ws.mailbox_published(id, clock::now_secs()));
-        self.notify(Topic::Meta(id.into()));
-        self.mark_pending();
     }
 
     /// Moves the mailbox position past a message whose reading stopped the app.
     pub(super) fn mailbox_skip(&self, id: &str, side: Side, seq: u64) {
         let _ = self.with(|ws| ws.mailbox_skip(id, side, seq));
-        self.mark_pending();
     }
 
     pub(super) fn mailbox_reset(&self, id: &str) {
         let _ = self.with(|ws| ws.mailbox_reset(id));
-        self.mark_pending();
     }
 
     /// Takes in one mailbox message; the position is stored with the next save.
@@ -706,20 +724,7 @@ impl DocStore {
         seq: u64,
         frame: &[u8],
     ) -> AppResult<Result<MailboxTaken, MailboxError>> {
-        let taken = self
-            .with(|ws| ws.mailbox_take(id, from, seq, frame, clock::today(), clock::now_secs()))?;
-        if let Ok(MailboxTaken::Taken {
-            taken: TakenIn::Merged { new_changes, .. },
-            ..
-        }) = &taken
-        {
-            if *new_changes > 0 {
-                self.discussion_changed(id);
-            }
-        }
-        self.notify(Topic::Meta(id.into()));
-        self.mark_pending();
-        Ok(taken)
+        self.with(|ws| ws.mailbox_take(id, from, seq, frame, clock::today(), clock::now_secs()))
     }
 
     // ----- backups ------------------------------------------------------------------------
@@ -732,8 +737,6 @@ impl DocStore {
 
     pub fn import_backup(&self, bytes: &[u8]) -> AppResult<BackupReport> {
         let report = self.with(|ws| ws.import_backup(bytes, clock::now_secs()))??;
-        self.notify_all();
-        self.mark_pending();
         self.flush();
         Ok(report)
     }
@@ -743,24 +746,12 @@ impl DocStore {
     /// The handover file for a person (their preparation only when `with_prep`).
     pub fn handover(&self, person_id: &str, with_prep: bool) -> AppResult<HandoverMade> {
         self.flush();
-        let made =
-            self.with(|ws| ws.handover(person_id, with_prep, clock::today(), clock::now_secs()))??;
-        // A discussion that never left this device got a fresh history (stored at once) and
-        // counts as shared from now on.
-        for name in made.handover.documents.keys() {
-            if let Some(DocName::Discussion(id)) = DocName::parse(name) {
-                self.notify(Topic::Merges(id.clone()));
-                self.notify(Topic::Meta(id));
-            }
-        }
-        Ok(made)
+        Ok(self.with(|ws| ws.handover(person_id, with_prep, clock::today(), clock::now_secs()))??)
     }
 
     /// Takes a handover file in (checked whole before anything changes).
     pub fn take_handover(&self, bytes: &[u8]) -> AppResult<HandoverTaken> {
         let taken = self.with(|ws| ws.take_handover(bytes, clock::now_secs()))??;
-        self.notify_all();
-        self.mark_pending();
         self.flush();
         Ok(taken)
     }
@@ -775,15 +766,7 @@ impl DocStore {
     /// Deletes `what` from this device — exactly the discussions the confirmation listed
     /// (`expected`); the services following those discussions let go.
     pub fn erase(&self, what: &Erase, expected: &[String]) -> AppResult<()> {
-        let result = self.with(|ws| ws.erase(what, expected, clock::now_secs()))?;
-        // Whatever happened, what is stored may have changed.
-        self.notify_all();
-        if !matches!(result, Err(WorkspaceError::EraseChanged)) {
-            self.emit(DocEvent::Erased {
-                discussions: expected.to_vec(),
-            });
-        }
-        Ok(result?)
+        Ok(self.with(|ws| ws.erase(what, expected, clock::now_secs()))??)
     }
 
     /// A deletion is under way (it stopped part-way: the next start finishes it).
@@ -798,38 +781,10 @@ impl DocStore {
 
     // ----- live sessions ------------------------------------------------------------------
 
-    /// Runs a live-session step on the workspace; `changed` says whether the discussion
-    /// took in remote changes.
-    pub(super) fn live<T>(
-        &self,
-        id: &str,
-        f: impl FnOnce(&mut Workspace<BrowserKv>) -> Result<T, WorkspaceError>,
-        changed: impl FnOnce(&T) -> bool,
-    ) -> AppResult<T> {
-        let out = self.with(f)??;
-        if changed(&out) {
-            self.notify(Topic::Doc(DocName::Discussion(id.into())));
-            self.notify(Topic::Merges(id.into()));
-            self.notify(Topic::Index);
-            self.mark_pending();
-            self.emit(DocEvent::Arrived {
-                discussion: id.to_string(),
-            });
-        }
-        Ok(out)
-    }
-
     /// Stores a discussion that arrived whole through a live session, as the employee's.
     pub(super) fn adopt(&self, arriving: Arriving) -> AppResult<Discussion> {
         let d = self.with(|ws| ws.adopt(arriving, clock::today(), clock::now_secs()))??;
-        self.notify(Topic::Meta(d.id.clone()));
-        self.notify(Topic::Index);
-        self.notify(Topic::Doc(DocName::Discussion(d.id.clone())));
-        self.mark_pending();
         self.flush();
-        self.emit(DocEvent::Arrived {
-            discussion: d.id.clone(),
-        });
         Ok(d)
     }
 
@@ -875,7 +830,6 @@ impl DocStore {
                 if !matches!(self.with(|ws| ws.has_unsaved()), Ok(true)) {
                     self.save.set(SaveState::Saved);
                 }
-                self.emit(DocEvent::Saved);
             }
             Err(e) => self.save.set(SaveState::Failed(e)),
         }
@@ -916,27 +870,10 @@ impl DocStore {
     /// Another tab of this browser wrote `key`: take its changes in, so both tabs converge
     /// and neither overwrites the other.
     fn stored_elsewhere(&self, key: &str) {
-        match self.with(|ws| ws.stored_elsewhere(key)) {
-            Ok(Ok(Some(Outside::Index))) => self.notify(Topic::Index),
-            Ok(Ok(Some(Outside::Meta(id)))) => self.notify(Topic::Meta(id)),
-            Ok(Ok(Some(Outside::Erased(id)))) => {
-                self.notify(Topic::Doc(DocName::Discussion(id.clone())));
-                self.notify(Topic::Merges(id.clone()));
-                self.notify(Topic::Index);
-                self.emit(DocEvent::Erased {
-                    discussions: vec![id],
-                });
-            }
-            Ok(Ok(Some(Outside::Doc(name)))) => {
-                self.notify(Topic::Doc(name.clone()));
-                if let DocName::Discussion(id) = &name {
-                    self.notify(Topic::Merges(id.clone()));
-                }
-            }
-            Ok(Ok(None)) | Err(_) => {}
-            Ok(Err(e)) => self.messages.problem(format!(
+        if let Ok(Err(e)) = self.with(|ws| ws.stored_elsewhere(key)) {
+            self.messages.problem(format!(
                 "Changes another tab saved could not be taken in: {e}. This tab's edits are kept."
-            )),
+            ));
         }
     }
 }

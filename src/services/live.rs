@@ -220,7 +220,8 @@ impl Live {
             true => Ok(()),
             false => self
                 .docs
-                .live(&id, |ws| ws.live_session(&id, &mut session), |_| false),
+                .with(|ws| ws.live_session(&id, &mut session))
+                .and_then(|r| Ok(r?)),
         };
         self.rt.set_value(Some(Runtime {
             session,
@@ -371,11 +372,13 @@ impl Live {
             let result = self.rt.try_update_value(|rt| {
                 let rt = rt.as_mut()?;
                 let session = &mut rt.session;
-                Some(self.docs.live(
-                    &id,
-                    |ws| ws.live_receive(&id, session, env, clock::today(), clock::now_secs()),
-                    |r: &Received| r.changed,
-                ))
+                Some(
+                    self.docs
+                        .with(|ws| {
+                            ws.live_receive(&id, session, env, clock::today(), clock::now_secs())
+                        })
+                        .and_then(|r| Ok(r?)),
+                )
             });
             match result.flatten() {
                 Some(r) => r,
@@ -472,11 +475,11 @@ impl Live {
         let envelopes = self.rt.try_update_value(|rt| {
             let rt = rt.as_mut()?;
             let session = &mut rt.session;
-            Some(self.docs.live(
-                id,
-                |ws| ws.live_outgoing(id, session, fresh_round, clock::now_secs()),
-                |_| false,
-            ))
+            Some(
+                self.docs
+                    .with(|ws| ws.live_outgoing(id, session, fresh_round, clock::now_secs()))
+                    .and_then(|r| Ok(r?)),
+            )
         });
         match envelopes.flatten() {
             Some(Ok(envelopes)) => self.send(envelopes),

@@ -80,10 +80,9 @@ impl Paired {
             timer: StoredValue::new_local(None),
         };
         docs.subscribe(move |event| match event {
+            // Heard once the change is done with (the store tells after its operation).
             DocEvent::Edited { discussion } | DocEvent::Arrived { discussion } => {
-                let id = discussion.clone();
-                // After the change is done with (the store is busy while it tells us).
-                set_timeout(move || paired.follow_if_changed(&id), Duration::ZERO);
+                paired.follow_if_changed(discussion)
             }
             DocEvent::Saved => {
                 paired.saved.update(|n| *n += 1);
@@ -216,12 +215,9 @@ impl Paired {
             .rt
             .try_update_value(|rt| rt.client.receive(op, now_ms()))
             .unwrap_or_default();
-        // Events touch the documents, which may tell this service again: not from inside
-        // the socket's handler.
-        let me = *self;
-        if !events.is_empty() {
-            set_timeout(move || me.handle(events), Duration::ZERO);
-        }
+        // The client's state is let go of first: taking the events in may call this service
+        // again (through the store's events), and the socket holds nothing while it asks.
+        self.handle(events);
         bytes
     }
 

@@ -95,6 +95,8 @@ test('the shared record exports as Markdown and JSON, and prints on its own', as
   assert.ok(!JSON.stringify(json).includes('PRIVATE'));
 
   await d.tab('record');
+  // The record is a part loaded when first opened: there before printing.
+  await env.page.getByTestId('record').waitFor();
   await env.page.emulateMedia({ media: 'print' });
   assert.ok(await env.page.getByTestId('record').isVisible());
   assert.ok(!(await env.page.locator('.tabs').isVisible()), 'navigation is not printed');

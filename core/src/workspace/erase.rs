@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Workspace, WorkspaceError};
+use super::{Change, Workspace, WorkspaceError};
 use crate::model::people::{self, Roster};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -345,5 +345,9 @@ impl<K: KvStore> Workspace<K> {
         if self.reviewed.as_ref().is_some_and(|r| r.0 == id) {
             self.reviewed = None;
         }
+        self.read_positions.remove(id);
+        self.note(Change::Erased(id.to_string()));
+        self.note(Change::Doc(DocName::Discussion(id.to_string())));
+        self.note(Change::Index);
     }
 }

@@ -279,7 +279,7 @@ impl<K: KvStore> Workspace<K> {
             if let Ok(d) = self.discussion(id) {
                 let entry = IndexEntry::updated(&d, self.index.discussions.get(id));
                 self.index.discussions.insert(id.clone(), entry);
-                self.index_changed.insert(id.clone());
+                self.index_changed_for(id);
             }
         }
         Ok(HandoverTaken {

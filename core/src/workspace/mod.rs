@@ -329,6 +329,33 @@ pub enum Outside {
     Erased(String),
 }
 
+/// What an operation changed, for whoever shows it (the shell turns these into what its
+/// views follow and the events its services hear): drained with
+/// [`Workspace::take_changes`] after every call, so no caller has to know what a call
+/// touched.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Change {
+    /// Typing changed a document's text, and only that: views of its other parts need not
+    /// look again.
+    Typed(DocName),
+    /// A document changed any other way: an edit, a merge, a new copy, another tab's save.
+    Doc(DocName),
+    /// A discussion took in changes from a live session: nothing of them is this tab's to
+    /// send on.
+    Arrived(String),
+    /// What this device notes about a discussion changed (side, review, keys, sync).
+    Notes(String),
+    /// The index of discussions changed.
+    Index,
+    /// This device's keys changed (a backup brought earlier ones): every signature reads
+    /// differently.
+    Keys,
+    /// A discussion was deleted from this device (here or by another tab).
+    Erased(String),
+    /// What was pending is written.
+    Saved,
+}
+
 /// A discussion arriving through a live session on a device that did not have it: it
 /// fills as sync messages come in, until it is a whole discussion.
 pub struct Arriving {
@@ -408,6 +435,8 @@ pub struct Workspace<K: KvStore> {
     resumed_erasing: Option<Result<(), String>>,
     /// Suggestions made on arrival this session, per discussion (see `may_keep_out`).
     kept_out: HashMap<String, usize>,
+    /// What changed since the caller last asked (see [`Change`]).
+    changes: Vec<Change>,
     /// Discussions deleted (here or by another tab): their metadata is never written again.
     erased: BTreeSet<String>,
 }
@@ -544,6 +573,7 @@ impl<K: KvStore> Workspace<K> {
             resumed_erasing: None,
             erased: BTreeSet::new(),
             kept_out: HashMap::new(),
+            changes: Vec::new(),
         };
         // Before anything is read: a deletion is all done or not at all.
         ws.resumed_erasing = match ws.finish_erasing() {
@@ -739,6 +769,7 @@ impl<K: KvStore> Workspace<K> {
             self.erased.remove(id);
         }
         self.docs.insert(name.clone(), Ok(stored));
+        self.note(Change::Doc(name.clone()));
         Ok(())
     }
 
@@ -748,6 +779,31 @@ impl<K: KvStore> Workspace<K> {
 
     fn mark_dirty(&mut self, name: &DocName) {
         self.dirty.insert(name.clone());
+        self.note(Change::Doc(name.clone()));
+    }
+
+    /// A document changed by typing alone (see [`Change::Typed`]).
+    fn mark_typed(&mut self, name: &DocName) {
+        self.dirty.insert(name.clone());
+        self.note(Change::Typed(name.clone()));
+    }
+
+    /// Notes a change for the caller (once per kind between two drains).
+    pub(crate) fn note(&mut self, change: Change) {
+        if !self.changes.contains(&change) {
+            self.changes.push(change);
+        }
+    }
+
+    /// A discussion's index entry changed and is to be written.
+    fn index_changed_for(&mut self, id: &str) {
+        self.index_changed.insert(id.to_string());
+        self.note(Change::Index);
+    }
+
+    /// What changed since the last call, oldest first.
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.changes)
     }
 
     // ----- reading ------------------------------------------------------------------------
@@ -1140,7 +1196,7 @@ impl<K: KvStore> Workspace<K> {
         self.create(&DocName::Prep(id.clone()), prep_doc, now)?;
         self.create(&DocName::Discussion(id.clone()), doc, now)?;
         self.index.discussions.insert(id.clone(), entry.clone());
-        self.index_changed.insert(id);
+        self.index_changed_for(&id);
         Ok(entry)
     }
 
@@ -1166,7 +1222,7 @@ impl<K: KvStore> Workspace<K> {
         let entry = IndexEntry::updated(&d, self.index.discussions.get(id));
         if self.index.discussions.get(id) != Some(&entry) {
             self.index.discussions.insert(id.to_string(), entry);
-            self.index_changed.insert(id.to_string());
+            self.index_changed_for(id);
         }
         Ok(())
     }
@@ -1268,7 +1324,7 @@ impl<K: KvStore> Workspace<K> {
                 return self.edit_roster(text.set(value));
             }
         }
-        self.mark_dirty(name);
+        self.mark_typed(name);
         Ok(true)
     }
 
@@ -1581,6 +1637,7 @@ impl<K: KvStore> Workspace<K> {
     /// (like a document's edits, it is never lost while the tab is open).
     fn write_meta(&mut self, id: &str, meta: LocalMeta) {
         self.pending_meta.insert(id.to_string(), meta);
+        self.note(Change::Notes(id.to_string()));
         // An error stays pending: the save reports it.
         let _ = self.write_pending_meta();
     }
@@ -1713,6 +1770,7 @@ impl<K: KvStore> Workspace<K> {
             stored.replace(kv, fresh)?;
             self.copies.forget(&name);
             self.reviewed = None;
+            self.note(Change::Doc(name.clone()));
         }
         let mut meta = self.meta_to_change(id);
         meta.shared = true;
@@ -1923,7 +1981,7 @@ impl<K: KvStore> Workspace<K> {
         let mut entry = IndexEntry::of(d);
         entry.shared_with_me = side == Side::Employee;
         self.index.discussions.insert(id.clone(), entry);
-        self.index_changed.insert(id);
+        self.index_changed_for(&id);
         Ok(())
     }
 
@@ -2006,6 +2064,7 @@ impl<K: KvStore> Workspace<K> {
                 self.copies.forget(&name);
             }
             self.mark_dirty(&name);
+            self.note(Change::Arrived(id.to_string()));
             let _ = self.update_index(id);
             self.pin_other_key(id);
         }
@@ -2059,6 +2118,7 @@ impl<K: KvStore> Workspace<K> {
         meta.perspective = Side::Employee;
         self.write_meta(&d.id, meta);
         self.pin_other_key(&d.id);
+        self.note(Change::Arrived(d.id.clone()));
         Ok(d)
     }
 
@@ -2094,7 +2154,9 @@ impl<K: KvStore> Workspace<K> {
         }
         // Only now, with what they brought stored: how far each mailbox was read.
         self.positions_to_meta();
-        self.write_pending_meta()
+        self.write_pending_meta()?;
+        self.note(Change::Saved);
+        Ok(())
     }
 
     /// Every unsaved document as Automerge bytes, so nothing is lost when storage is full.
@@ -2112,6 +2174,22 @@ impl<K: KvStore> Workspace<K> {
     /// Another tab of this browser wrote `key`: take its changes in, so both converge and
     /// neither overwrites the other. `None` when it means nothing for this tab.
     pub fn stored_elsewhere(&mut self, key: &str) -> Result<Option<Outside>, LoadError> {
+        let outside = self.take_in_stored(key)?;
+        match &outside {
+            Some(Outside::Index) => self.note(Change::Index),
+            Some(Outside::Doc(name)) => self.note(Change::Doc(name.clone())),
+            Some(Outside::Meta(id)) => self.note(Change::Notes(id.clone())),
+            Some(Outside::Erased(id)) => {
+                self.note(Change::Erased(id.clone()));
+                self.note(Change::Doc(DocName::Discussion(id.clone())));
+                self.note(Change::Index);
+            }
+            None => {}
+        }
+        Ok(outside)
+    }
+
+    fn take_in_stored(&mut self, key: &str) -> Result<Option<Outside>, LoadError> {
         match StorageKey::parse(key) {
             Some(StorageKey::Index) => {
                 if let Ok(Some(mut stored)) = Index::read(&self.kv) {
@@ -2219,6 +2297,7 @@ impl<K: KvStore> Workspace<K> {
         {
             self.keys.adopt(&keys);
             self.keys_unsaved = true;
+            self.note(Change::Keys);
         }
         let mut report = BackupReport {
             created_on: backup.created_on,
@@ -2282,6 +2361,7 @@ impl<K: KvStore> Workspace<K> {
         }
         for (id, meta) in backup.meta {
             if matches!(self.meta(&id), Ok(None)) {
+                self.note(Change::Notes(id.clone()));
                 self.pending_meta.insert(id, meta);
             }
         }
@@ -2297,7 +2377,7 @@ impl<K: KvStore> Workspace<K> {
                     }))
                 );
                 self.index.discussions.insert(id.clone(), entry);
-                self.index_changed.insert(id);
+                self.index_changed_for(&id);
             }
         }
         Ok(report)

@@ -332,6 +332,7 @@ impl<K: KvStore> Workspace<K> {
             .entry(from)
             .or_insert(0);
         *at = (*at).max(seq);
+        self.note(super::Change::Notes(id.to_string()));
         let side = self.side(id).side;
         let state = self.pairing(id)?;
         let Some(pairing) = state.pairing.clone() else {
