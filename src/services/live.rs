@@ -4,10 +4,11 @@
 //! The service follows the document store's change events (a local edit is sent to the
 //! peers soon after); the store knows nothing about live sessions.
 
-use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
-use career_core::live::envelope::{chunk, Envelope, EnvelopeError, Reassembler, Room, SenderKey};
+use career_core::live::envelope::{
+    chunk, Envelope, EnvelopeError, Reassembler, Room, Seen, SeenFrames, SenderKey, Transport,
+};
 use career_core::live::session::{LiveError, Presence, Received, Session};
 use career_core::storage::keys::StorageKey;
 use career_core::workspace::Arriving;
@@ -38,20 +39,13 @@ pub struct LiveInfo {
     pub waiting_for_document: bool,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Source {
-    Relay,
-    Channel,
-}
-
 struct Runtime {
     room: Room,
     session: Session,
     relay: Option<Relay>,
     channel: Option<Channel>,
     reassembler: Reassembler,
-    seen: HashMap<[u8; 12], Source>,
-    seen_order: VecDeque<[u8; 12]>,
+    seen: SeenFrames,
     msg_id: u32,
     /// For a joiner: the discussion as it arrives, until it is whole.
     arriving: Option<Arriving>,
@@ -206,12 +200,12 @@ impl Live {
             &url,
             credentials,
             &room.subject(),
-            move |frame| live.frame(frame, Source::Relay),
+            move |frame| live.frame(frame, Transport::Relay),
             move |status| live.relay_status(status),
             move |warning| live.warn(warning),
         );
         let channel = Channel::open(&room.subject(), move |frame| {
-            live.frame(frame, Source::Channel)
+            live.frame(frame, Transport::Channel)
         });
         let interval = set_interval_with_handle(move || live.tick(), Duration::from_secs(2)).ok();
         let mut session = Session::new(key, room.host, presence);
@@ -229,8 +223,7 @@ impl Live {
             relay: Some(relay),
             channel,
             reassembler: Reassembler::default(),
-            seen: HashMap::new(),
-            seen_order: VecDeque::new(),
+            seen: SeenFrames::default(),
             msg_id: 0,
             arriving,
             sync_pending: false,
@@ -309,7 +302,7 @@ impl Live {
         });
     }
 
-    fn frame(&self, frame: Vec<u8>, source: Source) {
+    fn frame(&self, frame: Vec<u8>, source: Transport) {
         let opened = self
             .rt
             .try_update_value(|rt| -> Option<Result<Envelope, EnvelopeError>> {
@@ -319,18 +312,10 @@ impl Live {
                     Ok(None) => return None,
                     Err(e) => return Some(Err(e)),
                 };
-                // The same frame through the other transport (relay and tab channel) is expected.
-                if let Some(nonce) = Room::nonce_of(&whole) {
-                    if let Some(first) = rt.seen.get(&nonce) {
-                        return (*first == source).then_some(Err(EnvelopeError::Replayed));
-                    }
-                    rt.seen.insert(nonce, source);
-                    rt.seen_order.push_back(nonce);
-                    if rt.seen_order.len() > 4096 {
-                        if let Some(old) = rt.seen_order.pop_front() {
-                            rt.seen.remove(&old);
-                        }
-                    }
+                match rt.seen.note(&whole, source) {
+                    Seen::New => {}
+                    Seen::Echo => return None,
+                    Seen::Again => return Some(Err(EnvelopeError::Replayed)),
                 }
                 Some(rt.room.open(&whole))
             });

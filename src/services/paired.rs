@@ -11,14 +11,13 @@ use std::time::Duration;
 
 use career_core::live::mailbox::{Client, Event, Pairing, PairingState};
 use career_core::live::nats;
-use career_core::workspace::{MailboxTaken, TakenIn};
+use career_core::workspace::{MailboxTaken, SyncProblem, TakenIn};
 use career_core::Side;
 use leptos::prelude::*;
 
 use super::docs::{DocEvent, DocStore};
 use super::live::relay_endpoint;
 use super::messages::Messages;
-use super::sharing::merge_message;
 use crate::infra::guard::{self, Reading};
 use crate::infra::relay::{Handlers, NatsSocket, RelayStatus};
 use crate::infra::{clock, random};
@@ -26,14 +25,6 @@ use crate::infra::{clock, random};
 /// Bundles go out this long after the last save (a typing pause saves; a burst of pauses
 /// makes one bundle).
 const PUBLISH_DELAY: Duration = Duration::from_millis(1500);
-
-/// Something wrong with a discussion's sync, for its status line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub text: String,
-    /// About the relay (cleared once it answers again), not about a message.
-    pub relay: bool,
-}
 
 struct Runtime {
     client: Client,
@@ -53,7 +44,7 @@ pub struct Paired {
     /// The relay connection: `None` while nothing is paired.
     pub relay: RwSignal<Option<RelayStatus>>,
     /// The last problem per discussion (cleared by the next success).
-    pub problems: RwSignal<BTreeMap<String, Problem>>,
+    pub problems: RwSignal<BTreeMap<String, SyncProblem>>,
     /// Bumped every 30 seconds, so "2 minutes ago" moves on.
     pub minute: RwSignal<u64>,
     /// Bumped after every save (typed changes become countable changes when saved).
@@ -232,7 +223,7 @@ impl Paired {
                 } => self.delivered(&discussion, from, seq, &frame),
                 Event::CaughtUp { discussion } => {
                     self.problems.update(|p| {
-                        if p.get(&discussion).is_some_and(|p| p.relay) {
+                        if p.get(&discussion).is_some_and(SyncProblem::is_relay) {
                             p.remove(&discussion);
                         }
                     });
@@ -255,13 +246,7 @@ impl Paired {
                     discussion: Some(id),
                     message,
                 } => self.problems.update(|p| {
-                    p.insert(
-                        id,
-                        Problem {
-                            text: message,
-                            relay: true,
-                        },
-                    );
+                    p.insert(id, SyncProblem::Relay(message));
                 }),
                 Event::Problem {
                     discussion: None,
@@ -306,7 +291,7 @@ impl Paired {
                         "your other device".to_string()
                     };
                     self.messages
-                        .info(format!("Through sync: {}", merge_message(&who, &review)));
+                        .info(format!("Through sync: {}", review.message(&who)));
                 }
                 self.problems.update(|p| {
                     p.remove(id);
@@ -321,13 +306,7 @@ impl Paired {
                     "Sync: {e}. It was not taken in; later messages are still read."
                 ));
                 self.problems.update(|p| {
-                    p.insert(
-                        id.to_string(),
-                        Problem {
-                            text: format!("{e}; later ones are still read"),
-                            relay: false,
-                        },
-                    );
+                    p.insert(id.to_string(), SyncProblem::Skipped(e.reason()));
                 });
             }
         }
@@ -337,13 +316,10 @@ impl Paired {
     }
 
     fn other_party(&self, id: &str) -> String {
-        let d = self.docs.discussion_untracked(id);
-        let name = match self.docs.side(id) {
-            Side::Leader => d.map(|d| d.employee.name),
-            Side::Employee => d.map(|d| d.manager.name),
-        };
-        name.filter(|n| !n.trim().is_empty())
-            .unwrap_or_else(|| "The other side".into())
+        self.docs.discussion_untracked(id).map_or_else(
+            || "the other side".into(),
+            |d| d.other_party(self.docs.side(id)),
+        )
     }
 
     fn schedule(&self, id: &str) {
@@ -397,14 +373,7 @@ impl Paired {
         match self.docs.mailbox_bundle(id, again) {
             Ok(Some(frame)) if frame.len() > self.max_frame() => {
                 self.problems.update(|p| {
-                    p.insert(
-                        id.to_string(),
-                        Problem {
-                            text: "this discussion is too large for the relay; send it as a file"
-                                .into(),
-                            relay: false,
-                        },
-                    );
+                    p.insert(id.to_string(), SyncProblem::TooLarge);
                 });
             }
             Ok(Some(frame)) => {
@@ -416,13 +385,7 @@ impl Paired {
             }
             Ok(None) => {}
             Err(e) => self.problems.update(|p| {
-                p.insert(
-                    id.to_string(),
-                    Problem {
-                        text: format!("the changes could not be sent ({e})"),
-                        relay: false,
-                    },
-                );
+                p.insert(id.to_string(), SyncProblem::NotSent(e.to_string()));
             }),
         }
     }

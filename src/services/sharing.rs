@@ -4,9 +4,7 @@
 
 use career_core::model::discussion::Discussion;
 use career_core::reports::{export, file_names};
-use career_core::share::review::Review;
 use career_core::share::{Package, ShareError};
-use career_core::workspace::TakenIn;
 use career_core::Side;
 
 use super::docs::DocStore;
@@ -40,13 +38,10 @@ impl Sharing {
 
     /// The name of the other party, from this device's side.
     pub fn other_party(&self, id: &str) -> String {
-        let d = self.docs.discussion(id).ok();
-        let name = match self.docs.side(id) {
-            Side::Leader => d.map(|d| d.employee.name),
-            Side::Employee => d.map(|d| d.manager.name),
-        };
-        name.filter(|n| !n.trim().is_empty())
-            .unwrap_or_else(|| "the other side".into())
+        self.docs.discussion(id).map_or_else(
+            |_| "the other side".into(),
+            |d| d.other_party(self.docs.side(id)),
+        )
     }
 
     /// A package of the shared discussion for the other side. The employee's replies carry
@@ -137,35 +132,7 @@ impl Sharing {
     pub fn take_in(&self, package: &Package) -> AppResult<Opened> {
         let taken = self.docs.take_in(package)?;
         let id = taken.id().to_string();
-        let message = match &taken {
-            TakenIn::Merged { new_changes: 0, .. } => {
-                format!("You already had everything from {}.", self.other_party(&id))
-            }
-            TakenIn::Merged { review, kept, .. } => {
-                let other = self.other_party(&id);
-                let mut message = merge_message(&other, review);
-                if !kept.is_empty() {
-                    message.push_str(&format!(
-                        " {other} also changed {} that {} yours to decide: kept as {}, for you to accept or decline.",
-                        if kept.len() == 1 { "a part of the record" } else { "parts of the record" },
-                        if kept.len() == 1 { "is" } else { "are" },
-                        if kept.len() == 1 { "a suggestion" } else { "suggestions" },
-                    ));
-                }
-                message
-            }
-            TakenIn::Imported {
-                side: Side::Employee,
-                discussion,
-                ..
-            } => format!(
-                "{} shared your career discussion with you. It is saved on this device only. Reflect privately first; publish answers when you are ready.",
-                if discussion.manager.name.is_empty() { "Your leader" } else { &discussion.manager.name }
-            ),
-            TakenIn::Imported { discussion, .. } => {
-                format!("Imported the discussion with {}.", discussion.employee.name)
-            }
-        };
+        let message = taken.message(&self.other_party(&id));
         Ok(Opened {
             side: self.docs.side(&id),
             discussion_id: id,
@@ -204,35 +171,4 @@ impl Sharing {
         });
         self.messages.check("Could not sign", result);
     }
-}
-
-/// What a merge brought, from the review the core computed: which fields the other side
-/// changed, and which words of yours they removed. Only what the review lists is said.
-/// The review is of this merge alone: earlier merges were told when they happened.
-pub(super) fn merge_message(other: &str, review: &Review) -> String {
-    if review.is_empty() {
-        return format!("Merged the changes from {other}.");
-    }
-    let mut fields: Vec<&str> = Vec::new();
-    for c in &review.changes {
-        if !fields.contains(&c.field.as_str()) {
-            fields.push(&c.field);
-        }
-    }
-    let list = match fields.len() {
-        1 => fields[0].to_string(),
-        2 | 3 => format!(
-            "{} and {}",
-            fields[..fields.len() - 1].join(", "),
-            fields[fields.len() - 1]
-        ),
-        n => format!("{} and {} more", fields[..2].join(", "), n - 2),
-    };
-    let mut message = format!("Merged {other}'s changes to {list}.");
-    for (field, n) in review.removed_yours() {
-        let words = if n == 1 { "word" } else { "words" };
-        message.push_str(&format!(" {other} removed {n} of your {words} in {field}."));
-    }
-    message.push_str(" “Review” above the discussion shows what changed.");
-    message
 }

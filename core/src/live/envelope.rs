@@ -28,7 +28,7 @@
 //! signature = Ed25519(key, SHA-256("career-talk/live-message/v1" room signed))
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
@@ -494,6 +494,57 @@ impl Reassembler {
     }
 }
 
+/// Which way a frame came: through the relay, or from a tab of this browser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    Relay,
+    Channel,
+}
+
+/// What [`SeenFrames::note`] makes of a whole frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seen {
+    /// Not seen before (or no nonce to tell): open it.
+    New,
+    /// The same frame through the other transport, as expected: drop it quietly.
+    Echo,
+    /// The same frame again through the same transport: a replay.
+    Again,
+}
+
+/// The nonces of the last [`SeenFrames::LIMIT`] whole frames, and the transport each came
+/// by: every frame goes out on both, so each arrives twice in a tab of the same browser.
+#[derive(Default)]
+pub struct SeenFrames {
+    seen: HashMap<[u8; 12], Transport>,
+    order: VecDeque<[u8; 12]>,
+}
+
+impl SeenFrames {
+    pub const LIMIT: usize = 4096;
+
+    pub fn note(&mut self, whole: &[u8], via: Transport) -> Seen {
+        let Some(nonce) = Room::nonce_of(whole) else {
+            return Seen::New;
+        };
+        if let Some(first) = self.seen.get(&nonce) {
+            return if *first == via {
+                Seen::Again
+            } else {
+                Seen::Echo
+            };
+        }
+        self.seen.insert(nonce, via);
+        self.order.push_back(nonce);
+        if self.order.len() > Self::LIMIT {
+            if let Some(old) = self.order.pop_front() {
+                self.seen.remove(&old);
+            }
+        }
+        Seen::New
+    }
+}
+
 /// Drops messages whose sequence number a sender has already used, or that jump further
 /// ahead than any real gap. A sender that said goodbye is remembered (its old messages
 /// stay replays); one that rejoins does so under a new id.
@@ -513,6 +564,42 @@ impl ReplayGuard {
         }
         *last = env.seq;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod seen_tests {
+    use super::*;
+
+    fn frame(nonce: u8) -> Vec<u8> {
+        let mut f = MAGIC.to_vec();
+        f.push(0);
+        f.extend([0; 16]);
+        f.extend([nonce; 12]);
+        f.extend([0; 16]);
+        f
+    }
+
+    #[test]
+    fn a_frame_through_both_transports_is_one_message_and_the_same_way_twice_a_replay() {
+        let mut seen = SeenFrames::default();
+        assert_eq!(seen.note(&frame(1), Transport::Relay), Seen::New);
+        assert_eq!(seen.note(&frame(1), Transport::Channel), Seen::Echo);
+        assert_eq!(seen.note(&frame(1), Transport::Relay), Seen::Again);
+        assert_eq!(seen.note(&frame(2), Transport::Channel), Seen::New);
+        assert_eq!(seen.note(b"not ours", Transport::Relay), Seen::New);
+    }
+
+    #[test]
+    fn only_the_latest_frames_are_remembered() {
+        let mut seen = SeenFrames::default();
+        let mut f = frame(0);
+        for i in 0..=SeenFrames::LIMIT as u32 {
+            f[21..25].copy_from_slice(&i.to_be_bytes());
+            assert_eq!(seen.note(&f, Transport::Relay), Seen::New);
+        }
+        f[21..25].copy_from_slice(&0u32.to_be_bytes());
+        assert_eq!(seen.note(&f, Transport::Relay), Seen::New);
     }
 }
 

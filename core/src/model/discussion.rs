@@ -210,6 +210,21 @@ pub struct Discussion {
 }
 
 impl Discussion {
+    /// The other person's name as `me` sees it, for sentences ("Merged Sam's changes");
+    /// "the other side" while the record has no name for them.
+    pub fn other_party(&self, me: Side) -> String {
+        let person = match me {
+            Side::Leader => &self.employee,
+            Side::Employee => &self.manager,
+        };
+        let name = person.name.trim();
+        if name.is_empty() {
+            "the other side".into()
+        } else {
+            name.to_string()
+        }
+    }
+
     pub fn open_actions(&self) -> impl Iterator<Item = &Action> {
         self.actions.iter().filter(|a| !a.done)
     }

@@ -82,6 +82,37 @@ impl Review {
         self.changes.is_empty()
     }
 
+    /// What a merge brought, in words for a notice: which fields the other side changed,
+    /// and which words of yours they removed. Only what the review lists is said; the review
+    /// is of this merge alone (earlier merges were told when they happened).
+    pub fn message(&self, other: &str) -> String {
+        if self.is_empty() {
+            return format!("Merged the changes from {other}.");
+        }
+        let mut fields: Vec<&str> = Vec::new();
+        for c in &self.changes {
+            if !fields.contains(&c.field.as_str()) {
+                fields.push(&c.field);
+            }
+        }
+        let list = match fields.len() {
+            1 => fields[0].to_string(),
+            2 | 3 => format!(
+                "{} and {}",
+                fields[..fields.len() - 1].join(", "),
+                fields[fields.len() - 1]
+            ),
+            n => format!("{} and {} more", fields[..2].join(", "), n - 2),
+        };
+        let mut message = format!("Merged {other}'s changes to {list}.");
+        for (field, n) in self.removed_yours() {
+            let words = if n == 1 { "word" } else { "words" };
+            message.push_str(&format!(" {other} removed {n} of your {words} in {field}."));
+        }
+        message.push_str(" “Review” above the discussion shows what changed.");
+        message
+    }
+
     /// Fields where the other side removed words of yours, with how many.
     pub fn removed_yours(&self) -> impl Iterator<Item = (&str, usize)> {
         self.changes
@@ -753,4 +784,55 @@ pub fn resolve(doc: &mut AutoCommit, conflict: &Conflict, choice: usize) -> Resu
     let (obj, prop) = conflict.field.location(doc)?;
     doc.put(&obj, prop, value)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn changed(field: &str, removed_yours: usize) -> FieldChange {
+        FieldChange {
+            removed_yours,
+            ..FieldChange::new(
+                field.to_lowercase(),
+                field.into(),
+                Change::Added("x".into()),
+            )
+        }
+    }
+
+    #[test]
+    fn the_message_names_each_field_once_and_the_words_of_yours_removed() {
+        let review = Review {
+            changes: vec![
+                changed("Key strengths", 0),
+                changed("Key strengths", 0),
+                changed("Notes", 2),
+            ],
+            latest: None,
+        };
+        assert_eq!(
+            review.message("Sam"),
+            "Merged Sam's changes to Key strengths and Notes. Sam removed 2 of your words in \
+             Notes. “Review” above the discussion shows what changed."
+        );
+        assert_eq!(
+            Review::default().message("Sam"),
+            "Merged the changes from Sam."
+        );
+    }
+
+    #[test]
+    fn a_long_list_of_fields_is_cut_to_two_and_a_count() {
+        let review = Review {
+            changes: ["A", "B", "C", "D", "E"]
+                .iter()
+                .map(|f| changed(f, 0))
+                .collect(),
+            latest: None,
+        };
+        assert!(review
+            .message("Sam")
+            .starts_with("Merged Sam's changes to A, B and 3 more."));
+    }
 }

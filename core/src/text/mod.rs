@@ -263,8 +263,29 @@ pub fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// "just now", "2 minutes ago", "3 hours ago", "5 days ago".
+pub fn ago(seconds: i64) -> String {
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" });
+    match seconds.max(0) {
+        0..=59 => "just now".into(),
+        s @ 60..=3599 => plural(s / 60, "minute"),
+        s @ 3600..=86_399 => plural(s / 3600, "hour"),
+        s => plural(s / 86_400, "day"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ago_says_the_largest_whole_unit() {
+        assert_eq!(ago(-5), "just now");
+        assert_eq!(ago(59), "just now");
+        assert_eq!(ago(60), "1 minute ago");
+        assert_eq!(ago(3599), "59 minutes ago");
+        assert_eq!(ago(7200), "2 hours ago");
+        assert_eq!(ago(86_400 * 3 + 5), "3 days ago");
+    }
+
     use super::*;
 
     fn edit(before: &str, selection: (usize, usize), after: &str, caret: usize) -> Splice {

@@ -47,9 +47,11 @@ use automerge::transaction::CommitOptions;
 mod erase;
 mod handover;
 mod paired;
+mod sync_line;
 pub use erase::{Erase, ErasePreview, ErasedDiscussion};
 pub use handover::{HandoverMade, HandoverTaken};
 pub use paired::{MailboxError, MailboxStatus, MailboxTaken};
+pub use sync_line::{Reach, SyncProblem};
 
 /// Something read from outside or from storage that might stop the app (Automerge 0.12
 /// panics on some malformed bytes; the browser build aborts on a panic). The app's crash
@@ -277,6 +279,44 @@ impl TakenIn {
     pub fn id(&self) -> &str {
         match self {
             TakenIn::Merged { id, .. } | TakenIn::Imported { id, .. } => id,
+        }
+    }
+
+    /// What taking it in did, in words for a notice; `other` is the other person's name.
+    pub fn message(&self, other: &str) -> String {
+        match self {
+            TakenIn::Merged { new_changes: 0, .. } => {
+                format!("You already had everything from {other}.")
+            }
+            TakenIn::Merged { review, kept, .. } => {
+                let mut message = review.message(other);
+                let (part, verb, kept_as) = if kept.len() == 1 {
+                    ("a part of the record", "is", "a suggestion")
+                } else {
+                    ("parts of the record", "are", "suggestions")
+                };
+                if !kept.is_empty() {
+                    message.push_str(&format!(
+                        " {other} also changed {part} that {verb} yours to decide: kept as \
+                         {kept_as}, for you to accept or decline."
+                    ));
+                }
+                message
+            }
+            TakenIn::Imported {
+                side: Side::Employee,
+                discussion,
+                ..
+            } => format!(
+                "{} shared your career discussion with you. It is saved on this device only. \
+                 Reflect privately first; publish answers when you are ready.",
+                Some(discussion.manager.name.trim())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or("Your leader")
+            ),
+            TakenIn::Imported { discussion, .. } => {
+                format!("Imported the discussion with {}.", discussion.employee.name)
+            }
         }
     }
 }

@@ -53,22 +53,57 @@ pub enum MailboxTaken {
 
 /// Why a mailbox message changed nothing; the position moves past it all the same, so one
 /// bad message never blocks the later ones.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum MailboxError {
-    #[error("a message in the mailbox was skipped: {0}")]
-    Envelope(#[from] EnvelopeError),
-    #[error("a message in the mailbox was skipped: it is not a bundle of changes")]
+    Envelope(EnvelopeError),
     NotABundle,
-    #[error("a message in the mailbox was skipped: it is for another discussion")]
     OtherDiscussion,
-    #[error("a message in the mailbox was skipped: it came round again (replayed)")]
     Replayed,
-    #[error("a message in the mailbox was skipped: {0}")]
-    Share(#[from] ShareError),
-    #[error("a message in the mailbox was skipped: {0}")]
+    Share(ShareError),
     Workspace(Box<WorkspaceError>),
-    #[error("this discussion is not paired")]
     NotPaired,
+}
+
+impl MailboxError {
+    /// Why the message was skipped, in words ("it came round again (replayed)").
+    pub fn reason(&self) -> String {
+        match self {
+            MailboxError::Envelope(e) => e.to_string(),
+            MailboxError::NotABundle => "it is not a bundle of changes".into(),
+            MailboxError::OtherDiscussion => "it is for another discussion".into(),
+            MailboxError::Replayed => "it came round again (replayed)".into(),
+            MailboxError::Share(e) => e.to_string(),
+            MailboxError::Workspace(e) => e.to_string(),
+            MailboxError::NotPaired => "this discussion is not paired".into(),
+        }
+    }
+}
+
+impl std::fmt::Display for MailboxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MailboxError::NotPaired => f.write_str("this discussion is not paired"),
+            other => write!(
+                f,
+                "a message in the mailbox was skipped: {}",
+                other.reason()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for MailboxError {}
+
+impl From<EnvelopeError> for MailboxError {
+    fn from(e: EnvelopeError) -> MailboxError {
+        MailboxError::Envelope(e)
+    }
+}
+
+impl From<ShareError> for MailboxError {
+    fn from(e: ShareError) -> MailboxError {
+        MailboxError::Share(e)
+    }
 }
 
 impl From<WorkspaceError> for MailboxError {
