@@ -407,7 +407,7 @@ fn the_employees_change_to_a_leaders_part_never_lands_in_the_leaders_record_on_a
             // session shows typing as it happens) lists only the answer.
             if !matches!(way, Way::Live) {
                 let review = leader.review(ID).unwrap();
-                let keys: Vec<&str> = review.changes.iter().map(|c| c.key.as_str()).collect();
+                let keys: Vec<String> = review.changes.iter().map(|c| c.key.to_string()).collect();
                 assert_eq!(keys, ["answer:strengths"], "{way:?} {edit:?}");
             }
             // The record heals on her device too, once the leader's changes reach it.

@@ -5,7 +5,7 @@
 mod common;
 
 use career_core::model::discussion::{DiscussionEdit, DiscussionText, Track};
-use career_core::model::fields::Suggestion;
+use career_core::model::fields::{FieldKey, Suggestion};
 use career_core::model::method::{AnswerField, PrepField};
 use career_core::model::people::{Participant, Person, RosterEdit, RosterText};
 use career_core::share::review::{Change, FieldChange};
@@ -564,7 +564,7 @@ fn short_term(review: &career_core::share::review::Review) -> &FieldChange {
     review
         .changes
         .iter()
-        .find(|c| c.key == "answer:short_term")
+        .find(|c| c.key == FieldKey::Answer(AnswerField::ShortTerm))
         .expect("the short-term answer is in the review")
 }
 
@@ -799,9 +799,12 @@ fn a_conflict_says_which_value_each_side_chose_and_fields_can_be_marked_seen() {
     assert!(review.changes.iter().any(|ch| ch.key == c.field.key()));
 
     // One field marked as seen leaves the review; the rest stays.
-    leader.mark_seen(&id, "answer:short_term").unwrap();
+    leader.mark_seen(&id, &FieldKey::Answer(AnswerField::ShortTerm));
     let after = leader.review(&id).unwrap();
-    assert!(after.changes.iter().all(|ch| ch.key != "answer:short_term"));
+    assert!(after
+        .changes
+        .iter()
+        .all(|ch| ch.key != FieldKey::Answer(AnswerField::ShortTerm)));
     assert!(!after.is_empty());
 }
 
@@ -809,7 +812,7 @@ fn a_conflict_says_which_value_each_side_chose_and_fields_can_be_marked_seen() {
 fn a_field_marked_as_seen_comes_back_when_a_later_merge_changes_it() {
     let (mut leader, mut employee, id) = talked();
     add_mine_and_reply(&mut employee, &mut leader, &id);
-    leader.mark_seen(&id, "answer:short_term").unwrap();
+    leader.mark_seen(&id, &FieldKey::Answer(AnswerField::ShortTerm));
     assert!(leader.review(&id).unwrap().is_empty());
     // The employee then deletes the leader's sentence: the field is back, with the count.
     let field = answer(&id, AnswerField::ShortTerm);
@@ -934,7 +937,7 @@ fn restore_puts_back_exactly_what_went_for_pure_deletions_and_cjk() {
         let change = review
             .changes
             .iter()
-            .find(|c| c.key == "answer:long_term")
+            .find(|c| c.key == FieldKey::Answer(AnswerField::LongTerm))
             .unwrap();
         let Change::Text(pieces) = &change.change else {
             panic!()
@@ -1545,8 +1548,8 @@ fn a_handover_stopped_by_full_storage_is_undone_and_a_file_cannot_make_the_emplo
     let mut jo = new_manager();
     jo.take_handover(forged.to_json().as_bytes(), NOW).unwrap();
     let former = jo.meta(&id).unwrap().unwrap().former_leaders;
-    assert!(former.contains(&maria.device_keys().current.public().to_hex()));
-    assert!(!former.contains(&sam.device_keys().current.public().to_hex()));
+    assert!(former.contains(&maria.device_keys().current.public()));
+    assert!(!former.contains(&sam.device_keys().current.public()));
     assert!(Handover::is_handover(
         format!("\u{feff}  {file}").as_bytes()
     ));

@@ -7,32 +7,60 @@ use wasm_bindgen::JsCast;
 
 pub struct BrowserKv {
     storage: web_sys::Storage,
+    /// What storage holds, in UTF-16 code units: walked once, then kept up to date by this
+    /// tab's own writes (a save no longer walks every key). Another tab's writes are counted
+    /// at the next walk, [`BrowserKv::recount`].
+    used: std::cell::Cell<Option<usize>>,
 }
 
 impl BrowserKv {
     pub fn open() -> BrowserKv {
         let storage = <gloo_storage::LocalStorage as gloo_storage::Storage>::raw();
-        BrowserKv { storage }
+        BrowserKv {
+            storage,
+            used: std::cell::Cell::new(None),
+        }
     }
-}
 
-impl BrowserKv {
     /// How much this origin's localStorage holds, in UTF-16 code units (what browsers count
     /// against the quota), without copying the values into wasm.
     pub fn used_units(&self) -> usize {
+        if let Some(used) = self.used.get() {
+            return used;
+        }
         let len = self.storage.length().unwrap_or(0);
         let mut used = 0;
         for i in 0..len {
             let Ok(Some(key)) = self.storage.key(i) else {
                 continue;
             };
-            let value = js_sys::Reflect::get(&self.storage, &wasm_bindgen::JsValue::from_str(&key))
-                .ok()
-                .and_then(|v| v.dyn_into::<js_sys::JsString>().ok())
-                .map_or(0, |v| v.length() as usize);
-            used += key.encode_utf16().count() + value;
+            used += self.units_of(&key).unwrap_or(0);
         }
+        self.used.set(Some(used));
         used
+    }
+
+    /// The next [`BrowserKv::used_units`] walks storage again (another tab wrote to it).
+    pub fn recount(&self) {
+        self.used.set(None);
+    }
+
+    /// The units one entry takes (its key and value), `None` when there is none; the value
+    /// is not copied into wasm.
+    fn units_of(&self, key: &str) -> Option<usize> {
+        let value = js_sys::Reflect::get(&self.storage, &wasm_bindgen::JsValue::from_str(key))
+            .ok()?
+            .dyn_into::<js_sys::JsString>()
+            .ok()?;
+        Some(key.encode_utf16().count() + value.length() as usize)
+    }
+
+    /// Counts one write: `before` units went, `after` came.
+    fn counted(&self, before: Option<usize>, after: usize) {
+        if let Some(used) = self.used.get() {
+            self.used
+                .set(Some((used + after).saturating_sub(before.unwrap_or(0))));
+        }
     }
 }
 
@@ -53,10 +81,17 @@ impl KvStore for BrowserKv {
         self.storage.get_item(key).map_err(to_kv_error)
     }
     fn set(&mut self, key: &str, value: &str) -> Result<(), KvError> {
-        self.storage.set_item(key, value).map_err(to_kv_error)
+        let before = self.used.get().and_then(|_| self.units_of(key));
+        self.storage.set_item(key, value).map_err(to_kv_error)?;
+        let after = key.encode_utf16().count() + value.encode_utf16().count();
+        self.counted(before, after);
+        Ok(())
     }
     fn remove(&mut self, key: &str) -> Result<(), KvError> {
-        self.storage.remove_item(key).map_err(to_kv_error)
+        let before = self.used.get().and_then(|_| self.units_of(key));
+        self.storage.remove_item(key).map_err(to_kv_error)?;
+        self.counted(before, 0);
+        Ok(())
     }
     fn keys(&self) -> Result<Vec<String>, KvError> {
         // All keys in one call across to JavaScript (as one JSON string), not one call per

@@ -26,7 +26,7 @@ use std::time::Duration;
 use career_core::live::mailbox::PairingState;
 use career_core::model::discussion::DiscussionText;
 use career_core::model::discussion::{Discussion, DiscussionEdit, NewDiscussion};
-use career_core::model::fields::{Proposal, Suggestion};
+use career_core::model::fields::{FieldKey, Proposal, Suggestion};
 use career_core::model::method::AnswerField;
 use career_core::model::people::{Participant, Person, Roster, RosterEdit};
 use career_core::model::prep::{Prep, PrepEdit};
@@ -566,10 +566,10 @@ impl DocStore {
     }
 
     /// One field of the merge review is seen.
-    pub fn mark_seen(&self, id: &str, key: &str) {
-        self.change_meta(id, "The review could not be updated", |ws| {
-            ws.mark_seen(id, key)
-        });
+    pub fn mark_seen(&self, id: &str, key: &FieldKey) {
+        let result = self.with(|ws| ws.mark_seen(id, key));
+        self.messages
+            .check("The review could not be updated", result);
     }
 
     /// Puts back words of yours the other side removed.
@@ -870,6 +870,8 @@ impl DocStore {
     /// Another tab of this browser wrote `key`: take its changes in, so both tabs converge
     /// and neither overwrites the other.
     fn stored_elsewhere(&self, key: &str) {
+        // Another tab's writes are not in this tab's count of the storage used.
+        let _ = self.with(|ws| ws.kv().recount());
         if let Ok(Err(e)) = self.with(|ws| ws.stored_elsewhere(key)) {
             self.messages.problem(format!(
                 "Changes another tab saved could not be taken in: {e}. This tab's edits are kept."

@@ -5,6 +5,7 @@
 //! handing a person over to a new manager ([`handover`]).
 
 pub mod handover;
+pub mod join;
 pub mod ownership;
 mod package;
 pub mod review;

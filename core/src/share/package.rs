@@ -233,6 +233,16 @@ impl Package {
 
     /// For a whole-document package: the checked document it carries.
     pub fn whole_document(&self) -> Result<(AutoCommit, Discussion), ShareError> {
+        let doc = self.document()?;
+        let d = discussion::read(&doc)?;
+        if d.id != self.discussion_id {
+            return Err(ShareError::Corrupted);
+        }
+        Ok((doc, d))
+    }
+
+    /// The document a whole package carries, loaded strictly and complete.
+    fn document(&self) -> Result<AutoCommit, ShareError> {
         if self.contents != Contents::Whole {
             return Err(ShareError::MissingBase);
         }
@@ -241,66 +251,33 @@ impl Package {
         if !doc.get_missing_deps(&[]).is_empty() {
             return Err(ShareError::Corrupted);
         }
-        let d = discussion::read(&doc)?;
-        if d.id != self.discussion_id {
-            return Err(ShareError::Corrupted);
+        Ok(doc)
+    }
+
+    /// Brings what the package carries into `doc`: its whole document merged, or its
+    /// changes added. Run inside [`join`](super::join::join), which checks and undoes.
+    pub(crate) fn bring(&self, doc: &mut AutoCommit) -> Result<(), ShareError> {
+        match self.contents {
+            // No changes at all: the sender only says what it has (a paired device's
+            // acknowledgement).
+            Contents::ChangesOnly if self.payload.is_empty() => Ok(()),
+            Contents::Whole => doc
+                .merge(&mut self.document()?)
+                .map(drop)
+                .map_err(|_| ShareError::Corrupted),
+            Contents::ChangesOnly => crate::model::schema::load_more_strict(doc, &self.payload)
+                .map_err(|e| {
+                    if e.is_some() {
+                        ShareError::Corrupted
+                    } else {
+                        ShareError::MissingBase
+                    }
+                }),
         }
-        Ok((doc, d))
     }
 }
 
 pub use crate::doc::origin;
-
-/// Whether `doc` is one history: a single change starts it. A second change with no
-/// parent starts another history under the same id, whose values can override the first
-/// one's field by field (a crafted file, link or backup).
-pub fn one_history(doc: &mut AutoCommit) -> bool {
-    if std::env::var("NO_ONE").is_ok() {
-        return true;
-    }
-    doc.get_changes_meta(&[])
-        .iter()
-        .filter(|c| c.deps.is_empty())
-        .count()
-        <= 1
-}
-
-/// Why a document from outside was not merged into the copy here.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NotMerged {
-    /// Another history: another first change, or a second one beside it.
-    Unrelated,
-    /// Automerge refused it.
-    Damaged(String),
-}
-
-/// The one way a whole document from outside joins the copy here (links and files,
-/// handover files and backups alike): the same history — the same first change, and no
-/// change with no parent among what it adds — merged into a copy of `local`. Returns the
-/// copy; `local` is never changed. What the copy must still be (a valid discussion, a
-/// document of its kind) the caller checks before it replaces anything.
-pub fn merged_copy(
-    local: &mut AutoCommit,
-    incoming: &mut AutoCommit,
-) -> Result<AutoCommit, NotMerged> {
-    if origin(incoming) != origin(local) || !one_history(incoming) {
-        return Err(NotMerged::Unrelated);
-    }
-    let before = local.get_heads();
-    let mut trial = local.fork();
-    trial
-        .merge(incoming)
-        .map_err(|e| NotMerged::Damaged(e.to_string()))?;
-    if std::env::var("NO_ONE").is_err()
-        && trial
-            .get_changes_meta(&before)
-            .iter()
-            .any(|c| c.deps.is_empty())
-    {
-        return Err(NotMerged::Unrelated);
-    }
-    Ok(trial)
-}
 
 /// What a merge brought in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,64 +285,29 @@ pub struct Merged {
     /// Local heads before the merge: what "changed since" is measured from.
     pub before: Vec<ChangeHash>,
     pub new_changes: usize,
+    /// The discussion as it reads after the merge (`None`: nothing was merged).
+    pub discussion: Option<Discussion>,
 }
 
-/// Merges `package` into the local copy of its discussion. On any error the local
-/// document is left exactly as it was.
+/// Merges `package` into the local copy of its discussion, through the one way in
+/// ([`join`](super::join::join)): the same history, and still a valid discussion with the
+/// package's id. On any error the local document is left exactly as it was.
 pub fn merge_into(local: &mut AutoCommit, package: &Package) -> Result<Merged, ShareError> {
-    let before = local.get_heads();
-    let local_id = discussion::read(local)?.id;
-    if local_id != package.discussion_id {
-        return Err(ShareError::Unrelated);
+    let joined = super::join::join(
+        local,
+        |doc| package.bring(doc),
+        |doc| match discussion::read(doc)? {
+            d if d.id == package.discussion_id => Ok(d),
+            _ => Err(ShareError::Unrelated),
+        },
+    );
+    match joined {
+        Ok((_, j)) => Ok(Merged {
+            before: j.before,
+            new_changes: j.new_changes,
+            discussion: j.value,
+        }),
+        Err(super::join::Refused::AnotherHistory) => Err(ShareError::Unrelated),
+        Err(super::join::Refused::Because(e)) => Err(e),
     }
-    // No changes at all: the sender only says what it has (a paired device's
-    // acknowledgement). Nothing to merge.
-    if package.contents == Contents::ChangesOnly && package.payload.is_empty() {
-        return Ok(Merged {
-            before,
-            new_changes: 0,
-        });
-    }
-    // The merge happens on a copy, which replaces the local document only once it is known
-    // to be a valid discussion: a copy costs little, merging twice would cost the merge again.
-    let mut trial = match package.contents {
-        Contents::Whole => {
-            let (mut incoming, _) = package.whole_document()?;
-            merged_copy(local, &mut incoming).map_err(|e| match e {
-                NotMerged::Unrelated => ShareError::Unrelated,
-                NotMerged::Damaged(_) => ShareError::Corrupted,
-            })?
-        }
-        Contents::ChangesOnly => local.fork(),
-    };
-    match package.contents {
-        Contents::Whole => {}
-        Contents::ChangesOnly => {
-            crate::model::schema::load_more_strict(&mut trial, &package.payload).map_err(|e| {
-                if e.is_some() {
-                    ShareError::Corrupted
-                } else {
-                    ShareError::MissingBase
-                }
-            })?;
-        }
-    }
-    // A change with no parent starts another history: with the same id, it would overwrite
-    // whole fields (a crafted package; the live session refuses the same).
-    if trial
-        .get_changes_meta(&before)
-        .iter()
-        .any(|c| c.deps.is_empty())
-    {
-        return Err(ShareError::Unrelated);
-    }
-    // The merged result must still be a valid discussion before it replaces anything.
-    discussion::read(&trial)?;
-    let new_changes = trial.get_changes_meta(&before).len();
-    let actor = local.get_actor().clone();
-    *local = trial.with_actor(actor);
-    Ok(Merged {
-        before,
-        new_changes,
-    })
 }

@@ -17,6 +17,7 @@ use crate::model::am::{find_item, obj_at};
 use crate::model::discussion::{
     self, Discussion, DiscussionText, Owner, Readiness, Track, Willing,
 };
+use crate::model::fields::FieldKey;
 use crate::model::method::{AnswerField, Question};
 use crate::text::words::{self, Mark, WordDiff};
 
@@ -45,8 +46,8 @@ pub enum Change {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldChange {
-    /// Stable name of the field, for "mark as seen" and to match a [`Conflict`].
-    pub key: String,
+    /// The part of the record, for "mark as seen" and to match a [`Conflict`].
+    pub key: FieldKey,
     pub field: String,
     pub change: Change,
     /// Words this device wrote that the other side removed here.
@@ -58,7 +59,7 @@ pub struct FieldChange {
 }
 
 impl FieldChange {
-    fn new(key: String, field: String, change: Change) -> FieldChange {
+    fn new(key: FieldKey, field: String, change: Change) -> FieldChange {
         FieldChange {
             key,
             field,
@@ -127,7 +128,7 @@ fn opt<T>(v: Option<T>, label: impl Fn(T) -> &'static str) -> String {
 }
 
 fn value_change(
-    key: String,
+    key: FieldKey,
     field: &str,
     before: String,
     after: String,
@@ -298,15 +299,6 @@ pub fn read_at(doc: &mut AutoCommit, heads: &[ChangeHash]) -> Result<Discussion,
     snapshot(doc, heads).map(|s| s.d)
 }
 
-fn field_key(field: &DiscussionText) -> String {
-    match field {
-        DiscussionText::Answer(f) => format!("answer:{}", f.as_key()),
-        DiscussionText::Notes => "notes".into(),
-        DiscussionText::LeaderView(id) => format!("view:{id}"),
-        DiscussionText::Action(id) => format!("action:{id}"),
-    }
-}
-
 fn field_label(d: &Discussion, field: &DiscussionText) -> String {
     match field {
         DiscussionText::Answer(AnswerField::NextAssignmentTiming) => {
@@ -412,7 +404,7 @@ fn compare_snapshots(
         };
         if let Some((change, yours)) = text_change(before.texts.get(&field), now, history, mine) {
             out.push(FieldChange {
-                key: field_key(&field),
+                key: FieldKey::of_text(&field),
                 field: field_label(a, &field),
                 change,
                 removed_yours: yours,
@@ -429,7 +421,7 @@ fn compare_snapshots(
         &mut out,
     );
     value_change(
-        "willing".into(),
+        FieldKey::Willing,
         "Willing to do what it takes",
         opt(b.willing, Willing::label),
         opt(a.willing, Willing::label),
@@ -463,7 +455,7 @@ fn compare_snapshots(
         match b.leader_views.iter().find(|old| old.id == v.id) {
             None if added_by_me(&v.id) => {}
             None => out.push(FieldChange::new(
-                field_key(&field),
+                FieldKey::of_text(&field),
                 field_label(a, &field),
                 Change::Added(v.text.as_str().to_string()),
             )),
@@ -474,7 +466,7 @@ fn compare_snapshots(
         if !a.leader_views.iter().any(|v| v.id == old.id) && !removed_by_me(&old.id) {
             let field = DiscussionText::LeaderView(old.id.clone());
             let mut c = FieldChange::new(
-                field_key(&field),
+                FieldKey::of_text(&field),
                 field_label(b, &field),
                 Change::Removed(old.text.as_str().to_string()),
             );
@@ -487,16 +479,16 @@ fn compare_snapshots(
         match b.actions.iter().find(|old| old.id == act.id) {
             None if added_by_me(&act.id) => {}
             None => out.push(FieldChange::new(
-                field_key(&field),
+                FieldKey::of_text(&field),
                 "Action".into(),
                 Change::Added(act.text.as_str().to_string()),
             )),
             Some(old) => {
                 let name = format!("Action “{}”", act.text.as_str());
                 text(field, &mut out);
-                let key = |part: &str| format!("action:{}:{part}", act.id);
+                let id = || act.id.clone();
                 value_change(
-                    key("owner"),
+                    FieldKey::ActionOwner(id()),
                     &format!("{name}: owner"),
                     old.owner.label().into(),
                     act.owner.label().into(),
@@ -506,7 +498,7 @@ fn compare_snapshots(
                     d.map(|d| d.human()).unwrap_or_else(|| "not set".into())
                 };
                 value_change(
-                    key("due"),
+                    FieldKey::ActionDue(id()),
                     &format!("{name}: due"),
                     day(old.due),
                     day(act.due),
@@ -514,7 +506,7 @@ fn compare_snapshots(
                 );
                 let done = |d: bool| if d { "done" } else { "open" }.to_string();
                 value_change(
-                    key("done"),
+                    FieldKey::ActionDone(id()),
                     &format!("{name}: status"),
                     done(old.done),
                     done(act.done),
@@ -526,7 +518,7 @@ fn compare_snapshots(
     for old in &b.actions {
         if !a.actions.iter().any(|act| act.id == old.id) && !removed_by_me(&old.id) {
             let mut c = FieldChange::new(
-                format!("action:{}", old.id),
+                FieldKey::Action(old.id.clone()),
                 "Action".into(),
                 Change::Removed(old.text.as_str().to_string()),
             );
@@ -535,14 +527,14 @@ fn compare_snapshots(
         }
     }
     value_change(
-        "track".into(),
+        FieldKey::Track,
         "Development track",
         b.track.label().into(),
         a.track.label().into(),
         &mut out,
     );
     value_change(
-        "readiness".into(),
+        FieldKey::Readiness,
         "Readiness",
         opt(b.readiness, Readiness::label),
         opt(a.readiness, Readiness::label),
@@ -550,7 +542,7 @@ fn compare_snapshots(
     );
     let day = |d: Option<crate::Day>| d.map(|d| d.human()).unwrap_or_else(|| "not set".into());
     value_change(
-        "held_on".into(),
+        FieldKey::HeldOn,
         "Held on",
         day(b.held_on),
         day(a.held_on),
@@ -627,9 +619,8 @@ pub struct Conflict {
 }
 
 impl ConflictField {
-    /// The part of the record it is.
-    pub fn field_key(&self) -> crate::model::fields::FieldKey {
-        use crate::model::fields::FieldKey;
+    /// The part of the record it is: the [`FieldChange::key`] of the same field.
+    pub fn key(&self) -> FieldKey {
         match self {
             ConflictField::Track => FieldKey::Track,
             ConflictField::Readiness => FieldKey::Readiness,
@@ -638,19 +629,6 @@ impl ConflictField {
             ConflictField::ActionOwner(id) => FieldKey::ActionOwner(id.clone()),
             ConflictField::ActionDue(id) => FieldKey::ActionDue(id.clone()),
             ConflictField::ActionDone(id) => FieldKey::ActionDone(id.clone()),
-        }
-    }
-
-    /// The [`FieldChange::key`] of the same field.
-    pub fn key(&self) -> String {
-        match self {
-            ConflictField::Track => "track".into(),
-            ConflictField::Readiness => "readiness".into(),
-            ConflictField::Willing => "willing".into(),
-            ConflictField::HeldOn => "held_on".into(),
-            ConflictField::ActionOwner(id) => format!("action:{id}:owner"),
-            ConflictField::ActionDue(id) => format!("action:{id}:due"),
-            ConflictField::ActionDone(id) => format!("action:{id}:done"),
         }
     }
 
@@ -794,7 +772,7 @@ mod tests {
         FieldChange {
             removed_yours,
             ..FieldChange::new(
-                field.to_lowercase(),
+                FieldKey::View(field.to_lowercase()),
                 field.into(),
                 Change::Added("x".into()),
             )

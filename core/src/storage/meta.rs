@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
 
+use crate::model::fields::FieldKey;
+use crate::model::trust::PublicKey;
 use crate::storage::blobs::{KvError, KvStore};
 use crate::storage::keys::StorageKey;
 use crate::Side;
@@ -16,33 +18,33 @@ pub struct LocalMeta {
     #[serde(default)]
     pub perspective: Side,
     /// Heads the other side is known to have (from the last package they sent).
-    #[serde(default)]
-    pub peer_heads: Vec<String>,
+    #[serde(default, with = "heads")]
+    pub peer_heads: Vec<ChangeHash>,
     /// Heads before the first merge not yet reviewed; `None` when nothing is to review.
-    #[serde(default)]
-    pub review_from: Option<Vec<String>>,
+    #[serde(default, with = "some_heads")]
+    pub review_from: Option<Vec<ChangeHash>>,
     /// With `review_from`: the heads the merges brought in (and those before them), so the
     /// review shows what came from the other side and not this device's later edits.
-    #[serde(default)]
-    pub review_to: Option<Vec<String>>,
+    #[serde(default, with = "some_heads")]
+    pub review_to: Option<Vec<ChangeHash>>,
     /// Fields of the current review marked as seen one by one.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub seen: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "field_keys")]
+    pub seen: Vec<FieldKey>,
     /// Removed runs of the current review already restored (their first character's id).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub restored: Vec<String>,
-    /// The other party's device key (hex), pinned the first time this device saw it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pinned: Option<String>,
+    /// The other party's device key, pinned the first time this device saw it.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "some_key")]
+    pub pinned: Option<PublicKey>,
     /// The discussion has left this device (link, file or live session) at least once.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub shared: bool,
-    /// Paired sync: how far each side's mailbox subject was taken in ("leader", "employee").
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub mailbox_read: BTreeMap<String, u64>,
+    /// Paired sync: how far each side's mailbox subject was taken in.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "by_side")]
+    pub mailbox_read: BTreeMap<Side, u64>,
     /// Paired sync: the heads this device's last published bundle covered.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub sent_heads: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "heads")]
+    pub sent_heads: Vec<ChangeHash>,
     /// Paired sync: changes came in that the other side has not seen acknowledged.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ack_due: bool,
@@ -55,32 +57,142 @@ pub struct LocalMeta {
     /// Paired sync: the number of this device's last bundle.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub bundle_seq: u64,
-    /// Paired sync: the number of the last bundle taken in from each sender (hex id).
+    /// Paired sync: the number of the last bundle taken in from each sender (its id).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub seen_seq: BTreeMap<String, u64>,
-    /// Handed over to this device: the previous leader's device keys (hex), whose
-    /// signatures count as the leader's here.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub former_leaders: Vec<String>,
-    /// The other party's keys pinned before a change the person accepted (hex): their
-    /// earlier signatures still count.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub former_pinned: Vec<String>,
+    /// Handed over to this device: the previous leader's device keys, whose signatures
+    /// count as the leader's here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "keys")]
+    pub former_leaders: Vec<PublicKey>,
+    /// The other party's keys pinned before a change the person accepted: their earlier
+    /// signatures still count.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "keys")]
+    pub former_pinned: Vec<PublicKey>,
 }
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-/// Heads as stored in the metadata.
-pub(crate) fn heads_to_strings(heads: &[ChangeHash]) -> Vec<String> {
-    heads.iter().map(|h| h.to_string()).collect()
+// The stored form is text, as it always was: heads and keys in hex, sides as "leader" and
+// "employee", fields by their key ("answer:short_term").
+//
+// Heads, seen fields and mailbox positions are an optimisation and a starting point, never
+// the data itself: one that cannot be read is dropped. A key that cannot be read makes the
+// whole note unreadable (never a default: a pin dropped would let any key be pinned anew).
+
+mod heads {
+    use automerge::ChangeHash;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(heads: &[ChangeHash], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(heads.iter().map(|h| h.to_string()))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ChangeHash>, D::Error> {
+        let text = Vec::<String>::deserialize(d)?;
+        Ok(text.iter().filter_map(|h| h.parse().ok()).collect())
+    }
 }
 
-/// Parses stored heads; anything unreadable is dropped (heads are an optimisation and a
-/// review starting point, never the data itself).
-pub(crate) fn heads_from_strings(heads: &[String]) -> Vec<ChangeHash> {
-    heads.iter().filter_map(|h| h.parse().ok()).collect()
+mod some_heads {
+    use automerge::ChangeHash;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        heads: &Option<Vec<ChangeHash>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match heads {
+            Some(heads) => super::heads::serialize(heads, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<ChangeHash>>, D::Error> {
+        let text = Option::<Vec<String>>::deserialize(d)?;
+        Ok(text.map(|t| t.iter().filter_map(|h| h.parse().ok()).collect()))
+    }
+}
+
+mod field_keys {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::model::fields::FieldKey;
+
+    pub fn serialize<S: Serializer>(keys: &[FieldKey], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(keys.iter().map(|k| k.to_string()))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<FieldKey>, D::Error> {
+        let text = Vec::<String>::deserialize(d)?;
+        Ok(text.iter().filter_map(|k| k.parse().ok()).collect())
+    }
+}
+
+mod by_side {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::Side;
+
+    pub fn serialize<S: Serializer>(map: &BTreeMap<Side, u64>, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(map.iter().map(|(side, n)| (side.as_str(), n)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<Side, u64>, D::Error> {
+        let text = BTreeMap::<String, u64>::deserialize(d)?;
+        Ok(text
+            .iter()
+            .filter_map(|(side, n)| Side::parse(side).map(|s| (s, *n)))
+            .collect())
+    }
+}
+
+mod some_key {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::model::trust::PublicKey;
+
+    pub fn serialize<S: Serializer>(key: &Option<PublicKey>, s: S) -> Result<S::Ok, S::Error> {
+        match key {
+            Some(key) => s.serialize_some(&key.to_hex()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<PublicKey>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            Some(hex) => PublicKey::from_hex(&hex)
+                .map(Some)
+                .ok_or_else(|| D::Error::custom("a pinned key cannot be read")),
+            None => Ok(None),
+        }
+    }
+}
+
+mod keys {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::model::trust::PublicKey;
+
+    pub fn serialize<S: Serializer>(keys: &[PublicKey], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(keys.iter().map(PublicKey::to_hex))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PublicKey>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|hex| {
+                PublicKey::from_hex(hex).ok_or_else(|| D::Error::custom("a key cannot be read"))
+            })
+            .collect()
+    }
 }
 
 /// Metadata that is stored but cannot be read.
@@ -109,5 +221,45 @@ impl LocalMeta {
             &StorageKey::Meta(discussion_id.into()).key(),
             &serde_json::to_string(self).expect("meta serialises"),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+    const HEAD: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+    #[test]
+    fn notes_stored_by_earlier_versions_read_as_types_and_are_written_the_same_way() {
+        let stored = format!(
+            r#"{{"perspective":"Employee","peer_heads":["{HEAD}","not a head"],"review_from":["{HEAD}"],"review_to":null,"seen":["answer:short_term","nonsense"],"pinned":"{KEY}","mailbox_read":{{"leader":4,"someone":9}},"former_pinned":["{KEY}"]}}"#
+        );
+        let meta: LocalMeta = serde_json::from_str(&stored).unwrap();
+        let head: ChangeHash = HEAD.parse().unwrap();
+        assert_eq!(meta.perspective, Side::Employee);
+        // What cannot be read of heads, seen fields and positions is dropped.
+        assert_eq!(meta.peer_heads, vec![head]);
+        assert_eq!(meta.review_from, Some(vec![head]));
+        assert_eq!(
+            meta.seen,
+            vec![FieldKey::Answer(
+                crate::model::method::AnswerField::ShortTerm
+            )]
+        );
+        assert_eq!(meta.mailbox_read, BTreeMap::from([(Side::Leader, 4)]));
+        assert_eq!(meta.pinned, PublicKey::from_hex(KEY));
+        let again = serde_json::to_string(&meta).unwrap();
+        assert!(again.contains(&format!(r#""pinned":"{KEY}""#)));
+        assert!(again.contains(r#""mailbox_read":{"leader":4}"#));
+        assert!(again.contains(r#""seen":["answer:short_term"]"#));
+        assert_eq!(serde_json::from_str::<LocalMeta>(&again).unwrap(), meta);
+    }
+
+    #[test]
+    fn a_pinned_key_that_cannot_be_read_makes_the_notes_unreadable_not_empty() {
+        let stored = r#"{"perspective":"Employee","pinned":"abc"}"#;
+        assert!(serde_json::from_str::<LocalMeta>(stored).is_err());
     }
 }

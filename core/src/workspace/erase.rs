@@ -336,10 +336,9 @@ impl<K: KvStore> Workspace<K> {
             self.dirty.remove(&name);
             self.copies.forget(&name);
         }
-        self.pending_meta.remove(id);
         self.index_changed.remove(id);
         self.index.discussions.remove(id);
-        self.erased.insert(id.to_string());
+        self.notes.erase(id);
         self.travelled.remove(id);
         self.in_flight.remove(id);
         if self.reviewed.as_ref().is_some_and(|r| r.0 == id) {

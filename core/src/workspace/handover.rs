@@ -11,7 +11,7 @@ use crate::model::people::{Person, RosterEdit};
 use crate::model::prep::{self, PrepEdit};
 use crate::model::trust::{self, PublicKey};
 use crate::share::handover::{Handover, HandoverError};
-use crate::share::{merged_copy, one_history, NotMerged};
+use crate::share::join::{first, join, Refused};
 use crate::storage::backup::check_kind;
 use crate::storage::blobs::{KvStore, LoadError};
 use crate::storage::index::IndexEntry;
@@ -69,7 +69,7 @@ impl<K: KvStore> Workspace<K> {
         let mut keys: Vec<String> = self.keys.all().map(|k| k.to_hex()).collect();
         for id in &ids {
             if let Ok(Some(meta)) = self.meta(id) {
-                for k in meta.former_leaders {
+                for k in meta.former_leaders.iter().map(PublicKey::to_hex) {
                     if !keys.contains(&k) {
                         keys.push(k);
                     }
@@ -139,31 +139,43 @@ impl<K: KvStore> Workspace<K> {
         let mut merges = Vec::new();
         let mut employee_keys = Vec::new();
         for (id, (mut incoming, mut incoming_prep)) in checked.discussions {
-            if incoming_prep.as_mut().is_some_and(|p| !one_history(p)) {
+            // One history per document, as everywhere else things come in.
+            let one = |doc: &mut AutoCommit| first(doc, |_| Ok::<_, WorkspaceError>(()));
+            if incoming_prep.as_mut().is_some_and(|p| one(p).is_err()) {
                 return Err(unrelated());
             }
             let name = DocName::Discussion(id.clone());
             if let Some(k) = trust::recorded_key(&incoming, Side::Employee) {
                 employee_keys.push(k);
             }
-            // One history per document, as everywhere else things come in.
-            if !one_history(&mut incoming) {
-                return Err(unrelated());
-            }
             match self.stored(&name) {
                 Ok(stored) => {
-                    let trial = match merged_copy(&mut stored.doc, &mut incoming) {
-                        Ok(trial) => trial,
-                        Err(NotMerged::Unrelated) => return Err(unrelated()),
-                        Err(NotMerged::Damaged(e)) => {
-                            return Err(HandoverError::Damaged(name.key(), e).into())
-                        }
-                    };
-                    check_kind(&name.key(), &trial)
-                        .map_err(|e| HandoverError::Damaged(name.key(), e))?;
-                    let d = discussion::read(&trial)?;
-                    if d.id != id || d.person_id != h.person.id {
-                        return Err(unrelated());
+                    // Joined on a trial copy: every document of the file is checked before
+                    // any is written.
+                    let mut trial = stored.doc.fork();
+                    let key = name.key();
+                    let joined = join(
+                        &mut trial,
+                        |t| {
+                            t.merge(&mut incoming)
+                                .map(drop)
+                                .map_err(|e| HandoverError::Damaged(key.clone(), e.to_string()))
+                        },
+                        |t| {
+                            check_kind(&key, t)
+                                .map_err(|e| HandoverError::Damaged(key.clone(), e))?;
+                            let d = discussion::read(t)
+                                .map_err(|e| HandoverError::Damaged(key.clone(), e.to_string()))?;
+                            if d.id != id || d.person_id != h.person.id {
+                                return Err(HandoverError::Unrelated(h.person.name.clone()));
+                            }
+                            Ok(())
+                        },
+                    );
+                    match joined {
+                        Ok(_) => {}
+                        Err(Refused::AnotherHistory) => return Err(unrelated()),
+                        Err(Refused::Because(e)) => return Err(e.into()),
                     }
                     // This device's own copy as the employee cannot become the leader's.
                     if self.side(&id).side == Side::Employee || self.meta(&id).is_err() {
@@ -171,7 +183,12 @@ impl<K: KvStore> Workspace<K> {
                     }
                     merges.push((id, trial));
                 }
-                Err(LoadError::NotFound) => new.push((id, incoming, incoming_prep)),
+                Err(LoadError::NotFound) => {
+                    if one(&mut incoming).is_err() {
+                        return Err(unrelated());
+                    }
+                    new.push((id, incoming, incoming_prep))
+                }
                 Err(e) => return Err(WorkspaceError::DamagedCopy(e)),
             }
         }
@@ -187,11 +204,11 @@ impl<K: KvStore> Workspace<K> {
             }
         }
         // The outgoing manager's keys, never a key the records give the employee.
-        let former: Vec<String> = h
+        let former: Vec<PublicKey> = h
             .leader_keys
             .iter()
-            .filter(|k| PublicKey::from_hex(k).is_some_and(|k| !employee_keys.contains(&k)))
-            .cloned()
+            .filter_map(|k| PublicKey::from_hex(k))
+            .filter(|k| !employee_keys.contains(k))
             .collect();
 
         // 2. The new documents, written; undone if one cannot be.
@@ -271,7 +288,7 @@ impl<K: KvStore> Workspace<K> {
             meta.shared = true;
             for k in &former {
                 if !meta.former_leaders.contains(k) {
-                    meta.former_leaders.push(k.clone());
+                    meta.former_leaders.push(*k);
                 }
             }
             self.write_meta(id, meta);

@@ -16,7 +16,6 @@ use crate::live::mailbox::{self, Pairing, PairingState};
 use crate::share::{Package, ShareError};
 use crate::storage::blobs::KvStore;
 use crate::storage::keys::DocName;
-use crate::storage::meta::{heads_from_strings, heads_to_strings};
 use crate::{Day, Side};
 
 /// Where a discussion's paired sync stands, for the views and the shell.
@@ -178,8 +177,8 @@ impl<K: KvStore> Workspace<K> {
     pub fn mailbox_status(&mut self, id: &str) -> Result<MailboxStatus, WorkspaceError> {
         let state = self.pairing(id)?;
         let meta = self.meta_to_change(id);
-        let peer = heads_from_strings(&meta.peer_heads);
-        let sent = heads_from_strings(&meta.sent_heads);
+        let peer = meta.peer_heads.clone();
+        let sent = meta.sent_heads.clone();
         let stored = self.stored(&DocName::Discussion(id.into()))?;
         let heads = stored.doc.get_heads();
         let lacking = not_in(&mut stored.doc, &peer);
@@ -206,11 +205,8 @@ impl<K: KvStore> Workspace<K> {
             unsent,
             synced_at: meta.synced_at,
             read: {
-                let mut read: BTreeMap<Side, u64> = meta
-                    .mailbox_read
-                    .iter()
-                    .filter_map(|(k, v)| Side::parse(k).map(|s| (s, *v)))
-                    .collect();
+                let mut read: BTreeMap<Side, u64> =
+                    meta.mailbox_read.iter().map(|(k, v)| (*k, *v)).collect();
                 for (side, at) in self
                     .read_positions
                     .get(id)
@@ -299,7 +295,7 @@ impl<K: KvStore> Workspace<K> {
             return;
         };
         let mut meta = self.meta_to_change(id);
-        meta.sent_heads = heads_to_strings(&heads);
+        meta.sent_heads = heads.clone();
         // What came in while the bundle was on its way is not acknowledged by it.
         let mut now_heads = self
             .stored(&DocName::Discussion(id.into()))
@@ -321,10 +317,7 @@ impl<K: KvStore> Workspace<K> {
     /// Moves the position of `side`'s subject past `seq` (a message that cannot be read).
     pub fn mailbox_skip(&mut self, id: &str, side: Side, seq: u64) {
         let mut meta = self.meta_to_change(id);
-        let at = meta
-            .mailbox_read
-            .entry(side.as_str().to_string())
-            .or_insert(0);
+        let at = meta.mailbox_read.entry(side).or_insert(0);
         *at = (*at).max(seq);
         self.write_meta(id, meta);
     }
@@ -337,13 +330,12 @@ impl<K: KvStore> Workspace<K> {
         self.write_meta(id, meta);
     }
 
-    fn peer_has_all(&mut self, id: &str, peer: &[String]) -> bool {
-        let peer = heads_from_strings(peer);
+    fn peer_has_all(&mut self, id: &str, peer: &[ChangeHash]) -> bool {
         if peer.is_empty() {
             return false;
         }
         self.stored(&DocName::Discussion(id.into()))
-            .is_ok_and(|s| not_in(&mut s.doc, &peer).is_empty())
+            .is_ok_and(|s| not_in(&mut s.doc, peer).is_empty())
     }
 
     /// Takes in one message of the mailbox, `seq` on the subject of `from`. The position
@@ -434,13 +426,13 @@ impl<K: KvStore> Workspace<K> {
             .doc
             .get_heads();
         heads.sort();
-        let mut declared = heads_from_strings(&meta.sent_heads);
+        let mut declared = meta.sent_heads.clone();
         declared.sort();
         if !same_person && declared != heads {
             meta.ack_due = true;
         }
         // The other side lacks something this device has: send it (again).
-        let peer = heads_from_strings(&meta.peer_heads);
+        let peer = meta.peer_heads.clone();
         let stored = self
             .stored(&DocName::Discussion(id.into()))
             .map_err(WorkspaceError::from)?;
@@ -513,22 +505,19 @@ impl<K: KvStore> Workspace<K> {
     /// by the save once the documents are written).
     pub(super) fn positions_to_meta(&mut self) {
         for (id, noted) in std::mem::take(&mut self.read_positions) {
-            if self.erased.contains(&id) {
+            if self.notes.is_erased(&id) {
                 continue;
             }
             let mut meta = self.meta_to_change(&id);
             for (side, at) in noted.read {
-                let e = meta
-                    .mailbox_read
-                    .entry(side.as_str().to_string())
-                    .or_insert(0);
+                let e = meta.mailbox_read.entry(side).or_insert(0);
                 *e = (*e).max(at);
             }
             for (sender, n) in noted.seen {
                 let e = meta.seen_seq.entry(sender).or_insert(0);
                 *e = (*e).max(n);
             }
-            self.pending_meta.insert(id, meta);
+            self.notes.put(&id, meta);
         }
     }
 }

@@ -3,6 +3,7 @@
 //! *Restore* for words of yours they removed), and fields both sides set at once (each
 //! side's choice named; pick one, neither is dropped silently).
 
+use career_core::model::fields::FieldKey;
 use career_core::share::review::{Change, Conflict, FieldChange};
 use career_core::text::words::Mark;
 use leptos::prelude::*;
@@ -67,7 +68,7 @@ pub fn MergeReview() -> impl IntoView {
                 }
             ));
         }
-        let undecided: Vec<String> = conflicts.get().iter().map(|c| c.field.key()).collect();
+        let undecided: Vec<FieldKey> = conflicts.get().iter().map(|c| c.field.key()).collect();
         let when = review.latest.and_then(clock::human_time);
         Some(view! {
             <div class="review-marker" data-testid="review-marker">
@@ -91,7 +92,7 @@ pub fn MergeReview() -> impl IntoView {
                     <ul class="review-list">
                         {review.changes.clone().into_iter().map(|c| {
                             let key = c.key.clone();
-                            let data_key = c.key.clone();
+                            let data_key = c.key.to_string();
                             let open = undecided.contains(&c.key);
                             view! {
                                 <li class="review-item" data-testid="review-item" data-key=data_key>
