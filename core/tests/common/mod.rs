@@ -1,5 +1,7 @@
 #![allow(dead_code)] // each test binary uses a different part of these helpers
 
+pub mod two_devices;
+
 use career_core::model::discussion::{self, Discussion, NewDiscussion};
 use career_core::model::people::Participant;
 use career_core::model::prep;
