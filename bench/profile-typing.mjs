@@ -34,7 +34,7 @@ const events = [];
 cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
 const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
 if (process.env.CPU) {
-  // Self time per function (build with data-wasm-opt="0" to keep the wasm's names).
+  // Self time per function (build with KEEP_NAMES=1 trunk build --release to keep the wasm's names).
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
   await cdp.send('Profiler.start');

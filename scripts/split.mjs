@@ -43,7 +43,8 @@ try {
   const mainWasm = path.join(bindgen, `${NAME}_bg.wasm`);
   if (release) {
     for (const f of [mainWasm, ...parts.map((p) => path.join(split, p))]) {
-      run('wasm-opt', ['-Oz', f, '-o', f]);
+      // KEEP_NAMES=1 keeps the functions' names, for a profile (bench/profile-typing.mjs).
+      run('wasm-opt', ['-Oz', ...(process.env.KEEP_NAMES ? ['-g'] : []), f, '-o', f]);
     }
   }
 

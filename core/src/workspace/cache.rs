@@ -1,6 +1,7 @@
 //! The documents in memory: each loaded once (through the crash guard, which sets aside one whose reading stopped the app), with a hydrated copy kept in step, and which of them have changes to write.
 
 use crate::error::DecodeError;
+use crate::live::mailbox::PairingState;
 use crate::model::discussion::{self, Discussion};
 use crate::model::people::{self, Roster};
 use crate::model::prep::{self, Prep};
@@ -41,13 +42,19 @@ pub(super) struct Copies {
     pub(super) discussions: HashMap<String, Discussion>,
     pub(super) preps: HashMap<String, Prep>,
     pub(super) reflections: HashMap<String, Reflection>,
+    /// Each discussion's pairing as its document says (read for every edit, to know
+    /// whether paired sync follows it); dropped with the discussion's copy.
+    pub(super) pairings: HashMap<String, PairingState>,
 }
 
 impl Copies {
     pub(super) fn forget(&mut self, name: &DocName) {
         match name {
             DocName::Roster => self.roster = None,
-            DocName::Discussion(id) => drop(self.discussions.remove(id)),
+            DocName::Discussion(id) => {
+                self.discussions.remove(id);
+                self.pairings.remove(id);
+            }
             DocName::Prep(id) => drop(self.preps.remove(id)),
             DocName::Reflection(id) => drop(self.reflections.remove(id)),
         }

@@ -117,8 +117,13 @@ impl From<WorkspaceError> for MailboxError {
 impl<K: KvStore> Workspace<K> {
     /// A discussion's pairing as its shared record holds it.
     pub fn pairing(&mut self, id: &str) -> Result<PairingState, WorkspaceError> {
+        if let Some(state) = self.copies.pairings.get(id) {
+            return Ok(state.clone());
+        }
         let stored = self.stored(&DocName::Discussion(id.into()))?;
-        Ok(mailbox::read(&stored.doc))
+        let state = mailbox::read(&stored.doc);
+        self.copies.pairings.insert(id.to_string(), state.clone());
+        Ok(state)
     }
 
     /// This side's answer to paired sync for a discussion: yes (the first yes makes the

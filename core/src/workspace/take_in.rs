@@ -173,9 +173,8 @@ impl<K: KvStore> Workspace<K> {
                 .commit_with(CommitOptions::default().with_time(now))
                 .is_some();
         }
-        if arrival.set_back {
-            self.copies.forget(&name);
-        } else {
+        self.copies.forget(&name);
+        if !arrival.set_back {
             self.copies.discussions.insert(id.to_string(), copy);
         }
         self.counted_kept_out(id, arrival.kept.len());
