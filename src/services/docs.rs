@@ -776,7 +776,12 @@ impl DocStore {
 
     /// A deletion an earlier visit left under way, and whether this start finished it.
     pub fn resumed_erasing(&self) -> Option<Result<(), String>> {
-        self.with(|ws| ws.resumed_erasing().cloned()).ok().flatten()
+        self.with(|ws| {
+            ws.resumed_erasing()
+                .map(|r| r.as_ref().map(|_| ()).map_err(|e| e.to_string()))
+        })
+        .ok()
+        .flatten()
     }
 
     // ----- live sessions ------------------------------------------------------------------

@@ -95,9 +95,23 @@ pub(crate) fn load_more_strict(doc: &mut AutoCommit, bytes: &[u8]) -> Result<(),
     Ok(())
 }
 
-pub(crate) fn load_strict(bytes: &[u8]) -> Result<AutoCommit, String> {
+/// Why bytes could not be loaded whole.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StrictLoadError {
+    /// Refused before Automerge saw them.
+    #[error("{0}")]
+    Precheck(#[from] crate::doc::precheck::ChunkError),
+    /// Automerge refused them (its message).
+    #[error("{0}")]
+    Automerge(String),
+    /// Automerge stopped on them (caught natively; see `contained`).
+    #[error("the data is malformed")]
+    Malformed,
+}
+
+pub(crate) fn load_strict(bytes: &[u8]) -> Result<AutoCommit, StrictLoadError> {
     use automerge::{LoadOptions, OnPartialLoad};
-    crate::doc::precheck::check(bytes).map_err(|e| e.to_string())?;
+    crate::doc::precheck::check(bytes)?;
     let loaded = contained(|| {
         AutoCommit::load_with_options(
             bytes,
@@ -106,7 +120,7 @@ pub(crate) fn load_strict(bytes: &[u8]) -> Result<AutoCommit, String> {
     });
     match loaded {
         Some(Ok(doc)) => Ok(doc),
-        Some(Err(e)) => Err(e.to_string()),
-        None => Err("the data is malformed".into()),
+        Some(Err(e)) => Err(StrictLoadError::Automerge(e.to_string())),
+        None => Err(StrictLoadError::Malformed),
     }
 }

@@ -195,7 +195,8 @@ impl Handover {
             let damaged =
                 |reason: String| HandoverError::Damaged(name.chars().take(40).collect(), reason);
             let raw = B64.decode(b64).map_err(|_| damaged("not base64".into()))?;
-            let doc = crate::model::schema::load_strict(&raw).map_err(damaged)?;
+            let doc =
+                crate::model::schema::load_strict(&raw).map_err(|e| damaged(e.to_string()))?;
             match DocName::parse(name) {
                 Some(DocName::Discussion(id)) => {
                     let d = discussion::read(&doc).map_err(|e| damaged(e.to_string()))?;

@@ -70,15 +70,24 @@ pub fn kind_of(name: &str) -> Option<&'static str> {
     }
 }
 
-pub(crate) fn check_kind(name: &str, doc: &AutoCommit) -> Result<(), String> {
+/// Why a stored name and its document do not go together.
+#[derive(Debug, thiserror::Error)]
+pub enum KindError {
+    #[error("it is not a document this app knows")]
+    Unknown,
+    #[error("{0}")]
+    Invalid(#[from] crate::error::DecodeError),
+}
+
+pub(crate) fn check_kind(name: &str, doc: &AutoCommit) -> Result<(), KindError> {
     match kind_of(name) {
         Some(k) if k == people::KIND => people::read(doc).map(|_| ()),
         Some(k) if k == discussion::KIND => discussion::read(doc).map(|_| ()),
         Some(k) if k == prep::KIND => prep::read(doc).map(|_| ()),
         Some(k) if k == reflection::KIND => reflection::read(doc).map(|_| ()),
-        _ => return Err("it is not a document this app knows".into()),
-    }
-    .map_err(|e| e.to_string())
+        _ => return Err(KindError::Unknown),
+    }?;
+    Ok(())
 }
 
 impl Backup {
@@ -124,8 +133,9 @@ impl Backup {
                 reason,
             };
             let raw = B64.decode(b64).map_err(|_| damaged("not base64".into()))?;
-            let doc = crate::model::schema::load_strict(&raw).map_err(damaged)?;
-            check_kind(name, &doc).map_err(damaged)?;
+            let doc =
+                crate::model::schema::load_strict(&raw).map_err(|e| damaged(e.to_string()))?;
+            check_kind(name, &doc).map_err(|e| damaged(e.to_string()))?;
             docs.push((name.clone(), doc));
         }
         Ok((backup, docs))

@@ -97,7 +97,7 @@ impl<K: KvStore> Workspace<K> {
                     let joined = join(
                         &mut stored.doc,
                         |doc| doc.merge(&mut incoming).map_err(|e| e.to_string()),
-                        |doc| check_kind(&key, doc),
+                        |doc| check_kind(&key, doc).map_err(|e| e.to_string()),
                     );
                     match joined {
                         Ok((_, j)) => {

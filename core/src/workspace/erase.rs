@@ -269,7 +269,8 @@ impl<K: KvStore> Workspace<K> {
             let bytes = B64
                 .decode(roster)
                 .map_err(|_| LoadError::Damaged("the new people list cannot be read".into()))?;
-            let doc = crate::model::schema::load_strict(&bytes).map_err(LoadError::Damaged)?;
+            let doc = crate::model::schema::load_strict(&bytes)
+                .map_err(|e| LoadError::Damaged(e.to_string()))?;
             people::read(&doc)?;
             // The old history goes first, then the new one comes: no tab ever loads both.
             self.docs.remove(&DocName::Roster);

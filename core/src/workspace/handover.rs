@@ -163,7 +163,7 @@ impl<K: KvStore> Workspace<K> {
                         },
                         |t| {
                             check_kind(&key, t)
-                                .map_err(|e| HandoverError::Damaged(key.clone(), e))?;
+                                .map_err(|e| HandoverError::Damaged(key.clone(), e.to_string()))?;
                             let d = discussion::read(t)
                                 .map_err(|e| HandoverError::Damaged(key.clone(), e.to_string()))?;
                             if d.id != id || d.person_id != h.person.id {

@@ -155,7 +155,7 @@ pub struct Workspace<K: KvStore> {
     /// Mailbox positions taken in, stored by the next save after the documents.
     read_positions: paired::ReadPositions,
     /// A deletion an earlier start left under way, finished (or not) when this opened.
-    resumed_erasing: Option<Result<(), String>>,
+    resumed_erasing: Option<Result<(), WorkspaceError>>,
     /// Suggestions made on arrival this session, per discussion (see `may_keep_out`).
     kept_out: HashMap<String, usize>,
     /// What changed since the caller last asked (see [`Change`]).
@@ -234,7 +234,7 @@ impl<K: KvStore> Workspace<K> {
         ws.resumed_erasing = match ws.finish_erasing() {
             Ok(false) => None,
             Ok(true) => Some(Ok(())),
-            Err(e) => Some(Err(e.to_string())),
+            Err(e) => Some(Err(e)),
         };
         if first_run {
             ws.mark_existing_as_shared();
@@ -244,7 +244,7 @@ impl<K: KvStore> Workspace<K> {
 
     /// A deletion an earlier start left under way: finished (`Ok`) or still not (`Err`,
     /// with why) when the workspace opened; `None` when there was none.
-    pub fn resumed_erasing(&self) -> Option<&Result<(), String>> {
+    pub fn resumed_erasing(&self) -> Option<&Result<(), WorkspaceError>> {
         self.resumed_erasing.as_ref()
     }
 
