@@ -82,8 +82,8 @@ pub fn join<T, V, E>(
 }
 
 /// Puts `doc` back to `heads` (its actor kept), dropping anything after them, queued
-/// changes included.
-fn back_to(doc: &mut AutoCommit, heads: &[ChangeHash]) {
+/// changes included: what undoes a join when a later step of taking it in fails.
+pub fn back_to(doc: &mut AutoCommit, heads: &[ChangeHash]) {
     let actor = doc.get_actor().clone();
     let back = if heads.is_empty() {
         Ok(AutoCommit::new())

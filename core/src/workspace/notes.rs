@@ -1,4 +1,4 @@
-//! What this device notes about each discussion (its side, the review range, pins, sync positions): read once from storage, kept in memory and written through; a write storage refuses is kept and tried again by the next save.
+//! What this device notes about each discussion (its side, the review range, pins, sync positions): read once from storage and kept in memory; what changes is written by the next save, with the documents it speaks of (a write storage refuses is tried again by the save after).
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -20,8 +20,8 @@ pub struct SideOf {
 }
 
 /// What this device notes about each discussion, in memory: each read from storage once,
-/// then kept and written through. A write storage refuses stays pending (read from here
-/// meanwhile) and the next save tries again.
+/// then kept; what changes stays pending (read from here meanwhile) until the next save
+/// writes it, and a write storage refuses is tried again by the save after.
 #[derive(Default)]
 pub(super) struct Notes {
     /// Read (or written) this session: what is stored, `None` for nothing, or why it
@@ -31,6 +31,9 @@ pub(super) struct Notes {
     pending: BTreeSet<String>,
     /// Of those, the ones stored unreadable: kept aside before they are written over.
     over_unreadable: BTreeSet<String>,
+    /// Of those, the ones put without being read first (a discussion new to this device
+    /// may still have notes stored): looked at before they are written over.
+    unread: BTreeSet<String>,
     /// Discussions deleted (here or by another tab): their notes are never written again.
     erased: BTreeSet<String>,
 }
@@ -49,10 +52,16 @@ impl Notes {
         f: impl FnOnce(Option<&LocalMeta>) -> R,
     ) -> Result<R, MetaError> {
         let mut known = self.known.borrow_mut();
-        let entry = known
-            .entry(id.to_string())
-            .or_insert_with(|| LocalMeta::read(kv, id));
-        match entry {
+        if !known.contains_key(id) {
+            match LocalMeta::read(kv, id) {
+                // Storage that failed to answer may answer next time: not kept.
+                Err(e @ MetaError::Storage(_)) => return Err(e),
+                read => {
+                    known.insert(id.to_string(), read);
+                }
+            }
+        }
+        match &known[id] {
             Ok(meta) => Ok(f(meta.as_ref())),
             Err(e) => Err(e.clone()),
         }
@@ -64,8 +73,15 @@ impl Notes {
             return;
         }
         let known = self.known.get_mut();
-        if let Some(Err(MetaError::Unreadable(_))) = known.get(id) {
-            self.over_unreadable.insert(id.to_string());
+        match known.get(id) {
+            Some(Err(MetaError::Unreadable(_))) => {
+                self.over_unreadable.insert(id.to_string());
+            }
+            // Never read: what is stored is looked at before it is written over.
+            None => {
+                self.unread.insert(id.to_string());
+            }
+            _ => {}
         }
         known.insert(id.to_string(), Ok(Some(meta)));
         self.pending.insert(id.to_string());
@@ -80,6 +96,12 @@ impl Notes {
                 self.pending.remove(&id);
                 continue;
             };
+            if self.unread.contains(&id)
+                && matches!(LocalMeta::read(kv, &id), Err(MetaError::Unreadable(_)))
+            {
+                self.over_unreadable.insert(id.clone());
+            }
+            self.unread.remove(&id);
             if self.over_unreadable.contains(&id) {
                 if let Some(old) = kv.get(&StorageKey::Meta(id.clone()).key())? {
                     kv.set(&StorageKey::MetaSetAside(id.clone()).key(), &old)?;
@@ -110,6 +132,7 @@ impl Notes {
         self.known.get_mut().remove(id);
         self.pending.remove(id);
         self.over_unreadable.remove(id);
+        self.unread.remove(id);
     }
 
     /// A discussion is deleted: its notes are forgotten and never written again.
@@ -117,6 +140,7 @@ impl Notes {
         self.known.get_mut().remove(id);
         self.pending.remove(id);
         self.over_unreadable.remove(id);
+        self.unread.remove(id);
         self.erased.insert(id.to_string());
     }
 
@@ -182,13 +206,11 @@ impl<K: KvStore> Workspace<K> {
         }
     }
 
-    /// Notes new metadata; it is written now, or by the next save when storage refuses it
-    /// (like a document's edits, it is never lost while the tab is open).
+    /// Notes new metadata, in memory: the next save writes it with the documents it speaks
+    /// of (like a document's edits, it is never lost while the tab is open).
     pub(super) fn write_meta(&mut self, id: &str, meta: LocalMeta) {
         self.notes.put(id, meta);
         self.note(Change::Notes(id.to_string()));
-        // An error stays pending: the save reports it.
-        let _ = self.notes.write_pending(&mut self.kv);
     }
 
     /// The metadata to change: what is stored, or a fresh one on the side this device is on.

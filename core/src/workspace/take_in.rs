@@ -5,7 +5,7 @@ use crate::model::fields::Proposal;
 use crate::model::people::{Person, RosterEdit};
 use crate::model::prep::{self};
 use crate::model::reflection::{self};
-use crate::share::join::{first, join, Refused};
+use crate::share::join::{back_to, first, join, Refused};
 use crate::share::ownership::keep_owned;
 use crate::share::review::{self, Review};
 use crate::share::{Package, ShareError};
@@ -166,8 +166,14 @@ impl<K: KvStore> Workspace<K> {
         };
         let from = sender(&out);
         if from != side && may_keep_out {
-            arrival.kept = keep_owned(&mut stored.doc, &arrival.before, from, today, &mine)
-                .map_err(|e| Refused::Because(e.into()))?;
+            match keep_owned(&mut stored.doc, &arrival.before, from, today, &mine) {
+                Ok(kept) => arrival.kept = kept,
+                Err(e) => {
+                    // Not taken in after all: the document goes back to before the join.
+                    back_to(&mut stored.doc, &arrival.before);
+                    return Err(Refused::Because(e.into()));
+                }
+            }
             arrival.set_back = stored
                 .doc
                 .commit_with(CommitOptions::default().with_time(now))

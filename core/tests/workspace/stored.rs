@@ -48,15 +48,34 @@ fn unreadable_metadata_never_switches_an_employee_to_the_leaders_side() {
     let side = employee.side(&id);
     assert_eq!(side.side, Side::Employee);
     assert!(side.problem.is_some());
-    // Writing metadata again keeps the unreadable one aside.
+    // Writing metadata again (with the next save) keeps the unreadable one aside.
     employee.dismiss_review(&id).unwrap();
+    employee.save(NOW).unwrap();
+    assert_kept_aside_on_the_employees_side(&employee, &id);
+    assert_eq!(employee.side(&id).problem, None);
+}
+
+#[test]
+fn notes_left_unreadable_are_kept_aside_when_a_link_brings_their_discussion_new() {
+    let (mut leader, id) = leader();
+    let package = leader.package(&id, true, NOW).unwrap();
+    let mut kv = MemoryKv::default();
+    kv.set(&StorageKey::Meta(id.clone()).key(), "{not json")
+        .unwrap();
+    let mut employee = device(kv, 3);
+    employee.take_in(&package, day("2026-11-27"), NOW).unwrap();
+    employee.save(NOW).unwrap();
+    assert_kept_aside_on_the_employees_side(&employee, &id);
+}
+
+/// The unreadable notes are kept aside, and the device is still on the employee's side.
+fn assert_kept_aside_on_the_employees_side(employee: &Workspace<MemoryKv>, id: &str) {
     assert_eq!(
         employee
-            .get_value(&StorageKey::MetaSetAside(id.clone()))
+            .get_value(&StorageKey::MetaSetAside(id.to_string()))
             .unwrap()
             .as_deref(),
         Some("{not json")
     );
-    assert_eq!(employee.side(&id).side, Side::Employee);
-    assert_eq!(employee.side(&id).problem, None);
+    assert_eq!(employee.side(id).side, Side::Employee);
 }
