@@ -19,7 +19,7 @@ use super::docs::{DocEvent, DocStore};
 use super::live::relay_endpoint;
 use super::messages::Messages;
 use crate::infra::guard::{self, Reading};
-use crate::infra::relay::{Handlers, NatsSocket, RelayStatus};
+use crate::infra::relay::{Connection, Handlers, RelayStatus};
 use crate::infra::{clock, random};
 
 /// Bundles go out this long after the last save (a typing pause saves; a burst of pauses
@@ -28,7 +28,7 @@ const PUBLISH_DELAY: Duration = Duration::from_millis(1500);
 
 struct Runtime {
     client: Client,
-    socket: Option<NatsSocket>,
+    socket: Option<Connection>,
     /// Discussions with a publish waiting for its delay.
     scheduled: BTreeSet<String>,
     /// Discussions whose unacknowledged changes were sent again on this connection.
@@ -160,21 +160,22 @@ impl Paired {
             return;
         }
         let me = *self;
-        let socket = NatsSocket::open(
-            &relay_endpoint(&self.docs).0,
-            Handlers {
-                hello: Box::new(move || {
-                    me.rt
-                        .try_update_value(|rt| rt.client.connected())
-                        .unwrap_or_default()
-                }),
-                op: Box::new(move |op| me.server_op(op)),
-                status: Box::new(move |status| me.socket_status(status)),
-                warning: Box::new(move |w| {
-                    leptos::logging::warn!("relay: {w}");
-                }),
-            },
-        );
+        let (url, credentials) = relay_endpoint(&self.docs);
+        // The app's one connection to the relay, shared with a live session.
+        let socket = Connection::to(&url, credentials);
+        socket.join(Handlers {
+            hello: Box::new(move || {
+                me.rt
+                    .try_with_value(|rt| rt.client.subscriptions())
+                    .unwrap_or_default()
+            }),
+            claims: Box::new(Client::claims),
+            op: Box::new(move |op| me.server_op(op)),
+            status: Box::new(move |status| me.socket_status(status)),
+            warning: Box::new(move |w| {
+                leptos::logging::warn!("relay: {w}");
+            }),
+        });
         self.rt.update_value(|rt| rt.socket = Some(socket));
     }
 
@@ -392,7 +393,7 @@ impl Paired {
 
     fn max_frame(&self) -> usize {
         self.rt
-            .with_value(|rt| rt.socket.as_ref().map(NatsSocket::max_frame))
+            .with_value(|rt| rt.socket.as_ref().map(Connection::max_frame))
             .unwrap_or(1024 * 1024)
     }
 

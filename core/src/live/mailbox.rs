@@ -487,12 +487,26 @@ impl Client {
         )
     }
 
-    /// The connection's first words, after the server's INFO.
+    /// The connection's first words, after the server's INFO, on a connection of its own.
     pub fn connected(&mut self) -> Vec<u8> {
         let mut out = nats::connect_with("career-talk-mailbox", self.credentials.as_ref());
-        out.extend(nats::sub(&format!("{}.r.>", self.inbox), "r"));
+        out.extend(self.subscriptions());
         out.extend(nats::ping());
         out
+    }
+
+    /// Its subscriptions, on a connection it shares (after someone's CONNECT, before a
+    /// PING whose PONG starts it).
+    pub fn subscriptions(&self) -> Vec<u8> {
+        nats::sub(&format!("{}.r.>", self.inbox), "r")
+    }
+
+    /// Whether a subscription id is this client's: `r` for replies, `d<n>` for deliveries.
+    pub fn claims(sid: &str) -> bool {
+        sid == "r"
+            || sid
+                .strip_prefix('d')
+                .is_some_and(|n| n.parse::<u64>().is_ok())
     }
 
     /// The connection was lost: consumers and requests are gone with it.
@@ -884,6 +898,33 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn on_a_shared_connection_the_client_hears_only_its_own_subscriptions() {
+        let mut client = Client::new("inbox1", None);
+        client.watch(
+            "d1",
+            Pairing::from_random([7; 48]),
+            Side::Leader,
+            BTreeMap::new(),
+            0,
+        );
+        let (created, _) = client.receive(ServerOp::Pong, 0);
+        let created = String::from_utf8(created).unwrap();
+        // Every subscription it makes is one it claims; a live room's is not.
+        let subs: Vec<&str> = created.lines().filter(|l| l.starts_with("SUB ")).collect();
+        assert_eq!(subs.len(), 2, "{created}");
+        for line in subs {
+            let sid = line.split(' ').nth(2).unwrap();
+            assert!(Client::claims(sid), "{line}");
+        }
+        assert!(Client::claims("r"));
+        assert!(!Client::claims("live"));
+        assert!(!Client::claims("d"));
+        assert!(!String::from_utf8(client.subscriptions())
+            .unwrap()
+            .contains("CONNECT"));
+    }
 
     #[test]
     fn devices_pair_only_when_both_said_yes() {
