@@ -11,6 +11,12 @@ pub struct BrowserKv {
     /// tab's own writes (a save no longer walks every key). Another tab's writes are counted
     /// at the next walk, [`BrowserKv::recount`].
     used: std::cell::Cell<Option<usize>>,
+    /// Every stored key: listed once, then kept up to date by this tab's own writes
+    /// (reading a document looks for its parts among all keys, several times per start).
+    /// Listed again when another tab wrote ([`BrowserKv::recount`]) or when storage holds
+    /// another number of entries than the list (a write outside this store: the crash
+    /// guard's, say).
+    keys: std::cell::RefCell<Option<Vec<String>>>,
 }
 
 impl BrowserKv {
@@ -19,6 +25,7 @@ impl BrowserKv {
         BrowserKv {
             storage,
             used: std::cell::Cell::new(None),
+            keys: std::cell::RefCell::new(None),
         }
     }
 
@@ -40,9 +47,37 @@ impl BrowserKv {
         used
     }
 
-    /// The next [`BrowserKv::used_units`] walks storage again (another tab wrote to it).
+    /// The next [`BrowserKv::used_units`] walks storage again, and the keys are listed
+    /// again (another tab wrote to it).
     pub fn recount(&self) {
         self.used.set(None);
+        self.keys.replace(None);
+    }
+
+    /// All keys, read from storage in one call across to JavaScript (as one JSON string),
+    /// not one call per key.
+    fn list_keys(&self) -> Result<Vec<String>, KvError> {
+        let keys = js_sys::Object::keys(&self.storage);
+        let json = js_sys::JSON::stringify(&keys)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| KvError::Unavailable("could not list the stored keys".into()))?;
+        serde_json::from_str(&json)
+            .map_err(|_| KvError::Unavailable("could not list the stored keys".into()))
+    }
+
+    /// Keeps the list of keys in step with a write of this store's.
+    fn listed(&self, key: &str, present: bool) {
+        if let Some(keys) = self.keys.borrow_mut().as_mut() {
+            let at = keys.iter().position(|k| k == key);
+            match (at, present) {
+                (None, true) => keys.push(key.to_string()),
+                (Some(i), false) => {
+                    keys.swap_remove(i);
+                }
+                _ => {}
+            }
+        }
     }
 
     /// The units one entry takes (its key and value), `None` when there is none; the value
@@ -85,23 +120,23 @@ impl KvStore for BrowserKv {
         self.storage.set_item(key, value).map_err(to_kv_error)?;
         let after = key.encode_utf16().count() + value.encode_utf16().count();
         self.counted(before, after);
+        self.listed(key, true);
         Ok(())
     }
     fn remove(&mut self, key: &str) -> Result<(), KvError> {
         let before = self.used.get().and_then(|_| self.units_of(key));
         self.storage.remove_item(key).map_err(to_kv_error)?;
         self.counted(before, 0);
+        self.listed(key, false);
         Ok(())
     }
     fn keys(&self) -> Result<Vec<String>, KvError> {
-        // All keys in one call across to JavaScript (as one JSON string), not one call per
-        // key: start-up lists the keys of hundreds of stored parts.
-        let keys = js_sys::Object::keys(&self.storage);
-        let json = js_sys::JSON::stringify(&keys)
-            .ok()
-            .and_then(|s| s.as_string())
-            .ok_or_else(|| KvError::Unavailable("could not list the stored keys".into()))?;
-        serde_json::from_str(&json)
-            .map_err(|_| KvError::Unavailable("could not list the stored keys".into()))
+        let len = self.storage.length().unwrap_or(0) as usize;
+        if let Some(keys) = self.keys.borrow().as_ref().filter(|k| k.len() == len) {
+            return Ok(keys.clone());
+        }
+        let keys = self.list_keys()?;
+        self.keys.replace(Some(keys.clone()));
+        Ok(keys)
     }
 }

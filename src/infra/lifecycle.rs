@@ -31,13 +31,12 @@ pub fn on_page_hide(callback: impl Fn() + 'static) {
 }
 
 /// Calls `callback` with the key of every localStorage entry another tab of this browser
-/// sets or removes (the `storage` event never fires in the tab that wrote).
-pub fn on_storage_change(callback: impl Fn(String) + 'static) {
+/// sets or removes, `None` when it cleared storage (the `storage` event never fires in the
+/// tab that wrote).
+pub fn on_storage_change(callback: impl Fn(Option<String>) + 'static) {
     let listener =
         Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |ev: web_sys::StorageEvent| {
-            if let Some(key) = ev.key() {
-                callback(key);
-            }
+            callback(ev.key());
         });
     let _ = leptos::prelude::window()
         .add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());

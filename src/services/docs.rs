@@ -144,7 +144,7 @@ impl DocStore {
             None => {}
         }
         lifecycle::on_page_hide(move || store.flush());
-        lifecycle::on_storage_change(move |key| store.stored_elsewhere(&key));
+        lifecycle::on_storage_change(move |key| store.stored_elsewhere(key.as_deref()));
         store
     }
 
@@ -874,9 +874,14 @@ impl DocStore {
 
     /// Another tab of this browser wrote `key`: take its changes in, so both tabs converge
     /// and neither overwrites the other.
-    fn stored_elsewhere(&self, key: &str) {
-        // Another tab's writes are not in this tab's count of the storage used.
+    /// Another tab wrote `key` (`None`: it cleared storage).
+    fn stored_elsewhere(&self, key: Option<&str>) {
+        // Another tab's writes are not in this tab's count of the storage used, nor in its
+        // list of keys.
         let _ = self.with(|ws| ws.kv().recount());
+        let Some(key) = key else {
+            return;
+        };
         if let Ok(Err(e)) = self.with(|ws| ws.stored_elsewhere(key)) {
             self.messages.problem(format!(
                 "Changes another tab saved could not be taken in: {e}. This tab's edits are kept."
