@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, launch } from '../tests/e2e/harness.mjs';
+import { seed } from './seed.mjs';
 
 const DATA = process.env.BENCH_DATA ?? path.join(os.tmpdir(), 'career-talk-bench-data');
 const KEYS = Number(process.env.KEYS ?? 100);
@@ -14,13 +15,7 @@ const server = await startServer();
 const browser = await launch();
 const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
 const dump = fs.readFileSync(path.join(DATA, 'typing.json'), 'utf8');
-await context.addInitScript((d) => {
-  if (!sessionStorage.getItem('seeded')) {
-    localStorage.clear();
-    for (const [k, v] of Object.entries(JSON.parse(d))) localStorage.setItem(k, v);
-    sessionStorage.setItem('seeded', '1');
-  }
-}, dump);
+await seed(context, dump);
 const page = await context.newPage();
 const cdp = await context.newCDPSession(page);
 const id = Object.keys(JSON.parse(dump)).map((k) => k.match(/^ct1:doc:d\.([0-9a-f]{32}):/)?.[1]).find(Boolean);

@@ -5,6 +5,7 @@
 //! - `team-50.json`: localStorage of a year of a 50-person team (2 discussions each, typed
 //!   with a commit per typing pause) and `team-50.plain.json`: the same content as plain JSON;
 //! - `team-100.json`: the same for 100 people (200 discussions), for start-up;
+//! - `team-50x10.json`: ten years of the 50-person team (1,000 discussions), for start-up;
 //! - `typing.json`: one discussion that already holds 20,000 edits (spread over its answers);
 //! - `merge-local.json` + `merge-other.ctalk`: two replicas of one discussion that diverged by
 //!   10,000 edits each (the file is the other side's, to be opened and merged).
@@ -138,7 +139,9 @@ fn manager() -> Participant {
 
 /// A team of `people`, two discussions each over the past year; also the plain JSON of the
 /// same content.
-fn team(people: u64) -> (MemoryKv, serde_json::Value) {
+/// `people` people, each with a discussion in May and November of each of `years` years
+/// (the last in 2026).
+fn team(people: u64, years: u64) -> (MemoryKv, serde_json::Value) {
     let mut store = Store::new();
     let mut roster = AutoCommit::new().with_actor(ActorId::from(&[1u8; 16][..]));
     people::create(&mut roster).unwrap();
@@ -155,14 +158,15 @@ fn team(people: u64) -> (MemoryKv, serde_json::Value) {
             added_on: Day::new(2025, 6, 1).unwrap(),
         };
         people::apply(&mut roster, RosterEdit::AddPerson(person.clone())).unwrap();
-        for (k, held) in [
-            Day::new(2026, 5, 20).unwrap(),
-            Day::new(2026, 11, 20).unwrap(),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            let did = id(p * 2 + k as u64, 0xdd);
+        let held_on = (0..years).flat_map(|y| {
+            let year = 2026 - (years - 1 - y) as i32;
+            [
+                Day::new(year, 5, 20).unwrap(),
+                Day::new(year, 11, 20).unwrap(),
+            ]
+        });
+        for (k, held) in held_on.enumerate() {
+            let did = id(p * 2 * years + k as u64, 0xdd);
             let mut doc = AutoCommit::new().with_actor(ActorId::from(&[2u8; 16][..]));
             discussion::create(
                 &mut doc,
@@ -307,14 +311,16 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let write = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).unwrap();
 
-    let (kv, plain) = team(50);
+    let (kv, plain) = team(50, 1);
     write("team-50.json", dump(&kv).as_bytes());
     write(
         "team-50.plain.json",
         serde_json::to_string(&plain).unwrap().as_bytes(),
     );
-    let (kv, _) = team(100);
+    let (kv, _) = team(100, 1);
     write("team-100.json", dump(&kv).as_bytes());
+    let (kv, _) = team(50, 10);
+    write("team-50x10.json", dump(&kv).as_bytes());
 
     let did = id(1, 0xdd);
     let mut store = Store::new();
