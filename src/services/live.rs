@@ -11,6 +11,7 @@ use career_core::live::envelope::{
 };
 use career_core::live::session::{LiveError, Presence, Received, Session};
 use career_core::storage::keys::StorageKey;
+use career_core::storage::retired::RetiredRooms;
 use career_core::workspace::Arriving;
 use career_core::Side;
 use leptos::prelude::*;
@@ -153,11 +154,8 @@ impl Live {
 
     /// Joins a live session from its link.
     pub fn join(&self, room: Room) -> AppResult<String> {
-        let retired = self
-            .docs
-            .setting(StorageKey::RetiredRooms)?
-            .unwrap_or_default();
-        if retired.split(',').any(|s| s == room.subject()) {
+        let retired = RetiredRooms::parse(self.docs.setting(StorageKey::RetiredRooms)?.as_deref());
+        if retired.contains(&room.subject()) {
             return Err(AppError::RoomEnded);
         }
         self.leave();
@@ -508,8 +506,8 @@ impl Live {
             .rt
             .with_value(|rt| rt.as_ref().map(|rt| rt.room.subject()));
         let Some(subject) = subject else { return };
-        let mut list = match self.docs.setting(StorageKey::RetiredRooms) {
-            Ok(list) => list.unwrap_or_default(),
+        let mut rooms = match self.docs.setting(StorageKey::RetiredRooms) {
+            Ok(stored) => RetiredRooms::parse(stored.as_deref()),
             Err(e) => {
                 self.messages.error(
                     "This device could not note that the session ended (its link may still join)",
@@ -518,13 +516,13 @@ impl Live {
                 return;
             }
         };
-        if !list.is_empty() {
-            list.push(',');
+        if !rooms.retire(&subject) {
+            return;
         }
-        list.push_str(&subject);
         self.messages.check(
             "This device could not note that the session ended (its link may still join)",
-            self.docs.set_setting(StorageKey::RetiredRooms, &list),
+            self.docs
+                .set_setting(StorageKey::RetiredRooms, &rooms.to_stored()),
         );
     }
 
