@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sets up what is missing, then runs every check: formatting, lints, the core's native
-# tests, a release build of the app, the end-to-end tests (Chromium; the main flows also in
+# Sets up what is missing, then runs every check: formatting, the layers (scripts/layers.mjs),
+# lints, the core's native tests, a release build of the app, the end-to-end tests (Chromium; the main flows also in
 # WebKit and Firefox), and a short fuzzing run per decoder.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,6 +11,9 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "cargo fmt --check"
 cargo fmt --all --check
+
+step "the shape of the house: the core's layers point down, no circle in src/"
+node scripts/layers.mjs
 
 step "cargo clippy (native, all targets) and (wasm32 app)"
 cargo clippy --workspace --all-targets -- -D warnings
