@@ -203,6 +203,7 @@ pub fn TextArea(
     grow: bool,
 ) -> impl IntoView {
     let aria_label = (!aria_label.is_empty()).then_some(aria_label);
+    let docs = expect_context::<DocStore>();
     let node = NodeRef::<leptos::html::Textarea>::new();
     let still_theirs = StillInTheirCopy::new(&field);
     let Binding {
@@ -245,6 +246,8 @@ pub fn TextArea(
             on:beforeinput=before_input
             on:input=on_input
             on:focus=keep_in_view
+            // Leaving the field is a typing pause: the rest of the page shows what was typed.
+            on:blur=move |_| docs.typing_paused()
         ></textarea>
         {move || still_theirs.line()}
     }
@@ -315,6 +318,7 @@ pub fn TextInput(
     let messages = expect_context::<Messages>();
     let trim_field = field.clone();
     let on_blur = move |_| {
+        docs.typing_paused();
         if !trim {
             return;
         }

@@ -8,8 +8,10 @@
 //!
 //! The store is a bridge: it runs a workspace operation, and turns the changes the
 //! workspace reports ([`Change`]) into what views follow and what services hear — no
-//! method says by hand what it touched. What views track: one trigger per document, fired
-//! by every change to it, and for each discussion a second one fired by every change
+//! method says by hand what it touched. What views track: one trigger per text field, fired
+//! by each keystroke into it; one per document, fired by every change to it (for typing
+//! into a discussion, once at the typing pause, so a keystroke re-reads only its own field
+//! and not the whole record); and for each discussion a third one fired by every change
 //! *except typing* (merges, live sync, other tabs, choices, signatures). Conflicts and
 //! sign-off states can only change through the latter, and reading them costs a pass over
 //! the document, so they do not re-run on every keystroke. Metadata (whose side, the merge
@@ -80,7 +82,10 @@ pub enum DocEvent {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Topic {
+    /// A document, for every change to it (for typing into a discussion, at the pause).
     Doc(DocName),
+    /// One text field, at every keystroke into it.
+    Field(TextField),
     /// A discussion, for changes other than typing.
     Merges(String),
     Meta(String),
@@ -93,6 +98,9 @@ type Listener = Rc<dyn Fn(&DocEvent)>;
 pub struct DocStore {
     ws: StoredValue<Workspace<BrowserKv>, LocalStorage>,
     triggers: StoredValue<HashMap<Topic, ArcTrigger>, LocalStorage>,
+    /// Discussions typed into since their views of the whole record last looked: told at
+    /// the typing pause (the save), so a keystroke re-reads only its own field.
+    typed: StoredValue<HashSet<DocName>, LocalStorage>,
     listeners: StoredValue<Vec<Listener>, LocalStorage>,
     /// Events not yet told, and whether they are being told (see `dispatch`).
     queue: StoredValue<VecDeque<DocEvent>, LocalStorage>,
@@ -120,6 +128,7 @@ impl DocStore {
         let store = DocStore {
             ws: StoredValue::new_local(ws),
             triggers: StoredValue::new_local(HashMap::new()),
+            typed: StoredValue::new_local(HashSet::new()),
             listeners: StoredValue::new_local(vec![]),
             queue: StoredValue::new_local(VecDeque::new()),
             dispatching: StoredValue::new_local(false),
@@ -186,8 +195,21 @@ impl DocStore {
         let mut events = Vec::new();
         for change in &changes {
             match change {
-                Change::Typed(name) => self.notify(Topic::Doc(name.clone())),
+                Change::Typed(field) => {
+                    self.notify(Topic::Field(field.clone()));
+                    match field.doc() {
+                        // Views of the rest of the record look again at the typing pause
+                        // (see `typed`), not on every keystroke.
+                        name @ DocName::Discussion(_) => self.typed.update_value(|t| {
+                            t.insert(name);
+                        }),
+                        name => self.notify(Topic::Doc(name)),
+                    }
+                }
                 Change::Doc(name) => {
+                    self.typed.update_value(|t| {
+                        t.remove(name);
+                    });
                     self.notify(Topic::Doc(name.clone()));
                     if let DocName::Discussion(id) = name {
                         self.notify(Topic::Merges(id.clone()));
@@ -203,9 +225,14 @@ impl DocStore {
             }
             // An edit of this tab's to a discussion (typed, chosen, merged from a link or a
             // bundle): the services send it on. What a live session brought is not.
-            if let Change::Typed(DocName::Discussion(id)) | Change::Doc(DocName::Discussion(id)) =
-                change
-            {
+            let typed = match change {
+                Change::Typed(TextField::Discussion(id, _)) => Some(id),
+                _ => None,
+            };
+            if let Some(id) = typed.or(match change {
+                Change::Doc(DocName::Discussion(id)) => Some(id),
+                _ => None,
+            }) {
                 let edited = DocEvent::Edited {
                     discussion: id.clone(),
                 };
@@ -306,6 +333,17 @@ impl DocStore {
         self.ws
             .try_with_value(|ws| (f.take().expect("called once"))(ws.index()))
             .unwrap_or_else(|| (f.take().expect("not called"))(&Index::default()))
+    }
+
+    /// One text field's value: follows every keystroke into it (and every other change of
+    /// its document), and reads only that field.
+    pub fn text(&self, field: &TextField) -> String {
+        self.track(Topic::Field(field.clone()));
+        self.track(Topic::Doc(field.doc()));
+        self.with(|ws| ws.text(field))
+            .ok()
+            .flatten()
+            .unwrap_or_default()
     }
 
     pub fn discussion(&self, id: &str) -> Result<Discussion, LoadError> {
@@ -815,6 +853,7 @@ impl DocStore {
 
     /// Writes everything pending now.
     pub fn flush(&self) {
+        self.typing_paused();
         let Ok(true) = self.with(|ws| ws.has_unsaved()) else {
             // Nothing to write (most page hides). A change that turned out to need no write
             // (a package made of what was saved) leaves nothing pending either.
@@ -826,6 +865,18 @@ impl DocStore {
         // Err: shutting down, the page is gone and there is no one to tell.
         if let Ok(result) = self.with(|ws| ws.save(clock::now_secs())) {
             self.after_save(result);
+        }
+    }
+
+    /// A typing pause (the save, or leaving the field): views of the whole record of the
+    /// discussions typed into look again.
+    pub fn typing_paused(&self) {
+        let typed = self
+            .typed
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        for name in typed {
+            self.notify(Topic::Doc(name));
         }
     }
 

@@ -11,7 +11,7 @@ use crate::storage::keys::DocName;
 use automerge::AutoCommit;
 use std::collections::HashMap;
 
-use super::{Change, Workspace};
+use super::{Change, TextField, Workspace};
 
 /// Something read from outside or from storage that might stop the app (Automerge 0.12
 /// panics on some malformed bytes; the browser build aborts on a panic). The app's crash
@@ -124,9 +124,9 @@ impl<K: KvStore> Workspace<K> {
     }
 
     /// A document changed by typing alone (see [`Change::Typed`]).
-    pub(super) fn mark_typed(&mut self, name: &DocName) {
-        self.dirty.insert(name.clone());
-        self.note(Change::Typed(name.clone()));
+    pub(super) fn mark_typed(&mut self, field: &TextField) {
+        self.dirty.insert(field.doc());
+        self.note(Change::Typed(field.clone()));
     }
 
     /// The people list. `Err(NotFound)` on a device that has none yet (see

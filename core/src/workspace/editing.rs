@@ -249,6 +249,24 @@ impl<K: KvStore> Workspace<K> {
         Ok(changed)
     }
 
+    /// What a text field holds now, read from the document's copy without copying the rest
+    /// of it (a view of one field reads this on every keystroke into it). `None` when its
+    /// document cannot be read or holds no such field; an empty draft when the employee has
+    /// typed none.
+    pub fn text(&mut self, field: &TextField) -> Option<String> {
+        match field {
+            TextField::Discussion(id, text) => {
+                Some(self.discussion_copy(id).ok()?.text(text)?.to_string())
+            }
+            TextField::Prep(id, f) => Some(self.prep_copy(id).ok()?.get(*f).to_string()),
+            TextField::Draft(id, f) => match self.copies.reflections.get(id) {
+                Some(r) => Some(r.answers.get(*f).to_string()),
+                None => Some(self.reflection(id).ok()?.answers.get(*f).to_string()),
+            },
+            TextField::Roster(text) => Some(self.roster().ok()?.text(text)?.to_string()),
+        }
+    }
+
     /// Applies what someone typed into a text field: to the document and to its copy in one
     /// step. Returns whether the text changed. `now` stamps the reflection document when
     /// the employee's first keystroke creates it.
@@ -320,7 +338,7 @@ impl<K: KvStore> Workspace<K> {
                 return self.edit_roster(text.set(value));
             }
         }
-        self.mark_typed(name);
+        self.mark_typed(field);
         Ok(true)
     }
 }

@@ -105,9 +105,9 @@ impl From<EditError> for WorkspaceError {
 /// touched.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Change {
-    /// Typing changed a document's text, and only that: views of its other parts need not
-    /// look again.
-    Typed(DocName),
+    /// Typing changed one text field, and only that: views of the document's other parts
+    /// need not look again.
+    Typed(TextField),
     /// A document changed any other way: an edit, a merge, a new copy, another tab's save.
     Doc(DocName),
     /// A discussion took in changes from a live session: nothing of them is this tab's to

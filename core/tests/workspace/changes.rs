@@ -8,14 +8,17 @@ fn each_operation_says_what_it_changed() {
     let (mut leader, id) = leader();
     let doc = DocName::Discussion(id.clone());
     leader.take_changes();
-    // Typing: only that text.
-    type_text(
-        &mut leader,
-        &answer(&id, AnswerField::Strengths),
-        "",
-        "Calm",
+    // Typing: only that text of that document.
+    let strengths = answer(&id, AnswerField::Strengths);
+    type_text(&mut leader, &strengths, "", "Calm");
+    assert_eq!(
+        leader.take_changes(),
+        vec![Change::Typed(strengths.clone())]
     );
-    assert_eq!(leader.take_changes(), vec![Change::Typed(doc.clone())]);
+    assert_eq!(strengths.doc(), doc);
+    // What a view of that field reads, and reading it changes nothing.
+    assert_eq!(leader.text(&strengths).as_deref(), Some("Calm"));
+    assert_eq!(leader.take_changes(), vec![]);
     // A choice: the document, and its index entry.
     leader
         .edit_discussion(&id, DiscussionEdit::HeldOn(Some(day("2026-11-27"))))

@@ -125,24 +125,24 @@ pub struct DiscussionCtx {
 
 impl DiscussionCtx {
     /// A text field of the shared record: its value, and where typing into it goes.
+    /// Its value follows the keystrokes into it alone: typing into one field re-reads no
+    /// other (see [`DocStore::text`]).
     pub fn text(&self, field: DiscussionText) -> (Signal<String>, TextField) {
-        let ctx = *self;
-        let read = field.clone();
-        let value = Memo::new(move |_| ctx.with(|d| d.text(&read).unwrap_or_default().to_string()));
-        (
-            value.into(),
-            TextField::Discussion(self.id.get_untracked(), field),
-        )
+        let field = TextField::Discussion(self.id.get_untracked(), field);
+        (Self::value_of(&field), field)
     }
 
     /// A text field of the leader's preparation.
     pub fn prep_text(&self, field: PrepField) -> (Signal<String>, TextField) {
-        let ctx = *self;
-        let value = Memo::new(move |_| ctx.with_prep(|p| p.get(field).to_string()));
-        (
-            value.into(),
-            TextField::Prep(self.id.get_untracked(), field),
-        )
+        let field = TextField::Prep(self.id.get_untracked(), field);
+        (Self::value_of(&field), field)
+    }
+
+    /// What a text field holds, as it changes.
+    pub fn value_of(field: &TextField) -> Signal<String> {
+        let docs = expect_context::<DocStore>();
+        let field = field.clone();
+        Memo::new(move |_| docs.text(&field)).into()
     }
 
     /// The leader's name as the record carries it, or "your leader" (for sentences on the

@@ -6,8 +6,6 @@
 //! exactly what goes. Every choice shows the answer as it will read before it is made.
 
 use career_core::model::method::{AnswerField, Question};
-use career_core::model::reflection::Reflection;
-use career_core::storage::blobs::LoadError;
 use career_core::text::words::{Mark, WordDiff};
 use career_core::workspace::{Publish, PublishCheck, TextField};
 use leptos::prelude::*;
@@ -38,9 +36,6 @@ pub fn Reflect() -> impl IntoView {
     let docs = expect_context::<DocStore>();
     let sharing = expect_context::<Sharing>();
     let ctx = expect_context::<DiscussionCtx>();
-    // One read for all eight questions. Reading never stores anything: an employee who has
-    // typed nothing has no document yet.
-    let reflection = Memo::new(move |_| docs.reflection(&ctx.id.get()));
     let edits = Memo::new(move |_| docs.draft_edits(&ctx.id.get()));
     let paired = Memo::new(move |_| docs.is_paired(&ctx.id.get()));
     view! {
@@ -51,7 +46,7 @@ pub fn Reflect() -> impl IntoView {
             {move || when_they_see(paired.get(), &sharing.other_party(&ctx.id.get()))}
         </p>
         <ol class="questions">
-            {Question::ALL.into_iter().enumerate().map(|(n, q)| view! { <ReflectQuestion n=n + 1 question=q reflection=reflection edits=edits /> }).collect_view()}
+            {Question::ALL.into_iter().enumerate().map(|(n, q)| view! { <ReflectQuestion n=n + 1 question=q edits=edits /> }).collect_view()}
         </ol>
     }
 }
@@ -74,7 +69,6 @@ enum State {
 fn ReflectQuestion(
     n: usize,
     question: Question,
-    reflection: Memo<Result<Reflection, LoadError>>,
     edits: Memo<Vec<(AnswerField, bool)>>,
 ) -> impl IntoView {
     let docs = expect_context::<DocStore>();
@@ -83,13 +77,8 @@ fn ReflectQuestion(
     let q = question;
     let f = AnswerField::of(q);
     let key = q.as_key();
-    let draft = Memo::new(move |_| {
-        reflection.with(|r| {
-            r.as_ref()
-                .map(|r| r.answers.get(f).to_string())
-                .unwrap_or_default()
-        })
-    });
+    let field = TextField::Draft(ctx.id.get_untracked(), f);
+    let draft = DiscussionCtx::value_of(&field);
     let shared = Memo::new(move |_| ctx.with(|d| d.answers.get(f).to_string()));
     let edit = Memo::new(move |_| edits.with(|e| e.iter().find(|(x, _)| *x == f).map(|(_, p)| *p)));
     let state = Memo::new(move |_| {
@@ -104,7 +93,6 @@ fn ReflectQuestion(
             None => State::Differs,
         }
     });
-    let field = TextField::Draft(ctx.id.get_untracked(), f);
     // The sheet, open when publishing asks for a choice or a confirmation.
     let sheet = RwSignal::new(None::<PublishCheck>);
     let confirm = RwSignal::new(false);
