@@ -225,14 +225,9 @@ impl DocStore {
             }
             // An edit of this tab's to a discussion (typed, chosen, merged from a link or a
             // bundle): the services send it on. What a live session brought is not.
-            let typed = match change {
-                Change::Typed(TextField::Discussion(id, _)) => Some(id),
-                _ => None,
-            };
-            if let Some(id) = typed.or(match change {
-                Change::Doc(DocName::Discussion(id)) => Some(id),
-                _ => None,
-            }) {
+            if let Change::Typed(TextField::Discussion(id, _))
+            | Change::Doc(DocName::Discussion(id)) = change
+            {
                 let edited = DocEvent::Edited {
                     discussion: id.clone(),
                 };
