@@ -7,6 +7,11 @@ import { App, managerStarts, openLink, shareLink } from './pages.mjs';
 
 export const HARD_TEXT = 'Zoë 👩🏽‍💻 naïve — 日本';
 
+/// The employee's questions as facilitation mode titles them, in order.
+const QUESTION_TITLES = ['Short-term aspirations', 'Longer-term aspirations', 'Knowing what it takes',
+  'Willing to do what it takes', 'Key strengths', 'Key development areas', 'Steps for the next 12 months',
+  'Desired next assignment'];
+
 /// Reloads through the page, as a person pressing reload would (and under the service
 /// worker, which a WebDriver refresh in Firefox bypasses).
 export async function reload(page) {
@@ -152,7 +157,17 @@ export async function facilitation({ device, url, shot }) {
   await page.getByTestId('start-meeting').click();
   const meeting = page.getByTestId('meeting');
   await meeting.waitFor();
-  const at = (n) => page.getByTestId('meeting-progress').getByText(`Question ${n} of 8`).waitFor();
+  // The question's screen, not only the counter: a swipe starts on what is shown.
+  const at = async (n) => {
+    const progress = page.getByTestId('meeting-progress');
+    try {
+      await progress.getByText(`Question ${n} of 8`).waitFor();
+      await page.getByTestId('meeting-title').getByText(QUESTION_TITLES[n - 1], { exact: true }).waitFor();
+    } catch (e) {
+      const shown = await progress.textContent().catch(() => '(nothing)');
+      throw new Error(`wanted question ${n}; the screen shows "${shown}" at ${await page.url()}: ${e.message}`);
+    }
+  };
   await at(1);
   if (page.engine !== 'webkit') {
     await swipe(page, meeting, -240);
