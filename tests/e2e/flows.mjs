@@ -177,7 +177,6 @@ export async function facilitation({ device, url, shot }) {
   }
   await page.getByTestId('meeting-next').click();
   await at(2);
-  await page.getByTestId('meeting-title').waitFor();
   await d.fill('meeting-answer', HARD_TEXT);
   await page.getByTestId('meeting-prev').click();
   await at(1);
