@@ -359,6 +359,55 @@ fn a_bundle_carries_no_private_preparation_and_no_plain_text() {
     .contains("platform"));
 }
 
+/// Finding 4 (bundles link a device across mailboxes): a bundle's clear header carried the
+/// hash of the device key, the same in every mailbox and derivable from every link.
+#[test]
+fn bundles_of_one_device_in_two_mailboxes_share_no_id_the_relay_sees() {
+    use career_core::live::envelope::sender_id;
+    let (mut leader, link) = leader();
+    const OTHER: &str = "fedcba9876543210fedcba9876543210";
+    let d = leader.discussion(ID).unwrap();
+    leader
+        .new_discussion(
+            career_core::model::discussion::NewDiscussion {
+                id: OTHER.into(),
+                person_id: d.person_id.clone(),
+                employee: d.employee.clone(),
+                manager: d.manager.clone(),
+                created_on: day("2026-12-01"),
+            },
+            NOW,
+        )
+        .unwrap();
+    leader.pair(OTHER, [5; 48], NOW).unwrap();
+    strengths_at(&mut leader, 0, "Calm");
+    leader
+        .splice(
+            &TextField::Discussion(OTHER.into(), DiscussionText::Notes),
+            &Splice::insert(0, "Other"),
+            NOW,
+        )
+        .unwrap();
+    let first = leader.mailbox_bundle(ID, [1; 12], NOW).unwrap().unwrap();
+    let second = leader.mailbox_bundle(OTHER, [2; 12], NOW).unwrap().unwrap();
+    // Whole frame: "CTL2", type, sender id (16 bytes, in the clear), nonce, sealed bytes.
+    let header = |frame: &[u8]| -> [u8; 16] { frame[5..21].try_into().unwrap() };
+    assert_ne!(header(&first), header(&second));
+    let device = sender_id(&leader.device_keys().current.public());
+    assert_ne!(header(&first), device);
+    assert_ne!(header(&second), device);
+    // Still taken in by the other side, and recognised as its own by the device.
+    let mut employee = employee(&link, 2);
+    employee
+        .mailbox_take(ID, Side::Leader, 1, &first, day("2026-11-28"), NOW)
+        .unwrap();
+    assert_eq!(text(&mut employee, AnswerField::Strengths), "Calm");
+    assert!(matches!(
+        leader.mailbox_take(ID, Side::Leader, 1, &first, day("2026-11-28"), NOW),
+        Ok(MailboxTaken::Own)
+    ));
+}
+
 #[test]
 fn altered_or_foreign_messages_are_skipped_and_change_nothing() {
     let (_, mut employee, frame) = calm_bundle();

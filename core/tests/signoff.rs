@@ -26,10 +26,7 @@ fn key(party: Side) -> DeviceKey {
 
 /// Each party's real device key, as both devices pinned it.
 fn trust() -> Trust {
-    Trust {
-        leader: vec![key(Side::Leader).public()],
-        employee: vec![key(Side::Employee).public()],
-    }
+    Trust::confirmed(key(Side::Leader).public(), key(Side::Employee).public())
 }
 
 fn sign(doc: &mut AutoCommit, party: Side, name: &str, on: &str) {
@@ -419,4 +416,103 @@ fn the_hr_record_verifies_without_the_app_and_refuses_any_change() {
         hr::verify("{\"format\":\"other\"}"),
         Err(VerifyError::NotARecord(_))
     ));
+}
+
+mod cutoffs {
+    use super::*;
+    use career_core::model::trust::{Standing, TrustedKey};
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Step {
+        /// The leader's device edits the notes.
+        Leader(String),
+        /// The employee's old device edits its copy.
+        Employee(String),
+        /// The two exchange everything.
+        Sync,
+        /// The employee's old key is replaced on the leader's device now (once).
+        Cut,
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            "[a-z]{1,6}".prop_map(Step::Leader),
+            "[a-z]{1,6}".prop_map(Step::Employee),
+            Just(Step::Sync),
+            Just(Step::Cut),
+        ]
+    }
+
+    fn notes(doc: &mut AutoCommit, text: &str) {
+        let now = read(doc).notes.as_str().to_string();
+        edit(doc, DiscussionEdit::Notes(format!("{now} {text}")));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// However the two histories interleave: a signature by the replaced key counts
+        /// exactly when every head it signs was on the leader's device when the key was
+        /// replaced; and it never counts as anyone's if the leader's device never knew it.
+        #[test]
+        fn a_replaced_key_counts_inside_its_cutoff_and_never_after(
+            steps in proptest::collection::vec(step(), 1..14)
+        ) {
+            let (mut leader, mut employee) = two_sides();
+            let mut cut: Option<(Vec<automerge::ChangeHash>, std::collections::HashSet<automerge::ChangeHash>)> = None;
+            for s in &steps {
+                match s {
+                    Step::Leader(t) => notes(&mut leader, t),
+                    Step::Employee(t) => notes(&mut employee, t),
+                    Step::Sync => sync(&mut leader, &mut employee),
+                    Step::Cut if cut.is_none() => {
+                        let known = leader.get_changes(&[]).iter().map(|c| c.hash()).collect();
+                        cut = Some((leader.get_heads(), known));
+                    }
+                    Step::Cut => {}
+                }
+            }
+            let signed_heads = employee.get_heads();
+            sign(&mut employee, Side::Employee, "Sam Okafor", "2026-12-01");
+            sync(&mut leader, &mut employee);
+            let trust = |until: Option<Vec<automerge::ChangeHash>>| Trust {
+                leader: vec![TrustedKey::confirmed(key(Side::Leader).public())],
+                employee: vec![TrustedKey {
+                    key: key(Side::Employee).public(),
+                    standing: Standing::Confirmed,
+                    until,
+                }],
+            };
+            let check = signoff::status(&mut leader, &trust(cut.as_ref().map(|c| c.0.clone())))
+                .unwrap()
+                .employee
+                .unwrap()
+                .check;
+            let expected = match &cut {
+                None => Check::Verified,
+                Some((_, known)) if signed_heads.iter().all(|h| known.contains(h)) => Check::Verified,
+                Some(_) => Check::AfterCutoff,
+            };
+            prop_assert_eq!(check, expected);
+        }
+    }
+
+    #[test]
+    fn a_cutoff_this_document_does_not_hold_lets_nothing_through() {
+        let (mut leader, mut employee) = two_sides();
+        sign(&mut employee, Side::Employee, "Sam Okafor", "2026-12-01");
+        sync(&mut leader, &mut employee);
+        let mut elsewhere = new_discussion_by(7);
+        notes(&mut elsewhere, "another history");
+        let trust = Trust {
+            leader: vec![TrustedKey::confirmed(key(Side::Leader).public())],
+            employee: vec![TrustedKey {
+                key: key(Side::Employee).public(),
+                standing: Standing::Confirmed,
+                until: Some(elsewhere.get_heads()),
+            }],
+        };
+        let s = signoff::status(&mut leader, &trust).unwrap();
+        assert_eq!(s.employee.unwrap().check, Check::AfterCutoff);
+    }
 }

@@ -4,7 +4,7 @@ use career_core::model::discussion::Owner;
 use career_core::model::people::{validate_person, Person, RosterEdit, RosterText, CADENCES};
 use career_core::reports::retention;
 use career_core::reports::schedule::{schedule, DueStatus, Schedule};
-use career_core::share::signoff::State;
+use career_core::share::signoff::{Check, State};
 use career_core::storage::index::IndexEntry;
 use career_core::storage::keys::DocName;
 use career_core::workspace::{Erase, TextField};
@@ -389,6 +389,27 @@ fn shared_row(docs: DocStore, id: &str, entry: &IndexEntry) -> SharedRow {
         ));
     }
     let sign_off = docs.sign_off(id).ok();
+    // A signature of the leader that matches the key that came with it, not compared yet.
+    let leader_pending = sign_off.as_ref().is_some_and(|s| {
+        s.leader
+            .as_ref()
+            .is_some_and(|sig| matches!(sig.check, Check::Unconfirmed | Check::FromFile))
+    });
+    if leader_pending
+        && sign_off
+            .as_ref()
+            .is_some_and(|s| s.state == State::Unsigned && s.employee.is_none())
+    {
+        waiting.push(format!(
+            "{} signed the record: your signature is waiting (Record)",
+            capitalise(&leader)
+        ));
+    }
+    if leader_pending {
+        waiting.push(format!(
+            "Compare the safety code with {leader} so their signature counts (Record)"
+        ));
+    }
     if let Some(s) = sign_off.as_ref().filter(|s| s.waits_for(Side::Employee)) {
         waiting.push(match s.state {
             State::Waiting {
@@ -414,6 +435,7 @@ fn shared_row(docs: DocStore, id: &str, entry: &IndexEntry) -> SharedRow {
     let signed = match sign_off {
         None => "Sign-off cannot be read".to_string(),
         Some(s) => match s.state {
+            State::Unsigned if leader_pending => format!("Signed by {leader}, code not compared"),
             State::Unsigned => "Not signed yet".to_string(),
             State::Agreed { on } if s.amendments.is_empty() => format!("Agreed on {}", on.human()),
             State::Agreed { .. } => "Agreed, changed since".to_string(),

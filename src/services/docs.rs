@@ -33,6 +33,7 @@ use career_core::model::method::AnswerField;
 use career_core::model::people::{Participant, Person, Roster, RosterEdit};
 use career_core::model::prep::{Prep, PrepEdit};
 use career_core::model::reflection::Reflection;
+use career_core::model::trust::PublicKey;
 use career_core::reports::file_names;
 use career_core::share::review::{Conflict, Review};
 use career_core::share::signoff::SignOff;
@@ -430,6 +431,13 @@ impl DocStore {
     pub fn accept_key(&self, id: &str) {
         self.change_meta(id, "The new key could not be accepted", |ws| {
             ws.accept_key(id)
+        });
+    }
+
+    /// The person compared the safety code made with `key` with the other's screen.
+    pub fn confirm_key(&self, id: &str, key: &PublicKey) {
+        self.change_meta(id, "The key could not be confirmed", |ws| {
+            ws.confirm_key(id, key)
         });
     }
 

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, screenshot, accessibilityProblems } from './harness.mjs';
-import { App, assertNoErrors, managerStarts, otherDevice, shareLink, openLink } from './pages.mjs';
+import { App, assertNoErrors, compareCodes, managerStarts, otherDevice, shareLink, openLink } from './pages.mjs';
 
 let env, employeePage, manager, employee;
 const employeeErrors = [];
@@ -135,10 +135,11 @@ test('the leader previews and edits an interjection; the employee sees only what
   assert.ok(!(await employeePage.content()).includes('Your people'));
   assert.equal(await item.getByTestId('shared-leader').textContent(), 'Maria Lund');
   assert.match(await item.getByTestId('shared-when').textContent(), /not held yet/);
-  assert.equal(await item.getByTestId('shared-signed').textContent(), 'Signed by Maria Lund');
+  assert.equal(await item.getByTestId('shared-signed').textContent(), 'Signed by Maria Lund, code not compared');
   assert.deepEqual(await item.getByTestId('shared-waiting').locator('li').allTextContents(), [
     '1 answer in your private reflection not published yet (Reflect)',
     'Maria Lund signed the record: your signature is waiting (Record)',
+    'Compare the safety code with Maria Lund so their signature counts (Record)',
     '1 open action of yours (Plan)',
   ]);
   await noAxeProblems(employeePage, 'employee home');
@@ -205,6 +206,13 @@ test('the leader previews and edits an interjection; the employee sees only what
   await ed.tab('record');
   assert.equal(await employeePage.getByTestId('sign').textContent(), 'Sign as Sam Okafor');
   await employeePage.getByTestId('sign').click();
+  // Both signed; it is agreed once the two compared the safety code.
+  await employeePage.getByTestId('signoff-state').getByText(/Signed by both/).waitFor();
+  await openLink(env.page, await shareLink(employeePage));
+  await env.page.getByTestId('notice').waitFor();
+  await md.tab('record');
+  await ed.tab('record');
+  await compareCodes(env.page, employeePage);
   await employeePage.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
   await employee.waitSaved();
   await employee.open('/');

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setUp, screenshot } from './harness.mjs';
-import { App, assertNoErrors, managerStarts, mentioning, newDiscussionWithNote, openLink, otherDevice, shareLink, stored } from './pages.mjs';
+import { App, assertNoErrors, compareCodes, managerStarts, mentioning, newDiscussionWithNote, openLink, otherDevice, shareLink, stored } from './pages.mjs';
 
 let env, maria;
 before(async () => {
@@ -43,9 +43,13 @@ test('Maria hands Sam over to Jo: the history, signatures and actions move, the 
   await sam.page.getByTestId('tab-reflect').waitFor();
   await sam.app.discussion().tab('record');
   await sam.page.getByTestId('sign').click();
-  await sam.page.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
+  await sam.page.getByTestId('signoff-state').getByText(/Signed by both/).waitFor();
   await openLink(page, await shareLink(sam.page));
   await page.getByTestId('notice').first().waitFor();
+  await md.tab('record');
+  await sam.app.discussion().tab('record');
+  await compareCodes(page, sam.page);
+  await page.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
 
   // A second discussion, so that the history has a year over year to show.
   await newDiscussionWithNote(maria, 'Sam Okafor', 'second-discussion-note');
@@ -76,7 +80,9 @@ test('Maria hands Sam over to Jo: the history, signatures and actions move, the 
   await jo.page.getByTestId('notice').filter({ hasText: "Sam Okafor's career history is on your people list: 2 new discussions. The file names Maria Lund as the previous manager." }).waitFor();
   await jo.page.getByTestId('discussion-item').first().waitFor();
   assert.equal(await jo.page.getByTestId('person-name').textContent(), 'Sam Okafor');
-  assert.match(await jo.page.getByTestId('signed-badge').textContent(), /^Agreed /, 'the signatures verify on Jo’s device');
+  // The file's signatures are shown, and count on Jo's device only once Jo and Sam have
+  // compared the safety code (Sam's key is never taken from the file).
+  assert.equal(await jo.page.getByTestId('signed-badge').textContent(), 'Signed, not confirmed here');
   assert.equal(await jo.page.getByTestId('discussion-item').count(), 2);
   await jo.page.getByTestId('compare').first().waitFor();
   await screenshot(jo.page, 'handover-new-manager-1024x768', { fullPage: false });
@@ -86,7 +92,11 @@ test('Maria hands Sam over to Jo: the history, signatures and actions move, the 
   await jo.app.discussion().tab('plan');
   assert.equal(await jo.page.getByTestId('action-text').first().inputValue(), 'Lead the on-call redesign');
   await jo.app.discussion().tab('record');
-  await jo.page.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
+  await jo.page.getByTestId('signoff-state').getByText(/not counted on this device yet/).waitFor();
+  const lines = await jo.page.getByTestId('signature-unverified').allTextContents();
+  assert.ok(lines.some((l) => /Maria Lund's signature \(leader\).*previous leader's key from the handover file/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /as Sam Okafor \(employee\).*has not yet received that person's device key/.test(l)), lines.join('\n'));
+  await screenshot(jo.page, 'handover-new-manager-record-1024x768', { fullPage: false });
   assert.deepEqual(mentioning(await stored(jo.page), [PRIVATE]), []);
 
   // Jo continues with Sam: Sam's device asks to confirm the new leader's key.
@@ -102,6 +112,14 @@ test('Maria hands Sam over to Jo: the history, signatures and actions move, the 
   await screenshot(sam.page, 'handover-employee-new-key');
   await sam.page.getByTestId('accept-key').click();
   await sam.page.getByTestId('key-changed').waitFor({ state: 'detached' });
+  // Sam's reply brings Jo his key; the two compare the code: Maria's and Sam's signatures
+  // count on Jo's device.
+  await openLink(jo.page, await shareLink(sam.page));
+  await jo.page.getByTestId('notice').first().waitFor();
+  await jo.app.discussion().tab('record');
+  await sam.app.discussion().tab('record');
+  await compareCodes(jo.page, sam.page);
+  await jo.page.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
 
   // Maria deletes Sam from her device afterwards, from the same sheet.
   await page.getByTestId('handover-erase').click();

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { setUp, screenshot } from './harness.mjs';
-import { App, assertNoErrors, managerStarts, otherDevice, shareLink, openLink } from './pages.mjs';
+import { App, assertNoErrors, managerStarts, otherDevice, shareLink, openLink, compareCodes } from './pages.mjs';
 
 let env, employeePage, manager, employee;
 before(async () => {
@@ -47,10 +47,15 @@ test('the HR record has the signed shared fields only, as page, CSV and JSON', a
   await employee.discussion().fill('reflect-development_areas', DRAFT);
   await employee.discussion().tab('record');
   await employeePage.getByTestId('sign').click();
-  await employeePage.getByTestId('signoff-state').getByText(/Agreed on/).waitFor();
+  await employeePage.getByTestId('signoff-state').getByText(/Signed by both/).waitFor();
   await employee.waitSaved();
   await openLink(env.page, await shareLink(employeePage));
   await env.page.getByTestId('notice').waitFor();
+  // In the room, the two compare the safety code: only then is the record agreed for HR.
+  await md.tab('record');
+  await employee.discussion().tab('record');
+  await compareCodes(env.page, employeePage);
+  await employeePage.getByTestId('signoff-state').getByText(/Agreed on/).waitFor();
 
   // After both signed, the manager changes an answer without signing again.
   await md.tab('conversation');

@@ -204,3 +204,16 @@ export function mentioning(entries, needles) {
   }
   return found;
 }
+
+/** The two compare the safety code on their record tabs (the same on both screens) and
+ *  each taps "We compared it": from then on each device counts the other's signature. */
+export async function compareCodes(a, b) {
+  const code = (await a.getByTestId('safety-code').textContent()).trim();
+  assert.match(code, /^\d{4} \d{4} \d{4} \d{4} \d{4}$/);
+  assert.equal((await b.getByTestId('safety-code').textContent()).trim(), code, 'the same safety code on both devices');
+  for (const page of [a, b]) {
+    // A device that confirmed this key before (an accepted change) has nothing to tap.
+    if (await page.getByTestId('keys-confirmed').count() === 0) await page.getByTestId('keys-compared').click();
+    await page.getByTestId('keys-confirmed').waitFor();
+  }
+}

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, screenshot } from './harness.mjs';
-import { App, assertNoErrors, managerStarts, openReview, shareLink } from './pages.mjs';
+import { App, assertNoErrors, compareCodes, managerStarts, openReview, shareLink } from './pages.mjs';
 import { startRelay } from './relay.mjs';
 
 let env, relay, manager, employeeCtx, employeePage, employee;
@@ -142,6 +142,9 @@ test('Add mine keeps both sentences whole on both devices and in the HR record; 
   await env.page.getByTestId('sign').click();
   await ed.tab('record');
   await employeePage.getByTestId('sign').click({ timeout: 20000 });
+  await env.page.getByTestId('signoff-state').getByText(/Signed by both/).waitFor({ timeout: 20000 });
+  // The live session brought each device the other's key; they compare the code.
+  await compareCodes(env.page, employeePage);
   await env.page.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor({ timeout: 20000 });
   await manager.open('/hr');
   const record = env.page.locator('[data-testid=hr-record][data-person="Zoë Nakamura"]');

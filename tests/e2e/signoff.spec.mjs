@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, screenshot } from './harness.mjs';
-import { App, assertNoErrors, managerStarts, otherDevice, shareLink, openLink } from './pages.mjs';
+import { App, assertNoErrors, compareCodes, managerStarts, otherDevice, shareLink, openLink } from './pages.mjs';
 
 let env, employeePage, manager, employee;
 before(async () => {
@@ -37,14 +37,21 @@ test('both sign on their own devices and both see "agreed"; a later edit is an a
   await employee.discussion().tab('record');
   assert.match(await signoffState(employeePage), /Waiting for Sam Okafor/);
   await employeePage.getByTestId('sign').click();
-  await employeePage.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
-  await screenshot(employeePage, 'signoff-employee-agreed');
+  // Maria's signature matches the key that came with the link; it counts once the two
+  // compared the code.
+  await employeePage.getByTestId('signoff-state').getByText(/Signed by both.*agreed once you have compared the safety code with Maria Lund/).waitFor();
+  assert.match(await employeePage.getByTestId('signature-unverified').textContent(), /Maria Lund's signature \(leader\).*you have not compared the safety code yet/);
 
-  // The signature travels back; the manager sees the same.
+  // The signature travels back; the two compare the code, and both see "agreed".
   const reply = await shareLink(employeePage);
   await openLink(env.page, reply);
   await env.page.getByTestId('notice').waitFor();
   await md.tab('record');
+  await env.page.getByTestId('signoff-state').getByText(/Signed by both.*compared the safety code with Sam Okafor/).waitFor();
+  await employee.discussion().tab('record');
+  await compareCodes(env.page, employeePage);
+  await employeePage.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
+  await screenshot(employeePage, 'signoff-employee-agreed');
   await env.page.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
   assert.match(await signoffState(env.page), /Maria Lund \(leader\).*Sam Okafor \(employee\)/);
   assert.equal(await env.page.getByTestId('amendments').count(), 0);
@@ -98,16 +105,13 @@ test('a signature made in the employee\'s name on another device is "not verifie
   await employeePage.getByTestId('tab-reflect').waitFor();
   await employee.discussion().tab('record');
   await employeePage.getByTestId('sign').click();
-  await employeePage.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
+  await employeePage.getByTestId('signoff-state').getByText(/Signed by both/).waitFor();
   const reply = await shareLink(employeePage);
   await openLink(env.page, reply);
   await env.page.getByTestId('notice').waitFor();
   await md.tab('record');
-  await env.page.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
+  await env.page.getByTestId('signoff-state').getByText(/Signed by both/).waitFor();
   await employee.discussion().tab('record');
-  const code = (await env.page.getByTestId('safety-code').textContent()).trim();
-  assert.match(code, /^\d{4} \d{4} \d{4} \d{4} \d{4}$/);
-  assert.equal((await employeePage.getByTestId('safety-code').textContent()).trim(), code, 'the same safety code on both devices');
   // Both people's screens at tablet sizes, as they compare the codes.
   for (const [w, h] of [[768, 1024], [1024, 768]]) {
     for (const [who, page] of [['manager', env.page], ['employee', employeePage]]) {
@@ -117,6 +121,8 @@ test('a signature made in the employee\'s name on another device is "not verifie
     }
   }
   for (const page of [env.page, employeePage]) await page.setViewportSize({ width: 1200, height: 900 });
+  await compareCodes(env.page, employeePage);
+  await env.page.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
 
   // The manager edits, then opens their own link in another browser profile and signs there
   // as Ana; the reply comes back to the manager's device.
@@ -131,7 +137,7 @@ test('a signature made in the employee\'s name on another device is "not verifie
   await secondPage.getByTestId('tab-reflect').waitFor();
   await secondApp.discussion().tab('record');
   await secondPage.getByTestId('sign').click();
-  await secondPage.getByTestId('signoff-state').getByText(/Agreed on .* by both/).waitFor();
+  await secondPage.getByTestId('signoff-state').getByText(/Signed by both/).waitFor();
   const forgedReply = await shareLink(secondPage);
   await second.close();
   await openLink(env.page, forgedReply);

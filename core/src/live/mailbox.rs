@@ -25,9 +25,10 @@ use std::collections::BTreeMap;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
 
-use super::envelope::Room;
+use super::envelope::{Room, SenderKey};
 use super::nats::{self, ServerOp};
 use crate::model::ids;
+use crate::model::trust::DeviceKey;
 use crate::Side;
 
 /// The JetStream stream holding every mailbox.
@@ -191,6 +192,16 @@ impl Pairing {
             ids::id_from_bytes(self.mailbox),
             side.as_str()
         )
+    }
+
+    /// The key `device` seals its bundles in this mailbox with: its own for each mailbox
+    /// (derived from the device key's secret and the mailbox), so the sender id the relay
+    /// sees in a bundle's clear header is not the same in two mailboxes and is not a hash
+    /// of the device key that links and HR records carry.
+    pub fn sender(&self, device: &DeviceKey) -> SenderKey {
+        let mut context = b"mailbox-sender/".to_vec();
+        context.extend_from_slice(&self.mailbox);
+        SenderKey::from_seed(device.derive(&context))
     }
 
     /// The envelope room for this mailbox (no host: no one ends a mailbox).

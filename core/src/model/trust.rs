@@ -3,16 +3,22 @@
 //! Each device holds an Ed25519 key pair, made from 32 random bytes the shell supplies on
 //! first use and kept with the device's data. A discussion records each party's public key
 //! (`key_leader`, `key_employee` at its root) when that party first shares, publishes or
-//! signs from a device. The other device pins that key the first time it sees it (trust on
-//! first use, in its own metadata, never in the shared document); a later, different key is
-//! shown as a change to confirm, never taken silently. A short safety code made from both
-//! keys lets the two people see, in the room, that each device pinned the other's real key.
+//! signs from a device. The other device pins that key the first time it sees it (in its
+//! own metadata, never in the shared document), *unconfirmed*: anyone who held the first
+//! link could have sent it. A short safety code made from both keys lets the two people
+//! see, in the room, that each device holds the other's real key; once they tapped "We
+//! compared it" the key is confirmed, and only a confirmed key's signatures count. A
+//! different key before that is a candidate beside the pin; after it, a change to confirm.
 //!
-//! What a key proves: a signature that verifies against the pinned key was made on the
-//! device that first took part as that party. It says nothing about who held the device.
+//! Keys have a lifetime: a key that leaves a party (an accepted change, the previous leader
+//! after a handover) keeps the heads of the history at that moment as its cutoff, and its
+//! signatures count only over versions inside that history ([`within`]).
+//!
+//! What a key proves: a signature that verifies against a confirmed key was made on the
+//! device whose code the two compared. It says nothing about who held the device.
 
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ReadDoc, ScalarValue, Value};
+use automerge::{AutoCommit, ChangeHash, ReadDoc, ScalarValue, Value};
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -49,6 +55,18 @@ impl DeviceKey {
 
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.0.sign(message).to_bytes()
+    }
+
+    /// 32 bytes derived from this key's secret and `context`: the seed of a key for one
+    /// purpose (a mailbox's sender key), which no one can link to this key without the
+    /// secret.
+    pub fn derive(&self, context: &[u8]) -> [u8; 32] {
+        let mut hash = Sha256::new();
+        hash.update(b"career-talk/derived-key/v1");
+        hash.update(self.0.to_bytes());
+        hash.update((context.len() as u64).to_be_bytes());
+        hash.update(context);
+        hash.finalize().into()
     }
 
     fn to_secret_hex(&self) -> String {
@@ -191,21 +209,82 @@ impl DeviceKeys {
     }
 }
 
+/// How far this device stands behind a key it accepts for a party.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// This device's own key, or one the person confirmed by comparing the safety code.
+    Confirmed,
+    /// Seen in something that came in (a link, a file, a bundle, a live session) and not
+    /// yet compared: its signatures are shown as such and make nothing agreed.
+    Unconfirmed,
+    /// A previous leader's key, from the handover file: it counts once this device has
+    /// confirmed the employee (the two compared codes with the new leader).
+    FromFile,
+}
+
+/// A key accepted for a party, with its lifetime.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustedKey {
+    pub key: PublicKey,
+    pub standing: Standing,
+    /// For a key that left the party (a replaced device, a previous leader): the heads of
+    /// the history at that moment. Its signatures count only over versions inside that
+    /// history (every signed head an ancestor of, or one of, these), never a later one.
+    pub until: Option<Vec<ChangeHash>>,
+}
+
+impl TrustedKey {
+    pub fn confirmed(key: PublicKey) -> TrustedKey {
+        TrustedKey {
+            key,
+            standing: Standing::Confirmed,
+            until: None,
+        }
+    }
+}
+
 /// Which keys this device accepts as each party's, for one discussion: its own keys for its
-/// own side, the pinned key for the other.
+/// own side, the pinned key for the other, and former keys with their cutoffs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Trust {
-    pub leader: Vec<PublicKey>,
-    pub employee: Vec<PublicKey>,
+    pub leader: Vec<TrustedKey>,
+    pub employee: Vec<TrustedKey>,
 }
 
 impl Trust {
-    pub fn of(&self, party: Side) -> &[PublicKey] {
+    /// Each party's one confirmed key (as both devices hold it once the code was compared).
+    pub fn confirmed(leader: PublicKey, employee: PublicKey) -> Trust {
+        Trust {
+            leader: vec![TrustedKey::confirmed(leader)],
+            employee: vec![TrustedKey::confirmed(employee)],
+        }
+    }
+
+    pub fn of(&self, party: Side) -> &[TrustedKey] {
         match party {
             Side::Leader => &self.leader,
             Side::Employee => &self.employee,
         }
     }
+
+    /// What this device accepts `key` as, for `party`.
+    pub fn find(&self, party: Side, key: &PublicKey) -> Option<&TrustedKey> {
+        self.of(party).iter().find(|t| t.key == *key)
+    }
+}
+
+/// Whether every one of `signed` lies inside the history that ends at `until` (each is one
+/// of those heads or an ancestor of them). Heads of `until` this document does not hold
+/// make nothing inside.
+pub fn within(doc: &mut AutoCommit, signed: &[ChangeHash], until: &[ChangeHash]) -> bool {
+    if until.is_empty() || until.iter().any(|h| doc.get_change_by_hash(h).is_none()) {
+        return false;
+    }
+    let after: std::collections::HashSet<ChangeHash> =
+        doc.get_changes_meta(until).iter().map(|c| c.hash).collect();
+    signed
+        .iter()
+        .all(|h| doc.get_change_by_hash(h).is_some() && !after.contains(h))
 }
 
 fn key_field(party: Side) -> &'static str {

@@ -3,9 +3,15 @@
 //! manager's device keys (so the signatures made there still verify on the new manager's
 //! device) and, only when the outgoing manager chose so, the private preparation.
 //!
-//! The file is JSON (like a backup) with a SHA-256 digest over everything else in it: a
-//! file that was truncated or altered in transit is refused before anything is read. The
-//! digest is not a signature; what proves who signed a discussion is inside each document.
+//! The file is JSON (like a backup) with a SHA-256 digest over everything else in it, which
+//! detects damage (a file cut short or garbled in transit): anyone can compute a digest, so
+//! it proves nothing about who made the file. The file is also signed with the outgoing
+//! manager's device key (`signer`, one of `leader_keys` and the leader key its discussions
+//! record): a file changed after it was saved is refused unless whoever changed it signed
+//! it again with a key of their own. So the new manager's device trusts nothing in it by
+//! itself: the previous leader's signatures show as "from the file" until the new manager
+//! and the employee compared the safety code, and the employee's key is never taken from
+//! the file — it is pinned from what the employee sends, and confirmed in the room.
 
 use std::collections::BTreeMap;
 
@@ -18,12 +24,15 @@ use thiserror::Error;
 
 use crate::doc::DocName;
 use crate::model::date::Day;
-use crate::model::ids::{is_valid_id, to_hex};
+use crate::model::ids::{from_hex, is_valid_id, to_hex};
 use crate::model::people::{Participant, Person};
+use crate::model::trust::{self, DeviceKey, PublicKey};
 use crate::model::{discussion, prep};
+use crate::Side;
 
 pub const FORMAT: &str = "career-talk/handover";
-pub const VERSION: u32 = 1;
+/// Version 2 files are signed; version 1 files (not signed) are refused.
+pub const VERSION: u32 = 2;
 /// The largest handover file taken in (a browser keeps about 5 MB for the whole app).
 pub const MAX_HANDOVER_BYTES: usize = 10 * 1024 * 1024;
 /// At most this many device keys of the outgoing manager are taken from a file.
@@ -41,6 +50,8 @@ pub enum HandoverError {
     Corrupted,
     #[error("the handover file's {0} is damaged: {1}")]
     Damaged(String, String),
+    #[error("this handover file is not signed (an earlier version of Career Talk made it, or its signature was removed); ask the previous manager to save it again with this version")]
+    Unsigned,
     #[error("{0} is already on this device with a history that did not come from this file; nothing was changed")]
     Unrelated(String),
 }
@@ -81,7 +92,13 @@ pub struct Handover {
     pub leader_keys: Vec<String>,
     /// Storage name (`d.<id>`, and `p.<id>` only when chosen) → base64 Automerge bytes.
     pub documents: BTreeMap<String, String>,
-    /// SHA-256 (hex) of this file with this field empty.
+    /// The device key (hex) that signed the file: the outgoing manager's.
+    #[serde(default)]
+    pub signer: String,
+    /// Its Ed25519 signature (hex) of the digest.
+    #[serde(default)]
+    pub signature: String,
+    /// SHA-256 (hex) of this file with this field and the signature empty.
     #[serde(default)]
     pub digest: String,
 }
@@ -108,9 +125,15 @@ pub struct Checked {
     pub discussions: BTreeMap<String, (AutoCommit, Option<AutoCommit>)>,
 }
 
+/// What the outgoing manager's key signs: the file's digest.
+fn signed_message(digest: &str) -> Vec<u8> {
+    format!("career-talk/handover/v2\n{digest}").into_bytes()
+}
+
 fn digest_of(h: &Handover) -> String {
     let mut copy = h.clone();
     copy.digest = String::new();
+    copy.signature = String::new();
     let json = serde_json::to_vec(&copy).expect("a handover serialises");
     to_hex(&Sha256::digest(&json))
 }
@@ -130,15 +153,26 @@ impl Handover {
             from: from.into(),
             leader_keys,
             documents: BTreeMap::new(),
+            signer: String::new(),
+            signature: String::new(),
             digest: String::new(),
         }
+    }
+
+    /// Signs the file as it is now with the outgoing manager's device key (after the last
+    /// [`Handover::add`]).
+    pub fn seal(&mut self, key: &DeviceKey) {
+        self.signer = key.public().to_hex();
+        self.digest = digest_of(self);
+        self.signature = to_hex(&key.sign(&signed_message(&self.digest)));
     }
 
     pub fn add(&mut self, name: &DocName, bytes: &[u8]) {
         self.documents.insert(name.key(), B64.encode(bytes));
     }
 
-    /// The file's bytes (the digest is computed here).
+    /// The file's bytes (the digest is computed here: a file changed after it was sealed
+    /// no longer matches its signature).
     pub fn to_json(&self) -> String {
         let mut sealed = self.clone();
         sealed.digest = digest_of(self);
@@ -186,6 +220,16 @@ impl Handover {
         if handover.digest != digest_of(&handover) {
             return Err(HandoverError::Corrupted);
         }
+        if handover.signature.is_empty() {
+            return Err(HandoverError::Unsigned);
+        }
+        let signer = PublicKey::from_hex(&handover.signer)
+            .filter(|k| handover.leader_keys.contains(&k.to_hex()))
+            .ok_or(HandoverError::Corrupted)?;
+        let signature = from_hex(&handover.signature).unwrap_or_default();
+        if !signer.verifies(&signed_message(&handover.digest), &signature) {
+            return Err(HandoverError::Corrupted);
+        }
         if !is_valid_id(&handover.person.id) || handover.leader_keys.len() > MAX_LEADER_KEYS {
             return Err(HandoverError::Corrupted);
         }
@@ -202,6 +246,13 @@ impl Handover {
                     let d = discussion::read(&doc).map_err(|e| damaged(e.to_string()))?;
                     if d.id != id || d.person_id != handover.person.id {
                         return Err(damaged("it is not a discussion with this person".into()));
+                    }
+                    // The leader key the discussion records is one the file names, so the
+                    // signer cannot be someone who never led it.
+                    if trust::recorded_key(&doc, Side::Leader)
+                        .is_some_and(|k| !handover.leader_keys.contains(&k.to_hex()))
+                    {
+                        return Err(HandoverError::Corrupted);
                     }
                     discussions.insert(id, (doc, None));
                 }

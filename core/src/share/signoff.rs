@@ -24,7 +24,7 @@ use crate::error::{DecodeError, EditError};
 use crate::model::discussion::{self, Discussion};
 use crate::model::ids::{from_hex, to_hex};
 use crate::model::method::{AnswerField, Question};
-use crate::model::trust::{DeviceKey, PublicKey, Trust};
+use crate::model::trust::{self, DeviceKey, PublicKey, Standing, Trust};
 use crate::share::review::{compare, FieldChange};
 use crate::{Day, Side};
 
@@ -66,6 +66,15 @@ pub enum Check {
     Invalid,
     /// Written without a device signature (an older version of the app).
     Unsigned,
+    /// Made with a key that was replaced or handed over, over a version after that moment
+    /// (its cutoff): whoever still holds that key cannot sign what came later.
+    AfterCutoff,
+    /// It matches the key this device holds for that person, but the two have not compared
+    /// the safety code yet: the key could be anyone's who held the first link.
+    Unconfirmed,
+    /// Made with the previous leader's key, which came in the handover file: it counts once
+    /// this device has compared the safety code with the employee.
+    FromFile,
 }
 
 impl Check {
@@ -83,6 +92,15 @@ impl Check {
             Check::NoKnownKey => Some("this device has not yet received that person's device key"),
             Check::Invalid => Some("its signature does not match what it claims to sign"),
             Check::Unsigned => Some("it was made without a device signature"),
+            Check::AfterCutoff => Some(
+                "it was made with a key that had been replaced or handed over before the version it signs",
+            ),
+            Check::Unconfirmed => Some(
+                "that person's device key has not been confirmed here: compare the safety code with them",
+            ),
+            Check::FromFile => Some(
+                "it was made with the previous leader's key from the handover file, which counts once the safety code was compared with the employee",
+            ),
         }
     }
 }
@@ -274,22 +292,33 @@ fn signature(doc: &mut AutoCommit, id: &str, party: Side, trust: &Trust) -> Opti
         _ if stored.sig.is_empty() => Check::Unsigned,
         None => Check::Invalid,
         Some(_) if trust.of(party).is_empty() => Check::NoKnownKey,
-        Some(k) if !trust.of(party).contains(&k) => Check::UnknownKey,
-        Some(k) => {
-            let hex: Vec<String> = heads.iter().map(|h| to_hex(h.as_ref())).collect();
-            match version_at(doc, &heads).map(|d| signed_content(&d).digest()) {
-                Ok(digest)
-                    if k.verifies(
-                        &signed_message(id, party, &stored.name, on, &hex, &digest),
-                        &signature,
-                    ) =>
-                {
-                    content = Some(digest);
-                    Check::Verified
+        Some(k) => match trust.find(party, &k) {
+            None => Check::UnknownKey,
+            Some(trusted) => {
+                let hex: Vec<String> = heads.iter().map(|h| to_hex(h.as_ref())).collect();
+                match version_at(doc, &heads).map(|d| signed_content(&d).digest()) {
+                    Ok(digest)
+                        if k.verifies(
+                            &signed_message(id, party, &stored.name, on, &hex, &digest),
+                            &signature,
+                        ) =>
+                    {
+                        match &trusted.until {
+                            Some(until) if !trust::within(doc, &heads, until) => Check::AfterCutoff,
+                            _ => {
+                                content = Some(digest);
+                                match trusted.standing {
+                                    Standing::Confirmed => Check::Verified,
+                                    Standing::Unconfirmed => Check::Unconfirmed,
+                                    Standing::FromFile => Check::FromFile,
+                                }
+                            }
+                        }
+                    }
+                    _ => Check::Invalid,
                 }
-                _ => Check::Invalid,
             }
-        }
+        },
     };
     Some(Signature {
         name,

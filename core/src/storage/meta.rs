@@ -60,14 +60,31 @@ pub struct LocalMeta {
     /// Paired sync: the number of the last bundle taken in from each sender (its id).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub seen_seq: BTreeMap<String, u64>,
+    /// The person compared the safety code with the pinned key ("We compared it"): only
+    /// then do its signatures count.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub confirmed: bool,
+    /// Other keys that came in as the other party's while the pinned one was unconfirmed:
+    /// shown beside it, never silently taken as a change.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "keys")]
+    pub candidates: Vec<PublicKey>,
     /// Handed over to this device: the previous leader's device keys, whose signatures
-    /// count as the leader's here.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "keys")]
-    pub former_leaders: Vec<PublicKey>,
-    /// The other party's keys pinned before a change the person accepted: their earlier
-    /// signatures still count.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "keys")]
-    pub former_pinned: Vec<PublicKey>,
+    /// count as the leader's here for versions up to the handover.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "former")]
+    pub former_leaders: Vec<FormerKey>,
+    /// The other party's keys pinned before a change the person accepted: their
+    /// signatures still count for versions up to the change.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "former")]
+    pub former_pinned: Vec<FormerKey>,
+}
+
+/// A key that left a party, and the heads of the history when it did (its cutoff). One
+/// stored before cutoffs were kept has none (`until` empty) and is given the heads at the
+/// first look after (see `Workspace::trust`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormerKey {
+    pub key: PublicKey,
+    pub until: Vec<ChangeHash>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -190,6 +207,55 @@ mod keys {
             .iter()
             .map(|hex| {
                 PublicKey::from_hex(hex).ok_or_else(|| D::Error::custom("a key cannot be read"))
+            })
+            .collect()
+    }
+}
+
+mod former {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::FormerKey;
+    use crate::model::trust::PublicKey;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        /// Before cutoffs were kept: the key alone.
+        Key(String),
+        Cut {
+            key: String,
+            until: Vec<String>,
+        },
+    }
+
+    pub fn serialize<S: Serializer>(keys: &[FormerKey], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(keys.iter().map(|k| Stored::Cut {
+            key: k.key.to_hex(),
+            until: k.until.iter().map(|h| h.to_string()).collect(),
+        }))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<FormerKey>, D::Error> {
+        Vec::<Stored>::deserialize(d)?
+            .into_iter()
+            .map(|stored| {
+                let (hex, until) = match stored {
+                    Stored::Key(hex) => (hex, vec![]),
+                    Stored::Cut { key, until } => (key, until),
+                };
+                let key = PublicKey::from_hex(&hex)
+                    .ok_or_else(|| D::Error::custom("a key cannot be read"))?;
+                // A cutoff that cannot be read is no cutoff: refused, as a key would be.
+                let until = until
+                    .iter()
+                    .map(|h| {
+                        h.parse()
+                            .map_err(|_| D::Error::custom("a cutoff cannot be read"))
+                    })
+                    .collect::<Result<_, _>>()?;
+                Ok(FormerKey { key, until })
             })
             .collect()
     }

@@ -16,6 +16,7 @@ use crate::storage::backup::check_kind;
 use crate::storage::blobs::{KvStore, LoadError};
 use crate::storage::index::IndexEntry;
 use crate::storage::keys::DocName;
+use crate::storage::meta::FormerKey;
 use crate::{Day, Side};
 
 /// A handover file made, and what it holds.
@@ -69,7 +70,7 @@ impl<K: KvStore> Workspace<K> {
         let mut keys: Vec<String> = self.keys.all().map(|k| k.to_hex()).collect();
         for id in &ids {
             if let Ok(Some(meta)) = self.meta(id) {
-                for k in meta.former_leaders.iter().map(PublicKey::to_hex) {
+                for k in meta.former_leaders.iter().map(|f| f.key.to_hex()) {
                     if !keys.contains(&k) {
                         keys.push(k);
                     }
@@ -111,6 +112,7 @@ impl<K: KvStore> Workspace<K> {
                 }
             }
         }
+        handover.seal(&self.keys.current);
         Ok(HandoverMade {
             handover,
             discussions,
@@ -138,7 +140,10 @@ impl<K: KvStore> Workspace<K> {
         let mut new = Vec::new();
         let mut merges = Vec::new();
         let mut employee_keys = Vec::new();
+        // Each discussion's history as the file holds it: the previous leader's cutoff.
+        let mut handed_at = std::collections::BTreeMap::new();
         for (id, (mut incoming, mut incoming_prep)) in checked.discussions {
+            handed_at.insert(id.clone(), incoming.get_heads());
             // One history per document, as everywhere else things come in.
             let one = |doc: &mut AutoCommit| first(doc, |_| Ok::<_, WorkspaceError>(()));
             if incoming_prep.as_mut().is_some_and(|p| one(p).is_err()) {
@@ -286,13 +291,17 @@ impl<K: KvStore> Workspace<K> {
             meta.perspective = Side::Leader;
             // It has travelled: its history is never replaced by a fresh one.
             meta.shared = true;
+            let until = handed_at.get(id).cloned().unwrap_or_default();
             for k in &former {
-                if !meta.former_leaders.contains(k) {
-                    meta.former_leaders.push(*k);
-                }
+                meta.former_leaders.retain(|f| f.key != *k);
+                meta.former_leaders.push(FormerKey {
+                    key: *k,
+                    until: until.clone(),
+                });
             }
             self.write_meta(id, meta);
-            self.pin_other_key(id);
+            // The employee's key is never pinned from the file: it is pinned from what the
+            // employee sends this device, and confirmed by comparing the code with them.
             if let Ok(d) = self.discussion(id) {
                 let entry = IndexEntry::updated(&d, self.index.discussions.get(id));
                 self.index.discussions.insert(id.clone(), entry);

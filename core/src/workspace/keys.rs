@@ -1,10 +1,11 @@
 //! This device's signing keys, the other party's pinned key, and the signatures of the record.
 
 use crate::model::discussion::Discussion;
-use crate::model::trust::{self, DeviceKeys, PublicKey, Trust};
+use crate::model::trust::{self, DeviceKeys, PublicKey, Standing, Trust, TrustedKey};
 use crate::share::signoff::{self, SignOff};
 use crate::storage::blobs::KvStore;
 use crate::storage::keys::DocName;
+use crate::storage::meta::FormerKey;
 use crate::{Day, Side};
 
 use super::{Workspace, WorkspaceError};
@@ -17,24 +18,34 @@ pub struct KeyState {
     pub mine: PublicKey,
     /// The other party's key this device pinned, if it has seen one.
     pub pinned: Option<PublicKey>,
+    /// Whether the person compared the safety code with the pinned key ("We compared it").
+    pub confirmed: bool,
+    /// Other keys that came in as the other party's before the pinned one was confirmed:
+    /// shown side by side with it, each with its own code.
+    pub candidates: Vec<PublicKey>,
     /// The other party's key the discussion records now.
     pub recorded: Option<PublicKey>,
 }
 
 impl KeyState {
-    /// The other party's recorded key differs from the one pinned: not accepted until the
-    /// person confirms it.
+    /// The other party's recorded key differs from the confirmed one: not accepted until
+    /// the person compares the code again and confirms it.
     pub fn changed(&self) -> bool {
-        matches!((self.pinned, self.recorded), (Some(p), Some(r)) if p != r)
+        self.confirmed && matches!((self.pinned, self.recorded), (Some(p), Some(r)) if p != r)
     }
 
-    /// The code both people compare: leader's key first, the same on both devices.
+    /// The code both people compare with `other` as the other party's key: leader's key
+    /// first, the same on both devices.
+    pub fn code_with(&self, other: &PublicKey) -> String {
+        match self.side {
+            Side::Leader => trust::safety_code(&self.mine, other),
+            Side::Employee => trust::safety_code(other, &self.mine),
+        }
+    }
+
+    /// The code with the pinned key.
     pub fn safety_code(&self) -> Option<String> {
-        let other = self.pinned?;
-        Some(match self.side {
-            Side::Leader => trust::safety_code(&self.mine, &other),
-            Side::Employee => trust::safety_code(&other, &self.mine),
-        })
+        Some(self.code_with(&self.pinned?))
     }
 }
 
@@ -44,19 +55,57 @@ impl<K: KvStore> Workspace<K> {
         &self.keys
     }
 
-    /// Which keys this device accepts for each party of a discussion: its own (and, after a
-    /// handover, the previous leader's) for its side; the pinned key, and keys pinned before
-    /// an accepted change, for the other.
-    pub(super) fn trust(&self, id: &str) -> Trust {
+    /// Which keys this device accepts for each party of a discussion: its own for its side
+    /// (and, after a handover, the previous leader's, up to the handover, as from the
+    /// file); for the other, the pinned key (unconfirmed until the code was compared) and
+    /// keys pinned before an accepted change, each up to that change.
+    pub(super) fn trust(&mut self, id: &str) -> Trust {
+        self.cut_former_keys(id);
         let meta = self.meta(id).ok().flatten().unwrap_or_default();
-        let mine: Vec<PublicKey> = self.keys.all().collect();
-        let mut other: Vec<PublicKey> = meta.pinned.into_iter().collect();
-        other.extend(meta.former_pinned);
+        let former = |f: &FormerKey, standing| TrustedKey {
+            key: f.key,
+            standing,
+            until: Some(f.until.clone()),
+        };
+        let mine: Vec<TrustedKey> = self.keys.all().map(TrustedKey::confirmed).collect();
+        let mut other: Vec<TrustedKey> = meta
+            .pinned
+            .into_iter()
+            .map(|key| TrustedKey {
+                key,
+                standing: if meta.confirmed {
+                    Standing::Confirmed
+                } else {
+                    Standing::Unconfirmed
+                },
+                until: None,
+            })
+            .collect();
+        other.extend(
+            meta.former_pinned
+                .iter()
+                .filter(|f| Some(f.key) != meta.pinned)
+                .map(|f| former(f, Standing::Confirmed)),
+        );
         match self.side(id).side {
-            Side::Leader => Trust {
-                leader: mine.into_iter().chain(meta.former_leaders).collect(),
-                employee: other,
-            },
+            Side::Leader => {
+                let file = if meta.confirmed {
+                    Standing::Confirmed
+                } else {
+                    Standing::FromFile
+                };
+                let mut leader = mine;
+                leader.extend(
+                    meta.former_leaders
+                        .iter()
+                        .filter(|f| !self.keys.owns(&f.key))
+                        .map(|f| former(f, file)),
+                );
+                Trust {
+                    leader,
+                    employee: other,
+                }
+            }
             Side::Employee => Trust {
                 leader: other,
                 employee: mine,
@@ -64,50 +113,110 @@ impl<K: KvStore> Workspace<K> {
         }
     }
 
+    /// Former keys stored before cutoffs were kept get one: the heads now.
+    fn cut_former_keys(&mut self, id: &str) {
+        let Ok(Some(mut meta)) = self.meta(id) else {
+            return;
+        };
+        let uncut = |keys: &[FormerKey]| keys.iter().any(|k| k.until.is_empty());
+        if !uncut(&meta.former_pinned) && !uncut(&meta.former_leaders) {
+            return;
+        }
+        let Ok(stored) = self.stored(&DocName::Discussion(id.into())) else {
+            return;
+        };
+        let heads = stored.doc.get_heads();
+        for k in meta
+            .former_pinned
+            .iter_mut()
+            .chain(meta.former_leaders.iter_mut())
+        {
+            if k.until.is_empty() {
+                k.until = heads.clone();
+            }
+        }
+        self.write_meta(id, meta);
+    }
+
     /// Both parties' keys for a discussion, as this device sees them.
     pub fn keys_of(&mut self, id: &str) -> Result<KeyState, WorkspaceError> {
         let side = self.side(id).side;
-        let pinned = self.meta(id)?.and_then(|m| m.pinned);
+        let meta = self.meta(id)?.unwrap_or_default();
         let mine = self.keys.current.public();
         let stored = self.stored(&DocName::Discussion(id.into()))?;
         Ok(KeyState {
             side,
             mine,
-            pinned,
+            pinned: meta.pinned,
+            confirmed: meta.pinned.is_some() && meta.confirmed,
+            candidates: meta.candidates,
             recorded: trust::recorded_key(&stored.doc, side.other()),
         })
     }
 
-    /// The person compared safety codes and accepts the other party's new key.
-    pub fn accept_key(&mut self, id: &str) -> Result<(), WorkspaceError> {
+    /// The person compared the safety code made with `key` with the other person's screen
+    /// ("We compared it"): `key` becomes the other party's confirmed key. It must be one
+    /// this device has seen as theirs (the pinned key, a candidate, or the recorded one).
+    /// A confirmed key it replaces keeps counting for versions up to now, never after.
+    pub fn confirm_key(&mut self, id: &str, key: &PublicKey) -> Result<(), WorkspaceError> {
         let state = self.keys_of(id)?;
-        if let Some(recorded) = state.recorded.filter(|k| !self.keys.owns(k)) {
-            let mut meta = self.meta_to_change(id);
-            // The key pinned before keeps counting for what it signed then (the leader's
-            // earlier device, or the leader before a handover).
-            if let Some(old) = meta.pinned.take() {
-                if old != recorded && !meta.former_pinned.contains(&old) {
-                    meta.former_pinned.push(old);
-                }
-            }
-            meta.pinned = Some(recorded);
-            self.write_meta(id, meta);
+        let seen = state.pinned == Some(*key)
+            || state.candidates.contains(key)
+            || state.recorded == Some(*key);
+        if !seen || self.keys.owns(key) {
+            return Err(WorkspaceError::UnknownKey);
         }
+        let heads = self
+            .stored(&DocName::Discussion(id.into()))?
+            .doc
+            .get_heads();
+        let mut meta = self.meta_to_change(id);
+        if let Some(old) = meta.pinned.take() {
+            if old != *key && meta.confirmed {
+                meta.former_pinned.retain(|f| f.key != old);
+                meta.former_pinned.push(FormerKey {
+                    key: old,
+                    until: heads,
+                });
+            }
+        }
+        // A key confirmed again after it was replaced counts in full again.
+        meta.former_pinned.retain(|f| f.key != *key);
+        meta.pinned = Some(*key);
+        meta.confirmed = true;
+        meta.candidates.clear();
+        self.write_meta(id, meta);
         Ok(())
     }
 
+    /// The person compared safety codes and accepts the other party's new recorded key.
+    pub fn accept_key(&mut self, id: &str) -> Result<(), WorkspaceError> {
+        match self.keys_of(id)?.recorded {
+            Some(recorded) if !self.keys.owns(&recorded) => self.confirm_key(id, &recorded),
+            _ => Ok(()),
+        }
+    }
+
     /// After something from the other side was merged: pins their key the first time one
-    /// is recorded (never one of this device's own keys, and never over a pinned one).
+    /// is recorded (never one of this device's own keys), unconfirmed. A different key
+    /// while the pin is unconfirmed becomes a candidate beside it, never the pin.
     pub(super) fn pin_other_key(&mut self, id: &str) {
         let Ok(state) = self.keys_of(id) else { return };
-        if state.pinned.is_some() {
+        let Some(recorded) = state.recorded.filter(|k| !self.keys.owns(k)) else {
             return;
+        };
+        let mut meta = self.meta_to_change(id);
+        match meta.pinned {
+            None => meta.pinned = Some(recorded),
+            Some(p) if p != recorded && !meta.confirmed => {
+                if meta.candidates.contains(&recorded) || meta.candidates.len() >= 8 {
+                    return;
+                }
+                meta.candidates.push(recorded);
+            }
+            _ => return,
         }
-        if let Some(recorded) = state.recorded.filter(|k| !self.keys.owns(k)) {
-            let mut meta = self.meta_to_change(id);
-            meta.pinned = Some(recorded);
-            self.write_meta(id, meta);
-        }
+        self.write_meta(id, meta);
     }
 
     /// Records this device's key as its party's in the discussion, when it is not already.

@@ -86,6 +86,8 @@ pub enum WorkspaceError {
     DamagedCopy(LoadError),
     #[error(transparent)]
     Handover(#[from] crate::share::handover::HandoverError),
+    #[error("that key has not come in as the other person's here; nothing was confirmed")]
+    UnknownKey,
     #[error("what would be deleted changed after the confirmation was shown; nothing was deleted")]
     EraseChanged,
     /// A part of the record the other side owns: this side suggests a change instead.

@@ -276,7 +276,7 @@ impl<K: KvStore> Workspace<K> {
         if bytes.len() > mailbox::MAX_BUNDLE {
             return Err(ShareError::TooLarge(bytes.len() / (1024 * 1024)).into());
         }
-        let key = SenderKey::from_device(self.keys.current.clone());
+        let key = pairing.sender(&self.keys.current);
         // Numbered, so a receiver drops a bundle that comes round again.
         let mut meta = self.meta_to_change(id);
         let seq = (meta.bundle_seq + 1).max(now.max(0) as u64 * 1000);
@@ -371,8 +371,12 @@ impl<K: KvStore> Workspace<K> {
             return Err(MailboxError::NotPaired);
         };
         let env = pairing.room(id).open(frame)?;
-        let me = SenderKey::from_device(self.keys.current.clone()).id();
-        if env.from == me {
+        // This device's own (and one sealed by an earlier version, with the device key).
+        let me = [
+            pairing.sender(&self.keys.current).id(),
+            SenderKey::from_device(self.keys.current.clone()).id(),
+        ];
+        if me.contains(&env.from) {
             return Ok(MailboxTaken::Own);
         }
         // Taken in once this side said yes (the other side's first bundle may be theirs).

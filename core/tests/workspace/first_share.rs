@@ -117,6 +117,11 @@ fn a_signature_made_before_the_first_share_still_verifies_after_it() {
     assert!(matches!(s.state, State::Waiting { .. }));
     let mut employee = device(MemoryKv::default(), 3);
     employee.take_in(&package, day("2026-11-28"), NOW).unwrap();
+    // It matches the key that came with it; it counts once the two compared the code.
+    let s = employee.sign_off(&id).unwrap();
+    assert_eq!(s.leader.unwrap().check, Check::Unconfirmed);
+    let leader_key = employee.keys_of(&id).unwrap().pinned.unwrap();
+    employee.confirm_key(&id, &leader_key).unwrap();
     let s = employee.sign_off(&id).unwrap();
     assert!(s.leader.unwrap().check.is_verified());
 }

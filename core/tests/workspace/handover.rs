@@ -35,6 +35,7 @@ fn signed_with_prep() -> (Workspace<MemoryKv>, Workspace<MemoryKv>, String) {
             }),
         )
         .unwrap();
+    compared(&mut leader, &mut employee, &id);
     both_sign(&mut leader, &mut employee, &id);
     leader.save(NOW).unwrap();
     (leader, employee, id)
@@ -79,15 +80,20 @@ fn a_handover_carries_the_history_signatures_and_actions_and_no_preparation_unle
     );
     assert_eq!(jo.side(&id).side, Side::Leader);
     assert_eq!(jo.index().discussions[&id].open_actions, 1);
-    // Both signatures still verify on Jo's device: Maria's as the leader's.
+    // On Jo's device, Maria's signature is the one the file vouches for, and Sam's key is
+    // not taken from the file at all: nothing is agreed until Jo and Sam compare the code.
     let s = jo.sign_off(&id).unwrap();
-    assert!(matches!(s.state, State::Agreed { .. }), "{:?}", s.state);
-    assert!(s.leader.unwrap().check.is_verified());
-    assert!(s.employee.unwrap().check.is_verified());
+    assert_eq!(s.leader.unwrap().check, Check::FromFile);
+    assert_eq!(s.employee.unwrap().check, Check::NoKnownKey);
+    assert!(!matches!(s.state, State::Agreed { .. }));
+    assert_eq!(jo.keys_of(&id).unwrap().pinned, None);
     // Stored: the next start reads the same.
     jo.save(NOW).unwrap();
     let mut again = device(jo.kv().clone(), 10);
-    assert!(leader_verified(&mut again, &id));
+    assert_eq!(
+        again.sign_off(&id).unwrap().leader.unwrap().check,
+        Check::FromFile
+    );
 
     // Jo continues with Sam: Sam's device sees the leader's new key as a change to confirm.
     let notes = TextField::Discussion(id.clone(), DiscussionText::Notes);
@@ -103,6 +109,14 @@ fn a_handover_carries_the_history_signatures_and_actions_and_no_preparation_unle
     assert!(!sam.keys_of(&id).unwrap().changed());
     // Maria's signature still counts on Sam's device after he accepted Jo's key.
     assert!(leader_verified(&mut sam, &id));
+    // Sam answers Jo; the two compare the code: on Jo's device the record is agreed, with
+    // Maria's signature as the leader's.
+    reply(&mut sam, &mut jo, &id);
+    compared(&mut jo, &mut sam, &id);
+    let s = jo.sign_off(&id).unwrap();
+    assert!(s.leader.unwrap().check.is_verified());
+    assert!(s.employee.unwrap().check.is_verified());
+    assert!(jo.agreed_version(&id).unwrap().1.is_some());
     // The record still says who led it.
     assert_eq!(sam.discussion(&id).unwrap().manager.name, "Maria Lund");
 
@@ -120,7 +134,10 @@ fn a_handover_carries_the_history_signatures_and_actions_and_no_preparation_unle
         .to_json();
     let mut kim = new_manager();
     kim.take_handover(file2.as_bytes(), NOW).unwrap();
-    assert!(leader_verified(&mut kim, &id));
+    assert_eq!(
+        kim.sign_off(&id).unwrap().leader.unwrap().check,
+        Check::FromFile
+    );
 
     // With the preparation ticked, it travels too.
     let made = maria
@@ -145,7 +162,7 @@ fn a_handover_file_that_is_damaged_newer_or_about_an_unrelated_history_changes_n
         .unwrap()
         .handover
         .to_json();
-    let newer = file.replacen("\"version\": 1", "\"version\": 2", 1);
+    let newer = file.replacen("\"version\": 2", "\"version\": 3", 1);
     let altered = file.replacen("Sam Okafor", "Sam Okafar", 1);
     let truncated = &file[..file.len() / 2];
     let cases: Vec<(&str, &[u8], &str)> = vec![
@@ -212,16 +229,34 @@ fn a_handover_stopped_by_full_storage_is_undone_and_a_file_cannot_make_the_emplo
     assert_eq!(jo.kv().map, before);
     assert!(jo.roster().unwrap().person(SAM_ID).is_none());
     assert!(jo.index().discussions.is_empty());
-    // A file that lists the employee's key among the leader's: that key is never taken.
+    // A file changed after it was saved no longer matches its signature: refused.
     let mut forged = made.handover.clone();
     forged
         .leader_keys
         .push(sam.device_keys().current.public().to_hex());
     let mut jo = new_manager();
+    let before = jo.kv().map.clone();
+    let err = jo
+        .take_handover(forged.to_json().as_bytes(), NOW)
+        .unwrap_err();
+    assert!(err.to_string().contains("altered"), "{err}");
+    // Signed again by whoever changed it, listing the employee's key among the leader's:
+    // that key is never taken as a leader's.
+    let intruder = career_core::model::trust::DeviceKey::from_seed([66; 32]);
+    forged.leader_keys.push(intruder.public().to_hex());
+    forged.seal(&intruder);
     jo.take_handover(forged.to_json().as_bytes(), NOW).unwrap();
-    let former = jo.meta(&id).unwrap().unwrap().former_leaders;
+    let former: Vec<_> = jo
+        .meta(&id)
+        .unwrap()
+        .unwrap()
+        .former_leaders
+        .iter()
+        .map(|f| f.key)
+        .collect();
     assert!(former.contains(&maria.device_keys().current.public()));
     assert!(!former.contains(&sam.device_keys().current.public()));
+    let _ = before;
     assert!(Handover::is_handover(
         format!("\u{feff}  {file}").as_bytes()
     ));
@@ -267,4 +302,118 @@ fn a_discussion_that_never_left_the_device_is_handed_over_without_the_text_delet
             assert!(!d.notes.as_str().contains("secret"));
         }
     }
+}
+
+/// Finding 2 (a doctored handover file is accepted): someone rewrites an answer in the
+/// file, signs the record as both people with keys of their own, and seals the file again.
+#[test]
+fn a_doctored_handover_file_makes_nothing_agreed_and_its_employee_key_is_never_pinned() {
+    use base64::engine::general_purpose::STANDARD as B64;
+    use base64::Engine;
+    use career_core::model::trust::{self, DeviceKey};
+    use career_core::share::signoff;
+    let (mut maria, mut sam, id) = signed_with_prep();
+    let made = maria
+        .handover(SAM_ID, false, day("2026-12-01"), NOW)
+        .unwrap();
+    let mut doctored = made.handover.clone();
+    let name = format!("d.{id}");
+    let bytes = B64.decode(&doctored.documents[&name]).unwrap();
+    let mut doc = career_core::AutoCommit::load(&bytes)
+        .unwrap()
+        .with_actor(automerge::ActorId::from(vec![66u8; 16]));
+    career_core::model::discussion::apply(
+        &mut doc,
+        DiscussionEdit::Answer(AnswerField::ShortTerm, "I want to leave the company".into()),
+    )
+    .unwrap();
+    let (fake_leader, fake_employee) = (
+        DeviceKey::from_seed([66; 32]),
+        DeviceKey::from_seed([67; 32]),
+    );
+    trust::record_key(&mut doc, Side::Employee, &fake_employee.public()).unwrap();
+    signoff::sign(
+        &mut doc,
+        Side::Leader,
+        "Maria Lund",
+        day("2026-12-01"),
+        &fake_leader,
+    )
+    .unwrap();
+    signoff::sign(
+        &mut doc,
+        Side::Employee,
+        "Sam Okafor",
+        day("2026-12-01"),
+        &fake_employee,
+    )
+    .unwrap();
+    doc.commit();
+    doctored.documents.insert(name, B64.encode(doc.save()));
+    doctored.leader_keys.push(fake_leader.public().to_hex());
+    doctored.seal(&fake_leader);
+
+    let mut jo = new_manager();
+    jo.take_handover(doctored.to_json().as_bytes(), NOW)
+        .unwrap();
+    // Nothing of it is agreed, and the employee's key is not taken from the file.
+    let s = jo.sign_off(&id).unwrap();
+    assert!(!matches!(s.state, State::Agreed { .. }));
+    assert_eq!(s.employee.unwrap().check, Check::NoKnownKey);
+    assert_eq!(jo.keys_of(&id).unwrap().pinned, None);
+    assert!(jo.agreed_version(&id).unwrap().1.is_none());
+    // Jo and Sam exchange: Sam's device writes his real key back, so Jo sees it beside the
+    // file's; the codes Jo and Sam compare match only with the real one.
+    let package = jo.package(&id, false, NOW).unwrap();
+    sam.take_in(&package, day("2026-12-02"), NOW).unwrap();
+    sam.accept_key(&id).unwrap();
+    reply(&mut sam, &mut jo, &id);
+    let keys = jo.keys_of(&id).unwrap();
+    let real = sam.device_keys().current.public();
+    assert!(
+        keys.pinned == Some(real) || keys.candidates.contains(&real),
+        "{keys:?}"
+    );
+    let sams_code = sam.keys_of(&id).unwrap().safety_code().unwrap();
+    assert_eq!(keys.code_with(&real), sams_code);
+    assert_ne!(keys.code_with(&fake_employee.public()), sams_code);
+    jo.confirm_key(&id, &real).unwrap();
+    sam.confirm_key(&id, &jo.device_keys().current.public())
+        .unwrap();
+    // The file's employee signature never counts (Sam's device put his own back: the
+    // employee's signature is his part of the record), so the doctored version is never
+    // the agreed one, on Jo's device or in anything Jo sends HR.
+    let s = jo.sign_off(&id).unwrap();
+    let e = s.employee.clone().unwrap();
+    if e.key == Some(fake_employee.public()) {
+        assert_eq!(e.check, Check::UnknownKey);
+    } else {
+        assert_eq!(e.key, Some(real));
+    }
+    assert!(!matches!(s.state, State::Agreed { .. }), "{:?}", s.state);
+    assert!(jo.agreed_version(&id).unwrap().1.is_none());
+    assert_eq!(
+        jo.discussion(&id).unwrap().answers.short_term.as_str(),
+        "I want to leave the company",
+        "the doctored answer is there to see, never signed by Sam"
+    );
+}
+
+#[test]
+fn a_handover_file_without_a_signature_is_refused_with_nothing_changed() {
+    let (mut maria, _sam, _id) = signed_with_prep();
+    let made = maria
+        .handover(SAM_ID, false, day("2026-12-01"), NOW)
+        .unwrap();
+    let mut unsigned = made.handover.clone();
+    unsigned.signature.clear();
+    unsigned.signer.clear();
+    let mut jo = new_manager();
+    let before = jo.kv().map.clone();
+    let err = jo
+        .take_handover(unsigned.to_json().as_bytes(), NOW)
+        .unwrap_err();
+    assert!(err.to_string().contains("not signed"), "{err}");
+    jo.save(NOW).unwrap();
+    assert_eq!(jo.kv().map, before);
 }

@@ -21,8 +21,21 @@ fn each_device_pins_the_other_s_key_and_both_see_the_same_safety_code() {
     let code = on_leader.safety_code().unwrap();
     assert_eq!(Some(code), employee.keys_of(&id).unwrap().safety_code());
 
-    // Both sign on their own devices: agreed on both, every signature verified.
+    // Both sign on their own devices. Until the two compared the code, the other's
+    // signature matches a key that could be anyone's who held the first link: shown as
+    // unconfirmed, and nothing is agreed.
     both_sign(&mut leader, &mut employee, &id);
+    let s = leader.sign_off(&id).unwrap();
+    assert_eq!(s.employee.unwrap().check, Check::Unconfirmed);
+    assert!(s.leader.unwrap().check.is_verified(), "its own");
+    assert!(!matches!(s.state, State::Agreed { .. }));
+    assert!(leader.agreed_version(&id).unwrap().1.is_none());
+    assert_eq!(
+        employee.sign_off(&id).unwrap().leader.unwrap().check,
+        Check::Unconfirmed
+    );
+    // They compare the code and each taps "We compared it": agreed on both.
+    compared(&mut leader, &mut employee, &id);
     for ws in [&mut leader, &mut employee] {
         let s = ws.sign_off(&id).unwrap();
         assert!(matches!(s.state, State::Agreed { .. }), "{:?}", s.state);
@@ -51,34 +64,81 @@ fn leader_signed_after_a_reply() -> (Workspace<MemoryKv>, Workspace<MemoryKv>, S
     (leader, employee, id)
 }
 
-#[test]
-fn a_signature_from_a_second_profile_is_not_verified_and_its_key_is_a_change_to_confirm() {
-    let (mut leader, employee, id) = leader_signed_after_a_reply();
-    // The leader opens their own employee link in another profile (a new device) and signs
-    // there as the employee.
+/// Someone else opened the employee's link (it holds everything needed to answer) in
+/// another profile, and signs there as the employee.
+fn second_profile_signs(leader: &mut Workspace<MemoryKv>, id: &str) -> Workspace<MemoryKv> {
     let mut second = device(MemoryKv::default(), 9);
     second
         .take_in(
-            &leader.package(&id, true, NOW).unwrap(),
+            &leader.package(id, true, NOW).unwrap(),
             day("2026-11-28"),
             NOW,
         )
         .unwrap();
     second
-        .sign(&id, Side::Employee, "Sam Okafor", day("2026-11-28"))
+        .sign(id, Side::Employee, "Sam Okafor", day("2026-11-28"))
         .unwrap();
-    reply(&mut second, &mut leader, &id);
+    reply(&mut second, leader, id);
+    second
+}
+
+#[test]
+fn a_second_key_for_the_employee_before_the_codes_were_compared_is_a_candidate_not_a_change() {
+    // Finding 3 (first key wins, silently): before, whoever's key came first was pinned and
+    // the real one looked like the change. Now neither counts until the code is compared.
+    let (mut leader, mut employee, id) = leader_signed_after_a_reply();
+    let second = second_profile_signs(&mut leader, &id);
+    let s = leader.sign_off(&id).unwrap();
+    assert_eq!(s.employee.as_ref().unwrap().check, Check::UnknownKey);
+    assert!(leader.agreed_version(&id).unwrap().1.is_none());
+    let keys = leader.keys_of(&id).unwrap();
+    assert!(
+        !keys.changed(),
+        "not a change: the first key was never confirmed"
+    );
+    assert!(!keys.confirmed);
+    assert_eq!(keys.pinned, Some(employee.device_keys().current.public()));
+    let intruder = second.device_keys().current.public();
+    assert_eq!(keys.candidates, [intruder], "shown side by side");
+    assert_ne!(keys.code_with(&intruder), keys.safety_code().unwrap());
+    // A key that never came in as the employee's cannot be confirmed.
+    let stranger = device(MemoryKv::default(), 11)
+        .device_keys()
+        .current
+        .public();
+    assert!(leader.confirm_key(&id, &stranger).is_err());
+    // In the room, the code on Sam's screen matches the first key's: that one is confirmed,
+    // the other dropped, and a signature with it never counts.
+    assert_eq!(
+        keys.safety_code(),
+        employee.keys_of(&id).unwrap().safety_code()
+    );
+    compared(&mut leader, &mut employee, &id);
+    let keys = leader.keys_of(&id).unwrap();
+    assert!(keys.confirmed && keys.candidates.is_empty());
+    assert_eq!(
+        leader.sign_off(&id).unwrap().employee.unwrap().check,
+        Check::UnknownKey
+    );
+}
+
+#[test]
+fn after_the_codes_were_compared_a_new_key_is_a_change_to_confirm() {
+    let (mut leader, mut employee, id) = leader_signed_after_a_reply();
+    compared(&mut leader, &mut employee, &id);
+    let second = second_profile_signs(&mut leader, &id);
     let s = leader.sign_off(&id).unwrap();
     assert_eq!(s.employee.as_ref().unwrap().check, Check::UnknownKey);
     assert!(!matches!(s.state, State::Agreed { .. }));
-    assert!(leader.agreed_version(&id).unwrap().1.is_none());
     // The record now names another key for the employee: shown, not taken.
     let keys = leader.keys_of(&id).unwrap();
     assert!(keys.changed());
     assert_eq!(keys.pinned, Some(employee.device_keys().current.public()));
     // Accepting it (after comparing codes) is the person's choice, and only then verifies.
     leader.accept_key(&id).unwrap();
-    assert!(!leader.keys_of(&id).unwrap().changed());
+    let keys = leader.keys_of(&id).unwrap();
+    assert!(!keys.changed() && keys.confirmed);
+    assert_eq!(keys.pinned, Some(second.device_keys().current.public()));
     assert!(leader
         .sign_off(&id)
         .unwrap()
@@ -86,6 +146,65 @@ fn a_signature_from_a_second_profile_is_not_verified_and_its_key_is_a_change_to_
         .unwrap()
         .check
         .is_verified());
+}
+
+#[test]
+fn a_replaced_key_verifies_what_it_signed_before_and_nothing_after() {
+    // Finding 1 (a former key verifies new signatures forever): the employee's old device
+    // signs a version made after the leader accepted the employee's new key.
+    let (mut leader, mut employee, id) = leader_signed_after_a_reply();
+    compared(&mut leader, &mut employee, &id);
+    send_back(&mut leader, &mut employee, &id);
+    employee
+        .sign(&id, Side::Employee, "Sam Okafor", day("2026-11-28"))
+        .unwrap();
+    reply(&mut employee, &mut leader, &id);
+    assert!(matches!(
+        leader.sign_off(&id).unwrap().state,
+        State::Agreed { .. }
+    ));
+    // Sam moves to a new device, which sends its first reply; the leader accepts its key
+    // after comparing the code. The old device's signature of the agreed version, made
+    // before the change, still counts.
+    let mut new_device = device(MemoryKv::default(), 9);
+    new_device
+        .take_in(
+            &leader.package(&id, true, NOW).unwrap(),
+            day("2026-11-29"),
+            NOW,
+        )
+        .unwrap();
+    reply(&mut new_device, &mut leader, &id);
+    assert!(leader.keys_of(&id).unwrap().changed());
+    leader.accept_key(&id).unwrap();
+    let s = leader.sign_off(&id).unwrap();
+    let inside = s.employee.unwrap();
+    assert_eq!(inside.key, Some(employee.device_keys().current.public()));
+    assert!(inside.check.is_verified(), "{:?}", inside.check);
+    assert!(matches!(s.state, State::Agreed { .. }));
+    // Months later, whoever holds the old device signs a newer version: it never counts.
+    type_text(
+        &mut leader,
+        &TextField::Discussion(id.clone(), DiscussionText::Notes),
+        "",
+        "Promoted to staff engineer",
+    );
+    let whole = leader.package(&id, true, NOW).unwrap();
+    employee.take_in(&whole, day("2027-03-01"), NOW).unwrap();
+    employee
+        .sign(&id, Side::Employee, "Sam Okafor", day("2027-03-01"))
+        .unwrap();
+    reply(&mut employee, &mut leader, &id);
+    let s = leader.sign_off(&id).unwrap();
+    assert_eq!(s.employee.unwrap().check, Check::AfterCutoff);
+    assert!(leader.agreed_version(&id).unwrap().1.is_none());
+    // Stored: the cutoff holds on the next start.
+    leader.save(NOW).unwrap();
+    let mut again = reopened(&leader, 1);
+    assert_eq!(
+        again.sign_off(&id).unwrap().employee.unwrap().check,
+        Check::AfterCutoff
+    );
 }
 
 #[test]

@@ -113,6 +113,20 @@ fn send_back(leader: &mut Workspace<MemoryKv>, employee: &mut Workspace<MemoryKv
     employee.take_in(&package, day("2026-11-29"), NOW).unwrap();
 }
 
+/// The two compared the safety code in the room and each tapped "We compared it".
+fn compared(leader: &mut Workspace<MemoryKv>, employee: &mut Workspace<MemoryKv>, id: &str) {
+    let (on_leader, on_employee) = (leader.keys_of(id).unwrap(), employee.keys_of(id).unwrap());
+    assert_eq!(
+        on_leader.safety_code(),
+        on_employee.safety_code(),
+        "the same code"
+    );
+    leader.confirm_key(id, &on_leader.pinned.unwrap()).unwrap();
+    employee
+        .confirm_key(id, &on_employee.pinned.unwrap())
+        .unwrap();
+}
+
 /// Maria signs, the record goes to Sam, Sam signs, and his signature comes back.
 fn both_sign(leader: &mut Workspace<MemoryKv>, employee: &mut Workspace<MemoryKv>, id: &str) {
     leader

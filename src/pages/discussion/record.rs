@@ -2,7 +2,7 @@
 
 use career_core::model::method::{AnswerField, Question};
 use career_core::model::trust::safety_code;
-use career_core::share::signoff::{SignOff, State};
+use career_core::share::signoff::{Check, SignOff, State};
 use career_core::Side;
 use leptos::prelude::*;
 
@@ -40,19 +40,68 @@ pub fn SignOffPanel() -> impl IntoView {
             .filter_map(|p| {
                 let sig = s.of(p)?;
                 let why = sig.check.problem()?;
-                Some(format!(
-                    "A signature as {} ({}) on {} is not verified: {why}. It does not count.",
-                    sig.name,
-                    p.as_str(),
-                    sig.on.human()
-                ))
+                Some(match sig.check {
+                    Check::Unconfirmed => format!(
+                        "{}'s signature ({}) on {} matches the key that came with what they sent, but you have not compared the safety code yet (Device keys, below). It counts once you have.",
+                        sig.name,
+                        p.as_str(),
+                        sig.on.human()
+                    ),
+                    Check::FromFile => format!(
+                        "{}'s signature ({}) on {} was made with the previous leader's key from the handover file. It counts once you and {} have compared the safety code.",
+                        sig.name,
+                        p.as_str(),
+                        sig.on.human(),
+                        sharing.signer_name(&d, Side::Employee),
+                    ),
+                    _ => format!(
+                        "A signature as {} ({}) on {} is not verified: {why}. It does not count.",
+                        sig.name,
+                        p.as_str(),
+                        sig.on.human()
+                    ),
+                })
             })
             .collect();
         let (class, headline) = match &s.state {
+            // Signatures are there, none counts here yet (why is said below).
+            State::Unsigned if s.leader.is_some() || s.employee.is_some() => {
+                let signed: Vec<String> = Side::BOTH.into_iter().filter_map(signed_line).collect();
+                let missing: Vec<String> = Side::BOTH
+                    .into_iter()
+                    .filter(|p| s.of(*p).is_none())
+                    .map(|p| sharing.signer_name(&d, p))
+                    .collect();
+                let mut line = format!(
+                    "Signed by {}, not counted on this device yet (see why below).",
+                    signed.join(" and ")
+                );
+                if !missing.is_empty() {
+                    line.push_str(&format!(" Waiting for {}.", missing.join(" and ")));
+                }
+                ("signoff waiting", line)
+            }
             State::Unsigned => (
                 "signoff",
                 "Not signed yet. When you both agree on this record, each of you signs it."
                     .to_string(),
+            ),
+            // Both signed the same content, and only the codes are left to compare.
+            State::Waiting {
+                signed,
+                waiting_for,
+            } if s.of(*waiting_for).is_some_and(|w| {
+                matches!(w.check, Check::Unconfirmed | Check::FromFile)
+                    && w.content.is_some()
+                    && w.content == s.of(*signed).and_then(|x| x.content)
+            }) => (
+                "signoff waiting",
+                format!(
+                    "Signed by both: {} and {}. It is agreed once you have compared the safety code with {} (Device keys, below).",
+                    signed_line(Side::Leader).unwrap_or_default(),
+                    signed_line(Side::Employee).unwrap_or_default(),
+                    other_name,
+                ),
             ),
             State::Waiting {
                 signed,
@@ -136,16 +185,39 @@ pub fn KeysPanel() -> impl IntoView {
                     <p>"Code with the key you had: " <code>{code_of(pinned)}</code></p>
                     <p>"Code with the new key: " <code data-testid="new-safety-code">{new_code}</code></p>
                     <p>{if keys.side == Side::Employee {
-                        format!("Ask whoever leads this discussion now ({other}, or their successor) to read out the code on their screen. Accept the new key only if it matches the new code.")
+                        format!("Ask whoever leads this discussion now ({other}, or their successor) to read out the code on their screen. Accept the new key only if it matches the new code. The key you had keeps counting for what it signed until now, never after.")
                     } else {
-                        format!("Ask {other} to read out the code on their screen. Accept the new key only if it matches the new code.")
+                        format!("Ask {other} to read out the code on their screen. Accept the new key only if it matches the new code. The key you had keeps counting for what it signed until now, never after.")
                     }}</p>
                     <button class="no-print" data-testid="accept-key" on:click=move |_| docs.accept_key(&id)>"Accept the new key"</button>
                 }.into_any()
             }
+            (Some(pinned), _) if !keys.confirmed => {
+                let id = d.id.clone();
+                let candidates = keys.candidates.clone();
+                let several = !candidates.is_empty();
+                view! {
+                    <p>"Safety code: " <code data-testid="safety-code">{code_of(pinned)}</code></p>
+                    <p class="hint">{format!("Compare it with the code on {other}'s screen, in the room or on a call you know is them. The key came with what they sent; anyone who held the first link could have sent one. Until you tap We compared it, {other}'s signature does not count on this device.")}</p>
+                    <button class="no-print" data-testid="keys-compared" on:click={
+                        let id = id.clone();
+                        move |_| docs.confirm_key(&id, &pinned)
+                    }>{if several { "We compared this one" } else { "We compared it" }}</button>
+                    {several.then(|| view! {
+                        <p class="warning" data-testid="key-candidates">{format!("More than one device key came in as {other}'s. Only the one whose code matches {other}'s screen is theirs: compare and confirm that one. The others never count.")}</p>
+                    })}
+                    {candidates.into_iter().map(|k| {
+                        let id = id.clone();
+                        view! {
+                            <p>"Code with another key: " <code data-testid="candidate-code">{code_of(k)}</code>
+                                " " <button class="no-print" data-testid="candidate-compared" on:click=move |_| docs.confirm_key(&id, &k)>"We compared this one"</button></p>
+                        }
+                    }).collect_view()}
+                }.into_any()
+            }
             (Some(pinned), _) => view! {
-                <p>"Safety code: " <code data-testid="safety-code">{code_of(pinned)}</code></p>
-                <p class="hint">{format!("{other}'s screen shows the same code when each device holds the other's real key. Compare them once, in the room; signatures are then checked against these keys.")}</p>
+                <p>"Safety code: " <code data-testid="safety-code">{code_of(pinned)}</code> " " <span class="badge" data-testid="keys-confirmed">"compared"</span></p>
+                <p class="hint">{format!("You compared this code with {other}'s screen: signatures are checked against these keys. If it ever changes, you are asked again.")}</p>
             }.into_any(),
         };
         Some(view! {
