@@ -274,17 +274,9 @@ impl Trust {
 }
 
 /// Whether every one of `signed` lies inside the history that ends at `until` (each is one
-/// of those heads or an ancestor of them). Heads of `until` this document does not hold
-/// make nothing inside.
+/// of those heads or an ancestor of them); see [`crate::doc::within`].
 pub fn within(doc: &mut AutoCommit, signed: &[ChangeHash], until: &[ChangeHash]) -> bool {
-    if until.is_empty() || until.iter().any(|h| doc.get_change_by_hash(h).is_none()) {
-        return false;
-    }
-    let after: std::collections::HashSet<ChangeHash> =
-        doc.get_changes_meta(until).iter().map(|c| c.hash).collect();
-    signed
-        .iter()
-        .all(|h| doc.get_change_by_hash(h).is_some() && !after.contains(h))
+    crate::doc::within(doc, signed, until)
 }
 
 fn key_field(party: Side) -> &'static str {

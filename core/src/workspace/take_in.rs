@@ -235,7 +235,23 @@ impl<K: KvStore> Workspace<K> {
         let computed = review.is_some();
         let mut review = review.unwrap_or_default();
         let mut meta = self.meta_to_change(&id);
-        meta.peer_heads = package.sender_heads.clone();
+        // What the other side has: what this package declares, or, when an earlier
+        // declaration is not part of it (another device of the same person, which has not
+        // seen the first's changes), what both declarations share — so the next
+        // changes-only package can be taken in by either device.
+        let declared = package.sender_heads.clone();
+        let before = std::mem::take(&mut meta.peer_heads);
+        meta.peer_heads = {
+            let doc = &mut self.stored(&name)?.doc;
+            if before.is_empty() || crate::doc::within(doc, &before, &declared) {
+                declared
+            } else {
+                match crate::doc::common_heads(doc, &before, &declared) {
+                    common if common.is_empty() => declared,
+                    common => common,
+                }
+            }
+        };
         // A field marked as seen that this merge changed again is to be seen again.
         meta.seen
             .retain(|k| !review.changes.iter().any(|c| &c.key == k));

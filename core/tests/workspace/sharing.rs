@@ -158,3 +158,40 @@ fn both_typing_in_one_answer_at_once_settle_on_every_word_of_both() {
     assert!(on_leader.as_str().contains("Calm under pressure."));
     assert!(on_leader.as_str().contains(TEXT));
 }
+
+/// A person with two devices (a phone and a laptop) that have not seen each other's changes:
+/// what the leader's device sends next is taken in by either, and every word reaches both.
+#[test]
+fn a_package_after_replies_from_two_devices_of_the_employee_fits_either() {
+    let (mut leader, id) = leader();
+    let link = leader.package(&id, true, NOW).unwrap();
+    let (mut phone, mut laptop) = (device(MemoryKv::default(), 3), device(MemoryKv::default(), 4));
+    for d in [&mut phone, &mut laptop] {
+        d.take_in(&link, day("2026-11-27"), NOW).unwrap();
+    }
+    for (d, field, words) in [
+        (&mut phone, AnswerField::Strengths, "phone-words"),
+        (&mut laptop, AnswerField::ShortTerm, "laptop-words"),
+    ] {
+        d.edit_discussion(&id, DiscussionEdit::Answer(field, words.into()))
+            .unwrap();
+        let reply = d.package(&id, false, NOW).unwrap();
+        leader.take_in(&reply, day("2026-11-28"), NOW).unwrap();
+    }
+    type_text(
+        &mut leader,
+        &TextField::Discussion(id.clone(), DiscussionText::Notes),
+        "",
+        "leader-words",
+    );
+    // Only what the two devices lack, computed against what both declared.
+    let next = leader.package(&id, false, NOW).unwrap();
+    assert!(!matches!(next.contents, career_core::share::Contents::Whole), "changes only");
+    for d in [&mut phone, &mut laptop] {
+        d.take_in(&next, day("2026-11-29"), NOW).unwrap();
+        let all = format!("{:?}", d.discussion(&id).unwrap());
+        for words in ["phone-words", "laptop-words", "leader-words"] {
+            assert!(all.contains(words), "{words}: {all}");
+        }
+    }
+}

@@ -125,7 +125,7 @@ pub fn SignOffPanel() -> impl IntoView {
             ),
         };
         let i_signed_latest = s.covers(me) && s.of(me).is_some_and(|sig| sig.check.is_verified());
-        let button = if s.of(me).is_some() {
+        let button = if s.of(me).is_some_and(|sig| sig.name == my_name) {
             format!("Sign again as {my_name}")
         } else {
             format!("Sign as {my_name}")
@@ -136,8 +136,13 @@ pub fn SignOffPanel() -> impl IntoView {
                 <ChangeList changes=s.amendments.clone() />
             </div>
         });
+        // The other's signature is there and only the codes are left to compare: nothing to send.
+        let other_pending = s
+            .of(me.other())
+            .is_some_and(|o| matches!(o.check, Check::Unconfirmed | Check::FromFile));
         let waiting_for_other = matches!(&s.state, State::Waiting { signed, .. } if *signed == me)
-            && s.amendments.is_empty();
+            && s.amendments.is_empty()
+            && !other_pending;
         Some(view! {
             <section class=format!("card {class}") data-testid="signoff">
                 <h2>"Sign-off"</h2>
@@ -199,7 +204,7 @@ pub fn KeysPanel() -> impl IntoView {
                 view! {
                     <p>"Safety code: " <code data-testid="safety-code">{code_of(pinned)}</code></p>
                     <p class="hint">{format!("Compare it with the code on {other}'s screen, in the room or on a call you know is them. The key came with what they sent; anyone who held the first link could have sent one. Until you tap We compared it, {other}'s signature does not count on this device.")}</p>
-                    <button class="no-print" data-testid="keys-compared" on:click={
+                    <button class="primary no-print" data-testid="keys-compared" on:click={
                         let id = id.clone();
                         move |_| docs.confirm_key(&id, &pinned)
                     }>{if several { "We compared this one" } else { "We compared it" }}</button>
