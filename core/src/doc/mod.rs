@@ -50,7 +50,8 @@ pub fn common_heads(doc: &mut AutoCommit, a: &[ChangeHash], b: &[ChangeHash]) ->
         .filter(|c| !past_a.contains(&c.hash) && !past_b.contains(&c.hash))
         .map(|c| (c.hash, c.deps.to_vec()))
         .collect();
-    let depended: HashSet<ChangeHash> = shared.iter().flat_map(|(_, d)| d.iter().copied()).collect();
+    let depended: HashSet<ChangeHash> =
+        shared.iter().flat_map(|(_, d)| d.iter().copied()).collect();
     let mut heads: Vec<ChangeHash> = shared
         .into_iter()
         .map(|(h, _)| h)

@@ -320,13 +320,21 @@ mod tests {
         // first look, see `Workspace::trust`), written with its cutoff from then on.
         assert_eq!(meta.former_pinned.len(), 1);
         assert!(meta.former_pinned[0].until.is_empty());
-        assert!(!meta.confirmed, "a pin from before comparing is unconfirmed");
+        assert!(
+            !meta.confirmed,
+            "a pin from before comparing is unconfirmed"
+        );
         let again = serde_json::to_string(&meta).unwrap();
         assert!(again.contains(&format!(r#""pinned":"{KEY}""#)));
         let mut cut = meta.clone();
         cut.former_pinned[0].until = vec![head];
         let written = serde_json::to_string(&cut).unwrap();
-        assert!(written.contains(&format!(r#""former_pinned":[{{"key":"{KEY}","until":["{HEAD}"]}}]"#)), "{written}");
+        assert!(
+            written.contains(&format!(
+                r#""former_pinned":[{{"key":"{KEY}","until":["{HEAD}"]}}]"#
+            )),
+            "{written}"
+        );
         let back: LocalMeta = serde_json::from_str(&written).unwrap();
         assert_eq!(back.former_pinned, cut.former_pinned);
         // A cutoff that cannot be read makes the notes unreadable, as a key would.

@@ -165,7 +165,10 @@ fn both_typing_in_one_answer_at_once_settle_on_every_word_of_both() {
 fn a_package_after_replies_from_two_devices_of_the_employee_fits_either() {
     let (mut leader, id) = leader();
     let link = leader.package(&id, true, NOW).unwrap();
-    let (mut phone, mut laptop) = (device(MemoryKv::default(), 3), device(MemoryKv::default(), 4));
+    let (mut phone, mut laptop) = (
+        device(MemoryKv::default(), 3),
+        device(MemoryKv::default(), 4),
+    );
     for d in [&mut phone, &mut laptop] {
         d.take_in(&link, day("2026-11-27"), NOW).unwrap();
     }
@@ -186,7 +189,10 @@ fn a_package_after_replies_from_two_devices_of_the_employee_fits_either() {
     );
     // Only what the two devices lack, computed against what both declared.
     let next = leader.package(&id, false, NOW).unwrap();
-    assert!(!matches!(next.contents, career_core::share::Contents::Whole), "changes only");
+    assert!(
+        !matches!(next.contents, career_core::share::Contents::Whole),
+        "changes only"
+    );
     for d in [&mut phone, &mut laptop] {
         d.take_in(&next, day("2026-11-29"), NOW).unwrap();
         let all = format!("{:?}", d.discussion(&id).unwrap());
