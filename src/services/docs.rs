@@ -427,13 +427,6 @@ impl DocStore {
         Ok(self.with(|ws| ws.keys_of(id))??)
     }
 
-    /// The person compared safety codes and accepts the other party's new key.
-    pub fn accept_key(&self, id: &str) {
-        self.change_meta(id, "The new key could not be accepted", |ws| {
-            ws.accept_key(id)
-        });
-    }
-
     /// The person compared the safety code made with `key` with the other's screen.
     pub fn confirm_key(&self, id: &str, key: &PublicKey) {
         self.change_meta(id, "The key could not be confirmed", |ws| {

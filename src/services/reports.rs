@@ -4,7 +4,7 @@
 use career_core::model::discussion::Discussion;
 use career_core::reports::file_names;
 use career_core::reports::{hr, ics};
-use career_core::share::signoff::State;
+use career_core::share::signoff::{Check, State};
 use career_core::Day;
 
 use super::docs::DocStore;
@@ -109,6 +109,18 @@ impl Reports {
                     continue;
                 }
                 Ok((status, None)) => match status.state {
+                    // Signed, but the codes were not compared yet on this device.
+                    _ if [&status.leader, &status.employee]
+                        .into_iter()
+                        .flatten()
+                        .any(|s| matches!(s.check, Check::Unconfirmed | Check::FromFile)) =>
+                    {
+                        "signed, but the safety code was not compared yet on this device"
+                            .to_string()
+                    }
+                    State::Unsigned if status.leader.is_some() || status.employee.is_some() => {
+                        "its signatures are not verified".to_string()
+                    }
                     State::Unsigned => "not signed yet".to_string(),
                     // A signature that does not verify never reaches HR; say why.
                     State::Waiting { waiting_for, .. } => match status.of(waiting_for) {

@@ -160,3 +160,60 @@ test('a signature made in the employee\'s name on another device is "not verifie
   assert.equal(await env.page.locator('[data-testid=hr-record][data-person="Ana Costa"]').count(), 0);
   assertNoErrors(env.errors);
 });
+
+test('a key that came first from someone else\'s copy of the link is shown beside the real one, and only the one whose code matches is confirmed', async () => {
+  const md = await managerStarts(manager, { manager: 'Maria Lund', person: 'Lea Park', role: 'Designer' });
+  await md.tab('conversation');
+  await md.fill('answer-strengths', 'Sharp critiques');
+  await manager.waitSaved();
+  await md.tab('record');
+  const link = await shareLink(env.page);
+
+  // Someone else holding the link replies first, in Lea's name.
+  const intruder = await otherDevice(env);
+  await openLink(intruder.page, link);
+  await intruder.page.getByTestId('tab-reflect').waitFor();
+  await openLink(env.page, await shareLink(intruder.page));
+  await env.page.getByTestId('notice').first().waitFor();
+  await intruder.context.close();
+
+  // Then Lea replies from her own device.
+  const lea = await otherDevice(env);
+  await openLink(lea.page, link);
+  await lea.page.getByTestId('tab-reflect').waitFor();
+  await openLink(env.page, await shareLink(lea.page));
+  await env.page.getByTestId('notice').first().waitFor();
+  await md.tab('record');
+  await lea.app.discussion().tab('record');
+
+  // Neither key is "the change": both are shown, each with its own code.
+  await env.page.getByTestId('key-candidates').waitFor();
+  assert.equal(await env.page.getByTestId('key-changed').count(), 0);
+  const first = (await env.page.getByTestId('safety-code').textContent()).trim();
+  const other = (await env.page.getByTestId('candidate-code').textContent()).trim();
+  const leas = (await lea.page.getByTestId('safety-code').textContent()).trim();
+  assert.notEqual(first, leas, 'the first key is not the one on Lea\'s screen');
+  assert.equal(other, leas, 'Lea\'s key is the one beside it');
+  for (const [w, h] of [[768, 1024], [1024, 768]]) {
+    for (const [who, page] of [['manager', env.page], ['employee', lea.page]]) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.getByTestId('keys').scrollIntoViewIfNeeded();
+      await screenshot(page, `keys-${who}-two-candidates-${w}x${h}`, { fullPage: false });
+    }
+  }
+  await env.page.setViewportSize({ width: 1200, height: 900 });
+
+  // Maria confirms the one whose code matches Lea's screen; Lea confirms Maria's.
+  await env.page.getByTestId('candidate-compared').click();
+  await lea.page.getByTestId('keys-compared').click();
+  for (const page of [env.page, lea.page]) await page.getByTestId('keys-confirmed').waitFor();
+  assert.equal((await env.page.getByTestId('safety-code').textContent()).trim(), leas);
+  assert.equal(await env.page.getByTestId('key-candidates').count(), 0);
+  // Reloaded, it stays so.
+  await manager.reload();
+  await md.tab('record');
+  await env.page.getByTestId('keys-confirmed').waitFor();
+  assert.equal((await env.page.getByTestId('safety-code').textContent()).trim(), leas);
+  await lea.context.close();
+  assertNoErrors(env.errors);
+});

@@ -297,6 +297,112 @@ pub fn recorded_key(doc: &AutoCommit, party: Side) -> Option<PublicKey> {
     }
 }
 
+/// Every readable key the discussion holds for `party`: the one [`recorded_key`] reads and
+/// any written at the same time on another device (a conflict Automerge keeps), so that a
+/// second key is seen even when the first one wins the merge.
+pub fn recorded_keys(doc: &AutoCommit, party: Side) -> Vec<PublicKey> {
+    let Ok(values) = doc.get_all(automerge::ROOT, key_field(party)) else {
+        return vec![];
+    };
+    let mut keys: Vec<PublicKey> = values
+        .into_iter()
+        .filter_map(|(v, _)| match v {
+            Value::Scalar(s) => match s.as_ref() {
+                ScalarValue::Str(hex) => PublicKey::from_hex(hex),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    keys.dedup();
+    keys.truncate(8);
+    keys
+}
+
+fn confirmed_field(by: Side) -> &'static str {
+    match by {
+        Side::Leader => "confirmed_leader",
+        Side::Employee => "confirmed_employee",
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Confirmed {
+    keys: Vec<String>,
+    by: String,
+    sig: String,
+}
+
+fn confirmed_message(discussion_id: &str, by: Side, keys: &[String]) -> Vec<u8> {
+    format!(
+        "career-talk/confirmed/v1\n{discussion_id}\n{}\n{}",
+        by.as_str(),
+        keys.join(",")
+    )
+    .into_bytes()
+}
+
+/// The other party's keys that `by` confirmed (compared the safety code for), as `signer`
+/// signed them in the discussion: empty unless the statement verifies with `signer`.
+pub fn confirmed_by(
+    doc: &AutoCommit,
+    discussion_id: &str,
+    by: Side,
+    signer: &PublicKey,
+) -> Vec<PublicKey> {
+    let Ok(Some((Value::Scalar(s), _))) = doc.get(automerge::ROOT, confirmed_field(by)) else {
+        return vec![];
+    };
+    let ScalarValue::Str(json) = s.as_ref() else {
+        return vec![];
+    };
+    let Ok(stored) = serde_json::from_str::<Confirmed>(json) else {
+        return vec![];
+    };
+    let sig = from_hex(&stored.sig).unwrap_or_default();
+    if stored.by != signer.to_hex()
+        || stored.keys.len() > 16
+        || !signer.verifies(&confirmed_message(discussion_id, by, &stored.keys), &sig)
+    {
+        return vec![];
+    }
+    stored
+        .keys
+        .iter()
+        .filter_map(|k| PublicKey::from_hex(k))
+        .collect()
+}
+
+/// Records, signed by `signer`, that `by` confirmed `key` as the other party's (with the
+/// keys it confirmed before, when `signer` signed those). The device of a new leader can then
+/// tell which previous leader's key the employee stood behind.
+pub fn record_confirmed(
+    doc: &mut AutoCommit,
+    discussion_id: &str,
+    by: Side,
+    key: &PublicKey,
+    signer: &DeviceKey,
+) -> Result<bool, EditError> {
+    let mut keys = confirmed_by(doc, discussion_id, by, &signer.public());
+    if keys.contains(key) {
+        return Ok(false);
+    }
+    keys.push(*key);
+    let skip = keys.len().saturating_sub(16);
+    let keys: Vec<String> = keys.iter().skip(skip).map(PublicKey::to_hex).collect();
+    let stored = Confirmed {
+        sig: to_hex(&signer.sign(&confirmed_message(discussion_id, by, &keys))),
+        keys,
+        by: signer.public().to_hex(),
+    };
+    doc.put(
+        automerge::ROOT,
+        confirmed_field(by),
+        serde_json::to_string(&stored).expect("plain data serializes"),
+    )?;
+    Ok(true)
+}
+
 /// Records `key` as `party`'s in the discussion; `false` when it already was.
 pub fn record_key(doc: &mut AutoCommit, party: Side, key: &PublicKey) -> Result<bool, EditError> {
     if recorded_key(doc, party) == Some(*key) {

@@ -247,8 +247,10 @@ impl Handover {
                     if d.id != id || d.person_id != handover.person.id {
                         return Err(damaged("it is not a discussion with this person".into()));
                     }
-                    // The leader key the discussion records is one the file names, so the
-                    // signer cannot be someone who never led it.
+                    // The leader key the discussion records is one the file names (a check
+                    // of consistency only: whoever makes a file names the keys in it; what
+                    // a previous leader's key counts for is decided on the new manager's
+                    // device, see `Workspace::trust`).
                     if trust::recorded_key(&doc, Side::Leader)
                         .is_some_and(|k| !handover.leader_keys.contains(&k.to_hex()))
                     {

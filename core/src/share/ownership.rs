@@ -34,11 +34,21 @@ use crate::model::fields::{self, Proposal, Suggestion};
 use crate::Side;
 
 /// Root properties that belong to one side: its consent to paired sync, its recorded key,
-/// its signature.
-fn own_roots(side: Side) -> [&'static str; 3] {
+/// its signature, the other party's keys it confirmed.
+fn own_roots(side: Side) -> [&'static str; 4] {
     match side {
-        Side::Leader => ["pairing_leader", "key_leader", "signed_leader"],
-        Side::Employee => ["pairing_employee", "key_employee", "signed_employee"],
+        Side::Leader => [
+            "pairing_leader",
+            "key_leader",
+            "signed_leader",
+            "confirmed_leader",
+        ],
+        Side::Employee => [
+            "pairing_employee",
+            "key_employee",
+            "signed_employee",
+            "confirmed_employee",
+        ],
     }
 }
 

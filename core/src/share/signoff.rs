@@ -49,7 +49,8 @@ pub struct Signature {
     pub signature: Vec<u8>,
     /// Whether it verifies against the key this device accepts for the party.
     pub check: Check,
-    /// The digest of the content it signs, when it verified.
+    /// The digest of the content it signs, when its bytes verified (also for a signature
+    /// that does not count yet: unconfirmed, or from a handover file).
     pub content: Option<[u8; 32]>,
 }
 
@@ -276,7 +277,8 @@ fn signature(doc: &mut AutoCommit, id: &str, party: Side, trust: &Trust) -> Opti
     let ScalarValue::Str(json) = s.as_ref() else {
         return None;
     };
-    let stored: Stored = serde_json::from_str(json).ok()?;
+    let json = json.to_string();
+    let stored: Stored = serde_json::from_str(&json).ok()?;
     let heads: Option<Vec<ChangeHash>> = stored.heads.iter().map(|h| parse_hash(h)).collect();
     let heads = heads.filter(|h| !h.is_empty() && h.len() <= 64)?;
     // Heads this document does not have cannot be a version of it.
@@ -304,7 +306,15 @@ fn signature(doc: &mut AutoCommit, id: &str, party: Side, trust: &Trust) -> Opti
                         ) =>
                     {
                         match &trusted.until {
-                            Some(until) if !trust::within(doc, &heads, until) => Check::AfterCutoff,
+                            // Over a version inside the history at the cutoff, and made
+                            // before it: the signature itself was there then. (A key that
+                            // left cannot sign anything afterwards, not even an old version.)
+                            Some(until)
+                                if !trust::within(doc, &heads, until)
+                                    || !stored_at(doc, party, until, &json) =>
+                            {
+                                Check::AfterCutoff
+                            }
                             _ => {
                                 content = Some(digest);
                                 match trusted.standing {
@@ -330,6 +340,16 @@ fn signature(doc: &mut AutoCommit, id: &str, party: Side, trust: &Trust) -> Opti
         check,
         content,
     })
+}
+
+/// Whether `party`'s signature register held exactly `json` at `heads`.
+fn stored_at(doc: &AutoCommit, party: Side, heads: &[ChangeHash], json: &str) -> bool {
+    match doc.get_at(automerge::ROOT, signature_key(party), heads) {
+        Ok(Some((Value::Scalar(s), _))) => {
+            matches!(s.as_ref(), ScalarValue::Str(then) if then.as_str() == json)
+        }
+        _ => false,
+    }
 }
 
 /// The discussion as it was at `heads`.

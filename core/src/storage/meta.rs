@@ -64,6 +64,14 @@ pub struct LocalMeta {
     /// then do its signatures count.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub confirmed: bool,
+    /// Keys that came in as the other party's and were not the one the person confirmed
+    /// among several: never a candidate or a change again, and never counted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "keys")]
+    pub rejected: Vec<PublicKey>,
+    /// The heads when a key different from the confirmed one first came in: the cutoff of
+    /// the confirmed key if the person accepts the new one (what came after was not its).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "some_heads")]
+    pub change_seen_at: Option<Vec<ChangeHash>>,
     /// Other keys that came in as the other party's while the pinned one was unconfirmed:
     /// shown beside it, never silently taken as a change.
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "keys")]

@@ -89,17 +89,28 @@ impl<K: KvStore> Workspace<K> {
         );
         match self.side(id).side {
             Side::Leader => {
-                let file = if meta.confirmed {
-                    Standing::Confirmed
-                } else {
-                    Standing::FromFile
+                // A previous leader's key from the handover file counts once the employee's
+                // confirmed key signed, in the record, that they confirmed it.
+                let vouched: Vec<PublicKey> = match (meta.pinned, meta.confirmed) {
+                    (Some(employee), true) => self
+                        .stored(&DocName::Discussion(id.into()))
+                        .map(|s| trust::confirmed_by(&s.doc, id, Side::Employee, &employee))
+                        .unwrap_or_default(),
+                    _ => vec![],
                 };
                 let mut leader = mine;
                 leader.extend(
                     meta.former_leaders
                         .iter()
                         .filter(|f| !self.keys.owns(&f.key))
-                        .map(|f| former(f, file)),
+                        .map(|f| {
+                            let standing = if vouched.contains(&f.key) {
+                                Standing::Confirmed
+                            } else {
+                                Standing::FromFile
+                            };
+                            former(f, standing)
+                        }),
                 );
                 Trust {
                     leader,
@@ -144,18 +155,28 @@ impl<K: KvStore> Workspace<K> {
         let meta = self.meta(id)?.unwrap_or_default();
         let mine = self.keys.current.public();
         let stored = self.stored(&DocName::Discussion(id.into()))?;
+        // The record's key for them: the pinned one when it is among those written at the
+        // same time (whichever won the merge), else the winner, unless the person already
+        // set it aside.
+        let all = trust::recorded_keys(&stored.doc, side.other());
+        let recorded = match meta.pinned {
+            Some(p) if all.contains(&p) => Some(p),
+            _ => trust::recorded_key(&stored.doc, side.other())
+                .filter(|k| !meta.rejected.contains(k)),
+        };
         Ok(KeyState {
             side,
             mine,
             pinned: meta.pinned,
             confirmed: meta.pinned.is_some() && meta.confirmed,
             candidates: meta.candidates,
-            recorded: trust::recorded_key(&stored.doc, side.other()),
+            recorded,
         })
     }
 
     /// The person compared the safety code made with `key` with the other person's screen
-    /// ("We compared it"): `key` becomes the other party's confirmed key. It must be one
+    /// ("We compared it"): `key` becomes the other party's confirmed key, and the record
+    /// says so, signed by this device. It must be one
     /// this device has seen as theirs (the pinned key, a candidate, or the recorded one).
     /// A confirmed key it replaces keeps counting for versions up to now, never after.
     pub fn confirm_key(&mut self, id: &str, key: &PublicKey) -> Result<(), WorkspaceError> {
@@ -166,11 +187,23 @@ impl<K: KvStore> Workspace<K> {
         if !seen || self.keys.owns(key) {
             return Err(WorkspaceError::UnknownKey);
         }
-        let heads = self
+        let now = self
             .stored(&DocName::Discussion(id.into()))?
             .doc
             .get_heads();
         let mut meta = self.meta_to_change(id);
+        // The confirmed key's cutoff: when the other key first came in, not the tap.
+        let heads = meta.change_seen_at.take().unwrap_or(now);
+        // The others shown beside an unconfirmed pin are set aside for good.
+        let mut aside: Vec<PublicKey> = std::mem::take(&mut meta.candidates);
+        if !meta.confirmed {
+            aside.extend(meta.pinned);
+        }
+        for other in aside {
+            if other != *key && !meta.rejected.contains(&other) && meta.rejected.len() < 16 {
+                meta.rejected.push(other);
+            }
+        }
         if let Some(old) = meta.pinned.take() {
             if old != *key && meta.confirmed {
                 meta.former_pinned.retain(|f| f.key != old);
@@ -180,13 +213,19 @@ impl<K: KvStore> Workspace<K> {
                 });
             }
         }
+        meta.rejected.retain(|k| k != key);
         // A key confirmed again after it was replaced counts in full again.
         meta.former_pinned.retain(|f| f.key != *key);
         meta.pinned = Some(*key);
         meta.confirmed = true;
         meta.candidates.clear();
         self.write_meta(id, meta);
-        Ok(())
+        // Said in the record too, signed: a later leader's device learns from it which
+        // leader key the employee stood behind.
+        let (side, signer) = (self.side(id).side, self.keys.current.clone());
+        self.change_discussion(id, |doc| {
+            Ok((trust::record_confirmed(doc, id, side, key, &signer)?, ()))
+        })
     }
 
     /// The person compared safety codes and accepts the other party's new recorded key.
@@ -201,22 +240,55 @@ impl<K: KvStore> Workspace<K> {
     /// is recorded (never one of this device's own keys), unconfirmed. A different key
     /// while the pin is unconfirmed becomes a candidate beside it, never the pin.
     pub(super) fn pin_other_key(&mut self, id: &str) {
-        let Ok(state) = self.keys_of(id) else { return };
-        let Some(recorded) = state.recorded.filter(|k| !self.keys.owns(k)) else {
-            return;
+        let side = self.side(id).side;
+        // The key the record names, and any written at the same time elsewhere.
+        let (all, heads) = match self.stored(&DocName::Discussion(id.into())) {
+            Ok(stored) => (
+                trust::recorded_keys(&stored.doc, side.other()),
+                stored.doc.get_heads(),
+            ),
+            Err(_) => return,
         };
         let mut meta = self.meta_to_change(id);
-        match meta.pinned {
-            None => meta.pinned = Some(recorded),
-            Some(p) if p != recorded && !meta.confirmed => {
-                if meta.candidates.contains(&recorded) || meta.candidates.len() >= 8 {
-                    return;
-                }
-                meta.candidates.push(recorded);
-            }
-            _ => return,
+        let recorded: Vec<PublicKey> = all
+            .into_iter()
+            .filter(|k| !self.keys.owns(k) && !meta.rejected.contains(k))
+            .collect();
+        if recorded.is_empty() {
+            return;
         }
-        self.write_meta(id, meta);
+        let before = (
+            meta.pinned,
+            meta.candidates.clone(),
+            meta.change_seen_at.clone(),
+        );
+        for key in recorded {
+            match meta.pinned {
+                None => meta.pinned = Some(key),
+                Some(p)
+                    if p != key
+                        && !meta.confirmed
+                        && !meta.candidates.contains(&key)
+                        && meta.candidates.len() < 8 =>
+                {
+                    meta.candidates.push(key);
+                }
+                Some(_) if !meta.confirmed => {}
+                // A change to the confirmed key: when it was first seen.
+                Some(p) if p != key && meta.change_seen_at.is_none() => {
+                    meta.change_seen_at = Some(heads.clone());
+                }
+                _ => {}
+            }
+        }
+        if (
+            meta.pinned,
+            meta.candidates.clone(),
+            meta.change_seen_at.clone(),
+        ) != before
+        {
+            self.write_meta(id, meta);
+        }
     }
 
     /// Records this device's key as its party's in the discussion, when it is not already.

@@ -486,7 +486,9 @@ fn changes_content(doc: &mut automerge::AutoCommit, peer: &[ChangeHash]) -> bool
         return true;
     }
     let heads = doc.get_heads();
-    let bookkeeping = |key: &str| key.starts_with("key_") || key.starts_with("pairing");
+    let bookkeeping = |key: &str| {
+        key.starts_with("key_") || key.starts_with("pairing") || key.starts_with("confirmed_")
+    };
     doc.diff(peer, &heads).iter().any(|p| match p.path.first() {
         Some((_, Prop::Map(key))) => !bookkeeping(key),
         Some(_) => true,

@@ -390,6 +390,11 @@ fn a_doctored_handover_file_makes_nothing_agreed_and_its_employee_key_is_never_p
     } else {
         assert_eq!(e.key, Some(real));
     }
+    // The key the doctor signed the file and the record with: Sam never confirmed it, so
+    // it stays "from the file" even now that Jo and Sam compared the code.
+    let l = s.leader.clone().unwrap();
+    assert_eq!(l.key, Some(fake_leader.public()));
+    assert_eq!(l.check, Check::FromFile);
     assert!(!matches!(s.state, State::Agreed { .. }), "{:?}", s.state);
     assert!(jo.agreed_version(&id).unwrap().1.is_none());
     assert_eq!(

@@ -123,6 +123,55 @@ fn a_second_key_for_the_employee_before_the_codes_were_compared_is_a_candidate_n
 }
 
 #[test]
+fn two_replies_to_the_first_link_made_at_the_same_time_both_show_whichever_wins_the_merge() {
+    let (mut leader, id) = leader();
+    let link = leader.package(&id, true, NOW).unwrap();
+    let (mut real, mut intruder) = (
+        device(MemoryKv::default(), 3),
+        device(MemoryKv::default(), 9),
+    );
+    for d in [&mut intruder, &mut real] {
+        d.take_in(&link, day("2026-11-27"), NOW).unwrap();
+        let reply = d.package(&id, false, NOW).unwrap();
+        leader.take_in(&reply, day("2026-11-28"), NOW).unwrap();
+    }
+    let keys = leader.keys_of(&id).unwrap();
+    let mut seen: Vec<_> = keys
+        .pinned
+        .into_iter()
+        .chain(keys.candidates.clone())
+        .collect();
+    seen.sort();
+    let mut both = vec![
+        real.device_keys().current.public(),
+        intruder.device_keys().current.public(),
+    ];
+    both.sort();
+    assert_eq!(seen, both, "both keys shown, one pinned and one beside it");
+    assert!(!keys.changed());
+    // The real one is confirmed; the other, whichever won the merge, is set aside: not a
+    // "change" afterwards, and never counted.
+    let real_key = real.device_keys().current.public();
+    leader.confirm_key(&id, &real_key).unwrap();
+    let keys = leader.keys_of(&id).unwrap();
+    assert!(keys.confirmed && !keys.changed(), "{keys:?}");
+    assert_eq!(keys.pinned, Some(real_key));
+    assert!(keys.candidates.is_empty());
+    intruder
+        .sign(&id, Side::Employee, "Sam Okafor", day("2026-11-29"))
+        .unwrap();
+    reply(&mut intruder, &mut leader, &id);
+    let keys = leader.keys_of(&id).unwrap();
+    assert!(!keys.changed() && keys.candidates.is_empty(), "{keys:?}");
+    let s = leader.sign_off(&id).unwrap();
+    if let Some(sig) = s.employee {
+        if sig.key == Some(intruder.device_keys().current.public()) {
+            assert_eq!(sig.check, Check::UnknownKey);
+        }
+    }
+}
+
+#[test]
 fn after_the_codes_were_compared_a_new_key_is_a_change_to_confirm() {
     let (mut leader, mut employee, id) = leader_signed_after_a_reply();
     compared(&mut leader, &mut employee, &id);
@@ -182,6 +231,16 @@ fn a_replaced_key_verifies_what_it_signed_before_and_nothing_after() {
     assert_eq!(inside.key, Some(employee.device_keys().current.public()));
     assert!(inside.check.is_verified(), "{:?}", inside.check);
     assert!(matches!(s.state, State::Agreed { .. }));
+    // Whoever holds the old device signs the same old version again, after the change:
+    // that signature was not there when the key was replaced, so it does not count.
+    employee
+        .sign(&id, Side::Employee, "Sam Okafor", day("2026-12-05"))
+        .unwrap();
+    reply(&mut employee, &mut leader, &id);
+    assert_eq!(
+        leader.sign_off(&id).unwrap().employee.unwrap().check,
+        Check::AfterCutoff
+    );
     // Months later, whoever holds the old device signs a newer version: it never counts.
     type_text(
         &mut leader,

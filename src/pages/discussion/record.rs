@@ -63,10 +63,20 @@ pub fn SignOffPanel() -> impl IntoView {
                 })
             })
             .collect();
+        let pending = |sig: &Option<career_core::share::signoff::Signature>| {
+            sig.as_ref()
+                .is_some_and(|x| matches!(x.check, Check::Unconfirmed | Check::FromFile))
+        };
         let (class, headline) = match &s.state {
             // Signatures are there, none counts here yet (why is said below).
-            State::Unsigned if s.leader.is_some() || s.employee.is_some() => {
-                let signed: Vec<String> = Side::BOTH.into_iter().filter_map(signed_line).collect();
+            // (Only signatures whose bytes verified are named: a name in one that does not is
+            // whatever its writer chose.)
+            State::Unsigned if pending(&s.leader) || pending(&s.employee) => {
+                let signed: Vec<String> = Side::BOTH
+                    .into_iter()
+                    .filter(|p| pending(&s.of(*p).cloned()))
+                    .filter_map(signed_line)
+                    .collect();
                 let missing: Vec<String> = Side::BOTH
                     .into_iter()
                     .filter(|p| s.of(*p).is_none())
@@ -194,7 +204,10 @@ pub fn KeysPanel() -> impl IntoView {
                     } else {
                         format!("Ask {other} to read out the code on their screen. Accept the new key only if it matches the new code. The key you had keeps counting for what it signed until now, never after.")
                     }}</p>
-                    <button class="no-print" data-testid="accept-key" on:click=move |_| docs.accept_key(&id)>"Accept the new key"</button>
+                    // The key whose code is shown, not whatever the record names at the tap.
+                    {recorded.map(|shown| view! {
+                        <button class="no-print" data-testid="accept-key" on:click=move |_| docs.confirm_key(&id, &shown)>"Accept the new key"</button>
+                    })}
                 }.into_any()
             }
             (Some(pinned), _) if !keys.confirmed => {
@@ -202,15 +215,15 @@ pub fn KeysPanel() -> impl IntoView {
                 let candidates = keys.candidates.clone();
                 let several = !candidates.is_empty();
                 view! {
-                    <p>"Safety code: " <code data-testid="safety-code">{code_of(pinned)}</code></p>
+                    {several.then(|| view! {
+                        <p class="warning" data-testid="key-candidates">{format!("More than one device key came in as {other}'s. Only the one whose code matches {other}'s screen is theirs: compare and confirm that one. The others never count.")}</p>
+                    })}
+                    <p>{if several { "Code with the first key: " } else { "Safety code: " }} <code data-testid="safety-code">{code_of(pinned)}</code></p>
                     <p class="hint">{format!("Compare it with the code on {other}'s screen, in the room or on a call you know is them. The key came with what they sent; anyone who held the first link could have sent one. Until you tap We compared it, {other}'s signature does not count on this device.")}</p>
                     <button class="primary no-print" data-testid="keys-compared" on:click={
                         let id = id.clone();
                         move |_| docs.confirm_key(&id, &pinned)
                     }>{if several { "We compared this one" } else { "We compared it" }}</button>
-                    {several.then(|| view! {
-                        <p class="warning" data-testid="key-candidates">{format!("More than one device key came in as {other}'s. Only the one whose code matches {other}'s screen is theirs: compare and confirm that one. The others never count.")}</p>
-                    })}
                     {candidates.into_iter().map(|k| {
                         let id = id.clone();
                         view! {
