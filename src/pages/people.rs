@@ -4,7 +4,7 @@ use career_core::model::discussion::Owner;
 use career_core::model::people::{validate_person, Person, RosterEdit, RosterText, CADENCES};
 use career_core::reports::retention;
 use career_core::reports::schedule::{schedule, DueStatus, Schedule};
-use career_core::share::signoff::{Check, State};
+use career_core::share::signoff::State;
 use career_core::storage::index::IndexEntry;
 use career_core::storage::keys::DocName;
 use career_core::workspace::{Erase, TextField};
@@ -390,11 +390,9 @@ fn shared_row(docs: DocStore, id: &str, entry: &IndexEntry) -> SharedRow {
     }
     let sign_off = docs.sign_off(id).ok();
     // A signature of the leader that matches the key that came with it, not compared yet.
-    let leader_pending = sign_off.as_ref().is_some_and(|s| {
-        s.leader
-            .as_ref()
-            .is_some_and(|sig| matches!(sig.check, Check::Unconfirmed | Check::FromFile))
-    });
+    let leader_pending = sign_off
+        .as_ref()
+        .is_some_and(|s| s.leader.as_ref().is_some_and(|sig| sig.check.is_pending()));
     if leader_pending
         && sign_off
             .as_ref()

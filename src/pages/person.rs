@@ -162,14 +162,13 @@ fn DiscussionList(person_id: String) -> impl IntoView {
 
 /// "Agreed" or "Signed by one" next to a discussion in the list.
 fn signed_badge(docs: DocStore, id: &str) -> Option<impl IntoView> {
-    use career_core::share::signoff::Check;
     use career_core::share::signoff::State;
     let s = docs.sign_off(id).ok()?;
     // Signatures that match the keys they came with, not yet confirmed on this device.
     let pending = [&s.leader, &s.employee]
         .into_iter()
         .flatten()
-        .any(|sig| matches!(sig.check, Check::Unconfirmed | Check::FromFile));
+        .any(|sig| sig.check.is_pending());
     let (class, text) = match s.state {
         State::Unsigned | State::Waiting { .. } if pending => {
             ("badge due-soon", "Signed, not confirmed here".to_string())

@@ -4,7 +4,7 @@
 use career_core::model::discussion::Discussion;
 use career_core::reports::file_names;
 use career_core::reports::{hr, ics};
-use career_core::share::signoff::{Check, State};
+use career_core::share::signoff::State;
 use career_core::Day;
 
 use super::docs::DocStore;
@@ -113,7 +113,7 @@ impl Reports {
                     _ if [&status.leader, &status.employee]
                         .into_iter()
                         .flatten()
-                        .any(|s| matches!(s.check, Check::Unconfirmed | Check::FromFile)) =>
+                        .any(|s| s.check.is_pending()) =>
                     {
                         "signed, but the safety code was not compared yet on this device"
                             .to_string()

@@ -83,6 +83,12 @@ impl Check {
         self == Check::Verified
     }
 
+    /// Its bytes verify against a key this device holds for that party, and only the
+    /// comparison of the safety code is missing for it to count.
+    pub fn is_pending(self) -> bool {
+        matches!(self, Check::Unconfirmed | Check::FromFile)
+    }
+
     /// Why a signature is not verified, in words for the person reading the record.
     pub fn problem(self) -> Option<&'static str> {
         match self {

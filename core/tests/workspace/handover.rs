@@ -240,6 +240,8 @@ fn a_handover_stopped_by_full_storage_is_undone_and_a_file_cannot_make_the_emplo
         .take_handover(forged.to_json().as_bytes(), NOW)
         .unwrap_err();
     assert!(err.to_string().contains("altered"), "{err}");
+    jo.save(NOW).unwrap();
+    assert_eq!(jo.kv().map, before, "nothing stored from a refused file");
     // Signed again by whoever changed it, listing the employee's key among the leader's:
     // that key is never taken as a leader's.
     let intruder = career_core::model::trust::DeviceKey::from_seed([66; 32]);
@@ -256,7 +258,6 @@ fn a_handover_stopped_by_full_storage_is_undone_and_a_file_cannot_make_the_emplo
         .collect();
     assert!(former.contains(&maria.device_keys().current.public()));
     assert!(!former.contains(&sam.device_keys().current.public()));
-    let _ = before;
     assert!(Handover::is_handover(
         format!("\u{feff}  {file}").as_bytes()
     ));

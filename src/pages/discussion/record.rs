@@ -64,8 +64,7 @@ pub fn SignOffPanel() -> impl IntoView {
             })
             .collect();
         let pending = |sig: &Option<career_core::share::signoff::Signature>| {
-            sig.as_ref()
-                .is_some_and(|x| matches!(x.check, Check::Unconfirmed | Check::FromFile))
+            sig.as_ref().is_some_and(|x| x.check.is_pending())
         };
         let (class, headline) = match &s.state {
             // Signatures are there, none counts here yet (why is said below).
@@ -101,7 +100,7 @@ pub fn SignOffPanel() -> impl IntoView {
                 signed,
                 waiting_for,
             } if s.of(*waiting_for).is_some_and(|w| {
-                matches!(w.check, Check::Unconfirmed | Check::FromFile)
+                w.check.is_pending()
                     && w.content.is_some()
                     && w.content == s.of(*signed).and_then(|x| x.content)
             }) => (
@@ -147,9 +146,7 @@ pub fn SignOffPanel() -> impl IntoView {
             </div>
         });
         // The other's signature is there and only the codes are left to compare: nothing to send.
-        let other_pending = s
-            .of(me.other())
-            .is_some_and(|o| matches!(o.check, Check::Unconfirmed | Check::FromFile));
+        let other_pending = s.of(me.other()).is_some_and(|o| o.check.is_pending());
         let waiting_for_other = matches!(&s.state, State::Waiting { signed, .. } if *signed == me)
             && s.amendments.is_empty()
             && !other_pending;
@@ -200,9 +197,9 @@ pub fn KeysPanel() -> impl IntoView {
                     <p>"Code with the key you had: " <code>{code_of(pinned)}</code></p>
                     <p>"Code with the new key: " <code data-testid="new-safety-code">{new_code}</code></p>
                     <p>{if keys.side == Side::Employee {
-                        format!("Ask whoever leads this discussion now ({other}, or their successor) to read out the code on their screen. Accept the new key only if it matches the new code. The key you had keeps counting for what it signed until now, never after.")
+                        format!("Ask whoever leads this discussion now ({other}, or their successor) to read out the code on their screen. Accept the new key only if it matches the new code. Signatures already made with the key you had keep counting; none made with it from the moment the new key came in.")
                     } else {
-                        format!("Ask {other} to read out the code on their screen. Accept the new key only if it matches the new code. The key you had keeps counting for what it signed until now, never after.")
+                        format!("Ask {other} to read out the code on their screen. Accept the new key only if it matches the new code. Signatures already made with the key you had keep counting; none made with it from the moment the new key came in.")
                     }}</p>
                     // The key whose code is shown, not whatever the record names at the tap.
                     {recorded.map(|shown| view! {
@@ -235,7 +232,7 @@ pub fn KeysPanel() -> impl IntoView {
             }
             (Some(pinned), _) => view! {
                 <p>"Safety code: " <code data-testid="safety-code">{code_of(pinned)}</code> " " <span class="badge" data-testid="keys-confirmed">"compared"</span></p>
-                <p class="hint">{format!("You compared this code with {other}'s screen: signatures are checked against these keys. If it ever changes, you are asked again.")}</p>
+                <p class="hint">{format!("You marked this code as compared with {other}'s screen: signatures are checked against these keys. If their key changes, you are asked again.")}</p>
             }.into_any(),
         };
         Some(view! {
